@@ -1,0 +1,27 @@
+@{
+    RootModule           = 'Woosoo.psm1'
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f1c2a53-8d1e-4b0a-9a57-2f4b8e0c9d11'
+    Author               = 'Woosoo'
+    CompanyName          = 'Woosoo'
+    Copyright            = '(c) Woosoo. MIT License.'
+    Description          = 'Deploys and operates the Woosoo stack (Laravel + Reverb + queue worker + nginx + Nuxt PWA + MariaDB) on a Windows LAN server: configuration, preflight, services, backups, deployments with rollback.'
+    PowerShellVersion    = '5.1'
+    CompatiblePSEditions = @('Desktop', 'Core')
+    FunctionsToExport    = @(
+        'Get-WoosooConfig'
+        'Test-WoosooConfig'
+    )
+    CmdletsToExport      = @()
+    VariablesToExport    = @()
+    AliasesToExport      = @()
+    FormatsToProcess     = @(
+        'formats/Woosoo.Config.Format.ps1xml'
+    )
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('Deployment', 'Laravel', 'NSSM', 'Windows', 'DevOps')
+            ProjectUri = 'https://example.invalid/woosoo'
+        }
+    }
+}

@@ -1,0 +1,141 @@
+/**
+ * A dotenv parser that accepts what phpdotenv, Node's dotenv and python-dotenv accept in practice:
+ * comments, blank lines, `export `, single quotes (literal), double quotes (escapes \n \r \t \" \\ \$, may span
+ * lines), unquoted values with inline ` # comments`, values containing `=`, `${KEY}` references to keys defined
+ * above, CRLF/CR line endings and a UTF-8 BOM. It never throws: problems come back with their line numbers.
+ */
+export interface DotenvEntry {
+  key: string;
+  value: string;
+  /** 1-based line where the entry starts. */
+  line: number;
+  quote: 'none' | 'single' | 'double';
+}
+
+export interface DotenvProblem {
+  line: number;
+  message: string;
+  fix: string;
+}
+
+export interface DotenvParseResult {
+  entries: DotenvEntry[];
+  problems: DotenvProblem[];
+  /** Later duplicates: the last value wins, as in every dotenv loader. */
+  duplicates: { key: string; line: number; firstLine: number }[];
+}
+
+const KEY_RE = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+
+export function parseDotenv(text: string): DotenvParseResult {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
+  const entries: DotenvEntry[] = [];
+  const problems: DotenvProblem[] = [];
+  const duplicates: DotenvParseResult['duplicates'] = [];
+  const seen = new Map<string, number>();
+  const values = new Map<string, string>();
+
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    let raw = lines[i].trimStart();
+    if (raw === '' || raw.startsWith('#')) continue;
+    if (/^export\s+/.test(raw)) raw = raw.replace(/^export\s+/, '');
+    const eq = raw.indexOf('=');
+    if (eq < 0) {
+      problems.push({ line: lineNo, message: `expected KEY=VALUE but found "${preview(raw)}"`, fix: 'Write the line as KEY=value, or start it with # to make it a comment.' });
+      continue;
+    }
+    const key = raw.slice(0, eq).trim();
+    if (!KEY_RE.test(key)) {
+      problems.push({ line: lineNo, message: `"${preview(key)}" is not a valid key name`, fix: 'Key names use letters, digits and underscores and do not start with a digit (e.g. DB_HOST).' });
+      continue;
+    }
+    const rest = raw.slice(eq + 1).replace(/^[ \t]+/, '');
+    let value: string;
+    let quote: DotenvEntry['quote'] = 'none';
+
+    if (rest.startsWith('"') || rest.startsWith("'")) {
+      const q = rest[0];
+      quote = q === '"' ? 'double' : 'single';
+      const found = readQuoted(lines, i, rest.slice(1), q);
+      if (!found) {
+        problems.push({ line: lineNo, message: `the ${quote}-quoted value of ${key} is never closed`, fix: `Add the closing ${q} at the end of the value.` });
+        break; // Everything after an unclosed quote would be misread.
+      }
+      i = found.endLine;
+      const trailing = found.after.trim();
+      if (trailing !== '' && !trailing.startsWith('#')) {
+        problems.push({ line: found.endLine + 1, message: `unexpected text after the closing quote of ${key}: "${preview(trailing)}"`, fix: 'Put the whole value inside the quotes, or start the trailing text with # to make it a comment.' });
+        continue;
+      }
+      value = found.body;
+    } else {
+      const hash = rest.search(/\s#/);
+      value = (hash >= 0 ? rest.slice(0, hash) : rest).trim();
+      if (value.startsWith('#')) value = '';
+    }
+
+    if (quote !== 'single') {
+      const interpolated = expand(value, values, quote === 'double');
+      for (const missing of interpolated.missing) {
+        problems.push({ line: lineNo, message: `\${${missing}} in ${key} refers to a key that is not defined above it`, fix: `Define ${missing} before line ${lineNo}, or put the value in single quotes to keep it literal.` });
+      }
+      value = interpolated.value;
+    }
+
+    const first = seen.get(key);
+    if (first !== undefined) duplicates.push({ key, line: lineNo, firstLine: first });
+    else seen.set(key, lineNo);
+    values.set(key, value);
+    const existing = entries.findIndex((e) => e.key === key);
+    if (existing >= 0) entries.splice(existing, 1);
+    entries.push({ key, value, line: lineNo, quote });
+  }
+  return { entries, problems, duplicates };
+}
+
+function preview(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s;
+}
+
+/** Reads a quoted value that may continue over following lines. */
+function readQuoted(lines: string[], startLine: number, first: string, q: string): { body: string; after: string; endLine: number } | null {
+  let body = '';
+  let text = first;
+  for (let ln = startLine; ln < lines.length; ln++) {
+    if (ln > startLine) {
+      body += '\n';
+      text = lines[ln];
+    }
+    for (let c = 0; c < text.length; c++) {
+      const ch = text[c];
+      if (q === '"' && ch === '\\' && c + 1 < text.length) {
+        body += ch + text[c + 1];
+        c++;
+        continue;
+      }
+      if (ch === q) return { body, after: text.slice(c + 1), endLine: ln };
+      body += ch;
+    }
+  }
+  return null;
+}
+
+/**
+ * One pass over a value: `${KEY}` references (keys defined above) and, in double quotes, the escapes
+ * \n \r \t \" \\ \$ — so `\${X}` stays a literal `${X}`.
+ */
+function expand(value: string, known: Map<string, string>, escapes: boolean): { value: string; missing: string[] } {
+  const missing: string[] = [];
+  const re = escapes ? /\\([nrt"\\$])|\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g : /()\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+  const out = value.replace(re, (m, esc: string | undefined, name: string | undefined) => {
+    if (esc) return ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[esc] ?? esc;
+    const v = name === undefined ? undefined : known.get(name);
+    if (v === undefined) {
+      missing.push(name ?? m);
+      return m;
+    }
+    return v;
+  });
+  return { value: out, missing };
+}

@@ -1,0 +1,77 @@
+/**
+ * How a configuration key is declared: a zod type that turns the dotenv string into a typed value, plus the
+ * metadata the docs, the masking and the validator need. Every key of deployment.config.env is declared once,
+ * in the files of this folder, and docs/configuration.md is generated from these declarations.
+ */
+import { isIPv4 } from 'node:net';
+import { z } from 'zod';
+
+export interface KeyMeta {
+  /** Section of docs/configuration.md and of Get-WoosooConfig's view. */
+  group: string;
+  help: string;
+  /** Default as it would be written in the file; absent = no default. */
+  default?: string;
+  required?: boolean;
+  secret?: boolean;
+  example?: string;
+}
+
+export interface KeyDef extends KeyMeta {
+  name: string;
+  /** Human name of the type, for docs and fixes ("port", "whole number", "true/false"). */
+  kind: string;
+  schema: z.ZodType<unknown, string>;
+}
+
+export type KeyTable = Record<string, Omit<KeyDef, 'name'>>;
+
+type Kind = { kind: string; schema: z.ZodType<unknown, string> };
+
+export const t = {
+  string: (): Kind => ({ kind: 'text', schema: z.string() }),
+  nonEmpty: (): Kind => ({ kind: 'text', schema: z.string().min(1, 'must not be empty') }),
+  port: (): Kind => ({
+    kind: 'port',
+    schema: z.string().regex(/^\d+$/, 'must be a port number (a whole number)').transform(Number)
+      .pipe(z.number().int().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535')),
+  }),
+  int: (min: number, max: number): Kind => ({
+    kind: `whole number ${min}–${max}`,
+    schema: z.string().regex(/^-?\d+$/, 'must be a whole number').transform(Number)
+      .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),
+  }),
+  bool: (): Kind => ({
+    kind: 'true/false',
+    schema: z.string().transform((s, ctx) => {
+      const v = s.trim().toLowerCase();
+      if (['true', '1', 'yes', 'on'].includes(v)) return true;
+      if (['false', '0', 'no', 'off', ''].includes(v)) return false;
+      ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+      return z.NEVER;
+    }),
+  }),
+  oneOf: <T extends string>(values: readonly [T, ...T[]]): Kind => ({
+    kind: values.join(' | '),
+    schema: z.string().transform((s, ctx) => {
+      const v = values.find((x) => x.toLowerCase() === s.trim().toLowerCase());
+      if (v === undefined) {
+        ctx.addIssue({ code: 'custom', message: `must be one of ${values.join(', ')}` });
+        return z.NEVER;
+      }
+      return v;
+    }),
+  }),
+  ipv4: (): Kind => ({ kind: 'IPv4 address', schema: z.string().refine((s) => isIPv4(s), 'must be an IPv4 address such as 192.168.1.10') }),
+  /** A path relative to the project folder (or absolute). */
+  path: (): Kind => ({ kind: 'path', schema: z.string().min(1, 'must not be empty') }),
+  url: (): Kind => ({
+    kind: 'URL',
+    schema: z.string().refine((s) => s === '' || /^https?:\/\/[^\s]+$/i.test(s), 'must be an http(s) URL or empty'),
+  }),
+  urlPath: (): Kind => ({ kind: 'URL path', schema: z.string().regex(/^\/[^\s]*$/, 'must start with / (e.g. /api/health)') }),
+};
+
+export function key(kind: Kind, meta: KeyMeta): Omit<KeyDef, 'name'> {
+  return { ...meta, kind: kind.kind, schema: kind.schema };
+}

@@ -1,0 +1,145 @@
+/**
+ * Finds and reads a project's deployment.config.env: where the project is, what each key's typed value is
+ * (defaults applied), and every problem found on the way. Loading never throws for bad content: the
+ * validator and Get-WoosooConfig decide what to do with the problems.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { WoosooError } from '../rpc/errors';
+import { looksSecret, registerSecret } from '../util/redact';
+import { parseDotenv, type DotenvEntry } from './dotenv';
+import { KEYS } from './keys';
+import type { ConfigProblem } from './problems';
+
+export const CONFIG_FILE = 'deployment.config.env';
+
+export interface ProjectLocation {
+  projectDir: string;
+  file: string;
+}
+
+export type ConfigValue = string | number | boolean;
+
+export class ProjectConfig {
+  constructor(
+    readonly location: ProjectLocation,
+    readonly values: Readonly<Record<string, ConfigValue>>,
+    /** Entries as written in the file (string values, line numbers), including unknown keys. */
+    readonly entries: ReadonlyMap<string, DotenvEntry>,
+    readonly problems: readonly ConfigProblem[],
+  ) {}
+
+  get projectDir(): string {
+    return this.location.projectDir;
+  }
+
+  str(name: string): string {
+    const v = this.values[name];
+    return v === undefined ? '' : String(v);
+  }
+
+  num(name: string): number {
+    return Number(this.values[name]);
+  }
+
+  flag(name: string): boolean {
+    return this.values[name] === true;
+  }
+
+  /** A path key resolved against the project folder. */
+  path(name: string): string {
+    const p = this.str(name);
+    return isAbsolute(p) ? p : join(this.projectDir, p);
+  }
+
+  isSecret(name: string): boolean {
+    return KEYS.get(name)?.secret ?? looksSecret(name);
+  }
+
+  get hasErrors(): boolean {
+    return this.problems.some((p) => p.Severity === 'Error');
+  }
+}
+
+function notFound(what: string, target: string): WoosooError {
+  return new WoosooError('ConfigNotFound', `${what}: no ${CONFIG_FILE} there.`, {
+    category: 'ObjectNotFound',
+    target,
+    fix: `Pass -Path with the project folder (the one holding ${CONFIG_FILE}), set $env:WOOSOO_PROJECT, or run the command from inside the project folder.`,
+  });
+}
+
+function fromPath(p: string, what: string): ProjectLocation {
+  if (!existsSync(p)) throw notFound(`${what} ${p} does not exist`, p);
+  if (statSync(p).isDirectory()) {
+    const file = join(p, CONFIG_FILE);
+    if (!existsSync(file)) throw notFound(`${what} ${p} is not a Woosoo project`, p);
+    return { projectDir: p, file };
+  }
+  return { projectDir: dirname(p), file: p };
+}
+
+/** -Path (absolute, resolved by the module), else $env:WOOSOO_PROJECT, else walk up from the current location. */
+export function findProject(path: string | undefined, session: { env: Record<string, string>; cwd: string }): ProjectLocation {
+  if (path) return fromPath(resolve(session.cwd, path), 'The path');
+  const fromEnv = session.env.WOOSOO_PROJECT;
+  if (fromEnv) return fromPath(resolve(session.cwd, fromEnv), 'WOOSOO_PROJECT points to');
+  let dir = resolve(session.cwd);
+  for (;;) {
+    const file = join(dir, CONFIG_FILE);
+    if (existsSync(file)) return { projectDir: dir, file };
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  throw notFound(`Neither ${session.cwd} nor any folder above it holds a project`, session.cwd);
+}
+
+export function readConfig(location: ProjectLocation): ProjectConfig {
+  let text: string;
+  try {
+    text = readFileSync(location.file, 'utf8');
+  } catch (err) {
+    throw new WoosooError('ConfigUnreadable', `Cannot read ${location.file}: ${(err as Error).message}`, {
+      category: 'ReadError', target: location.file, fix: 'Check that the file exists and that you may read it.',
+    });
+  }
+  return parseConfig(location, text);
+}
+
+export function parseConfig(location: ProjectLocation, text: string): ProjectConfig {
+  const file = location.file;
+  const parsed = parseDotenv(text);
+  const problems: ConfigProblem[] = [];
+  const problem = (p: Omit<ConfigProblem, '$type' | 'File'>) => problems.push({ $type: 'ConfigProblem', File: file, ...p });
+
+  for (const p of parsed.problems) {
+    problem({ Key: '', Rule: 'Syntax', Severity: 'Error', Line: p.line, Message: `${CONFIG_FILE} line ${p.line}: ${p.message}.`, Fix: p.fix });
+  }
+  for (const d of parsed.duplicates) {
+    problem({ Key: d.key, Rule: 'DuplicateKey', Severity: 'Warning', Line: d.line, Message: `${d.key} is set on line ${d.firstLine} and again on line ${d.line}; line ${d.line} wins.`, Fix: `Delete one of the two ${d.key} lines.` });
+  }
+
+  const entries = new Map(parsed.entries.map((e) => [e.key, e]));
+  const values: Record<string, ConfigValue> = {};
+  for (const def of KEYS.values()) {
+    const entry = entries.get(def.name);
+    const input = entry?.value ?? def.default;
+    if (input === undefined) continue;
+    const r = def.schema.safeParse(input);
+    if (r.success) {
+      values[def.name] = r.data as ConfigValue;
+    } else {
+      const where = entry ? ` (line ${entry.line})` : ' (default)';
+      problem({
+        Key: def.name, Rule: 'Type', Severity: 'Error', Line: entry?.line,
+        Message: `${def.name}${where} ${r.error.issues.map((i) => i.message).join('; ')}.`,
+        Fix: `Set ${def.name} to a ${def.kind}${def.example ? `, e.g. ${def.name}=${def.example}` : ''}. ${def.help}`,
+      });
+    }
+  }
+  for (const [name, entry] of entries) {
+    if (KEYS.get(name)?.secret ?? looksSecret(name)) registerSecret(entry.value);
+  }
+  return new ProjectConfig(location, values, entries, problems);
+}

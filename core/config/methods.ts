@@ -1,0 +1,102 @@
+/** RPC methods of the configuration slice: config.get, config.test, config.schema. Thin: load, shape, return. */
+import { z } from 'zod';
+import { WoosooError } from '../rpc/errors';
+import { defineMethod, projectPathParam, typed, typedSchema } from '../rpc/method';
+import { MASK } from '../util/redact';
+import { KEYS } from './keys';
+import { loadProject } from './index';
+import { configProblemSchema } from './problems';
+import { validateConfig } from './validate';
+
+const wildcard = (pattern: string) =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+
+const configValueSchema = typedSchema('ConfigValue', {
+  Name: z.string(), Value: z.union([z.string(), z.number(), z.boolean()]), Group: z.string(), Secret: z.boolean(),
+  Source: z.enum(['File', 'Default']), Line: z.number().int().positive().optional(),
+});
+
+export const configGet = defineMethod({
+  name: 'config.get',
+  summary: 'Without names: one Woosoo.Config (a property per key, typed, defaults applied). With names: a Woosoo.ConfigValue per matching key. Secrets masked unless reveal.',
+  params: z.object({
+    path: projectPathParam,
+    names: z.array(z.string().min(1)).optional().describe('Keys to return; wildcards * and ? allowed'),
+    reveal: z.boolean().default(false).describe('Return secret values instead of ********'),
+  }),
+  item: z.union([
+    typedSchema('Config', {}).catchall(z.union([z.string(), z.number(), z.boolean()])),
+    configValueSchema,
+  ]),
+  async handler(p, ctx) {
+    const cfg = loadProject(p.path, ctx);
+    const syntax = cfg.problems.filter((x) => x.Rule === 'Syntax');
+    if (syntax.length > 0) {
+      throw new WoosooError('ConfigSyntax', syntax.map((x) => `${x.File}: ${x.Message}`).join('\n'), {
+        category: 'ParserError', target: cfg.location.file, fix: syntax[0].Fix,
+      });
+    }
+    const shown = (name: string) => (cfg.isSecret(name) && !p.reveal && cfg.str(name) !== '' ? MASK : cfg.values[name]);
+    if (p.names === undefined) {
+      const props: Record<string, string | number | boolean> = {};
+      for (const name of KEYS.keys()) if (cfg.values[name] !== undefined) props[name] = shown(name);
+      props.ProjectPath = cfg.projectDir;
+      props.ConfigPath = cfg.location.file;
+      return { items: [typed('Config', props)], unmasked: p.reveal };
+    }
+    const patterns = p.names.map(wildcard);
+    const items = [...KEYS.values()]
+      .filter((k) => cfg.values[k.name] !== undefined && patterns.some((re) => re.test(k.name)))
+      .map((k) => {
+        const entry = cfg.entries.get(k.name);
+        return typed('ConfigValue', {
+          Name: k.name, Value: shown(k.name), Group: k.group, Secret: cfg.isSecret(k.name),
+          Source: entry ? 'File' as const : 'Default' as const, Line: entry?.line,
+        });
+      });
+    if (items.length === 0) {
+      throw new WoosooError('ConfigKeyNotFound', `No configuration key matches ${p.names.join(', ')}.`, {
+        category: 'ObjectNotFound', target: p.names.join(','), fix: 'Run Get-WoosooConfig without -Name to see every key.',
+      });
+    }
+    return { items, unmasked: p.reveal };
+  },
+});
+
+export const configTest = defineMethod({
+  name: 'config.test',
+  summary: 'Every problem with the configuration, as Woosoo.ConfigProblem objects; none when it is valid.',
+  params: z.object({
+    path: projectPathParam,
+    quiet: z.boolean().default(false).describe('Return only true (no Error-severity problem) or false; a missing or unreadable file is false'),
+  }),
+  item: configProblemSchema,
+  async handler(p, ctx) {
+    if (!p.quiet) return { items: validateConfig(loadProject(p.path, ctx)) };
+    try {
+      return { value: !validateConfig(loadProject(p.path, ctx)).some((x) => x.Severity === 'Error') };
+    } catch (err) {
+      if (!(err instanceof WoosooError)) throw err;
+      ctx.log('verbose', err.message);
+      return { value: false };
+    }
+  },
+});
+
+export const configSchema = defineMethod({
+  name: 'config.schema',
+  summary: 'The declared keys: name, group, type, default, required, secret and help (the source of docs/configuration.md).',
+  params: z.object({}),
+  item: typedSchema('ConfigKey', {
+    Name: z.string(), Group: z.string(), Type: z.string(), Default: z.string().optional(),
+    Required: z.boolean(), Secret: z.boolean(), Help: z.string(),
+  }),
+  async handler() {
+    return {
+      items: [...KEYS.values()].map((k) => typed('ConfigKey', {
+        Name: k.name, Group: k.group, Type: k.kind, Default: k.default, Required: k.required === true,
+        Secret: k.secret === true, Help: k.help,
+      })),
+    };
+  },
+});

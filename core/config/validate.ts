@@ -1,0 +1,102 @@
+/**
+ * The rules of Test-WoosooConfig, carried over from the old manager, applied to a loaded configuration.
+ * All problems are reported at once; nothing here throws.
+ */
+import { existsSync } from 'node:fs';
+import { KEYS } from './keys';
+import { CONFIG_FILE, type ProjectConfig } from './load';
+import type { ConfigProblem } from './problems';
+
+/** Ports of the stack's services: no two may share one. HTTP/HTTPS may also use the well-known 80/443. */
+const SERVICE_PORTS: Record<string, number | undefined> = {
+  HTTP_PORT: 80,
+  HTTPS_PORT: 443,
+  BACKEND_PORT: undefined,
+  REVERB_PORT: undefined,
+};
+const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '0.0.0.0']);
+export const MIN_PASSWORD_LENGTH = 8;
+
+export function validateConfig(cfg: ProjectConfig): ConfigProblem[] {
+  const out: ConfigProblem[] = [...cfg.problems];
+  const file = cfg.location.file;
+  const add = (p: Omit<ConfigProblem, '$type' | 'File' | 'Line'>) =>
+    out.push({ $type: 'ConfigProblem', File: file, Line: cfg.entries.get(p.Key)?.line, ...p });
+  const failedType = new Set(out.filter((p) => p.Rule === 'Type').map((p) => p.Key));
+
+  for (const def of KEYS.values()) {
+    const entry = cfg.entries.get(def.name);
+    if (def.required && !entry && def.default === undefined) {
+      add({ Key: def.name, Rule: 'Required', Severity: 'Error', Message: `${def.name} is required but not set in ${CONFIG_FILE}.`, Fix: `Add a line ${def.name}=${def.secret ? '<value>' : def.example ?? '<value>'}. ${def.help}` });
+    }
+  }
+
+  const ports = Object.keys(SERVICE_PORTS).filter((k) => !failedType.has(k));
+  if (cfg.values.HTTPS_ENABLED !== true) ports.splice(ports.indexOf('HTTPS_PORT'), 1);
+  for (const name of ports) {
+    const port = cfg.num(name);
+    const wellKnown = SERVICE_PORTS[name];
+    if (port < 1024 && port !== wellKnown) {
+      const allowed = wellKnown ? `${wellKnown} or 1024–65535` : '1024–65535';
+      add({ Key: name, Rule: 'PortRange', Severity: 'Error', Message: `${name}=${port} is a privileged port; application ports must be ${allowed}.`, Fix: `Choose ${allowed} for ${name}.` });
+    }
+  }
+  const dbLocal = LOCAL_HOSTS.has(cfg.str('DB_HOST').toLowerCase()) || cfg.str('DB_HOST') === cfg.str('APP_IP');
+  if (dbLocal && !failedType.has('DB_PORT')) ports.push('DB_PORT');
+  const byPort = new Map<number, string[]>();
+  for (const name of ports) byPort.set(cfg.num(name), [...(byPort.get(cfg.num(name)) ?? []), name]);
+  for (const [port, names] of byPort) {
+    if (names.length < 2) continue;
+    add({ Key: names[1], Rule: 'PortConflict', Severity: 'Error', Message: `${names.join(' and ')} are all set to ${port}; two services cannot listen on one port.`, Fix: `Give ${names.slice(1).join(' and ')} a port of its own.` });
+  }
+
+  const password = cfg.entries.get('DB_PASSWORD')?.value;
+  if (password !== undefined && password.length < MIN_PASSWORD_LENGTH) {
+    add({ Key: 'DB_PASSWORD', Rule: 'PasswordLength', Severity: 'Error', Message: `DB_PASSWORD is ${password.length === 0 ? 'empty' : 'shorter than 8 characters'}.`, Fix: `Use a database password of at least ${MIN_PASSWORD_LENGTH} characters (and change it in the database too).` });
+  }
+
+  if (cfg.values.ENVIRONMENT === 'production' && cfg.values.APP_DEBUG === true) {
+    add({ Key: 'APP_DEBUG', Rule: 'DebugInProduction', Severity: 'Warning', Message: 'APP_DEBUG is true in production: errors would show stack traces (and secrets) to users.', Fix: 'Set APP_DEBUG=false.' });
+  }
+
+  for (const name of ['BACKEND_PATH', 'PWA_PATH', ...(cfg.flag('RELAY_ENABLED') ? ['RELAY_PATH'] : [])]) {
+    if (cfg.values[name] !== undefined && !existsSync(cfg.path(name))) {
+      add({ Key: name, Rule: 'PathMissing', Severity: 'Warning', Message: `${name} points to ${cfg.path(name)}, which does not exist.`, Fix: `Check out the app there, or set ${name} to where it is (relative to the project folder).` });
+    }
+  }
+
+  for (const [name] of cfg.entries) {
+    if (KEYS.has(name)) continue;
+    const guess = closest(name);
+    add({ Key: name, Rule: 'UnknownKey', Severity: 'Warning', Message: `${name} is not a Woosoo setting and is ignored.`, Fix: guess ? `Did you mean ${guess}? Otherwise remove the line.` : 'Remove the line, or check docs/configuration.md for the key names.' });
+  }
+  return out;
+}
+
+function closest(name: string): string | undefined {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const k of KEYS.keys()) {
+    const d = distance(name.toUpperCase(), k);
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance, for "did you mean". */
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}

@@ -1,0 +1,43 @@
+/**
+ * The engine's entry point. stdout is the protocol and nothing else: console output and any stray write to
+ * stdout go to stderr (diagnostics, drained by the module). The engine exits when its stdin closes.
+ */
+import { format } from 'node:util';
+import { allMethods } from './methods';
+import { Engine, serveLines } from './rpc/server';
+
+const protocolOut = process.stdout.write.bind(process.stdout);
+const toStderr = (...args: unknown[]) => {
+  process.stderr.write(`${format(...args)}\n`);
+};
+console.log = toStderr;
+console.info = toStderr;
+console.debug = toStderr;
+console.warn = toStderr;
+console.error = toStderr;
+process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+
+const engine = new Engine((line) => {
+  protocolOut(`${line}\n`);
+}, allMethods());
+
+let exiting = false;
+function exit(code: number): void {
+  if (exiting) return;
+  exiting = true;
+  engine.cancelAll('The engine is shutting down.');
+  // Let cancelled children be killed and the last replies flush.
+  setTimeout(() => process.exit(code), 200).unref();
+}
+engine.onShutdown = () => exit(0);
+
+process.on('uncaughtException', (err) => {
+  process.stderr.write(`engine: fatal: ${err.stack ?? String(err)}\n`);
+  exit(70);
+});
+process.on('unhandledRejection', (err) => {
+  process.stderr.write(`engine: unhandled rejection: ${err instanceof Error ? err.stack : String(err)}\n`);
+});
+process.stdout.on('error', () => exit(0)); // The module went away.
+
+void serveLines(engine, process.stdin).then(() => exit(0));

@@ -1,0 +1,14 @@
+/**
+ * Every RPC method of the engine, by domain. A method is defined next to its domain's code
+ * (core/<domain>/methods.ts) and listed here once.
+ */
+import type { MethodDef } from './rpc/method';
+import { configGet, configSchema, configTest } from './config/methods';
+import { engineMethods } from './rpc/engine-methods';
+
+export function allMethods(): MethodDef[] {
+  return [
+    ...engineMethods(),
+    configGet, configTest, configSchema,
+  ];
+}

@@ -1,0 +1,114 @@
+/**
+ * The one place the engine starts processes. execa, never a shell, arguments as an array, a timeout on
+ * everything, the PowerShell session's environment, and cancellation wired to the request's AbortSignal.
+ * Output is captured as bytes and decoded here (NSSM 2.23 writes UTF-16LE without a BOM).
+ */
+import { execa } from 'execa';
+import { redact } from '../util/redact';
+import { decodeOutput } from './decode';
+import { windowsCommandLine } from './quote';
+
+export interface RunOptions {
+  cwd?: string;
+  /** The complete environment for the child (the session's, from the request context). */
+  env?: Record<string, string>;
+  /** Milliseconds before the child is killed; default 60 s. 0 = no limit (builds use their own). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  input?: string;
+  /** Called for each complete output line as it arrives (builds stream to the deploy log). */
+  onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
+  /** Pipe stdout to this writable instead of capturing it (e.g. a dump into gzip). */
+  stdoutTo?: NodeJS.WritableStream;
+}
+
+export interface RunResult {
+  /** The command as it would be typed, with secrets masked: safe for logs and -Verbose. */
+  display: string;
+  exitCode: number | null;
+  stdout: string;
+  stderr: string;
+  durationMs: number;
+  timedOut: boolean;
+  cancelled: boolean;
+  /** The program could not be started at all (not found, not executable). */
+  notFound: boolean;
+  /** The spawn error when the program could not start. */
+  spawnError?: string;
+}
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export function displayCommand(file: string, args: readonly string[]): string {
+  const q = (a: string) => (a === '' || /[\s"'$`]/.test(a) ? `"${a.replace(/"/g, '\\"')}"` : a);
+  return redact([file, ...args].map(q).join(' '));
+}
+
+export async function run(file: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+  const started = performance.now();
+  const display = displayCommand(file, args);
+  const viaCmd = process.platform === 'win32' && /\.(cmd|bat)$/i.test(file);
+  // Windows refuses to spawn .cmd/.bat without a shell (CVE-2024-27980): run them through cmd.exe
+  // with a command line we quote ourselves, never with shell: true.
+  const [exe, argv] = viaCmd ? ['cmd.exe', ['/d', '/s', '/c', `"${windowsCommandLine([file, ...args])}"`]] : [file, [...args]];
+  const timeout = opts.timeoutMs === undefined ? DEFAULT_TIMEOUT_MS : opts.timeoutMs;
+
+  const child = execa(exe, argv, {
+    cwd: opts.cwd,
+    env: opts.env ?? (process.env as Record<string, string>),
+    extendEnv: false,
+    shell: false,
+    reject: false,
+    windowsHide: true,
+    windowsVerbatimArguments: viaCmd,
+    timeout: timeout > 0 ? timeout : undefined,
+    cancelSignal: opts.signal,
+    forceKillAfterDelay: 3000,
+    input: opts.input,
+    stdin: opts.input === undefined ? 'ignore' : undefined,
+    encoding: 'buffer',
+    buffer: { stdout: !opts.stdoutTo, stderr: true },
+    stripFinalNewline: false,
+  });
+
+  if (opts.stdoutTo) child.stdout?.pipe(opts.stdoutTo);
+  if (opts.onLine) {
+    streamLines(child.stdout, (l) => opts.onLine!('stdout', l));
+    streamLines(child.stderr, (l) => opts.onLine!('stderr', l));
+  }
+
+  const r = await child;
+  const code = (r as { code?: string }).code;
+  const notFound = r.exitCode === undefined && (code === 'ENOENT' || code === 'EACCES' || code === 'EINVAL');
+  return {
+    display,
+    exitCode: r.exitCode ?? null,
+    stdout: opts.stdoutTo ? '' : decodeOutput(toBuffer(r.stdout)),
+    stderr: decodeOutput(toBuffer(r.stderr)),
+    durationMs: Math.round(performance.now() - started),
+    timedOut: r.timedOut === true,
+    cancelled: r.isCanceled === true,
+    notFound,
+    spawnError: notFound ? redact(r.originalMessage ?? r.shortMessage ?? String(code)) : undefined,
+  };
+}
+
+function toBuffer(v: unknown): Buffer {
+  if (v === undefined || v === null) return Buffer.alloc(0);
+  if (typeof v === 'string') return Buffer.from(v, 'utf8');
+  return Buffer.from(v as Uint8Array);
+}
+
+function streamLines(stream: NodeJS.ReadableStream | null | undefined, onLine: (line: string) => void): void {
+  if (!stream) return;
+  let rest = '';
+  stream.on('data', (chunk: Buffer) => {
+    const text = rest + decodeOutput(chunk);
+    const lines = text.split(/\r*\n/);
+    rest = lines.pop() ?? '';
+    for (const l of lines) onLine(redact(l));
+  });
+  stream.on('end', () => {
+    if (rest) onLine(redact(rest));
+  });
+}

@@ -1,0 +1,44 @@
+/**
+ * A method of the engine: its name, zod schemas for params and result (the boundary), and a thin handler.
+ * The same schemas generate docs/protocol.md's method table.
+ */
+import { z } from 'zod';
+import type { RequestContext } from './context';
+import type { ItemError } from './errors';
+
+export interface MethodResult<T = unknown> {
+  /** Typed objects for the pipeline; each carries "$type" (becomes PSTypeName Woosoo.<$type>). */
+  items?: T[];
+  /** Per-item failures: written with WriteError, the other items still flow. */
+  errors?: ItemError[];
+  /** A plain value (booleans, versions) for methods that return no typed objects. */
+  value?: unknown;
+  /** Only for an explicit -Reveal: the result is not passed through the secret mask. */
+  unmasked?: boolean;
+}
+
+export interface MethodDef<P extends z.ZodType = z.ZodType, I extends z.ZodType = z.ZodType> {
+  name: string;
+  summary: string;
+  params: P;
+  /** Schema of one item in `items`; validated before the result leaves the engine. */
+  item?: I;
+  handler: (params: z.output<P>, ctx: RequestContext) => Promise<MethodResult<z.input<I>>>;
+}
+
+export function defineMethod<P extends z.ZodType, I extends z.ZodType>(def: MethodDef<P, I>): MethodDef {
+  return def as unknown as MethodDef;
+}
+
+/** The item envelope for a typed object: "$type" first, then the properties in order. */
+export function typed<T extends Record<string, unknown>>(type: string, props: T): T & { $type: string } {
+  return { $type: type, ...props };
+}
+
+/** zod helper for a typed object schema: "$type" literal plus the properties. */
+export function typedSchema<S extends z.ZodRawShape>(type: string, shape: S) {
+  return z.object({ $type: z.literal(type), ...shape });
+}
+
+/** A path param: resolved to an absolute path by the module before it is sent. */
+export const projectPathParam = z.string().min(1).optional().describe('Project folder or its deployment.config.env');

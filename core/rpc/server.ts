@@ -1,0 +1,264 @@
+/**
+ * The wire: JSON-RPC 2.0, one UTF-8 message per line, on the engine's stdin and stdout.
+ * Requests run concurrently; each gets its own AbortController so `$/cancel` (or engine shutdown) stops the
+ * child processes it started. A line that is not JSON, or not a JSON-RPC message, gets an error and the engine
+ * keeps serving.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { JSONRPCServer, createJSONRPCErrorResponse, type JSONRPCResponse } from 'json-rpc-2.0';
+import { z } from 'zod';
+import { RequestContext, type SessionContext } from './context';
+import { RpcCode, WoosooError, toRpcError } from './errors';
+import type { MethodDef, MethodResult } from './method';
+import { redactDeep } from '../util/redact';
+
+export const PROTOCOL_VERSION = '1.0';
+
+declare const __WOOSOO_VERSION__: string;
+export const ENGINE_VERSION = typeof __WOOSOO_VERSION__ === 'string' ? __WOOSOO_VERSION__ : '0.0.0-dev';
+
+interface ServerParams {
+  id: string | number;
+}
+
+const initializeParams = z.object({
+  protocolVersion: z.string().regex(/^\d+\.\d+$/, 'must look like MAJOR.MINOR'),
+  client: z.object({ name: z.string(), version: z.string() }).partial().optional(),
+});
+const contextParams = z.object({
+  env: z.record(z.string(), z.string()).optional(),
+  cwd: z.string().min(1).optional(),
+});
+const cancelParams = z.object({ id: z.union([z.string(), z.number()]) });
+
+/** zod issues → one readable sentence per problem ("params.path: expected string, received number"). */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], root = 'params'): string[] {
+  return issues.map((i) => {
+    const where = [root, ...i.path.map(String)].join('.');
+    return `${where}: ${i.message}`;
+  });
+}
+
+export class Engine {
+  private readonly rpc = new JSONRPCServer<ServerParams>();
+  private readonly methods = new Map<string, MethodDef>();
+  private readonly running = new Map<string | number, AbortController>();
+  private readonly session: SessionContext = { env: { ...process.env } as Record<string, string>, cwd: process.cwd() };
+  private initialized = false;
+  private readonly write: (line: string) => void;
+  onShutdown: () => void = () => {};
+
+  constructor(write: (line: string) => void, methods: MethodDef[]) {
+    this.write = write;
+    this.rpc.mapErrorToJSONRPCErrorResponse = (id, error) => {
+      const e = toRpcError(error);
+      return createJSONRPCErrorResponse(id, e.code, e.message, e.data);
+    };
+    this.addBuiltins();
+    for (const m of methods) this.register(m);
+  }
+
+  get methodNames(): string[] {
+    return [...this.methods.keys()].sort();
+  }
+
+  notify(method: string, params: Record<string, unknown>): void {
+    this.send({ jsonrpc: '2.0', method, params });
+  }
+
+  /** Cancels every running request (engine shutdown, stdin closed). */
+  cancelAll(reason: string): void {
+    for (const ctl of this.running.values()) ctl.abort(cancelled(reason));
+  }
+
+  /** Feeds one line of input; the reply (if any) is written when the method completes. */
+  async receiveLine(line: string): Promise<void> {
+    const text = line.replace(/^\uFEFF/, '').trim();
+    if (text === '') return;
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch (err) {
+      this.send(createJSONRPCErrorResponse(null, RpcCode.ParseError, `Parse error: ${(err as Error).message}`, {
+        errorId: 'ProtocolParseError',
+        category: 'ProtocolError',
+        recommendedAction: 'Send one JSON-RPC 2.0 message per line, UTF-8 without BOM.',
+      }));
+      return;
+    }
+    const messages = Array.isArray(message) ? message : [message];
+    if (messages.length === 0) {
+      this.send(invalidRequest(null, 'an empty batch'));
+      return;
+    }
+    await Promise.all(messages.map((m) => this.receiveOne(m)));
+  }
+
+  private async receiveOne(m: unknown): Promise<void> {
+    const id = isRecord(m) && (typeof m.id === 'string' || typeof m.id === 'number') ? m.id : null;
+    if (!isRecord(m) || m.jsonrpc !== '2.0' || typeof m.method !== 'string') {
+      // A response from the client is not expected either: the module never serves requests.
+      this.send(invalidRequest(id, 'expected {"jsonrpc":"2.0","method":string,…}'));
+      return;
+    }
+    if (m.params !== undefined && (typeof m.params !== 'object' || m.params === null)) {
+      this.send(invalidRequest(id, 'params must be an object or an array'));
+      return;
+    }
+    const isNotification = !('id' in m);
+    if (!isNotification && id === null) {
+      this.send(invalidRequest(null, 'id must be a string or a number'));
+      return;
+    }
+    if (isNotification) {
+      this.handleNotification(m.method, m.params);
+      return;
+    }
+    const response = await this.rpc.receive(
+      { jsonrpc: '2.0', id, method: m.method, params: m.params },
+      { id: id as string | number },
+    );
+    if (response) this.send(response);
+  }
+
+  private handleNotification(method: string, params: unknown): void {
+    if (method === '$/context') {
+      const p = contextParams.safeParse(params ?? {});
+      if (!p.success) return this.logEngine('warning', `$/context ignored: ${describeIssues(p.error.issues).join('; ')}`);
+      if (p.data.env) this.session.env = p.data.env;
+      if (p.data.cwd) this.session.cwd = p.data.cwd;
+    } else if (method === '$/cancel') {
+      const p = cancelParams.safeParse(params ?? {});
+      if (p.success) this.running.get(p.data.id)?.abort(cancelled('Cancelled by the caller (Ctrl+C).'));
+    } else if (method === 'exit') {
+      this.onShutdown();
+    }
+    // Unknown notifications are ignored, as JSON-RPC requires.
+  }
+
+  private register(def: MethodDef): void {
+    if (this.methods.has(def.name)) throw new Error(`method ${def.name} registered twice`);
+    this.methods.set(def.name, def);
+    this.rpc.addMethod(def.name, async (rawParams, { id }) => {
+      if (!this.initialized) {
+        throw new WoosooError('NotInitialized', 'The engine has not been initialized: send "initialize" first.', {
+          category: 'ProtocolError',
+          code: RpcCode.ServerNotInitialized,
+        });
+      }
+      const parsed = def.params.safeParse(rawParams ?? {});
+      if (!parsed.success) {
+        const problems = describeIssues(parsed.error.issues);
+        throw new WoosooError('InvalidParams', `Invalid params for ${def.name}: ${problems.join('; ')}`, {
+          category: 'InvalidArgument',
+          code: RpcCode.InvalidParams,
+          fix: 'Check the parameter values; every problem is listed above.',
+        });
+      }
+      const ctl = new AbortController();
+      this.running.set(id, ctl);
+      try {
+        const ctx = new RequestContext(id, { ...this.session }, ctl.signal, (n, p) => this.notify(n, p));
+        const result = await def.handler(parsed.data, ctx);
+        ctx.throwIfCancelled();
+        return this.checkResult(def, result);
+      } catch (err) {
+        if (ctl.signal.aborted) throw ctl.signal.reason;
+        throw err;
+      } finally {
+        this.running.delete(id);
+      }
+    });
+  }
+
+  private checkResult(def: MethodDef, result: MethodResult): MethodResult {
+    const out: MethodResult = {};
+    if (result.items) {
+      if (def.item) {
+        for (const item of result.items) {
+          const r = def.item.safeParse(item);
+          if (!r.success) {
+            throw new WoosooError('InvalidResult', `The engine produced an invalid ${def.name} result: ${describeIssues(r.error.issues, 'item').join('; ')}`, {
+              category: 'InvalidResult',
+              code: RpcCode.InternalError,
+              fix: 'This is a bug in Woosoo; please report it with the command you ran.',
+            });
+          }
+        }
+      }
+      out.items = result.items;
+    }
+    if (result.errors?.length) out.errors = result.errors;
+    if (result.value !== undefined) out.value = result.value;
+    return result.unmasked ? out : redactDeep(out);
+  }
+
+  private addBuiltins(): void {
+    this.rpc.addMethod('initialize', (raw) => {
+      const p = initializeParams.safeParse(raw ?? {});
+      if (!p.success) {
+        throw new WoosooError('InvalidParams', `Invalid params for initialize: ${describeIssues(p.error.issues).join('; ')}`, {
+          category: 'InvalidArgument', code: RpcCode.InvalidParams,
+        });
+      }
+      const [clientMajor] = p.data.protocolVersion.split('.');
+      const [engineMajor] = PROTOCOL_VERSION.split('.');
+      if (clientMajor !== engineMajor) {
+        throw new WoosooError('ProtocolMismatch',
+          `The module speaks protocol ${p.data.protocolVersion} but the engine (${ENGINE_VERSION}) speaks ${PROTOCOL_VERSION}.`, {
+            category: 'ProtocolError',
+            fix: 'The module and bin/woosoo-engine must come from the same release: rebuild the engine (npm run build) or reinstall Woosoo.',
+          });
+      }
+      this.initialized = true;
+      return { protocolVersion: PROTOCOL_VERSION, engineVersion: ENGINE_VERSION, pid: process.pid, methods: this.methodNames };
+    });
+    this.rpc.addMethod('shutdown', () => {
+      setImmediate(() => this.onShutdown());
+      return { ok: true };
+    });
+  }
+
+  private logEngine(level: string, message: string): void {
+    this.notify('$/log', { level, message });
+  }
+
+  private send(message: JSONRPCResponse | Record<string, unknown>): void {
+    this.write(JSON.stringify(message));
+  }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function invalidRequest(id: string | number | null, why: string): JSONRPCResponse {
+  return createJSONRPCErrorResponse(id, RpcCode.InvalidRequest, `Invalid request: ${why}`, {
+    errorId: 'ProtocolInvalidRequest',
+    category: 'ProtocolError',
+  });
+}
+
+function cancelled(reason: string): WoosooError {
+  return new WoosooError('Cancelled', reason, { category: 'OperationStopped', code: RpcCode.RequestCancelled });
+}
+
+/** Serves the engine on a readable stream of lines until it ends. */
+export function serveLines(engine: Engine, input: Readable): Promise<void> {
+  const rl = createInterface({ input, crlfDelay: Infinity });
+  const pending = new Set<Promise<void>>();
+  rl.on('line', (line) => {
+    const p = engine.receiveLine(line).catch((err) => {
+      process.stderr.write(`engine: ${String(err)}\n`);
+    });
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  });
+  return new Promise((resolve) => {
+    rl.on('close', () => {
+      engine.cancelAll('The engine is shutting down (its input closed).');
+      void Promise.allSettled([...pending]).then(() => resolve());
+    });
+  });
+}
