@@ -134,7 +134,7 @@ export function parseConfig(location: ProjectLocation, text: string): ProjectCon
       problem({
         Key: def.name, Rule: 'Type', Severity: 'Error', Line: entry?.line,
         Message: `${def.name}${where} ${r.error.issues.map((i) => i.message).join('; ')}.`,
-        Fix: `Set ${def.name} to a ${def.kind}${def.example ? `, e.g. ${def.name}=${def.example}` : ''}. ${def.help}`,
+        Fix: `Set ${def.name} to a valid value (${def.kind})${def.example ? `, e.g. ${def.name}=${def.example}` : ''}. ${def.help}`,
       });
     }
   }

@@ -47,7 +47,7 @@ export function validateConfig(cfg: ProjectConfig): ConfigProblem[] {
   for (const name of ports) byPort.set(cfg.num(name), [...(byPort.get(cfg.num(name)) ?? []), name]);
   for (const [port, names] of byPort) {
     if (names.length < 2) continue;
-    add({ Key: names[1], Rule: 'PortConflict', Severity: 'Error', Message: `${names.join(' and ')} are all set to ${port}; two services cannot listen on one port.`, Fix: `Give ${names.slice(1).join(' and ')} a port of its own.` });
+    add({ Key: names[1], Rule: 'PortConflict', Severity: 'Error', Message: `${names.join(' and ')} are ${names.length === 2 ? 'both' : 'all'} set to ${port}; two services cannot listen on one port.`, Fix: `Give ${names.slice(1).join(' and ')} a port of its own.` });
   }
 
   const password = cfg.entries.get('DB_PASSWORD')?.value;

@@ -61,15 +61,27 @@ export async function run(file: string, args: readonly string[], opts: RunOption
     reject: false,
     windowsHide: true,
     windowsVerbatimArguments: viaCmd,
-    timeout: timeout > 0 ? timeout : undefined,
-    cancelSignal: opts.signal,
-    forceKillAfterDelay: 3000,
+    // Its own process group on POSIX, so a timeout or a cancel ends the whole tree: a grandchild that keeps
+    // the output pipes open would otherwise keep the call hanging after the child is gone.
+    detached: process.platform !== 'win32',
     input: opts.input,
     stdin: opts.input === undefined ? 'ignore' : undefined,
     encoding: 'buffer',
     buffer: { stdout: !opts.stdoutTo, stderr: true },
     stripFinalNewline: false,
   });
+
+  let timedOut = false;
+  let cancelled = false;
+  const stop = (why: 'timeout' | 'cancel') => {
+    if (why === 'timeout') timedOut = true;
+    else cancelled = true;
+    killTree(child.pid);
+  };
+  const timer = timeout > 0 ? setTimeout(() => stop('timeout'), timeout) : undefined;
+  const onAbort = () => stop('cancel');
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
   if (opts.stdoutTo) child.stdout?.pipe(opts.stdoutTo);
   if (opts.onLine) {
@@ -78,6 +90,8 @@ export async function run(file: string, args: readonly string[], opts: RunOption
   }
 
   const r = await child;
+  if (timer) clearTimeout(timer);
+  opts.signal?.removeEventListener('abort', onAbort);
   const code = (r as { code?: string }).code;
   const notFound = r.exitCode === undefined && (code === 'ENOENT' || code === 'EACCES' || code === 'EINVAL');
   return {
@@ -86,11 +100,29 @@ export async function run(file: string, args: readonly string[], opts: RunOption
     stdout: opts.stdoutTo ? '' : decodeOutput(toBuffer(r.stdout)),
     stderr: decodeOutput(toBuffer(r.stderr)),
     durationMs: Math.round(performance.now() - started),
-    timedOut: r.timedOut === true,
-    cancelled: r.isCanceled === true,
+    timedOut,
+    cancelled,
     notFound,
     spawnError: notFound ? redact(r.originalMessage ?? r.shortMessage ?? String(code)) : undefined,
   };
+}
+
+/** Ends a process and everything it started: SIGTERM to the group, SIGKILL after 3 s; taskkill /T on Windows. */
+function killTree(pid: number | undefined): void {
+  if (pid === undefined) return;
+  if (process.platform === 'win32') {
+    void execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdio: 'ignore' });
+    return;
+  }
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      /* already gone */
+    }
+  };
+  signal('SIGTERM');
+  setTimeout(() => signal('SIGKILL'), 3000).unref();
 }
 
 function toBuffer(v: unknown): Buffer {
