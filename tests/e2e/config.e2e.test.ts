@@ -1,0 +1,76 @@
+/**
+ * End to end from the real pwsh: import the module, run the configuration cmdlets, check the objects that come
+ * down the pipeline, the error records, -Quiet, masking, and that the engine comes back after being killed.
+ * Skipped, with the reason, where PowerShell 7 could not be installed (see scripts/setup.sh).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from '../support/engine';
+import { pwsh, runPwsh } from '../support/pwsh';
+
+const demo = join(ROOT, 'examples', 'demo');
+const json = (script: string, opts?: Parameters<typeof runPwsh>[1]) => {
+  const r = runPwsh(script, opts);
+  if (r.status !== 0) throw new Error(`pwsh exited ${r.status}: ${r.stderr}\n${r.stdout}`);
+  return JSON.parse(r.stdout);
+};
+
+describe.skipIf(!pwsh.available)(`module end to end (real pwsh)${pwsh.available ? '' : ` — skipped: ${pwsh.reason}`}`, () => {
+  it('Get-WoosooConfig returns a typed Woosoo.Config with integer ports and masked secrets', () => {
+    const r = json(`$c = Get-WoosooConfig -Path '${demo}'
+      [pscustomobject]@{ Type = $c.PSObject.TypeNames[0]; Port = $c.HTTP_PORT; PortType = $c.HTTP_PORT.GetType().Name; Pw = $c.DB_PASSWORD; Debug = $c.APP_DEBUG } | ConvertTo-Json -Depth 20 -Compress`);
+    expect(r).toEqual({ Type: 'Woosoo.Config', Port: 8088, PortType: expect.stringMatching(/^Int(32|64)$/), Pw: '********', Debug: false });
+  });
+
+  it('-Name with wildcards returns Woosoo.ConfigValue objects; -Reveal shows the secret', () => {
+    const r = json(`@(Get-WoosooConfig -Path '${demo}' -Name DB_PASS* -Reveal | ForEach-Object { [pscustomobject]@{ T = $_.PSObject.TypeNames[0]; N = $_.Name; V = $_.Value } }) | ConvertTo-Json -Depth 20 -Compress`);
+    expect(r).toEqual({ T: 'Woosoo.ConfigValue', N: 'DB_PASSWORD', V: 'demo-Passw0rd#1' });
+  });
+
+  it('finds the project from $env:WOOSOO_PROJECT and from the current location, relative -Path included', () => {
+    const r = json(`$env:WOOSOO_PROJECT = '${demo}'; Set-Location '${tmpdir()}'; $a = (Get-WoosooConfig).APP_NAME
+      Remove-Item Env:WOOSOO_PROJECT; Set-Location '${join(demo, 'apps')}'; $b = (Get-WoosooConfig).APP_NAME
+      Set-Location '${ROOT}'; $c = (Get-WoosooConfig -Path examples/demo).APP_NAME
+      @($a, $b, $c) | ConvertTo-Json -Depth 20 -Compress`);
+    expect(r).toEqual(['Woosoo Demo', 'Woosoo Demo', 'Woosoo Demo']);
+  });
+
+  it('Test-WoosooConfig returns Woosoo.ConfigProblem objects and -Quiet a boolean', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'woosoo-e2e-'));
+    writeFileSync(join(dir, 'deployment.config.env'), 'ENVIRONMENT=prod\nAPP_IP=1.2.3\nDB_PASSWORD=secret7\n');
+    const r = json(`$p = @(Test-WoosooConfig -Path '${dir}')
+      [pscustomobject]@{ Types = @($p | ForEach-Object { $_.PSObject.TypeNames[0] } | Select-Object -Unique); Keys = @($p | Where-Object Severity -eq Error | ForEach-Object Key)
+        Bad = (Test-WoosooConfig -Path '${dir}' -Quiet); Good = (Test-WoosooConfig -Path '${demo}' -Quiet); Text = ($p | Out-String) } | ConvertTo-Json -Depth 20 -Compress`);
+    expect(r.Types).toEqual(['Woosoo.ConfigProblem']);
+    expect(r.Keys).toEqual(expect.arrayContaining(['ENVIRONMENT', 'APP_IP', 'DB_PASSWORD', 'DB_DATABASE']));
+    expect(r.Bad).toBe(false);
+    expect(r.Good).toBe(true);
+    expect(r.Text).not.toContain('secret7');
+  });
+
+  it('fails with an ErrorRecord Woosoo.ConfigNotFound (ObjectNotFound) and a recommended action', () => {
+    const r = json(`try { Get-WoosooConfig -Path '${join(tmpdir(), 'no-such-project')}'; 'no error' } catch {
+      [pscustomobject]@{ Id = $_.FullyQualifiedErrorId; Cat = [string]$_.CategoryInfo.Category; Fix = $_.ErrorDetails.RecommendedAction } | ConvertTo-Json -Depth 20 -Compress }`);
+    expect(r.Id).toMatch(/^Woosoo\.ConfigNotFound/);
+    expect(r.Cat).toBe('ObjectNotFound');
+    expect(r.Fix).toContain('-Path');
+  });
+
+  it('keeps one engine across calls and starts a fresh one after it was killed', () => {
+    const r = json(`$null = Get-WoosooConfig -Path '${demo}'
+      $m = Get-Module Woosoo; $pid1 = & $m { $script:WoosooEngine.Process.Id }
+      $null = Get-WoosooConfig -Path '${demo}'; $same = (& $m { $script:WoosooEngine.Process.Id }) -eq $pid1
+      Stop-Process -Id $pid1 -Force; Start-Sleep -Milliseconds 300
+      $after = (Get-WoosooConfig -Path '${demo}').ENVIRONMENT; $pid2 = & $m { $script:WoosooEngine.Process.Id }
+      [pscustomobject]@{ Same = $same; After = $after; New = ($pid2 -ne $pid1) } | ConvertTo-Json -Depth 20 -Compress`);
+    expect(r).toEqual({ Same: true, After: 'production', New: true });
+  });
+
+  it('stops the engine on Remove-Module', () => {
+    const r = json(`$null = Get-WoosooConfig -Path '${demo}'; $p = Get-Process -Id (& (Get-Module Woosoo) { $script:WoosooEngine.Process.Id })
+      Remove-Module Woosoo; Start-Sleep -Milliseconds 500; $p.Refresh(); $p.HasExited | ConvertTo-Json -Depth 20 -Compress`);
+    expect(r).toBe(true);
+  });
+});
