@@ -20,6 +20,8 @@ export interface RunOptions {
   onLine?: (stream: 'stdout' | 'stderr', line: string) => void;
   /** Pipe stdout to this writable instead of capturing it (e.g. a dump into gzip). */
   stdoutTo?: NodeJS.WritableStream;
+  /** Pipe this readable into the child's stdin (e.g. gunzip of a dump into the database client). */
+  stdinFrom?: NodeJS.ReadableStream;
 }
 
 export interface RunResult {
@@ -65,7 +67,7 @@ export async function run(file: string, args: readonly string[], opts: RunOption
     // the output pipes open would otherwise keep the call hanging after the child is gone.
     detached: process.platform !== 'win32',
     input: opts.input,
-    stdin: opts.input === undefined ? 'ignore' : undefined,
+    stdin: opts.input === undefined && !opts.stdinFrom ? 'ignore' : undefined,
     encoding: 'buffer',
     buffer: { stdout: !opts.stdoutTo, stderr: true },
     stripFinalNewline: false,
@@ -84,6 +86,11 @@ export async function run(file: string, args: readonly string[], opts: RunOption
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
 
   if (opts.stdoutTo) child.stdout?.pipe(opts.stdoutTo);
+  if (opts.stdinFrom && child.stdin) {
+    // A child that exits early closes its stdin: that is its exit code's story, not an unhandled EPIPE.
+    child.stdin.on('error', () => {});
+    opts.stdinFrom.pipe(child.stdin);
+  }
   if (opts.onLine) {
     streamLines(child.stdout, (l) => opts.onLine!('stdout', l));
     streamLines(child.stderr, (l) => opts.onLine!('stderr', l));
