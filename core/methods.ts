@@ -4,11 +4,15 @@
  */
 import type { MethodDef } from './rpc/method';
 import { configGet, configSchema, configTest } from './config/methods';
+import { configSync } from './sync/methods';
 import { engineMethods } from './rpc/engine-methods';
+import { healthGet } from './health/methods';
 
 export function allMethods(): MethodDef[] {
   return [
     ...engineMethods(),
     configGet, configTest, configSchema,
+    configSync,
+    healthGet,
   ];
 }

@@ -1,0 +1,36 @@
+/** RPC method of Get-WoosooHealth: health.get (one round, -Watch rounds streamed until cancelled, or -Quiet). */
+import { z } from 'zod';
+import { loadValidProject } from '../config';
+import { defineMethod, projectPathParam } from '../rpc/method';
+import { HEALTH_CATEGORIES, healthCheckSchema, runHealthChecks, sleepCancellable, type HealthCheck } from './index';
+
+const allHealthy = (checks: HealthCheck[]) => checks.length > 0 && checks.every((c) => c.Status === 'Healthy');
+
+export const healthGet = defineMethod({
+  name: 'health.get',
+  summary: 'Runs every health check in parallel and returns Woosoo.HealthCheck objects; watch streams a round every interval until cancelled; quiet returns true only when all are Healthy.',
+  params: z.object({
+    path: projectPathParam,
+    categories: z.array(z.enum(HEALTH_CATEGORIES)).optional().describe('Only these categories'),
+    names: z.array(z.string().min(1)).optional().describe('Only checks whose name matches; wildcards * and ?'),
+    watch: z.boolean().default(false).describe('Repeat every interval, streaming each round, until cancelled'),
+    intervalSeconds: z.number().min(1).max(86_400).default(5).describe('Seconds between rounds with watch'),
+    quiet: z.boolean().default(false).describe('Return only true (every check Healthy) or false'),
+  }),
+  item: healthCheckSchema,
+  async handler(p, ctx) {
+    const cfg = loadValidProject(p.path, ctx);
+    const opts = { categories: p.categories, names: p.names };
+    if (!p.watch) {
+      const checks = await runHealthChecks(cfg, ctx, opts);
+      if (p.quiet) return { value: allHealthy(checks) };
+      return { items: checks };
+    }
+    for (;;) {
+      const checks = await runHealthChecks(cfg, ctx, opts);
+      // With quiet, each round is one boolean on the pipeline.
+      ctx.emit(p.quiet ? [allHealthy(checks)] : checks);
+      await sleepCancellable(p.intervalSeconds * 1000, ctx.signal);
+    }
+  },
+});
