@@ -4,7 +4,14 @@
  */
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../rpc/context';
-import { WoosooError } from '../rpc/errors';
+import { createBackupIn, type CreateOptions } from './create';
+import { backupDir, type BackupMetadata } from './layout';
+import { restoreFrom, type RestoreOptions, type RestorePlan, type RestoreResult } from './restore';
+import { listDirs, type ListedBackup } from './retention';
+import { verifyDir, verifyDirSync, type Verification } from './verify';
+
+export type { RestoreAction, RestoreOptions, RestorePlan, RestoreResult } from './restore';
+export type CreateBackupOptions = CreateOptions;
 
 export interface BackupIncludes {
   configs: boolean;
@@ -25,6 +32,8 @@ export interface BackupInfo {
   sizeBytes: number;
   fileCount: number;
   creator: string;
+  /** Set when metadata.json is missing or invalid (then the other fields are empty). */
+  problem?: string;
 }
 
 export interface BackupVerification {
@@ -35,62 +44,43 @@ export interface BackupVerification {
   problems: string[];
 }
 
-export interface CreateBackupOptions {
-  description?: string;
-  includeDatabase?: boolean;
-  includeFiles?: boolean;
-  /** Absolute paths inside the project to include as well (e.g. files about to be overwritten). */
-  extraFiles?: string[];
-  /** Who made it: 'New-WoosooBackup', 'Sync-WoosooConfig', 'Restore-WoosooBackup (safety)', … */
-  creator?: string;
+export function toBackupInfo(b: { id: string; path: string; meta?: BackupMetadata; problem?: string }): BackupInfo {
+  const m = b.meta;
+  return {
+    id: b.id, path: b.path, createdAt: m?.created_at ?? '', description: m?.description ?? '', environment: m?.environment ?? '',
+    version: m?.version ?? '', includes: m?.includes ?? { configs: false, database: false, files: false },
+    sizeBytes: m?.size_bytes ?? 0, fileCount: m?.file_count ?? 0, creator: m?.creator ?? '',
+    ...(b.problem ? { problem: b.problem } : {}),
+  };
 }
 
-export interface RestoreOptions {
-  skipDatabase?: boolean;
-  whatIf?: boolean;
+function toVerification(v: Verification): BackupVerification {
+  return { id: v.id, path: v.path, valid: v.valid, filesChecked: v.filesChecked, problems: v.problems };
 }
 
-/** One thing a restore would do / did (Woosoo.RestoreAction). */
-export interface RestoreAction {
-  kind: 'File' | 'Database';
-  /** Absolute destination path (File) or database name (Database). */
-  target: string;
-  /** Relative path inside the backup. */
-  source: string;
-  action: 'Create' | 'Replace' | 'Unchanged' | 'Import';
-  sizeBytes: number;
+/** Makes a verified backup of the project's configs and app .env files (plus database / uploads / extra files). */
+export async function createBackup(cfg: ProjectConfig, ctx: RequestContext, opts: CreateBackupOptions = {}): Promise<BackupInfo> {
+  const meta = await createBackupIn(cfg, ctx, opts);
+  return toBackupInfo({ id: meta.id, path: backupDir(cfg, meta.id), meta });
 }
 
-export interface RestorePlan {
-  whatIf: true;
-  id: string;
-  actions: RestoreAction[];
+/** Every backup, newest first (metadata only; verifyBackup checks the contents). */
+export function listBackups(cfg: ProjectConfig): BackupInfo[] {
+  return listDirs(cfg).map(toBackupInfo);
 }
 
-export interface RestoreResult {
-  whatIf: false;
-  id: string;
-  actions: RestoreAction[];
-  /** Id of the safety backup taken before anything was replaced. */
-  safetyBackupId: string;
+/** Verifies every checksum and the metadata (synchronously; verifyBackupAsync streams and can be cancelled). */
+export function verifyBackup(cfg: ProjectConfig, id: string): BackupVerification {
+  return toVerification(verifyDirSync(backupDir(cfg, id), id));
 }
 
-function notYet(): never {
-  throw new WoosooError('NotImplemented', 'Backups are being implemented.', { category: 'NotImplemented' });
+export async function verifyBackupAsync(cfg: ProjectConfig, ctx: RequestContext, id: string): Promise<BackupVerification> {
+  return toVerification(await verifyDir(backupDir(cfg, id), id, ctx));
 }
 
-export async function createBackup(_cfg: ProjectConfig, _ctx: RequestContext, _opts: CreateBackupOptions = {}): Promise<BackupInfo> {
-  return notYet();
+/** Verifies, plans, and (unless whatIf) takes a safety backup and puts the files and the database back. */
+export async function restoreBackup(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: RestoreOptions = {}): Promise<RestorePlan | RestoreResult> {
+  return restoreFrom(cfg, ctx, id, opts);
 }
 
-export function listBackups(_cfg: ProjectConfig): BackupInfo[] {
-  return notYet();
-}
-
-export function verifyBackup(_cfg: ProjectConfig, _id: string): BackupVerification {
-  return notYet();
-}
-
-export async function restoreBackup(_cfg: ProjectConfig, _ctx: RequestContext, _id: string, _opts: RestoreOptions = {}): Promise<RestorePlan | RestoreResult> {
-  return notYet();
-}
+export type { ListedBackup };

@@ -1,0 +1,249 @@
+/**
+ * Making a backup. Everything is written into backups/.tmp-<id>/ (with the engine's pid in .owner), hashed
+ * while it is copied, then metadata.json and checksums.sha256 are written and the folder is renamed to
+ * backups/<id>/ in one step. An interrupted backup is never a folder with a backup id: it is a .tmp- folder,
+ * ignored by every listing and removed by the next backup once its engine is gone.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { ProjectConfig } from '../config';
+import { CONFIG_FILE } from '../config';
+import type { RequestContext } from '../rpc/context';
+import { WoosooError } from '../rpc/errors';
+import { ENGINE_VERSION } from '../rpc/server';
+import { dumpDatabase } from './database';
+import { copyHashed, formatChecksums, restrictFolder, walkFiles } from './files';
+import {
+  CHECKSUM_FILE, FORMAT_VERSION, METADATA_FILE, OWNER_FILE, TEMP_PREFIX, TRASH_PREFIX, backupRoot, idStem, idWithSuffix,
+  type BackupMetadata, type Mapping,
+} from './layout';
+
+export interface CreateOptions {
+  description?: string;
+  includeDatabase?: boolean;
+  includeFiles?: boolean;
+  extraFiles?: string[];
+  creator?: string;
+}
+
+interface Source {
+  abs: string;
+  /** Path inside the backup. */
+  rel: string;
+}
+
+const PARALLEL_COPIES = 4;
+
+/** Project-relative path with forward slashes, or null when p is outside the project. */
+export function insideProject(projectDir: string, p: string): string | null {
+  const rel = relative(resolve(projectDir), resolve(p));
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return null;
+  return rel.split(/[\\/]/).join('/');
+}
+
+function outsideProject(key: string, p: string, projectDir: string): WoosooError {
+  return new WoosooError('BackupPathOutsideProject', `${key} (${p}) is outside the project folder ${projectDir}; backups only hold files of the project.`, {
+    category: 'InvalidArgument', target: p, fix: `Point ${key} to a folder inside ${projectDir}.`,
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes .tmp-/.trash- folders left by engines that are gone (killed half-way through a backup or removal). */
+export async function removeAbandoned(root: string, ctx: Pick<RequestContext, 'log'>): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(root);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(TEMP_PREFIX) && !name.startsWith(TRASH_PREFIX)) continue;
+    const dir = join(root, name);
+    const owner = Number((await readFile(join(dir, OWNER_FILE), 'utf8').catch(() => '')).trim());
+    if (owner > 0 && owner !== process.pid && pidAlive(owner)) continue;
+    if (owner === process.pid) continue;
+    await rm(dir, { recursive: true, force: true });
+    ctx.log('verbose', `Removed ${dir}, left by an interrupted backup or removal.`);
+    removed.push(name);
+  }
+  return removed;
+}
+
+/** Reserves a fresh id by creating its .tmp- folder (mkdir is atomic: two callers never get the same id). */
+async function reserveId(root: string, now: Date): Promise<{ id: string; tmp: string }> {
+  const stem = idStem(now);
+  for (let n = 1; n < 10_000; n++) {
+    const id = idWithSuffix(stem, n);
+    if (existsSync(join(root, id))) continue;
+    const tmp = join(root, `${TEMP_PREFIX}${id}`);
+    try {
+      await mkdir(tmp);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw err;
+    }
+    await writeFile(join(tmp, OWNER_FILE), String(process.pid));
+    return { id, tmp };
+  }
+  throw new WoosooError('BackupIdExhausted', `Too many backups in one second in ${root}.`, { category: 'LimitsExceeded', target: root });
+}
+
+/** What goes into the backup and where each part goes back to. */
+async function collect(cfg: ProjectConfig, opts: CreateOptions, ctx: RequestContext, root: string) {
+  const project = cfg.projectDir;
+  const sources: Source[] = [];
+  const mappings: Mapping[] = [];
+  const taken = new Set<string>();
+  const add = (abs: string, rel: string) => {
+    const key = resolve(abs);
+    if (taken.has(key) || insideProject(root, key) !== null) return;
+    taken.add(key);
+    sources.push({ abs: key, rel });
+  };
+
+  add(cfg.location.file, `configs/${CONFIG_FILE}`);
+  mappings.push({ from: `configs/${CONFIG_FILE}`, to: insideProject(project, cfg.location.file) ?? CONFIG_FILE });
+  const configsDir = join(project, 'configs');
+  for (const rel of walkFiles(configsDir)) if (rel !== CONFIG_FILE) add(join(configsDir, rel), `configs/${rel}`);
+  mappings.push({ from: 'configs', to: 'configs' });
+
+  const apps = ['BACKEND_PATH', 'PWA_PATH', ...(cfg.flag('RELAY_ENABLED') ? ['RELAY_PATH'] : [])];
+  for (const key of apps) {
+    const appDir = cfg.path(key);
+    const env = join(appDir, '.env');
+    if (!existsSync(env)) continue;
+    const rel = insideProject(project, appDir);
+    if (rel === null) {
+      ctx.log('warning', `${key} (${appDir}) is outside the project folder: its .env is not in the backup.`);
+      continue;
+    }
+    const name = `apps/${basename(appDir)}`;
+    if (mappings.some((m) => m.from === name)) continue;
+    add(env, `${name}/.env`);
+    mappings.push({ from: name, to: rel });
+  }
+
+  if (opts.includeFiles) {
+    const storage = cfg.path('BACKUP_STORAGE_PATH');
+    const rel = insideProject(project, storage);
+    if (rel === null) throw outsideProject('BACKUP_STORAGE_PATH', storage, project);
+    if (!existsSync(storage)) ctx.log('warning', `BACKUP_STORAGE_PATH (${storage}) does not exist: no files to include.`);
+    const skipped = (r: string, why: string) => ctx.log('warning', `${join(storage, r)} is ${why}: not in the backup.`);
+    for (const f of walkFiles(storage, skipped)) add(join(storage, f), `files/${f}`);
+    mappings.push({ from: 'files', to: rel });
+  }
+
+  for (const extra of opts.extraFiles ?? []) {
+    const rel = insideProject(project, extra);
+    if (rel === null) throw outsideProject('An extra file', extra, project);
+    if (existsSync(extra) && statSync(extra).isFile()) add(extra, `extra/${rel}`);
+  }
+  if (sources.some((s) => s.rel.startsWith('extra/'))) mappings.push({ from: 'extra', to: '' });
+  return { sources, mappings };
+}
+
+/** Copies the sources into tmp, a few at a time, hashing each; fills `sums`. Returns the bytes copied. */
+async function copyAll(sources: Source[], tmp: string, sums: Map<string, string>, ctx: RequestContext): Promise<number> {
+  let next = 0;
+  let bytes = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < sources.length) {
+      const s = sources[next++];
+      ctx.throwIfCancelled();
+      const dest = join(tmp, ...s.rel.split('/'));
+      await mkdir(dirname(dest), { recursive: true });
+      const c = await copyHashed(s.abs, dest, 0o600, ctx.signal);
+      sums.set(s.rel, c.sha256);
+      bytes += c.bytes;
+      done++;
+      if (done % 50 === 0 || done === sources.length) {
+        ctx.progress({ id: 1, activity: 'Creating backup', status: `${done} of ${sources.length} files`, percent: (done / sources.length) * 90 });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL_COPIES, sources.length) }, worker));
+  return bytes;
+}
+
+function cannotWrite(err: unknown, root: string): WoosooError {
+  const e = err as NodeJS.ErrnoException;
+  const full = e.code === 'ENOSPC' || e.code === 'EDQUOT';
+  const denied = e.code === 'EACCES' || e.code === 'EPERM' || e.code === 'EROFS' || e.code === 'ENOTDIR' || e.code === 'EEXIST';
+  return new WoosooError(full ? 'BackupDiskFull' : 'BackupWriteFailed',
+    `The backup could not be written to ${root}: ${e.message}. Nothing was changed; the partial backup was removed.`, {
+      category: full ? 'QuotaExceeded' : denied ? 'PermissionDenied' : 'WriteError', target: root,
+      fix: full ? 'Free space on that disk, or set BACKUP_PATH to a disk with room.' : 'Check that BACKUP_PATH is a folder you may write to.',
+    });
+}
+
+export async function createBackupIn(cfg: ProjectConfig, ctx: RequestContext, opts: CreateOptions): Promise<BackupMetadata> {
+  const root = backupRoot(cfg);
+  try {
+    await mkdir(root, { recursive: true });
+    await restrictFolder(root, ctx);
+  } catch (err) {
+    throw cannotWrite(err, root);
+  }
+  await removeAbandoned(root, ctx);
+  const now = new Date();
+  let reserved: { id: string; tmp: string };
+  try {
+    reserved = await reserveId(root, now);
+  } catch (err) {
+    if (err instanceof WoosooError) throw err;
+    throw cannotWrite(err, root);
+  }
+  const { id, tmp } = reserved;
+  try {
+    ctx.progress({ id: 1, activity: 'Creating backup', status: `${id}: collecting files`, percent: 0 });
+    const { sources, mappings } = await collect(cfg, opts, ctx, root);
+    const sums = new Map<string, string>();
+    let size = await copyAll(sources, tmp, sums, ctx);
+    let database: BackupMetadata['database'];
+    if (opts.includeDatabase) {
+      ctx.progress({ id: 1, activity: 'Creating backup', status: `${id}: dumping database ${cfg.str('DB_DATABASE')}`, percent: 90 });
+      const name = `${cfg.str('DB_DATABASE').replace(/[^A-Za-z0-9_.-]/g, '_')}_${id}.sql.gz`;
+      const rel = `database/${name}`;
+      await mkdir(join(tmp, 'database'));
+      const d = await dumpDatabase(cfg, ctx, join(tmp, 'database', name));
+      sums.set(rel, d.sha256);
+      size += d.bytes;
+      database = { name: cfg.str('DB_DATABASE'), file: rel, tool: d.tool };
+    }
+    const meta: BackupMetadata = {
+      format: FORMAT_VERSION, id, created_at: now.toISOString(), description: opts.description ?? '',
+      environment: cfg.str('ENVIRONMENT'), version: ENGINE_VERSION,
+      includes: { configs: true, database: database !== undefined, files: opts.includeFiles === true },
+      size_bytes: size, file_count: sums.size, creator: opts.creator ?? 'New-WoosooBackup', project: cfg.projectDir,
+      ...(database ? { database } : {}), mappings,
+    };
+    const metaText = `${JSON.stringify(meta, null, 2)}\n`;
+    await writeFile(join(tmp, METADATA_FILE), metaText, { mode: 0o600 });
+    sums.set(METADATA_FILE, createHash('sha256').update(metaText).digest('hex'));
+    await writeFile(join(tmp, CHECKSUM_FILE), formatChecksums(sums), { mode: 0o600 });
+    await rm(join(tmp, OWNER_FILE));
+    ctx.throwIfCancelled();
+    await rename(tmp, join(root, id));
+    ctx.progress({ id: 1, activity: 'Creating backup', completed: true });
+    ctx.log('verbose', `Backup ${id}: ${sums.size} files, ${size} bytes in ${join(root, id)}.`);
+    return meta;
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true }).catch(() => {});
+    if (err instanceof WoosooError || ctx.signal.aborted) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code && /^E(NOSPC|DQUOT|ACCES|PERM|ROFS|NOTDIR|IO)$/.test(code)) throw cannotWrite(err, root);
+    throw err;
+  }
+}

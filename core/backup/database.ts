@@ -1,0 +1,112 @@
+/**
+ * The database part of a backup: mariadb-dump (or mysqldump) streamed through gzip into the backup, and the
+ * dump streamed back through gunzip into the mariadb (or mysql) client. Nothing is held in memory whole. The
+ * password reaches the tools only through MYSQL_PWD in the child's environment, never on a command line.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
+import type { ProjectConfig } from '../config';
+import { run, type RunResult } from '../process/run';
+import { which } from '../process/which';
+import type { RequestContext } from '../rpc/context';
+import { WoosooError } from '../rpc/errors';
+import { registerSecret } from '../util/redact';
+import { HashingStream, type Copied } from './files';
+
+/** A database job may take long: cancellation (Ctrl+C) is the limit, plus a generous ceiling. */
+const DB_TIMEOUT_MS = 6 * 60 * 60 * 1000;
+const DUMP_END = '-- Dump completed';
+
+function findTool(cfg: ProjectConfig, env: Record<string, string>, key: string, names: string[]): string {
+  const configured = cfg.str(key);
+  const found = configured ? which(configured, env) : names.map((n) => which(n, env)).find((p) => p !== null) ?? null;
+  if (!found) {
+    throw new WoosooError('DatabaseToolNotFound', configured
+      ? `${key}=${configured} (deployment.config.env) is not an executable program.`
+      : `Neither ${names.join(' nor ')} is on the PATH.`, {
+      category: 'NotInstalled', target: key,
+      fix: `Install the MariaDB client tools, or set ${key} in deployment.config.env to the full path of ${names[0]}.`,
+    });
+  }
+  return found;
+}
+
+export function dumpTool(cfg: ProjectConfig, env: Record<string, string>): string {
+  return findTool(cfg, env, 'MYSQLDUMP_PATH', ['mariadb-dump', 'mysqldump']);
+}
+
+export function clientTool(cfg: ProjectConfig, env: Record<string, string>): string {
+  return findTool(cfg, env, 'MYSQL_PATH', ['mariadb', 'mysql']);
+}
+
+function connection(cfg: ProjectConfig, ctx: RequestContext): { args: string[]; env: Record<string, string> } {
+  const password = cfg.str('DB_PASSWORD');
+  registerSecret(password);
+  return {
+    args: [`--host=${cfg.str('DB_HOST')}`, `--port=${cfg.num('DB_PORT')}`, `--user=${cfg.str('DB_USERNAME')}`, '--default-character-set=utf8mb4'],
+    env: { ...ctx.env, MYSQL_PWD: password },
+  };
+}
+
+/** Keeps the last bytes that pass, to check that the dump ran to its end. */
+class TailKeeper extends Transform {
+  tail = Buffer.alloc(0);
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    this.tail = Buffer.concat([this.tail, chunk]).subarray(-512);
+    cb(null, chunk);
+  }
+}
+
+function toolFailed(id: string, what: string, r: RunResult, target: string, fix: string): WoosooError {
+  const why = r.notFound ? `could not be started (${r.spawnError})` : r.timedOut ? 'timed out' : `exited with code ${r.exitCode}`;
+  const detail = r.stderr.trim().split('\n').slice(-5).join('\n');
+  return new WoosooError(id, `${what} ${why}${detail ? `:\n${detail}` : '.'}`, { category: 'InvalidResult', target, fix });
+}
+
+/** Dumps DB_DATABASE into `dest` (gzip), hashing the compressed bytes on the way. */
+export async function dumpDatabase(cfg: ProjectConfig, ctx: RequestContext, dest: string): Promise<Copied & { tool: string }> {
+  const tool = dumpTool(cfg, ctx.env);
+  const db = cfg.str('DB_DATABASE');
+  const conn = connection(cfg, ctx);
+  const tail = new TailKeeper();
+  const hash = new HashingStream();
+  const written = pipeline(tail, createGzip({ level: 6 }), hash, createWriteStream(dest, { mode: 0o600, flags: 'wx' }));
+  const args = [...conn.args, '--single-transaction', '--quick', '--routines', '--triggers', '--hex-blob', '--no-tablespaces', db];
+  const r = await run(tool, args, { env: conn.env, signal: ctx.signal, timeoutMs: DB_TIMEOUT_MS, stdoutTo: tail });
+  if (!tail.writableEnded) tail.end();
+  await written;
+  if (r.cancelled) throw ctx.signal.reason;
+  const complete = tail.tail.toString('utf8').includes(DUMP_END);
+  if (r.exitCode !== 0 || !complete) {
+    if (r.exitCode === 0) r.stderr += `\nthe dump stopped before its "${DUMP_END}" line`;
+    throw toolFailed('DatabaseDumpFailed', `Dumping database ${db} with ${r.display}`, r, db,
+      'Check DB_HOST, DB_PORT, DB_USERNAME and DB_PASSWORD (Test-WoosooConfig) and that the database server is running; or make the backup without -IncludeDatabase.');
+  }
+  return { sha256: hash.digest(), bytes: hash.bytes, tool: `${tool.replace(/^.*[\\/]/, '')}` };
+}
+
+/** Streams a .sql.gz dump into DB_DATABASE (the dump drops and re-creates each table it holds). */
+export async function importDatabase(cfg: ProjectConfig, ctx: RequestContext, dumpFile: string): Promise<void> {
+  const tool = clientTool(cfg, ctx.env);
+  const db = cfg.str('DB_DATABASE');
+  const conn = connection(cfg, ctx);
+  const source = createReadStream(dumpFile);
+  const gunzip = createGunzip();
+  const decompressed = pipeline(source, gunzip).then(() => null, (err: Error) => err);
+  const r = await run(tool, [...conn.args, '--batch', db], { env: conn.env, signal: ctx.signal, timeoutMs: DB_TIMEOUT_MS, stdinFrom: gunzip });
+  if (!gunzip.destroyed && r.exitCode !== 0) gunzip.destroy();
+  const gzError = await decompressed;
+  if (r.cancelled) throw ctx.signal.reason;
+  if (gzError && r.exitCode === 0) {
+    throw new WoosooError('DatabaseDumpDamaged', `${dumpFile} could not be decompressed: ${gzError.message}. Part of it may have been imported.`, {
+      category: 'InvalidData', target: dumpFile, fix: 'Restore the safety backup made before this restore, or use another backup.',
+    });
+  }
+  if (r.exitCode !== 0) {
+    throw toolFailed('DatabaseImportFailed', `Importing ${dumpFile} into ${db} with ${r.display}`, r, db,
+      'Check the database settings (Test-WoosooConfig) and that the server is running; the safety backup holds the state before the restore.');
+  }
+}

@@ -1,0 +1,144 @@
+/** RPC methods of backups: backup.create, backup.list, backup.test, backup.restore, backup.remove. Thin. */
+import { z } from 'zod';
+import { loadProject, loadValidProject } from '../config';
+import { toItemError, WoosooError, type ItemError } from '../rpc/errors';
+import { defineMethod, projectPathParam, typed, typedSchema } from '../rpc/method';
+import { createBackup, listBackups, restoreBackup, toBackupInfo, verifyBackupAsync, type BackupInfo, type RestoreAction } from './index';
+import { ID_RE } from './layout';
+import { removeSelected } from './retention';
+
+const idParam = z.string().regex(ID_RE, 'must be a backup id such as 2026-02-15_14-30-00');
+
+const backupItem = typedSchema('Backup', {
+  Id: z.string(), CreatedAt: z.string(), Description: z.string(), Environment: z.string(), Version: z.string(),
+  Includes: z.array(z.enum(['Configs', 'Database', 'Files'])), SizeBytes: z.number(), FileCount: z.number(),
+  Creator: z.string(), Path: z.string(), ProjectPath: z.string(), Problem: z.string(),
+});
+
+function backupObject(b: BackupInfo, projectPath: string) {
+  const includes: ('Configs' | 'Database' | 'Files')[] = [];
+  if (b.includes.configs) includes.push('Configs');
+  if (b.includes.database) includes.push('Database');
+  if (b.includes.files) includes.push('Files');
+  return typed('Backup', {
+    Id: b.id, CreatedAt: b.createdAt, Description: b.description, Environment: b.environment, Version: b.version,
+    Includes: includes, SizeBytes: b.sizeBytes, FileCount: b.fileCount, Creator: b.creator, Path: b.path,
+    ProjectPath: projectPath, Problem: b.problem ?? '',
+  });
+}
+
+const actionItem = typedSchema('RestoreAction', {
+  BackupId: z.string(), Kind: z.enum(['File', 'Database']), Action: z.enum(['Create', 'Replace', 'Unchanged', 'Import']),
+  Target: z.string(), Source: z.string(), SizeBytes: z.number(),
+});
+
+const actionObject = (id: string, a: RestoreAction) =>
+  typed('RestoreAction', { BackupId: id, Kind: a.kind, Action: a.action, Target: a.target, Source: a.source, SizeBytes: a.sizeBytes });
+
+export const backupCreate = defineMethod({
+  name: 'backup.create',
+  summary: 'Makes a backup of deployment.config.env, configs/ and each app\'s .env (plus the database and the uploaded files when asked) and returns it as a Woosoo.Backup.',
+  params: z.object({
+    path: projectPathParam,
+    description: z.string().max(500).default(''),
+    includeDatabase: z.boolean().default(false),
+    includeFiles: z.boolean().default(false),
+  }),
+  item: backupItem,
+  async handler(p, ctx) {
+    const cfg = loadValidProject(p.path, ctx);
+    const b = await createBackup(cfg, ctx, { description: p.description, includeDatabase: p.includeDatabase, includeFiles: p.includeFiles, creator: 'New-WoosooBackup' });
+    return { items: [backupObject(b, cfg.projectDir)] };
+  },
+});
+
+export const backupList = defineMethod({
+  name: 'backup.list',
+  summary: 'Lists the backups newest first as Woosoo.Backup objects (metadata only).',
+  params: z.object({ path: projectPathParam, ids: z.array(idParam).optional(), limit: z.number().int().positive().optional() }),
+  item: backupItem,
+  async handler(p, ctx) {
+    const cfg = loadProject(p.path, ctx);
+    let list = listBackups(cfg);
+    const errors: ItemError[] = [];
+    if (p.ids && p.ids.length > 0) {
+      for (const id of p.ids.filter((x) => !list.some((b) => b.id === x))) {
+        errors.push(toItemError(new WoosooError('BackupNotFound', `There is no backup ${id} in ${cfg.path('BACKUP_PATH')}.`, {
+          category: 'ObjectNotFound', target: id, fix: 'Run Get-WoosooBackup without -Id to list the backups.',
+        })));
+      }
+      list = list.filter((b) => p.ids!.includes(b.id));
+    }
+    if (p.limit !== undefined) list = list.slice(0, p.limit);
+    return { items: list.map((b) => backupObject(b, cfg.projectDir)), errors };
+  },
+});
+
+export const backupTest = defineMethod({
+  name: 'backup.test',
+  summary: 'Verifies every checksum and the metadata of the given backups (all when none given): a Woosoo.BackupVerification each.',
+  params: z.object({ path: projectPathParam, ids: z.array(idParam).optional() }),
+  item: typedSchema('BackupVerification', {
+    Id: z.string(), Valid: z.boolean(), FilesChecked: z.number(), Problems: z.array(z.string()), Path: z.string(),
+  }),
+  async handler(p, ctx) {
+    const cfg = loadProject(p.path, ctx);
+    const ids = p.ids && p.ids.length > 0 ? p.ids : listBackups(cfg).map((b) => b.id);
+    const items = [];
+    const errors: ItemError[] = [];
+    for (const id of ids) {
+      try {
+        const v = await verifyBackupAsync(cfg, ctx, id);
+        items.push(typed('BackupVerification', { Id: v.id, Valid: v.valid, FilesChecked: v.filesChecked, Problems: v.problems, Path: v.path }));
+      } catch (err) {
+        if (ctx.signal.aborted) throw err;
+        errors.push(toItemError(err));
+      }
+    }
+    return { items, errors };
+  },
+});
+
+export const backupRestore = defineMethod({
+  name: 'backup.restore',
+  summary: 'Verifies a backup, takes a safety backup and puts its files (and database) back. whatIf: the Woosoo.RestoreAction list, nothing changed.',
+  params: z.object({ path: projectPathParam, id: idParam, skipDatabase: z.boolean().default(false), whatIf: z.boolean().default(false) }),
+  item: z.union([actionItem, typedSchema('RestoreResult', {
+    BackupId: z.string(), SafetyBackupId: z.string(), FilesRestored: z.number(), DatabaseRestored: z.boolean(), Actions: z.array(actionItem),
+  })]),
+  async handler(p, ctx) {
+    const cfg = loadValidProject(p.path, ctx);
+    const r = await restoreBackup(cfg, ctx, p.id, { skipDatabase: p.skipDatabase, whatIf: p.whatIf });
+    const actions = r.actions.map((a) => actionObject(r.id, a));
+    if (r.whatIf) return { items: actions };
+    return {
+      items: [typed('RestoreResult', {
+        BackupId: r.id, SafetyBackupId: r.safetyBackupId,
+        FilesRestored: r.actions.filter((a) => a.kind === 'File' && (a.action === 'Create' || a.action === 'Replace')).length,
+        DatabaseRestored: r.actions.some((a) => a.kind === 'Database'), Actions: actions,
+      })],
+    };
+  },
+});
+
+export const backupRemove = defineMethod({
+  name: 'backup.remove',
+  summary: 'Removes the given backups, or by retention (older than olderThanSeconds, keeping keepMinimum and always the newest valid one). plan: list only.',
+  params: z.object({
+    path: projectPathParam,
+    ids: z.array(idParam).optional(),
+    olderThanSeconds: z.number().nonnegative().optional(),
+    keepMinimum: z.number().int().nonnegative().optional(),
+    plan: z.boolean().default(false),
+  }),
+  item: backupItem,
+  async handler(p, ctx) {
+    const cfg = loadProject(p.path, ctx);
+    const removed = await removeSelected(cfg, ctx, {
+      ids: p.ids, olderThanMs: p.olderThanSeconds === undefined ? undefined : p.olderThanSeconds * 1000, keepMinimum: p.keepMinimum, plan: p.plan,
+    });
+    return { items: removed.map((b) => backupObject(toBackupInfo(b), cfg.projectDir)) };
+  },
+});
+
+export const backupMethods = [backupCreate, backupList, backupTest, backupRestore, backupRemove];

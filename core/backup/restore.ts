@@ -1,0 +1,166 @@
+/**
+ * Restoring a backup. In order, and nothing is touched before step 4:
+ *  1. verify the backup (a backup that fails verification is refused);
+ *  2. map every file back to its project path and reject any that would land outside the project (also through
+ *     a symbolic link) or inside the backups folder;
+ *  3. plan: Create / Replace / Unchanged per file, Import for the database (this is what -WhatIf returns);
+ *  4. take a safety backup of everything that will be replaced (and the database), so the restore can be undone;
+ *  5. replace each file atomically (copy next to it, check the hash, rename), then import the database.
+ */
+import { existsSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ProjectConfig } from '../config';
+import type { RequestContext } from '../rpc/context';
+import { WoosooError } from '../rpc/errors';
+import { createBackupIn, insideProject } from './create';
+import { clientTool, importDatabase } from './database';
+import { hashFile, replaceFileAtomically } from './files';
+import { METADATA_FILE, backupDir, backupRoot, projectPathFor } from './layout';
+import { verifyDir } from './verify';
+
+export interface RestoreAction {
+  kind: 'File' | 'Database';
+  /** Absolute destination path (File) or the database name (Database). */
+  target: string;
+  /** Path inside the backup. */
+  source: string;
+  action: 'Create' | 'Replace' | 'Unchanged' | 'Import';
+  sizeBytes: number;
+}
+
+export interface RestorePlan {
+  whatIf: true;
+  id: string;
+  actions: RestoreAction[];
+}
+
+export interface RestoreResult {
+  whatIf: false;
+  id: string;
+  actions: RestoreAction[];
+  /** The backup of the state before the restore ('' when nothing had to change). */
+  safetyBackupId: string;
+}
+
+export interface RestoreOptions {
+  skipDatabase?: boolean;
+  whatIf?: boolean;
+}
+
+/** The deepest existing folder at or above p, with symbolic links resolved. */
+function realAncestor(p: string): string {
+  let dir = p;
+  while (!existsSync(dir)) {
+    const up = dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  return realpathSync(dir);
+}
+
+function rejectedPath(rel: string, why: string): string {
+  return `${rel}: ${why}`;
+}
+
+interface Planned extends RestoreAction {
+  sha256: string;
+}
+
+async function plan(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: RestoreOptions): Promise<{ dir: string; actions: Planned[] }> {
+  const dir = backupDir(cfg, id);
+  const v = await verifyDir(dir, id, ctx);
+  if (!v.valid || !v.meta) {
+    throw new WoosooError('BackupInvalid', `Backup ${id} failed verification; nothing was restored:\n${v.problems.map((p) => `  - ${p}`).join('\n')}`, {
+      category: 'InvalidData', target: id, fix: 'Restore another backup (Get-WoosooBackup | Test-WoosooBackup shows which are valid).',
+    });
+  }
+  const meta = v.meta;
+  const project = resolve(cfg.projectDir);
+  const projectReal = realpathSync(project);
+  const backups = resolve(backupRoot(cfg));
+  const actions: Planned[] = [];
+  const rejected: string[] = [];
+  for (const [rel, sha256] of [...v.checksums].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (rel === METADATA_FILE || rel.startsWith('database/')) continue;
+    const mapped = projectPathFor(meta.mappings, rel);
+    if (mapped === null) {
+      rejected.push(rejectedPath(rel, 'no mapping in metadata.json says where it belongs'));
+      continue;
+    }
+    const target = resolve(project, ...mapped.split('/'));
+    if (insideProject(project, target) === null) {
+      rejected.push(rejectedPath(rel, `would be written to ${target}, outside the project folder`));
+      continue;
+    }
+    const real = realAncestor(dirname(target));
+    if (real !== projectReal && insideProject(projectReal, real) === null) {
+      rejected.push(rejectedPath(rel, `would be written through a symbolic link to ${real}, outside the project folder`));
+      continue;
+    }
+    if (target === backups || insideProject(backups, target) !== null) {
+      rejected.push(rejectedPath(rel, `would be written into the backups folder ${backups}`));
+      continue;
+    }
+    const src = join(dir, ...rel.split('/'));
+    const size = statSync(src).size;
+    let action: RestoreAction['action'] = 'Create';
+    if (existsSync(target)) {
+      const same = statSync(target).size === size && (await hashFile(target, ctx.signal)).sha256 === sha256;
+      action = same ? 'Unchanged' : 'Replace';
+    }
+    actions.push({ kind: 'File', target, source: rel, action, sizeBytes: size, sha256 });
+  }
+  if (rejected.length > 0) {
+    throw new WoosooError('BackupPathRejected', `Backup ${id} has entries that would land outside the project; nothing was restored:\n${rejected.map((r) => `  - ${r}`).join('\n')}`, {
+      category: 'SecurityError', target: id, fix: 'Do not restore this backup: it was altered. Restore another one.',
+    });
+  }
+  if (meta.database && !opts.skipDatabase) {
+    clientTool(cfg, ctx.env); // before anything is touched: the client must exist
+    const file = meta.database.file;
+    actions.push({ kind: 'Database', target: cfg.str('DB_DATABASE'), source: file, action: 'Import', sizeBytes: statSync(join(dir, ...file.split('/'))).size, sha256: v.checksums.get(file) ?? '' });
+  }
+  return { dir, actions };
+}
+
+const publicAction = ({ sha256: _s, ...a }: Planned): RestoreAction => a;
+
+export async function restoreFrom(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: RestoreOptions): Promise<RestorePlan | RestoreResult> {
+  const { dir, actions } = await plan(cfg, ctx, id, opts);
+  if (opts.whatIf) return { whatIf: true, id, actions: actions.map(publicAction) };
+  const files = actions.filter((a) => a.kind === 'File' && a.action !== 'Unchanged');
+  const database = actions.find((a) => a.kind === 'Database');
+  if (files.length === 0 && !database) return { whatIf: false, id, actions: actions.map(publicAction), safetyBackupId: '' };
+
+  ctx.progress({ id: 1, activity: `Restoring backup ${id}`, status: 'Safety backup of the current state', percent: 0 });
+  const safety = await createBackupIn(cfg, ctx, {
+    description: `Before restoring ${id}`, creator: 'Restore-WoosooBackup (safety)', includeDatabase: database !== undefined,
+    extraFiles: files.filter((a) => a.action === 'Replace').map((a) => a.target),
+  });
+  ctx.log('info', `Safety backup ${safety.id} holds the state before this restore (Restore-WoosooBackup -Id ${safety.id} undoes it).`);
+  const undo = `The state before the restore is in backup ${safety.id}: Restore-WoosooBackup -Id ${safety.id} puts it back.`;
+  let done = 0;
+  try {
+    for (const a of files) {
+      ctx.throwIfCancelled();
+      await replaceFileAtomically(join(dir, ...a.source.split('/')), a.target, a.sha256, ctx.signal);
+      if (++done % 50 === 0) ctx.progress({ id: 1, activity: `Restoring backup ${id}`, status: `${done} of ${files.length} files`, percent: (done / files.length) * 80 });
+    }
+    if (database) {
+      ctx.progress({ id: 1, activity: `Restoring backup ${id}`, status: `Importing database ${database.target}`, percent: 80 });
+      await importDatabase(cfg, ctx, join(dir, ...database.source.split('/')));
+    }
+  } catch (err) {
+    if (err instanceof WoosooError && err.errorId !== 'Cancelled') {
+      throw new WoosooError(err.errorId, `${err.message}\n${done} of ${files.length} files had been restored. ${undo}`, {
+        category: err.category, target: err.targetObject, fix: err.recommendedAction,
+      });
+    }
+    if (ctx.signal.aborted) throw err;
+    throw new WoosooError('RestoreFailed', `Restoring backup ${id} failed after ${done} of ${files.length} files: ${(err as Error).message}. ${undo}`, {
+      category: 'WriteError', target: id, fix: 'Fix the cause above, then restore again (or restore the safety backup).',
+    });
+  }
+  ctx.progress({ id: 1, activity: `Restoring backup ${id}`, completed: true });
+  return { whatIf: false, id, actions: actions.map(publicAction), safetyBackupId: safety.id };
+}

@@ -1,0 +1,21 @@
+/** Keys of the backups capability: where backups go, retention, and which uploads -IncludeFiles copies. */
+import { key, t, type KeyTable } from './define';
+
+export const backupKeys: KeyTable = {
+  BACKUP_PATH: key(t.path(), {
+    group: 'Backups', default: 'backups',
+    help: 'Folder that holds the backups (one sub-folder per backup), relative to the project folder or absolute.',
+  }),
+  BACKUP_RETENTION_DAYS: key(t.int(1, 3650), {
+    group: 'Backups', default: '30',
+    help: 'Remove-WoosooBackup without -OlderThan removes backups older than this many days.',
+  }),
+  BACKUP_KEEP_MINIMUM: key(t.int(1, 1000), {
+    group: 'Backups', default: '5',
+    help: 'Retention always keeps at least this many of the newest backups (and never the newest valid one).',
+  }),
+  BACKUP_STORAGE_PATH: key(t.path(), {
+    group: 'Backups', default: 'apps/woosoo-nexus/storage/app',
+    help: 'Folder of uploaded files that New-WoosooBackup -IncludeFiles copies (Laravel storage/app), relative to the project folder.',
+  }),
+};
