@@ -4,6 +4,7 @@
  */
 import type { MethodDef } from './rpc/method';
 import { configGet, configSchema, configTest } from './config/methods';
+import { backupMethods } from './backup/methods';
 import { configSync } from './sync/methods';
 import { engineMethods } from './rpc/engine-methods';
 import { healthGet } from './health/methods';
@@ -12,6 +13,7 @@ export function allMethods(): MethodDef[] {
   return [
     ...engineMethods(),
     configGet, configTest, configSchema,
+    ...backupMethods,
     configSync,
     healthGet,
   ];
