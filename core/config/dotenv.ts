@@ -99,7 +99,7 @@ function preview(s: string): string {
 }
 
 /** Reads a quoted value that may continue over following lines. */
-function readQuoted(lines: string[], startLine: number, first: string, q: string): { body: string; after: string; endLine: number } | null {
+export function readQuoted(lines: string[], startLine: number, first: string, q: string): { body: string; after: string; endLine: number } | null {
   let body = '';
   let text = first;
   for (let ln = startLine; ln < lines.length; ln++) {

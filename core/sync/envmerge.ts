@@ -1,0 +1,103 @@
+/**
+ * Merging a rendered .env into an app's existing .env without clobbering it: the keys the template manages are
+ * updated where they stand (every occurrence), new managed keys are appended in the template's order, and every
+ * other line — keys the template does not manage (Laravel's APP_KEY), comments, blank lines, order, line endings —
+ * stays exactly as it was. A managed line whose value already reads back the same is left untouched too.
+ */
+import { parseDotenv, readQuoted } from '../config/dotenv';
+
+export interface EnvSpan {
+  key: string;
+  /** 0-based first and last line of the entry (a double-quoted value may span lines). */
+  start: number;
+  end: number;
+}
+
+export interface EnvSyntaxProblem {
+  line: number;
+  message: string;
+}
+
+const ENTRY_RE = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=[ \t]*(.*)$/;
+
+export function splitLines(text: string): string[] {
+  const lines = text.split(/\r\n|\n|\r/);
+  if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** Where each entry of a dotenv text starts and ends (all occurrences, in file order). */
+export function scanEntries(lines: string[]): EnvSpan[] {
+  const spans: EnvSpan[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const m = ENTRY_RE.exec(lines[i]);
+    if (!m) continue;
+    const rest = m[2];
+    let end = i;
+    if (rest.startsWith('"') || rest.startsWith("'")) {
+      const found = readQuoted(lines, i, rest.slice(1), rest[0]);
+      if (found) end = found.endLine;
+    }
+    spans.push({ key: m[1], start: i, end });
+    i = end;
+  }
+  return spans;
+}
+
+/** Syntax problems that make a file unsafe to merge into (an unclosed quote would swallow the lines after it). */
+export function dotenvSyntaxProblems(text: string): EnvSyntaxProblem[] {
+  return parseDotenv(text).problems.map((p) => ({ line: p.line, message: p.message }));
+}
+
+export interface MergeResult {
+  text: string;
+  /** Managed keys whose lines were replaced or appended. */
+  changedKeys: string[];
+}
+
+/** Values as every reader would see them: the last occurrence of each key. */
+function values(text: string): Map<string, string> {
+  return new Map(parseDotenv(text).entries.map((e) => [e.key, e.value]));
+}
+
+export function mergeDotenv(existing: string | null, rendered: string): MergeResult {
+  const rLines = splitLines(rendered);
+  const blocks = new Map<string, string[]>();
+  for (const s of scanEntries(rLines)) blocks.set(s.key, rLines.slice(s.start, s.end + 1));
+  if (existing === null) {
+    return { text: rLines.length ? `${rLines.join('\n')}\n` : '', changedKeys: [...blocks.keys()] };
+  }
+
+  const eol = existing.includes('\r\n') ? '\r\n' : '\n';
+  const lines = splitLines(existing.replace(/^\uFEFF/, ''));
+  const bom = existing.startsWith('\uFEFF') ? '\uFEFF' : '';
+  const oldValues = values(existing);
+  const newValues = values(rendered);
+  const changed = new Set<string>();
+  const seen = new Set<string>();
+  const out: string[] = [];
+  let next = 0;
+  for (const span of scanEntries(lines)) {
+    out.push(...lines.slice(next, span.start));
+    next = span.end + 1;
+    const block = blocks.get(span.key);
+    seen.add(span.key);
+    if (block && oldValues.get(span.key) !== newValues.get(span.key)) {
+      out.push(...block);
+      changed.add(span.key);
+    } else {
+      out.push(...lines.slice(span.start, span.end + 1));
+    }
+  }
+  out.push(...lines.slice(next));
+
+  const missing = [...blocks.keys()].filter((k) => !seen.has(k));
+  if (missing.length > 0 && out.length > 0 && out[out.length - 1].trim() !== '') out.push('');
+  for (const key of missing) {
+    out.push(...blocks.get(key)!);
+    changed.add(key);
+  }
+  if (changed.size === 0) return { text: existing, changedKeys: [] };
+  const text = out.length ? `${bom}${out.join(eol)}${eol}` : '';
+  return { text, changedKeys: [...changed] };
+}
