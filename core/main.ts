@@ -3,6 +3,8 @@
  * stdout go to stderr (diagnostics, drained by the module). The engine exits when its stdin closes.
  */
 import { format } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { allMethods } from './methods';
 import { Engine, serveLines } from './rpc/server';
 
@@ -39,5 +41,15 @@ process.on('unhandledRejection', (err) => {
   process.stderr.write(`engine: unhandled rejection: ${err instanceof Error ? err.stack : String(err)}\n`);
 });
 process.stdout.on('error', () => exit(0)); // The module went away.
+
+// The engine idles most of its life between cmdlets: after a quiet second, give the garbage back so an idle
+// engine stays small (docs/performance.md has the figures).
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
+let idleTimer: NodeJS.Timeout | undefined;
+engine.onIdle = () => {
+  clearTimeout(idleTimer);
+  idleTimer = setTimeout(() => collect(), 1000).unref();
+};
 
 void serveLines(engine, process.stdin).then(() => exit(0));

@@ -48,6 +48,8 @@ export class Engine {
   private initialized = false;
   private readonly write: (line: string) => void;
   onShutdown: () => void = () => {};
+  /** Called whenever a request finishes and none is running. */
+  onIdle: () => void = () => {};
 
   constructor(write: (line: string) => void, methods: MethodDef[]) {
     this.write = write;
@@ -168,6 +170,7 @@ export class Engine {
         throw err;
       } finally {
         this.running.delete(id);
+        if (this.running.size === 0) this.onIdle();
       }
     });
   }
