@@ -8,6 +8,7 @@ import { backupMethods } from './backup/methods';
 import { configSync } from './sync/methods';
 import { engineMethods } from './rpc/engine-methods';
 import { healthGet } from './health/methods';
+import { certGet, certNew, certTest, certTrust } from './certs/methods';
 
 export function allMethods(): MethodDef[] {
   return [
@@ -16,5 +17,6 @@ export function allMethods(): MethodDef[] {
     ...backupMethods,
     configSync,
     healthGet,
+    certNew, certGet, certTest, certTrust,
   ];
 }

@@ -1,0 +1,64 @@
+/** RPC methods of the certificate cmdlets: cert.new, cert.get, cert.test, cert.trust. Thin: load, call, return. */
+import { z } from 'zod';
+import { loadValidProject } from '../config';
+import { defineMethod, projectPathParam } from '../rpc/method';
+import {
+  certificatePlanSchema, certificateTestSchema, certificateTrustSchema, getCertificates, installTrust, newCertificate,
+  planNewCertificate, testCertificates,
+} from './index';
+import { certificateSchema } from './read';
+
+const files = z.array(z.string().min(1)).optional().describe('Certificate files (absolute or relative to the project); default: every certificate in CERTS_PATH');
+
+export const certNew = defineMethod({
+  name: 'cert.new',
+  summary: 'Creates CERTS_PATH/woosoo.pem and woosoo-key.pem with mkcert (session CAROOT); plan returns the Woosoo.CertificatePlan instead.',
+  params: z.object({
+    path: projectPathParam,
+    domains: z.array(z.string().min(1).max(253).regex(/^[A-Za-z0-9*.:-]+$/, 'must be a host name or an IP address')).optional()
+      .describe('Names and addresses; default APP_IP, localhost, 127.0.0.1, ::1 and CERT_DOMAINS'),
+    force: z.boolean().default(false).describe('Replace an existing certificate (the old pair is moved to previous/)'),
+    plan: z.boolean().default(false).describe('Only say what would be done (-WhatIf)'),
+  }),
+  item: z.union([certificateSchema, certificatePlanSchema]),
+  async handler(p, ctx) {
+    const cfg = loadValidProject(p.path, ctx);
+    if (p.plan) return { items: [(await planNewCertificate(cfg, ctx, p)).plan] };
+    return { items: [await newCertificate(cfg, ctx, p)] };
+  },
+});
+
+export const certGet = defineMethod({
+  name: 'cert.get',
+  summary: 'Reads certificate files into Woosoo.Certificate objects (names, addresses, validity, days left, trusted by the session CAROOT).',
+  params: z.object({ path: projectPathParam, files }),
+  item: certificateSchema,
+  async handler(p, ctx) {
+    return getCertificates(loadValidProject(p.path, ctx), ctx, p.files);
+  },
+});
+
+export const certTest = defineMethod({
+  name: 'cert.test',
+  summary: 'Checks each certificate (covers APP_IP and CERT_DOMAINS, not expired, CERT_WARN_DAYS, key matches, trusted): Woosoo.CertificateTest rows; quiet returns true when none Failed.',
+  params: z.object({
+    path: projectPathParam, files,
+    quiet: z.boolean().default(false).describe('Return only true (no check Failed) or false'),
+  }),
+  item: certificateTestSchema,
+  async handler(p, ctx) {
+    const rows = await testCertificates(loadValidProject(p.path, ctx), ctx, p.files);
+    if (p.quiet) return { value: !rows.some((r) => r.Result === 'Failed') };
+    return { items: rows };
+  },
+});
+
+export const certTrust = defineMethod({
+  name: 'cert.trust',
+  summary: 'Runs `mkcert -install` (the CAROOT CA into the trust store); plan returns the command without running it.',
+  params: z.object({ path: projectPathParam, plan: z.boolean().default(false).describe('Only say what would be run (-WhatIf)') }),
+  item: certificateTrustSchema,
+  async handler(p, ctx) {
+    return { items: [await installTrust(loadValidProject(p.path, ctx), ctx, { plan: p.plan })] };
+  },
+});

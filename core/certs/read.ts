@@ -1,0 +1,122 @@
+/**
+ * Reads certificate files with Node's own X509 parser (never by parsing a tool's output) into
+ * Woosoo.Certificate objects. Trusted means: issued and signed by the mkcert CA of this session (CAROOT's
+ * rootCA.pem), the CA that Install-WoosooCertificateTrust puts in the trust store.
+ */
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { typed, typedSchema } from '../rpc/method';
+import { WoosooError } from '../rpc/errors';
+
+export const certificateSchema = typedSchema('Certificate', {
+  Path: z.string(),
+  Subject: z.string(),
+  DnsNames: z.array(z.string()),
+  IPAddresses: z.array(z.string()),
+  Issuer: z.string(),
+  NotBefore: z.string(),
+  NotAfter: z.string(),
+  DaysLeft: z.number().int(),
+  Trusted: z.boolean(),
+  Thumbprint: z.string(),
+  SerialNumber: z.string(),
+  KeyPath: z.string().nullable(),
+});
+export type Certificate = z.infer<typeof certificateSchema>;
+
+const DAY_MS = 86_400_000;
+
+/** "IP Address:0:0:0:0:0:0:0:1" → "::1" (the shortest form, as URL hosts are written). */
+function normalizeIp(ip: string): string {
+  if (!ip.includes(':')) return ip;
+  try {
+    return new URL(`http://[${ip}]/`).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return ip;
+  }
+}
+
+export function subjectAltNames(x: X509Certificate): { dns: string[]; ips: string[] } {
+  const dns: string[] = [];
+  const ips: string[] = [];
+  for (const part of (x.subjectAltName ?? '').split(/,\s*/)) {
+    if (part.startsWith('DNS:')) dns.push(part.slice(4));
+    else if (part.startsWith('IP Address:')) ips.push(normalizeIp(part.slice(11)));
+  }
+  return { dns, ips };
+}
+
+/** The first certificate in a PEM file. Throws CertificateUnreadable naming the file. */
+export function parseCertificateFile(path: string): X509Certificate {
+  let pem: Buffer;
+  try {
+    pem = readFileSync(path);
+  } catch (err) {
+    throw new WoosooError('CertificateUnreadable', `Cannot read ${path}: ${(err as Error).message}`, {
+      category: 'ReadError', target: path, fix: 'Check that the file exists and that you may read it.',
+    });
+  }
+  try {
+    return new X509Certificate(pem);
+  } catch (err) {
+    throw new WoosooError('CertificateUnreadable', `${path} is not a PEM certificate (${(err as Error).message}).`, {
+      category: 'InvalidData', target: path, fix: 'Point to the certificate file (-----BEGIN CERTIFICATE-----), not the key; or create a new one with New-WoosooCertificate.',
+    });
+  }
+}
+
+/** The CA certificate of the session's mkcert CAROOT, when there is one. */
+export function readCaRoot(caRoot: string | null): X509Certificate | null {
+  if (!caRoot) return null;
+  const file = `${caRoot}/rootCA.pem`;
+  if (!existsSync(file)) return null;
+  try {
+    return new X509Certificate(readFileSync(file));
+  } catch {
+    return null;
+  }
+}
+
+export function isIssuedBy(x: X509Certificate, ca: X509Certificate | null): boolean {
+  if (!ca) return false;
+  try {
+    return x.checkIssued(ca) && x.verify(ca.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/** The key file next to a certificate: woosoo.pem → woosoo-key.pem (mkcert's naming). */
+export function keyPathFor(certPath: string): string {
+  return certPath.replace(/(\.pem|\.crt)?$/i, '-key.pem');
+}
+
+/** True when the key file holds the private key of the certificate. Never reads the key into any message. */
+export function keyMatches(x: X509Certificate, keyPath: string): boolean {
+  try {
+    return x.checkPrivateKey(createPrivateKey(readFileSync(keyPath)));
+  } catch {
+    return false;
+  }
+}
+
+export function describeCertificate(path: string, x: X509Certificate, ca: X509Certificate | null, now = Date.now()): Certificate {
+  const { dns, ips } = subjectAltNames(x);
+  const notAfter = new Date(x.validTo);
+  const keyPath = keyPathFor(path);
+  return typed('Certificate', {
+    Path: path,
+    Subject: x.subject.split('\n').join(', '),
+    DnsNames: dns,
+    IPAddresses: ips,
+    Issuer: x.issuer.split('\n').join(', '),
+    NotBefore: new Date(x.validFrom).toISOString(),
+    NotAfter: notAfter.toISOString(),
+    DaysLeft: Math.floor((notAfter.getTime() - now) / DAY_MS),
+    Trusted: isIssuedBy(x, ca),
+    Thumbprint: x.fingerprint256.replace(/:/g, ''),
+    SerialNumber: x.serialNumber,
+    KeyPath: existsSync(keyPath) ? keyPath : null,
+  });
+}
