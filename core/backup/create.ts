@@ -88,7 +88,7 @@ async function reserveId(root: string, now: Date): Promise<{ id: string; tmp: st
     if (existsSync(join(root, id))) continue;
     const tmp = join(root, `${TEMP_PREFIX}${id}`);
     try {
-      await mkdir(tmp);
+      await mkdir(tmp, { mode: 0o700 });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue;
       throw err;
@@ -163,7 +163,7 @@ async function copyAll(sources: Source[], tmp: string, sums: Map<string, string>
       const s = sources[next++];
       ctx.throwIfCancelled();
       const dest = join(tmp, ...s.rel.split('/'));
-      await mkdir(dirname(dest), { recursive: true });
+      await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
       const c = await copyHashed(s.abs, dest, 0o600, ctx.signal);
       sums.set(s.rel, c.sha256);
       bytes += c.bytes;
@@ -194,7 +194,8 @@ export async function createBackupIn(cfg: ProjectConfig, ctx: RequestContext, op
     await mkdir(root, { recursive: true });
     await restrictFolder(root, ctx);
   } catch (err) {
-    throw cannotWrite(err, root);
+    // A recursive mkdir reports ENOENT for a read-only parent: ask once more without recursion for the real cause.
+    throw cannotWrite(await mkdir(root).then(() => err, (plain: unknown) => plain), root);
   }
   await removeAbandoned(root, ctx);
   const now = new Date();
@@ -216,7 +217,7 @@ export async function createBackupIn(cfg: ProjectConfig, ctx: RequestContext, op
       ctx.progress({ id: 1, activity: 'Creating backup', status: `${id}: dumping database ${cfg.str('DB_DATABASE')}`, percent: 90 });
       const name = `${cfg.str('DB_DATABASE').replace(/[^A-Za-z0-9_.-]/g, '_')}_${id}.sql.gz`;
       const rel = `database/${name}`;
-      await mkdir(join(tmp, 'database'));
+      await mkdir(join(tmp, 'database'), { mode: 0o700 });
       const d = await dumpDatabase(cfg, ctx, join(tmp, 'database', name));
       sums.set(rel, d.sha256);
       size += d.bytes;
