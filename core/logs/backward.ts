@@ -1,0 +1,93 @@
+/**
+ * -Tail: the last N entries of a file, read from the end in chunks (never the whole file). Entries come out newest
+ * first; reading stops as soon as N entries passed the filter, or an entry is older than -Since.
+ */
+import { open } from 'node:fs/promises';
+import type { EntryFilter, LogEntry } from './entry';
+import { countFileLines } from './forward';
+import { keep, makeEntry, type Origin } from './region';
+import { isStart } from './parse';
+
+const BACK_CHUNK = 256 * 1024;
+/** Line numbers are counted for files up to this size; above it Line is null for -Tail (counting means reading it all). */
+export const LINE_COUNT_LIMIT = 64 * 1024 * 1024;
+
+interface Found {
+  entry: LogEntry;
+  offset: number;
+}
+
+/** Up to `want` entries of the file's first `end` bytes that pass the filter, newest first. */
+export async function readBackward(o: Origin, f: EntryFilter, want: number, end: number): Promise<LogEntry[]> {
+  const found: Found[] = [];
+  const fh = await open(o.path, 'r');
+  try {
+    let pos = end;
+    let carry: Buffer = Buffer.alloc(0);
+    /** Continuation lines seen (going up) whose entry start is not reached yet, newest last → reversed on use. */
+    let pending: string[] = [];
+    let done = false;
+    const take = (lines: string[], offset: number) => {
+      const { entry, raw } = makeEntry(o, lines, null);
+      if (entry.ownTime && f.since !== null && entry.ts < f.since) done = true;
+      else if (keep(f, entry, raw)) found.push({ entry, offset });
+      if (found.length >= want) done = true;
+    };
+    while (!done && (pos > 0 || carry.length > 0)) {
+      const readStart = Math.max(0, pos - BACK_CHUNK);
+      const chunk = Buffer.allocUnsafe(pos - readStart);
+      if (chunk.length > 0) await fh.read(chunk, 0, chunk.length, readStart);
+      const data = carry.length === 0 ? chunk : Buffer.concat([chunk, carry]);
+      pos = readStart;
+      // The first line of the data may be cut: keep it for the next (earlier) read unless we are at the file's start.
+      const firstNl = pos > 0 ? data.indexOf(10) : -1;
+      if (pos > 0 && firstNl === -1) {
+        carry = data;
+        continue;
+      }
+      const from = pos > 0 ? firstNl + 1 : 0;
+      carry = pos > 0 ? Buffer.from(data.subarray(0, from)) : Buffer.alloc(0);
+      let lineEnd = data.length;
+      if (lineEnd > from && data[lineEnd - 1] === 10) lineEnd--;
+      while (!done && lineEnd >= from) {
+        const lineStart = lineEnd > 0 ? Math.max(from, data.lastIndexOf(10, lineEnd - 1) + 1) : 0;
+        const text = data.toString('utf8', lineStart, lineEnd);
+        const l = text.endsWith('\r') ? text.slice(0, -1) : text;
+        if (isStart(o.kind, l) || (pos === 0 && lineStart === 0)) {
+          const lines = [l, ...pending.reverse()];
+          pending = [];
+          if (lines.some((x) => x.trim() !== '')) take(lines, pos + lineStart);
+        } else {
+          pending.push(l);
+        }
+        if (lineStart === from) break;
+        lineEnd = lineStart - 1;
+      }
+    }
+  } finally {
+    await fh.close();
+  }
+  if (found.length > 0 && end <= LINE_COUNT_LIMIT) await numberLines(o.path, found);
+  return found.map((x) => x.entry);
+}
+
+/** Sets Line from byte offsets (newest first in `found`): one forward count up to the oldest, then between them. */
+async function numberLines(path: string, found: Found[]): Promise<void> {
+  const oldest = found[found.length - 1].offset;
+  let line = (await countFileLines(path, oldest)) + 1;
+  const fh = await open(path, 'r');
+  try {
+    const newest = found[0].offset;
+    const span = Buffer.allocUnsafe(newest - oldest);
+    if (span.length > 0) await fh.read(span, 0, span.length, oldest);
+    let at = 0;
+    for (let i = found.length - 1; i >= 0; i--) {
+      const rel = found[i].offset - oldest;
+      for (let j = span.indexOf(10, at); j !== -1 && j < rel; j = span.indexOf(10, j + 1)) line++;
+      at = rel;
+      found[i].entry.line = line;
+    }
+  } finally {
+    await fh.close();
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Reading a log file from the start (or an offset) to an end offset in large chunks, with flat memory: each chunk
+ * is cut after its last complete entry and the rest is carried into the next read.
+ */
+import { open } from 'node:fs/promises';
+import type { EntryFilter, LogEntry } from './entry';
+import { countNewlines, entryCut, parseBlock, scanBlock, type Origin } from './region';
+
+export const CHUNK_BYTES = 4 * 1024 * 1024;
+/** An entry longer than this is split (a runaway line must not hold the whole file in memory). */
+const MAX_CARRY = 64 * 1024 * 1024;
+
+export interface ForwardOptions {
+  start?: number;
+  end: number;
+  /** 1-based number of the line at `start`. */
+  firstLine?: number;
+  signal?: AbortSignal;
+}
+
+/** The pattern with the flags the block scan needs (global, multi-line), made once per request. */
+export function scanRegex(pattern: RegExp): RegExp {
+  const flags = new Set([...pattern.flags, 'g', 'm']);
+  return new RegExp(pattern.source, [...flags].join(''));
+}
+
+/** Yields the entries of each chunk that pass the filter, in file order. */
+export async function* readForward(o: Origin, f: EntryFilter, opts: ForwardOptions): AsyncGenerator<LogEntry[]> {
+  const fh = await open(o.path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    const scan = f.pattern ? scanRegex(f.pattern) : null;
+    let end = opts.end;
+    let pos = opts.start ?? 0;
+    let line = opts.firstLine ?? 1;
+    let carry: Buffer = Buffer.alloc(0);
+    while (pos < end || carry.length > 0) {
+      if (opts.signal?.aborted) return;
+      let n = 0;
+      if (pos < end) {
+        n = (await fh.read(buf, 0, Math.min(CHUNK_BYTES, end - pos), pos)).bytesRead;
+        if (n === 0) end = pos; // the file shrank (truncated) while we read it
+        pos += n;
+      }
+      const data = carry.length === 0 ? buf.subarray(0, n) : Buffer.concat([carry, buf.subarray(0, n)]);
+      const eof = pos >= end;
+      let cut = eof ? data.length : entryCut(o.kind, data);
+      if (cut === 0 && !eof) {
+        if (data.length < MAX_CARRY) {
+          carry = Buffer.from(data);
+          continue;
+        }
+        cut = data.lastIndexOf(10) + 1 || data.length;
+      }
+      const block = data.subarray(0, cut);
+      const entries = scan && f.pattern
+        ? scanBlock(o, block, line, { ...f, pattern: f.pattern }, scan)
+        : parseBlock(o, block.toString('utf8'), line, f);
+      line += countNewlines(block, 0, block.length);
+      carry = cut < data.length ? Buffer.from(data.subarray(cut)) : Buffer.alloc(0);
+      if (entries.length > 0) yield entries;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
+/** Number of newlines in the first `end` bytes of a file (the line number of the byte at `end`, minus one). */
+export async function countFileLines(path: string, end: number): Promise<number> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    let n = 0;
+    for (let pos = 0; pos < end;) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(CHUNK_BYTES, end - pos), pos);
+      if (bytesRead === 0) break;
+      n += countNewlines(buf, 0, bytesRead);
+      pos += bytesRead;
+    }
+    return n;
+  } finally {
+    await fh.close();
+  }
+}

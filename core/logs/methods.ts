@@ -1,0 +1,40 @@
+/** RPC method of the logs slice: logs.get (Get-WoosooLog). Thin: load the project, pick sources, query. */
+import { z } from 'zod';
+import { loadProject } from '../config';
+import { defineMethod, projectPathParam, typedSchema } from '../rpc/method';
+import { LEVELS } from './entry';
+import { pickSources, queryLogs } from './query';
+
+const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date and time');
+
+export const logEntrySchema = typedSchema('LogEntry', {
+  Timestamp: z.string(),
+  Service: z.string(),
+  Level: z.enum(LEVELS),
+  Message: z.string(),
+  Source: z.string(),
+  Line: z.number().int().positive().nullable(),
+});
+
+export const logsGet = defineMethod({
+  name: 'logs.get',
+  summary: 'Log entries (Woosoo.LogEntry) of the services, Laravel, nginx and deployments, merged in time order; -Tail reads from the end, -Wait follows (entries stream as $/items until cancelled).',
+  params: z.object({
+    path: projectPathParam,
+    services: z.array(z.string().min(1)).optional().describe('Service names; wildcards * and ?; "all" or none = every service'),
+    tail: z.number().int().positive().optional().describe('Only the last N entries (read from the end of the files)'),
+    level: z.enum(LEVELS).optional().describe('Minimum level: Error, Warning (and errors), Info, Debug (everything)'),
+    pattern: z.string().optional().describe('Regular expression; an entry matches when one of its lines does'),
+    caseSensitive: z.boolean().default(false).describe('Match -Pattern case-sensitively (default: ignore case, as PowerShell does)'),
+    since: isoTime.optional().describe('Only entries at or after this time (ISO-8601; the cmdlet converts spans such as 2h)'),
+    until: isoTime.optional().describe('Only entries at or before this time; with wait, following stops then'),
+    wait: z.boolean().default(false).describe('Keep following the live files (across rotation) until cancelled'),
+  }),
+  item: logEntrySchema,
+  async handler(p, ctx) {
+    const cfg = loadProject(p.path, ctx);
+    const { sources, errors } = pickSources(cfg.projectDir, cfg.path('BACKEND_PATH'), p.services);
+    const items = await queryLogs(sources, p, ctx);
+    return { items, errors };
+  },
+});

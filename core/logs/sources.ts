@@ -1,0 +1,118 @@
+/**
+ * Where the logs are. The contract with the services domain is logs/<service>/output.log and error.log (plus
+ * their rotated files, e.g. NSSM's output-20260215T143000.000.log or logrotate's output.log.1); nginx writes
+ * logs/nginx/access.log and error.log; Woosoo's deployments write logs/deployment/*.log; Laravel writes
+ * BACKEND_PATH/storage/logs/laravel.log (or laravel-YYYY-MM-DD.log with the daily channel).
+ * A source is one family of files (the live file and its rotated predecessors) read with one parser.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LogKind } from './entry';
+
+export interface LogSource {
+  service: string;
+  kind: LogKind;
+  dir: string;
+  /** The live file's name; null when the newest file of the family is the live one (deployment logs). */
+  base: string | null;
+  /** Which file names of `dir` belong to the family. */
+  match: (name: string) => boolean;
+}
+
+export interface LogFile {
+  path: string;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** base "output.log" → output.log, output.log.3, output-20260215T143000.000.log, output_1.log (never .gz). */
+function familyOf(base: string): (name: string) => boolean {
+  const stem = escape(base.replace(/\.log$/i, ''));
+  const re = new RegExp(`^${stem}(?:\\.log(?:\\.\\d+)?|[-_.][^\\\\/]*\\.log)$`, 'i');
+  return (name) => re.test(name);
+}
+
+function family(service: string, kind: LogKind, dir: string, base: string): LogSource {
+  return { service, kind, dir, base, match: familyOf(base) };
+}
+
+function isDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** Every source of a project, by service name (folder names under logs/, plus laravel). */
+export function discoverSources(projectDir: string, backendDir: string): LogSource[] {
+  const sources: LogSource[] = [];
+  const logsDir = join(projectDir, 'logs');
+  const names = isDir(logsDir) ? readdirSync(logsDir).filter((n) => isDir(join(logsDir, n))).sort() : [];
+  for (const name of names) {
+    const dir = join(logsDir, name);
+    if (name.toLowerCase() === 'nginx') {
+      sources.push(family(name, 'nginx-access', dir, 'access.log'), family(name, 'nginx-error', dir, 'error.log'));
+    } else if (name.toLowerCase() === 'deployment') {
+      sources.push({ service: name, kind: 'plain', dir, base: null, match: (n) => /\.log$/i.test(n) });
+    } else {
+      sources.push(family(name, 'plain', dir, 'output.log'), family(name, 'plain', dir, 'error.log'));
+    }
+  }
+  const laravelDir = join(backendDir, 'storage', 'logs');
+  if (isDir(laravelDir)) sources.push(family('laravel', 'laravel', laravelDir, 'laravel.log'));
+  return sources;
+}
+
+/** The family's files, oldest first, the live file last. */
+export function familyFiles(src: LogSource): LogFile[] {
+  let names: string[];
+  try {
+    names = readdirSync(src.dir);
+  } catch {
+    return [];
+  }
+  const files: LogFile[] = [];
+  for (const name of names) {
+    if (!src.match(name)) continue;
+    try {
+      const st = statSync(join(src.dir, name));
+      if (st.isFile()) files.push({ path: join(src.dir, name), ino: st.ino, size: st.size, mtimeMs: st.mtimeMs });
+    } catch {
+      /* rotated away between readdir and stat */
+    }
+  }
+  const live = src.base === null ? null : join(src.dir, src.base);
+  return files.sort((a, b) => {
+    if (a.path === live) return 1;
+    if (b.path === live) return -1;
+    return a.mtimeMs - b.mtimeMs || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
+  });
+}
+
+/** The file new entries are written to: the base file if it exists, else the newest file of the family. */
+export function livePath(src: LogSource): string | null {
+  if (src.base !== null && existsSync(join(src.dir, src.base))) return join(src.dir, src.base);
+  const files = familyFiles(src);
+  if (files.length > 0) return files[files.length - 1].path;
+  return src.base === null ? null : join(src.dir, src.base);
+}
+
+const wildcard = (pattern: string) =>
+  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+
+/** The sources of the named services (wildcards; "all" or none = every service), and the names that matched nothing. */
+export function selectSources(all: LogSource[], services: string[] | undefined): { sources: LogSource[]; unmatched: string[] } {
+  const wanted = (services ?? []).filter((s) => s.trim() !== '');
+  if (wanted.length === 0 || wanted.some((s) => s.toLowerCase() === 'all')) return { sources: all, unmatched: [] };
+  const patterns = wanted.map((s) => ({ s, re: wildcard(s.trim()) }));
+  const unmatched = patterns.filter((p) => !all.some((src) => p.re.test(src.service))).map((p) => p.s);
+  return { sources: all.filter((src) => patterns.some((p) => p.re.test(src.service))), unmatched };
+}
+
+export function serviceNames(all: LogSource[]): string[] {
+  return [...new Set(all.map((s) => s.service))];
+}
