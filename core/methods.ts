@@ -7,6 +7,7 @@ import { configGet, configSchema, configTest } from './config/methods';
 import { backupMethods } from './backup/methods';
 import { configSync } from './sync/methods';
 import { engineMethods } from './rpc/engine-methods';
+import { logsGet } from './logs/methods';
 import { healthGet } from './health/methods';
 import { certGet, certNew, certTest, certTrust } from './certs/methods';
 
@@ -14,6 +15,7 @@ export function allMethods(): MethodDef[] {
   return [
     ...engineMethods(),
     configGet, configTest, configSchema,
+    logsGet,
     ...backupMethods,
     configSync,
     healthGet,
