@@ -1,0 +1,79 @@
+/**
+ * Replacing a file so that a reader sees the old content or the new one, never half of it: write a temp file in
+ * the same folder, flush it to disk, set its permissions, rename it over the target. Files that hold secrets get
+ * 0600 on Unix; on Windows an ACL for Administrators, SYSTEM and the current user (icacls, through run()).
+ */
+import { closeSync, fsyncSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { RequestContext } from '../rpc/context';
+import { WoosooError } from '../rpc/errors';
+import { run } from '../process/run';
+import { which } from '../process/which';
+
+export interface WriteOptions {
+  /** The file holds secrets: owner-only permissions. */
+  secret: boolean;
+}
+
+/** The file a write should replace: the target of a symlink, so the link stays a link. */
+function resolveTarget(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function existingMode(path: string): number | undefined {
+  try {
+    return statSync(path).mode & 0o777;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeFileAtomic(path: string, content: string, opts: WriteOptions, ctx: Pick<RequestContext, 'env' | 'signal'>): Promise<void> {
+  const target = resolveTarget(path);
+  const dir = dirname(target);
+  const tmp = join(dir, `.${basename(target)}.woosoo-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  const mode = opts.secret ? 0o600 : existingMode(target) ?? 0o644;
+  try {
+    mkdirSync(dir, { recursive: true });
+    const fd = openSync(tmp, 'wx', mode);
+    try {
+      const buf = Buffer.from(content, 'utf8');
+      let off = 0;
+      while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (process.platform === 'win32' && opts.secret) await restrictWindowsAcl(tmp, ctx);
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    if (err instanceof WoosooError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new WoosooError('SyncWriteFailed', `Cannot write ${target}: ${e.message}`, {
+      category: e.code === 'EACCES' || e.code === 'EPERM' ? 'PermissionDenied' : 'WriteError',
+      target,
+      fix: e.code === 'ENOSPC' ? 'Free disk space on that drive, then run the command again.' : 'Check that the folder exists and is writable by this user (and not read-only), then run the command again.',
+      cause: err,
+    });
+  }
+}
+
+/** Administrators (S-1-5-32-544), SYSTEM (S-1-5-18) and the current user get full control; inheritance is cut. */
+async function restrictWindowsAcl(file: string, ctx: Pick<RequestContext, 'env' | 'signal'>): Promise<void> {
+  const icacls = which('icacls', ctx.env) ?? 'icacls.exe';
+  const user = ctx.env.USERNAME ? [`/grant:r`, `${ctx.env.USERDOMAIN ? `${ctx.env.USERDOMAIN}\\` : ''}${ctx.env.USERNAME}:F`] : [];
+  const r = await run(icacls, [file, '/inheritance:r', '/grant:r', '*S-1-5-32-544:F', '/grant:r', '*S-1-5-18:F', ...user], {
+    env: ctx.env, signal: ctx.signal, timeoutMs: 30_000,
+  });
+  if (r.exitCode !== 0) {
+    throw new WoosooError('SyncAclFailed', `icacls could not restrict ${file}: ${(r.stderr || r.stdout).trim()}`, {
+      category: 'PermissionDenied', target: file, fix: 'Run PowerShell as an administrator or as the owner of the project folder.',
+    });
+  }
+}

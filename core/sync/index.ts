@@ -1,0 +1,194 @@
+/**
+ * Sync-WoosooConfig: renders deployment.config.env into each target (the apps' .env files, configs/nginx.conf),
+ * in two phases. Plan: render, merge, diff and check every target (nginx -t); any failure stops here and nothing
+ * is written. Apply (unless whatIf): back up the files about to be overwritten, then write each atomically.
+ * The deploy calls syncConfig directly.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { createBackup } from '../backup';
+import type { ProjectConfig } from '../config';
+import type { RequestContext } from '../rpc/context';
+import { WoosooError } from '../rpc/errors';
+import { MASK, looksSecret, redact, registerSecret } from '../util/redact';
+import { unifiedDiff } from './diff';
+import { dotenvSyntaxProblems, mergeDotenv, scanEntries, splitLines } from './envmerge';
+import { checkNginxConf, NGINX_PREFIX_DIRS } from './nginxcheck';
+import { selectTargets, templateContext, type SyncTarget } from './targets';
+import { findTemplate, renderTemplate } from './templates';
+import { writeFileAtomic } from './atomic';
+
+export { NGINX_CONF, syncTargets } from './targets';
+
+export interface ConfigChange {
+  App: string;
+  Path: string;
+  Action: 'Create' | 'Update' | 'Unchanged';
+  /** Unified diff, secrets masked; empty when unchanged. */
+  Diff: string;
+  LinesAdded: number;
+  LinesRemoved: number;
+  Template: string;
+  /** "nginx -t passed", "not checked: …", or '' for files without a check. */
+  Check: string;
+  /** The backup holding the file as it was (only when it was overwritten). */
+  BackupId?: string;
+  /** true when nothing was written (-WhatIf). */
+  WhatIf: boolean;
+}
+
+export interface SyncOptions {
+  apps?: string[];
+  whatIf: boolean;
+}
+
+interface Plan {
+  target: SyncTarget;
+  change: ConfigChange;
+  content: string;
+  secret: boolean;
+}
+
+const ENTRY_KEY = /^(\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=).*$/;
+
+function readExisting(path: string): string | null {
+  if (!existsSync(path)) return null;
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new WoosooError('SyncTargetUnreadable', `Cannot read ${path}: ${(err as Error).message}`, {
+      category: 'ReadError', target: path, fix: 'Check that you may read the file, then run the command again.',
+    });
+  }
+}
+
+/** Secret keys of a dotenv text: registered for masking, and they make the file owner-only. */
+function secretKeys(cfg: ProjectConfig, text: string): string[] {
+  const lines = splitLines(text);
+  const keys: string[] = [];
+  for (const span of scanEntries(lines)) {
+    if (!(cfg.isSecret(span.key) || looksSecret(span.key))) continue;
+    keys.push(span.key);
+    const value = lines.slice(span.start, span.end + 1).join('\n').replace(/^[^=]*=\s*/, '').replace(/^(['"])([\s\S]*)\1\s*$/, '$2');
+    registerSecret(value);
+  }
+  return keys;
+}
+
+async function planTarget(cfg: ProjectConfig, ctx: RequestContext, target: SyncTarget, context: Record<string, unknown>): Promise<Plan> {
+  const template = findTemplate(cfg, target.template);
+  const rendered = renderTemplate(template, context);
+  const existing = readExisting(target.path);
+  let content: string;
+  let secret = false;
+  if (target.kind === 'dotenv') {
+    if (existing !== null) {
+      const problems = dotenvSyntaxProblems(existing);
+      if (problems.length > 0) {
+        throw new WoosooError('SyncTargetSyntax', `${target.path} line ${problems[0].line}: ${problems[0].message}; it was not changed.`, {
+          category: 'ParserError', target: target.path, fix: `Correct line ${problems[0].line} of ${target.path} (or delete the file to have it created anew), then run the command again.`,
+        });
+      }
+      secretKeys(cfg, existing);
+    }
+    content = mergeDotenv(existing, rendered).text;
+    secret = secretKeys(cfg, content).length > 0;
+  } else {
+    content = rendered.endsWith('\n') || rendered === '' ? rendered : `${rendered}\n`;
+  }
+
+  let check = '';
+  if (target.kind === 'nginx') {
+    const r = await checkNginxConf(content, cfg, ctx);
+    if (r.ok === false) {
+      throw new WoosooError('SyncNginxCheckFailed', `nginx -t rejected the rendered ${target.path} (from ${template.file}): ${r.summary}. The old file was kept.`, {
+        category: 'InvalidData', target: target.path,
+        fix: template.overridden ? `Correct ${template.file}, then run the command again.` : 'Correct the configuration value nginx names, then run the command again.',
+      });
+    }
+    check = r.summary;
+    if (r.ok === undefined) ctx.log('warning', `${target.path}: ${r.summary}.`);
+  }
+
+  const action = existing === null ? 'Create' : existing === content ? 'Unchanged' : 'Update';
+  const rel = relative(cfg.projectDir, target.path).replace(/\\/g, '/');
+  const mask = (line: string) => {
+    const m = target.kind === 'dotenv' ? ENTRY_KEY.exec(line) : null;
+    if (m && (cfg.isSecret(m[2]) || looksSecret(m[2]))) return `${m[1]}${MASK}`;
+    return redact(line);
+  };
+  const diff = unifiedDiff(existing === null ? [] : splitLines(existing), splitLines(content), {
+    fromFile: existing === null ? '/dev/null' : `a/${rel}`, toFile: `b/${rel}`, mask,
+  });
+  return {
+    target, content, secret,
+    change: {
+      App: target.name, Path: target.path, Action: action, Diff: diff.text, LinesAdded: diff.added, LinesRemoved: diff.removed,
+      Template: template.file, Check: check, WhatIf: true,
+    },
+  };
+}
+
+function combine(failures: unknown[]): unknown {
+  if (failures.length === 1) return failures[0];
+  const messages = failures.map((f) => `  - ${f instanceof Error ? f.message : String(f)}`).join('\n');
+  const first = failures.find((f): f is WoosooError => f instanceof WoosooError);
+  return new WoosooError('SyncFailed', `${failures.length} configuration targets failed; nothing was written:\n${messages}`, {
+    category: first?.category ?? 'InvalidData', target: first?.targetObject, fix: first?.recommendedAction ?? 'Correct the problems listed, then run the command again.',
+  });
+}
+
+export async function syncConfig(cfg: ProjectConfig, ctx: RequestContext, opts: SyncOptions): Promise<ConfigChange[]> {
+  const targets = selectTargets(cfg, opts.apps, (m) => ctx.log('warning', m));
+  const context = templateContext(cfg);
+  const plans: Plan[] = [];
+  const failures: unknown[] = [];
+  for (const [i, target] of targets.entries()) {
+    ctx.throwIfCancelled();
+    ctx.progress({ activity: 'Sync-WoosooConfig', status: `Rendering ${target.name} (${target.path})`, percent: (i / targets.length) * 50 });
+    try {
+      plans.push(await planTarget(cfg, ctx, target, context));
+    } catch (err) {
+      failures.push(err);
+    }
+  }
+  if (failures.length > 0) throw combine(failures);
+  if (opts.whatIf) {
+    ctx.progress({ activity: 'Sync-WoosooConfig', completed: true });
+    return plans.map((p) => p.change);
+  }
+
+  const toWrite = plans.filter((p) => p.change.Action !== 'Unchanged');
+  const overwritten = toWrite.filter((p) => p.change.Action === 'Update').map((p) => p.target.path);
+  let backupId: string | undefined;
+  if (overwritten.length > 0) {
+    ctx.progress({ activity: 'Sync-WoosooConfig', status: `Backing up ${overwritten.length} file(s)`, percent: 60 });
+    const backup = await createBackup(cfg, ctx, {
+      description: `Before Sync-WoosooConfig: ${toWrite.map((p) => p.target.name).join(', ')}`,
+      includeDatabase: false, includeFiles: false, extraFiles: overwritten, creator: 'Sync-WoosooConfig',
+    });
+    backupId = backup.id;
+    ctx.log('verbose', `Backed up ${overwritten.join(', ')} in backup ${backup.id}.`);
+  }
+
+  const written: string[] = [];
+  for (const [i, p] of toWrite.entries()) {
+    ctx.progress({ activity: 'Sync-WoosooConfig', status: `Writing ${p.target.path}`, percent: 70 + (i / toWrite.length) * 30 });
+    try {
+      if (p.target.kind === 'nginx') {
+        for (const d of NGINX_PREFIX_DIRS.filter((x) => x !== 'conf')) mkdirSync(join(cfg.projectDir, d), { recursive: true });
+      }
+      await writeFileAtomic(p.target.path, p.content, { secret: p.secret }, ctx);
+      written.push(p.target.path);
+      ctx.log('verbose', `${p.change.Action === 'Create' ? 'Created' : 'Updated'} ${p.target.path}.`);
+    } catch (err) {
+      const e = err instanceof WoosooError ? err : new WoosooError('SyncWriteFailed', String(err), { category: 'WriteError' });
+      const undo = backupId ? ` The files as they were are in backup ${backupId} (Restore-WoosooBackup -Id ${backupId}).` : '';
+      throw new WoosooError(e.errorId, `${e.message} Written before the failure: ${written.length ? written.join(', ') : 'nothing'}.${undo}`, {
+        category: e.category, target: e.targetObject, fix: e.recommendedAction, cause: err,
+      });
+    }
+  }
+  ctx.progress({ activity: 'Sync-WoosooConfig', completed: true });
+  return plans.map((p) => ({ ...p.change, WhatIf: false, BackupId: p.change.Action === 'Update' ? backupId : undefined }));
+}

@@ -1,0 +1,34 @@
+/** RPC method of the configuration sync: config.sync. Thin: validate the project, sync, shape the items. */
+import { z } from 'zod';
+import { loadValidProject } from '../config';
+import { defineMethod, projectPathParam, typed, typedSchema } from '../rpc/method';
+import { syncConfig } from './index';
+
+export const configChangeSchema = typedSchema('ConfigChange', {
+  App: z.string(),
+  Path: z.string(),
+  Action: z.enum(['Create', 'Update', 'Unchanged']),
+  Diff: z.string(),
+  LinesAdded: z.number().int().min(0),
+  LinesRemoved: z.number().int().min(0),
+  Template: z.string(),
+  Check: z.string(),
+  BackupId: z.string().optional(),
+  WhatIf: z.boolean(),
+});
+
+export const configSync = defineMethod({
+  name: 'config.sync',
+  summary: 'Renders deployment.config.env into the apps\' .env files and configs/nginx.conf: a Woosoo.ConfigChange per file (unified diff, secrets masked). whatIf writes nothing; otherwise the old files are backed up first and each is replaced atomically.',
+  params: z.object({
+    path: projectPathParam,
+    apps: z.array(z.string().min(1)).optional().describe('Targets to sync (backend, pwa, nginx, or SYNC_TARGETS names); all when omitted'),
+    whatIf: z.boolean().default(false).describe('Plan only: return the changes, write nothing'),
+  }),
+  item: configChangeSchema,
+  async handler(p, ctx) {
+    const cfg = loadValidProject(p.path, ctx);
+    const changes = await syncConfig(cfg, ctx, { apps: p.apps, whatIf: p.whatIf });
+    return { items: changes.map((c) => typed('ConfigChange', { ...c })) };
+  },
+});
