@@ -10,6 +10,7 @@ import { engineMethods } from './rpc/engine-methods';
 import { logsGet } from './logs/methods';
 import { healthGet } from './health/methods';
 import { certGet, certNew, certTest, certTrust } from './certs/methods';
+import { preflightRun } from './preflight/methods';
 
 export function allMethods(): MethodDef[] {
   return [
@@ -20,5 +21,6 @@ export function allMethods(): MethodDef[] {
     configSync,
     healthGet,
     certNew, certGet, certTest, certTrust,
+    preflightRun,
   ];
 }

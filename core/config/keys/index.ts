@@ -4,13 +4,14 @@
  */
 import type { KeyDef, KeyTable } from './define';
 import { coreKeys } from './core';
+import { preflightKeys } from './preflight';
 import { syncKeys } from './sync';
 import { servicesKeys } from './services';
 import { healthKeys } from './health';
 import { certsKeys } from './certs';
 import { backupKeys } from './backup';
 
-const tables: KeyTable[] = [coreKeys, syncKeys, servicesKeys, healthKeys, certsKeys, backupKeys];
+const tables: KeyTable[] = [coreKeys, preflightKeys, syncKeys, servicesKeys, healthKeys, certsKeys, backupKeys];
 
 function build(): Map<string, KeyDef> {
   const all = new Map<string, KeyDef>();

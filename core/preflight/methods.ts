@@ -1,0 +1,24 @@
+/** RPC method of preflight: preflight.run. Thin: load the project (problems are reported, not thrown), run, shape. */
+import { z } from 'zod';
+import { loadProject } from '../config';
+import { defineMethod, projectPathParam } from '../rpc/method';
+import { preflightPassed, runPreflight } from './index';
+import { CATEGORIES, preflightCheckSchema } from './types';
+
+export const preflightRun = defineMethod({
+  name: 'preflight.run',
+  summary: 'Every readiness check (System, Tools, PhpExtensions, Configuration, Network, Permissions) in parallel, as Woosoo.PreflightCheck objects; with quiet, only true when no critical check failed.',
+  params: z.object({
+    path: projectPathParam,
+    categories: z.array(z.enum(CATEGORIES)).optional().describe('Only these categories; all when omitted'),
+    detailed: z.boolean().default(false).describe('Add the probe commands (Probe) and their raw output (RawOutput) to each result'),
+    quiet: z.boolean().default(false).describe('Return only true (no critical check failed) or false'),
+  }),
+  item: preflightCheckSchema,
+  async handler(p, ctx) {
+    const cfg = loadProject(p.path, ctx);
+    const checks = await runPreflight(cfg, ctx, { categories: p.categories, detailed: p.detailed });
+    if (p.quiet) return { value: preflightPassed(checks) };
+    return { items: checks };
+  },
+});

@@ -1,0 +1,281 @@
+// Preflight against the real tools of this machine: php-cli + extensions, composer, a MariaDB server started by the
+// harness, nginx, mkcert, node. Failure paths change only what the engine sees (PATH, ports, config, folders);
+// the two scripts in fixtures/ that stand in for a tool are named fake-* and used only for "too old" and "hangs".
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { preflightPassed } from '../../core/preflight';
+import { startMariaDb, type MariaDb } from '../harness/mariadb';
+import { freePort, portOpen } from '../harness/ports';
+import { hasTool, missingTools, shortTmp, skipUnless, waitFor, which } from '../harness/tools';
+import { FIXTURES, find, makeProject, type TestProject } from './project';
+
+const TOOLS = ['php', 'composer', 'mariadbd', 'mariadb', 'nginx', 'mkcert', 'node'];
+const PASSWORD = 'Pre-flight#pw-1';
+
+describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('preflight with the real tools', () => {
+  let db: MariaDb;
+  let project: TestProject;
+
+  beforeAll(async () => {
+    db = await startMariaDb({ database: 'ws_preflight', user: 'ws_pf', password: PASSWORD });
+    project = makeProject({
+      ENVIRONMENT: 'development', APP_IP: '127.0.0.1',
+      HTTP_PORT: String(await freePort()), BACKEND_PORT: String(await freePort()), REVERB_PORT: String(await freePort()),
+      DB_HOST: '127.0.0.1', DB_PORT: String(db.port), DB_DATABASE: db.database, DB_USERNAME: db.user, DB_PASSWORD: PASSWORD,
+      REVERB_APP_KEY: 'preflight-test-key', REVERB_APP_SECRET: 'preflight-test-secret',
+      // The daemons live in sbin, which a CI PATH may lack: name nginx by its path like an admin would on Windows.
+      NGINX_PATH: which('nginx')!,
+    });
+  }, 120_000);
+  afterAll(async () => {
+    project?.cleanup();
+    await db?.stop();
+  }, 60_000);
+
+  it('passes every check with all tools present (only the 2-core Warn of this machine)', async () => {
+    const checks = await project.run();
+    const failed = checks.filter((c) => c.Status === 'Fail');
+    expect(failed, JSON.stringify(failed, null, 1)).toEqual([]);
+    expect(preflightPassed(checks)).toBe(true);
+    for (const c of checks) {
+      expect(c.$type).toBe('PreflightCheck');
+      expect(c.DurationMs).toBeGreaterThanOrEqual(0);
+      expect(c.Message).not.toBe('');
+    }
+    expect(find(checks, 'Tools', 'PHP').Actual).toMatch(/^8\.\d+\.\d+ \(/);
+    expect(find(checks, 'Tools', 'Composer').Actual).toMatch(/^2\.\d+\.\d+ \(/);
+    expect(find(checks, 'Tools', 'Node.js').Actual).toContain(process.versions.node);
+    expect(find(checks, 'Tools', 'Database client').Actual).toMatch(/^MariaDB 1\d\.\d+\.\d+/);
+    const login = find(checks, 'Tools', 'Database login');
+    expect(login.Status).toBe('Pass');
+    expect(login.Actual).toMatch(/MariaDB/);
+    expect(find(checks, 'Tools', 'nginx').Actual).toMatch(/^1\.\d+\.\d+/);
+    expect(find(checks, 'Tools', 'mkcert').Status).toBe('Pass');
+    expect(find(checks, 'Tools', 'Flutter').Status).toBe('Skip');
+    expect(find(checks, 'Tools', 'Service manager').Actual).toMatch(/pm2/);
+    for (const ext of ['mbstring', 'pdo_mysql', 'openssl', 'json', 'curl', 'bcmath', 'fileinfo', 'tokenizer']) {
+      expect(find(checks, 'PhpExtensions', ext).Status).toBe('Pass');
+    }
+    expect(find(checks, 'Configuration', 'Configuration rules').Status).toBe('Pass');
+    const dbPort = find(checks, 'Network', 'DB_PORT');
+    expect(dbPort.Status).toBe('Pass');
+    expect(dbPort.Message).toMatch(/our own service: the database server, mariadbd \(PID \d+\)/);
+    expect(find(checks, 'Network', 'APP_IP').Status).toBe('Pass');
+    expect(checks.some((c) => c.Name === 'HTTPS_PORT')).toBe(false); // HTTPS is off
+    expect(find(checks, 'Permissions', 'logs/').Status).toBe('Pass');
+    expect(JSON.stringify(checks)).not.toContain(PASSWORD);
+  });
+
+  it('selects categories, and adds probe commands and raw output when detailed', async () => {
+    const checks = await project.run({}, { categories: ['Tools'], detailed: true });
+    expect(new Set(checks.map((c) => c.Category))).toEqual(new Set(['Tools']));
+    const php = find(checks, 'Tools', 'PHP');
+    expect(php.Probe).toMatch(/php -v$/);
+    expect(php.RawOutput).toMatch(/PHP 8\.\d+\.\d+ \(cli\)/);
+    const login = find(checks, 'Tools', 'Database login');
+    expect(login.Probe).toMatch(/--user=ws_pf/);
+    expect(`${login.Probe}${login.RawOutput}`).not.toContain(PASSWORD);
+    expect(checks.every((c) => c.Probe !== undefined)).toBe(true);
+  });
+
+  it('a PATH without php: PHP fails with where to set it, extensions are skipped', async () => {
+    const bin = mkdtempSync(join(shortTmp(), 'wspath-'));
+    try {
+      for (const t of ['node', 'mariadb', 'mkcert', 'git']) symlinkSync(which(t)!, join(bin, t));
+      const checks = await project.run({}, { env: { ...process.env, PATH: bin } as Record<string, string>, categories: ['Tools', 'PhpExtensions'] });
+      const php = find(checks, 'Tools', 'PHP');
+      expect(php.Status).toBe('Fail');
+      expect(php.Critical).toBe(true);
+      expect(php.Actual).toBe('not found');
+      expect(php.Message).toMatch(/PHP_PATH is empty and php is not on PATH/);
+      expect(php.Fix).toMatch(/PHP_PATH/);
+      expect(find(checks, 'PhpExtensions', 'mbstring').Status).toBe('Skip');
+      expect(find(checks, 'Tools', 'Composer').Status).toBe('Fail');
+      expect(find(checks, 'Tools', 'Node.js').Status).toBe('Pass');
+      expect(preflightPassed(checks)).toBe(false);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  describe('a port held by a listener the test opens', () => {
+    let server: Server;
+    let port: number;
+    beforeAll(async () => {
+      port = await freePort();
+      server = createServer();
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    it('is a critical Fail naming the program and its PID', async () => {
+      const checks = await project.run({ BACKEND_PORT: String(port) }, { categories: ['Network'] });
+      const c = find(checks, 'Network', 'BACKEND_PORT');
+      expect(c.Status).toBe('Fail');
+      expect(c.Critical).toBe(true);
+      expect(c.Actual).toMatch(new RegExp(`^held by \\S.* \\(PID ${process.pid}\\)$`));
+      expect(c.Message).toMatch(/held by another program, .*node/);
+      expect(c.Fix).toContain(`Stop-Process -Id ${process.pid}`);
+      expect(c.Fix).toContain('BACKEND_PORT');
+    });
+  });
+
+  describe('a port held by our own service (php artisan reverb:start from the backend folder)', () => {
+    let reverb: ChildProcess;
+    let port: number;
+    beforeAll(async () => {
+      port = await freePort();
+      const backend = join(project.dir, 'apps', 'woosoo-nexus');
+      copyFileSync(join(FIXTURES, 'fake-reverb-artisan.php'), join(backend, 'artisan'));
+      reverb = spawn(which('php')!, ['artisan', 'reverb:start', `--port=${port}`], { cwd: backend, stdio: 'ignore' });
+      expect(await waitFor(() => portOpen(port), 10_000)).toBe(true);
+    });
+    afterAll(() => {
+      reverb?.kill('SIGKILL');
+    });
+
+    it('passes and says which service holds it', async () => {
+      const checks = await project.run({ REVERB_PORT: String(port) }, { categories: ['Network'] });
+      const c = find(checks, 'Network', 'REVERB_PORT');
+      expect(c.Status).toBe('Pass');
+      expect(c.Message).toContain(`our own service: Reverb (php artisan reverb:start)`);
+      expect(c.Message).toContain(`PID ${reverb.pid}`);
+    });
+
+    it('the same process on the backend port is foreign (it is not the backend)', async () => {
+      const checks = await project.run({ BACKEND_PORT: String(port) }, { categories: ['Network'] });
+      const c = find(checks, 'Network', 'BACKEND_PORT');
+      expect(c.Status).toBe('Fail');
+      expect(c.Message).toMatch(/artisan reverb:start/);
+    });
+  });
+
+  it('a wrong DB password: the login fails with what to check, and no password in any field', async () => {
+    const wrong = 'Wrong-password-123';
+    const checks = await project.run({ DB_PASSWORD: wrong }, { categories: ['Tools'], detailed: true });
+    const c = find(checks, 'Tools', 'Database login');
+    expect(c.Status).toBe('Fail');
+    expect(c.Critical).toBe(true);
+    expect(c.Message).toMatch(/refused the login ws_pf@127\.0\.0\.1:\d+\/ws_preflight: wrong user name or password/);
+    expect(c.Fix).toMatch(/DB_USERNAME and DB_PASSWORD/);
+    expect(c.RawOutput).toMatch(/ERROR 1045/);
+    const text = JSON.stringify(checks);
+    expect(text).not.toContain(wrong);
+    expect(text).not.toContain(PASSWORD);
+  });
+
+  it('a database that is not running: cannot reach it, and the DB port warns', async () => {
+    const port = await freePort();
+    const checks = await project.run({ DB_PORT: String(port) }, { categories: ['Tools', 'Network'] });
+    expect(find(checks, 'Tools', 'Database login').Message).toMatch(/Cannot reach the database server/);
+    expect(find(checks, 'Network', 'DB_PORT').Status).toBe('Warn');
+  });
+
+  it('a config with problems: each rule is a result, errors critical, warnings not', async () => {
+    const checks = await project.run(
+      { HTTP_PORT: '8099', BACKEND_PORT: '8099', APP_DEBUG: 'true', ENVIRONMENT: 'production', PREFLIGHT_MIN_RAM_GB: 'lots' },
+      { categories: ['Configuration', 'System'] },
+    );
+    const conflict = find(checks, 'Configuration', 'PortConflict BACKEND_PORT');
+    expect(conflict.Status).toBe('Fail');
+    expect(conflict.Critical).toBe(true);
+    expect(conflict.Message).toMatch(/HTTP_PORT and BACKEND_PORT are .*8099.*line \d+/);
+    const debug = find(checks, 'Configuration', 'DebugInProduction APP_DEBUG');
+    expect(debug.Status).toBe('Warn');
+    expect(debug.Critical).toBe(false);
+    expect(find(checks, 'Configuration', 'Type PREFLIGHT_MIN_RAM_GB').Status).toBe('Fail');
+    // The RAM check still runs, with the default threshold.
+    expect(find(checks, 'System', 'Memory').Expected).toBe('≥ 4 GB (8 GB recommended)');
+    expect(preflightPassed(checks)).toBe(false);
+  });
+
+  it('APP_IP that is not on any interface fails and lists the machine\'s addresses', async () => {
+    const checks = await project.run({ APP_IP: '203.0.113.77' }, { categories: ['Network'] });
+    const c = find(checks, 'Network', 'APP_IP');
+    expect(c.Status).toBe('Fail');
+    expect(c.Message).toMatch(/203\.0\.113\.77 is not assigned.*lo 127\.0\.0\.1/);
+  });
+
+  describe('folders Woosoo cannot write', () => {
+    // root ignores file permissions: an immutable folder (chattr +i) refuses even root; and a folder name that is a file.
+    const chattr = which('chattr');
+    let logs: string;
+    let immutable = false;
+    beforeAll(() => {
+      logs = join(project.dir, 'logs');
+      mkdirSync(logs, { recursive: true });
+      if (chattr) immutable = spawnSync(chattr, ['+i', logs]).status === 0;
+      writeFileSync(join(project.dir, 'certs'), 'not a folder');
+    });
+    afterAll(() => {
+      if (immutable) spawnSync(chattr!, ['-i', logs]);
+      rmSync(join(project.dir, 'certs'), { force: true });
+    });
+
+    it.skipIf(skipUnless(!!chattr, 'chattr missing: cannot make a folder read-only for root'))('an immutable logs/ is a critical Fail with the fix', async () => {
+      expect(immutable, 'chattr +i failed (file system without attributes?)').toBe(true);
+      const checks = await project.run({}, { categories: ['Permissions'] });
+      const c = find(checks, 'Permissions', 'logs/');
+      expect(c.Status).toBe('Fail');
+      expect(c.Critical).toBe(true);
+      expect(c.Message).toMatch(/cannot write in .*logs: .*operation not permitted/i);
+      expect(c.Fix).toMatch(/lsattr/);
+      expect(find(checks, 'Permissions', 'Project folder').Status).toBe('Pass');
+    });
+
+    it('a certs "folder" that is a file fails', async () => {
+      const checks = await project.run({}, { categories: ['Permissions'] });
+      const c = find(checks, 'Permissions', 'certs/');
+      expect(c.Status).toBe('Fail');
+      expect(c.Message).toMatch(/a file, not a folder/);
+    });
+  });
+
+  it('a too-old PHP (fixtures/fake-old-php, a fake that only prints an old version) fails with the minimum', async () => {
+    const checks = await project.run({ PHP_PATH: join(FIXTURES, 'fake-old-php') }, { categories: ['Tools'] });
+    const c = find(checks, 'Tools', 'PHP');
+    expect(c.Status).toBe('Fail');
+    expect(c.Actual).toMatch(/^7\.4\.33 \(/);
+    expect(c.Message).toBe('PHP 7.4.33 is older than the required 8.2.');
+    expect(c.Fix).toMatch(/PREFLIGHT_MIN_PHP_VERSION/);
+  });
+
+  it('a configured minimum above the installed version fails (PREFLIGHT_MIN_NODE_VERSION)', async () => {
+    const checks = await project.run({ PREFLIGHT_MIN_NODE_VERSION: '99.1' }, { categories: ['Tools'] });
+    const c = find(checks, 'Tools', 'Node.js');
+    expect(c.Status).toBe('Fail');
+    expect(c.Expected).toBe('Node.js 99.1 or later');
+  });
+
+  it('a hanging tool (fixtures/fake-hanging-composer, a fake that sleeps) fails "timed out after 1 s" and the rest completes', async () => {
+    const checks = await project.run(
+      { COMPOSER_PATH: join(FIXTURES, 'fake-hanging-composer'), PREFLIGHT_PROBE_TIMEOUT_SECONDS: '1' },
+      { categories: ['Tools'] },
+    );
+    const c = find(checks, 'Tools', 'Composer');
+    expect(c.Status).toBe('Fail');
+    expect(c.Message).toMatch(/fake-hanging-composer --version --no-ansi --no-interaction timed out after 1 s\./);
+    expect(c.Fix).toMatch(/PREFLIGHT_PROBE_TIMEOUT_SECONDS/);
+    expect(find(checks, 'Tools', 'PHP').Status).toBe('Pass');
+  });
+
+  it('a missing configured tool path names the key', async () => {
+    const checks = await project.run({ MYSQL_PATH: '/nonexistent/mariadb' }, { categories: ['Tools'] });
+    const c = find(checks, 'Tools', 'Database client');
+    expect(c.Status).toBe('Fail');
+    expect(c.Message).toBe('MYSQL_PATH=/nonexistent/mariadb does not exist.');
+    expect(find(checks, 'Tools', 'Database login').Status).toBe('Skip');
+  });
+
+  it('SERVICE_MANAGER=nssm on this Linux host: the NSSM probes are Skip with the reason', async () => {
+    const checks = await project.run({ SERVICE_MANAGER: 'nssm' }, { categories: ['Tools', 'Permissions'] });
+    for (const name of ['Service manager', 'Service manager access']) {
+      const c = checks.find((x) => x.Name === name)!;
+      expect(c.Status).toBe('Skip');
+      expect(c.Message).toMatch(/NSSM runs only on Windows/);
+    }
+  });
+});
