@@ -11,12 +11,19 @@
     FunctionsToExport    = @(
         'Get-WoosooConfig'
         'Test-WoosooConfig'
+        'Get-WoosooHealth'
+        'New-WoosooCertificate'
+        'Get-WoosooCertificate'
+        'Test-WoosooCertificate'
+        'Install-WoosooCertificateTrust'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
     FormatsToProcess     = @(
         'formats/Woosoo.Config.Format.ps1xml'
+        'formats/Woosoo.Health.Format.ps1xml'
+        'formats/Woosoo.Certificate.Format.ps1xml'
     )
     PrivateData          = @{
         PSData = @{

@@ -1,0 +1,98 @@
+function Get-WoosooHealth {
+    <#
+    .SYNOPSIS
+    Checks the health of the Woosoo stack: services, resources and the application, as objects.
+
+    .DESCRIPTION
+    Runs every health check at once, each with its own timeout (HEALTH_TIMEOUT_SECONDS), and returns one
+    Woosoo.HealthCheck per check: Category (Service, Resource, Application), Name, Status (Healthy, Degraded,
+    Unhealthy, Unknown), Value, Threshold, LatencyMs, Message and Target.
+
+    Checks: each configured port accepts connections; a real WebSocket handshake with Reverb; a database
+    connection with the MariaDB client and the Laravel queue's pending (jobs) and failed (failed_jobs) counts;
+    HTTP GET of the backend's HEALTH_ENDPOINT through nginx and directly (a JSON body with "db": false is
+    Unhealthy even with status 200) and of every HEALTH_URLS entry; total CPU, memory in use and free disk space.
+    Thresholds come from the HEALTH_* keys of deployment.config.env.
+
+    With -Watch the checks run again every -Interval seconds and each round is written as it completes, until
+    you press Ctrl+C. With -Quiet only $true (every check Healthy) or $false is returned.
+
+    .PARAMETER Path
+    The project folder or its deployment.config.env. Accepts pipeline input by property name
+    (ProjectPath, FullName).
+
+    .PARAMETER Category
+    Only checks of these categories: Service, Resource, Application.
+
+    .PARAMETER Name
+    Only checks whose name matches; wildcards are allowed ('Port *', 'Queue *').
+
+    .PARAMETER Watch
+    Repeat the checks every -Interval seconds until Ctrl+C.
+
+    .PARAMETER Interval
+    Seconds between rounds with -Watch (default 5).
+
+    .PARAMETER Quiet
+    Return only $true when every check is Healthy, else $false (one per round with -Watch).
+
+    .EXAMPLE
+    Get-WoosooHealth
+
+    Runs every check for the project of the current folder and shows them as a table.
+
+    .EXAMPLE
+    Get-WoosooHealth | Where-Object Status -ne 'Healthy' | Format-List Name, Status, Message
+
+    Shows only what needs attention, with the full messages.
+
+    .EXAMPLE
+    Get-WoosooHealth -Category Service -Watch -Interval 10
+
+    Watches the services every 10 seconds until Ctrl+C.
+
+    .EXAMPLE
+    if (-not (Get-WoosooHealth -Path D:\woosoo -Quiet)) { Send-MailMessage ... }
+
+    Alerts from a scheduled task when anything is not Healthy.
+
+    .OUTPUTS
+    Woosoo.HealthCheck, System.Boolean
+
+    .LINK
+    Test-WoosooCertificate
+    #>
+    [CmdletBinding()]
+    [OutputType('Woosoo.HealthCheck', [bool])]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('ProjectPath', 'FullName')]
+        [string]$Path,
+
+        [ValidateSet('Service', 'Resource', 'Application')]
+        [string[]]$Category,
+
+        [SupportsWildcards()]
+        [string[]]$Name,
+
+        [switch]$Watch,
+
+        [ValidateRange(1, 86400)]
+        [int]$Interval = 5,
+
+        [switch]$Quiet
+    )
+    process {
+        $params = @{ watch = $Watch.IsPresent; intervalSeconds = $Interval; quiet = $Quiet.IsPresent }
+        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
+        if ($resolved) { $params.path = $resolved }
+        if ($Category) { $params.categories = @($Category) }
+        if ($Name) { $params.names = @($Name) }
+        try {
+            Invoke-WoosooRpc -Method 'health.get' -Params $params -Cmdlet $PSCmdlet
+        }
+        catch {
+            $PSCmdlet.ThrowTerminatingError($_)
+        }
+    }
+}

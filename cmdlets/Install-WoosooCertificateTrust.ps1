@@ -1,0 +1,60 @@
+function Install-WoosooCertificateTrust {
+    <#
+    .SYNOPSIS
+    Installs the mkcert CA into this machine's trust store (mkcert -install).
+
+    .DESCRIPTION
+    Runs `mkcert -install` with the session's CA folder ($env:CAROOT, else mkcert's default), so that browsers
+    on this machine trust the certificates New-WoosooCertificate makes. This changes the system's trust
+    store: it asks for confirmation (ConfirmImpact High), may need an elevated session, and Windows shows its
+    own security prompt. Use -WhatIf to see the command without running it.
+
+    Tablets and other devices need the CA too: copy rootCA.pem from the CA folder (the CARoot property of
+    the result) and install it there. Returns a Woosoo.CertificateTrust object (Mkcert, CARoot, Command,
+    Installed, Output).
+
+    .PARAMETER Path
+    The project folder or its deployment.config.env (for MKCERT_PATH). Accepts pipeline input by property
+    name (ProjectPath, FullName).
+
+    .EXAMPLE
+    Install-WoosooCertificateTrust -WhatIf
+
+    Shows the mkcert command and the CA folder, without changing anything.
+
+    .EXAMPLE
+    Install-WoosooCertificateTrust -Confirm:$false
+
+    Installs the CA without asking (for a set-up script run as Administrator).
+
+    .OUTPUTS
+    Woosoo.CertificateTrust
+
+    .LINK
+    New-WoosooCertificate
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
+    [OutputType('Woosoo.CertificateTrust')]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('ProjectPath', 'FullName')]
+        [string]$Path
+    )
+    process {
+        $params = @{ plan = $true }
+        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
+        if ($resolved) { $params.path = $resolved }
+        try {
+            $plan = @(Invoke-WoosooRpc -Method 'cert.trust' -Params $params -Cmdlet $PSCmdlet)[0]
+            $target = 'the trust store of this machine'
+            $action = 'Install the mkcert CA from {0} ({1})' -f $plan.CARoot, $plan.Command
+            if ($PSCmdlet.ShouldProcess($target, $action)) {
+                $params.plan = $false
+                Invoke-WoosooRpc -Method 'cert.trust' -Params $params -Cmdlet $PSCmdlet
+            }
+        }
+        catch {
+            $PSCmdlet.ThrowTerminatingError($_)
+        }
+    }
+}
