@@ -93,15 +93,23 @@ export async function importDatabase(cfg: ProjectConfig, ctx: RequestContext, du
   const tool = clientTool(cfg, ctx.env);
   const db = cfg.str('DB_DATABASE');
   const conn = connection(cfg, ctx);
-  const source = createReadStream(dumpFile);
+  // A damaged dump stops the client (killed, not fed an end of input) so a half statement is never run.
+  const stop = new AbortController();
+  const onCancel = () => stop.abort(ctx.signal.reason);
+  ctx.signal.addEventListener('abort', onCancel, { once: true });
   const gunzip = createGunzip();
-  const decompressed = pipeline(source, gunzip).then(() => null, (err: Error) => err);
-  const r = await run(tool, [...conn.args, '--batch', db], { env: conn.env, signal: ctx.signal, timeoutMs: DB_TIMEOUT_MS, stdinFrom: gunzip });
+  let gzError: Error | null = null;
+  const decompressed = pipeline(createReadStream(dumpFile), gunzip).catch((err: Error) => {
+    gzError = err;
+    stop.abort(err);
+  });
+  const r = await run(tool, [...conn.args, '--batch', db], { env: conn.env, signal: stop.signal, timeoutMs: DB_TIMEOUT_MS, stdinFrom: gunzip });
+  ctx.signal.removeEventListener('abort', onCancel);
   if (!gunzip.destroyed && r.exitCode !== 0) gunzip.destroy();
-  const gzError = await decompressed;
-  if (r.cancelled) throw ctx.signal.reason;
-  if (gzError && r.exitCode === 0) {
-    throw new WoosooError('DatabaseDumpDamaged', `${dumpFile} could not be decompressed: ${gzError.message}. Part of it may have been imported.`, {
+  await decompressed;
+  if (ctx.signal.aborted) throw ctx.signal.reason;
+  if (gzError) {
+    throw new WoosooError('DatabaseDumpDamaged', `${dumpFile} could not be decompressed (${(gzError as Error).message}); the import was stopped and part of it may have been applied.`, {
       category: 'InvalidData', target: dumpFile, fix: 'Restore the safety backup made before this restore, or use another backup.',
     });
   }
