@@ -16,6 +16,7 @@
         'Get-WoosooCertificate'
         'Test-WoosooCertificate'
         'Install-WoosooCertificateTrust'
+        'Sync-WoosooConfig'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -24,6 +25,7 @@
         'formats/Woosoo.Config.Format.ps1xml'
         'formats/Woosoo.Health.Format.ps1xml'
         'formats/Woosoo.Certificate.Format.ps1xml'
+        'formats/Woosoo.Sync.Format.ps1xml'
     )
     PrivateData          = @{
         PSData = @{
