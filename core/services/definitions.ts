@@ -1,0 +1,108 @@
+/**
+ * The stack's services, built from the configuration: Reverb and the queue worker (php artisan in BACKEND_PATH, with
+ * PHP_PATH or php on PATH) and nginx (NGINX_PATH or nginx on PATH, with the project's configs/nginx.conf). Nothing is
+ * hard-coded but the shape of the commands. Also: name matching with wildcards and the dependency order.
+ */
+import { join } from 'node:path';
+import type { ProjectConfig } from '../config';
+import { WoosooError } from '../rpc/errors';
+import { which } from '../process/which';
+import type { ServiceDefinition, ServiceSettings } from './types';
+
+/** Where the rendered nginx configuration lives, relative to the project (written by the sync capability). */
+export const NGINX_CONF = join('configs', 'nginx.conf');
+
+export function serviceSettings(cfg: ProjectConfig): ServiceSettings {
+  return {
+    startTimeoutMs: cfg.num('SERVICE_START_TIMEOUT_SECONDS') * 1000,
+    stopTimeoutMs: cfg.num('SERVICE_STOP_TIMEOUT_SECONDS') * 1000,
+    throttleMs: cfg.num('SERVICE_THROTTLE_MS'),
+    rotateBytes: cfg.num('LOG_ROTATE_BYTES'),
+    retentionCount: cfg.num('LOG_RETENTION_COUNT'),
+    retentionDays: cfg.num('LOG_RETENTION_DAYS'),
+  };
+}
+
+/** The service's log files: logs/<service>/output.log and error.log under the project. */
+export function logFiles(projectDir: string, name: string): { stdoutLog: string; stderrLog: string } {
+  const dir = join(projectDir, 'logs', name);
+  return { stdoutLog: join(dir, 'output.log'), stderrLog: join(dir, 'error.log') };
+}
+
+/**
+ * A configured tool (absolute, or relative to the project) or the program on the session's PATH. When it is missing the
+ * definition still exists (Get-WoosooService can show the service) and carries the error that installing it raises.
+ */
+function tool(cfg: ProjectConfig, env: Record<string, string>, keyName: string, program: string): { application: string; problem?: WoosooError } {
+  const configured = cfg.str(keyName);
+  const found = configured ? which(cfg.path(keyName), env) : which(program, env);
+  if (found) return { application: found };
+  const where = configured ? `${keyName}=${configured} (${cfg.path(keyName)}) is not an executable file` : `${program} is not on PATH and ${keyName} is empty`;
+  return {
+    application: configured ? cfg.path(keyName) : program,
+    problem: new WoosooError('ToolNotFound', `${cfg.location.file}: ${where}; the services need it.`, {
+      category: 'NotInstalled', target: keyName,
+      fix: `Install ${program}, or set ${keyName} in ${cfg.location.file} to its full path.`,
+    }),
+  };
+}
+
+export function stackDefinitions(cfg: ProjectConfig, env: Record<string, string>): ServiceDefinition[] {
+  const prefix = cfg.str('SERVICE_PREFIX');
+  const backendDir = cfg.path('BACKEND_PATH');
+  const db = cfg.str('SERVICE_DB_NAME');
+  const php = tool(cfg, env, 'PHP_PATH', 'php');
+  const nginx = tool(cfg, env, 'NGINX_PATH', 'nginx');
+  const app = cfg.str('APP_NAME');
+  const svc = (key: string) => `${prefix}-${key}`;
+  const base = (key: string) => ({ key, name: svc(key), ...logFiles(cfg.projectDir, svc(key)) });
+  const nginxArgs = ['-p', `${cfg.projectDir}${process.platform === 'win32' ? '\\' : '/'}`, '-c', NGINX_CONF];
+  // nginx for Windows runs in the foreground anyway; elsewhere the supervisor needs it not to daemonize.
+  if (process.platform !== 'win32') nginxArgs.push('-g', 'daemon off;');
+  return [
+    {
+      ...base('queue-worker'), order: 10, displayName: `${app} queue worker`,
+      description: `Runs the Laravel queue (php artisan queue:work) of ${backendDir}.`,
+      ...php, arguments: ['artisan', 'queue:work', '--sleep=3', '--tries=3'], workingDirectory: backendDir,
+      dependsOn: db ? [db] : [],
+    },
+    {
+      ...base('reverb'), order: 20, displayName: `${app} Reverb websockets`,
+      description: `Serves Laravel Reverb websockets on port ${cfg.num('REVERB_PORT')} (php artisan reverb:start).`,
+      ...php, arguments: ['artisan', 'reverb:start', '--host=0.0.0.0', `--port=${cfg.num('REVERB_PORT')}`],
+      workingDirectory: backendDir, dependsOn: db ? [db] : [], readyPort: cfg.num('REVERB_PORT'),
+    },
+    {
+      ...base('nginx'), order: 30, displayName: `${app} nginx`,
+      description: `Serves the PWA and proxies the API and websockets on port ${cfg.num('HTTP_PORT')} (${NGINX_CONF}).`,
+      ...nginx, arguments: nginxArgs, workingDirectory: cfg.projectDir,
+      dependsOn: [svc('reverb')], readyPort: cfg.num('HTTP_PORT'),
+    },
+  ];
+}
+
+function wildcard(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+/**
+ * The definitions matching the names (full names, short keys or wildcards), in start order. A plain name that matches
+ * nothing is an error naming the services that exist; a wildcard that matches nothing matches nothing.
+ */
+export function selectDefinitions(defs: readonly ServiceDefinition[], names?: readonly string[]): ServiceDefinition[] {
+  const ordered = [...defs].sort((a, b) => a.order - b.order);
+  if (!names || names.length === 0) return ordered;
+  const wanted = new Set<ServiceDefinition>();
+  for (const n of names) {
+    const re = wildcard(n);
+    const hits = ordered.filter((d) => re.test(d.name) || re.test(d.key));
+    if (hits.length === 0 && !/[*?]/.test(n)) {
+      throw new WoosooError('ServiceNotFound', `"${n}" is not a service of this stack; its services are ${ordered.map((d) => d.name).join(', ')}.`, {
+        category: 'ObjectNotFound', target: n, fix: 'Use one of the names listed (wildcards such as *reverb* work), or run Get-WoosooService to see them.',
+      });
+    }
+    for (const h of hits) wanted.add(h);
+  }
+  return ordered.filter((d) => wanted.has(d));
+}

@@ -1,0 +1,53 @@
+/** RPC methods of the services capability: services.get and the changers. Thin: load the project, call control. */
+import { z } from 'zod';
+import { loadProject, loadValidProject } from '../config';
+import { defineMethod, projectPathParam, typedSchema } from '../rpc/method';
+import * as control from './control';
+import { openServiceSet } from './index';
+import { SERVICE_STATUSES } from './types';
+
+const serviceItem = typedSchema('Service', {
+  Name: z.string(), DisplayName: z.string(), Status: z.enum(SERVICE_STATUSES), StartType: z.string().nullable(),
+  ProcessId: z.number().int().nullable(), StartTime: z.string().nullable(), Uptime: z.string().nullable(),
+  Restarts: z.number().int().nullable(), LastExitCode: z.number().int().nullable(), Application: z.string(),
+  Arguments: z.string(), WorkingDirectory: z.string(), StdoutLog: z.string(), StderrLog: z.string(),
+  DependsOn: z.array(z.string()), Port: z.number().int().nullable(), Backend: z.enum(['NSSM', 'PM2']),
+  ProjectPath: z.string(), Remarks: z.string().nullable(),
+});
+
+const params = z.object({
+  path: projectPathParam,
+  names: z.array(z.string().min(1)).optional().describe('Service names, short names (reverb) or wildcards; none = the whole stack'),
+});
+
+type Op = (set: control.ServiceSet, ctx: control.ServiceContext) => Promise<control.Outcome>;
+
+function changer(name: string, summary: string, op: Op) {
+  return defineMethod({
+    name, summary, params, item: serviceItem,
+    async handler(p, ctx) {
+      const cfg = loadValidProject(p.path, ctx);
+      return op(openServiceSet(cfg, ctx, p.names), ctx);
+    },
+  });
+}
+
+export const servicesGet = defineMethod({
+  name: 'services.get',
+  summary: 'A Woosoo.Service per service of the stack (or per matching name), queried concurrently from the backend.',
+  params, item: serviceItem,
+  async handler(p, ctx) {
+    return control.queryServices(openServiceSet(loadProject(p.path, ctx), ctx, p.names));
+  },
+});
+
+export const servicesMethods = [
+  servicesGet,
+  changer('services.install', 'Installs the services from the configuration, or updates existing ones to it.', control.installAll),
+  changer('services.uninstall', 'Stops and removes the services (logs are kept); reverse dependency order.', control.uninstallAll),
+  changer('services.start', 'Starts in dependency order and waits until each is really running; running ones are left alone.', control.startAll),
+  changer('services.stop', 'Stops in reverse dependency order and waits until the processes have exited.', control.stopAll),
+  changer('services.restart', 'Restarts (or starts) in dependency order and waits until each is really running.', control.restartAll),
+  changer('services.suspend', 'Pauses the services where the backend can (neither NSSM nor PM2 can: the error says so).', control.suspendAll),
+  changer('services.resume', 'Retries a throttled (crash-looping) service at once and waits until it runs.', control.resumeAll),
+];

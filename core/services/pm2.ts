@@ -1,0 +1,245 @@
+/**
+ * The PM2 backend (Linux/macOS hosts, developer machines, the demo): the pm2 CLI through run(), `jlist` JSON, a
+ * project-local short PM2_HOME and a clean environment for the daemon (apps inherit the daemon's environment, so the
+ * session's secrets must not be in it). A service is "installed" when its process file exists
+ * (<project>/.woosoo/pm2/<name>.json); PM2 has no installed-but-never-started state of its own.
+ *
+ * PM2 is not an honest source of truth on its own: `pm2 start` exits 0 for an app that dies at once; an app in a crash
+ * loop shows `waiting restart` (pid 0); `pm_uptime` is the epoch-ms of the last start. So: pid 0 is down, a crash loop
+ * is Throttled (Failed once PM2 gave up), and readiness is checked by the caller (process, port, stability).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { ProjectConfig } from '../config';
+import { WoosooError } from '../rpc/errors';
+import { run, type RunResult } from '../process/run';
+import { which } from '../process/which';
+import { notInstalled } from './nssm';
+import type { ServiceBackend, ServiceDefinition, ServiceSettings, ServiceState, ServiceStatus } from './types';
+
+const CALL_TIMEOUT_MS = 60_000;
+/** PM2 gives up after this many restarts that each ran shorter than min_uptime (SERVICE_THROTTLE_MS). */
+export const PM2_MAX_RESTARTS = 10;
+const REMARKS = 'PM2: no start at boot unless you run `pm2 startup` and `pm2 save`; no pause; logs rotated by Woosoo at install/start.';
+/** Variables the daemon (and so every app) may inherit from the session; everything else is left out. */
+const KEEP_ENV = ['PATH', 'Path', 'HOME', 'USERPROFILE', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'TEMP', 'TMP',
+  'SystemRoot', 'SYSTEMROOT', 'windir', 'ComSpec', 'PATHEXT', 'APPDATA', 'LOCALAPPDATA', 'HOMEDRIVE', 'HOMEPATH'];
+
+/** Woosoo's own folder (the one holding Woosoo.psd1): from the bundle in bin/ or from core/ in tests. */
+export function moduleRoot(): string {
+  let dir = __dirname;
+  for (;;) {
+    if (existsSync(join(dir, 'Woosoo.psd1'))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return join(__dirname, '..');
+    dir = parent;
+  }
+}
+
+/** PM2_HOME for a project: <project>/.pm2 when its socket paths stay short (< 108 bytes), else /tmp/woosoo-pm2-<hash>. */
+export function pm2Home(projectDir: string): string {
+  const local = join(projectDir, '.pm2');
+  if (process.platform === 'win32' || Buffer.byteLength(join(local, 'pub.sock')) < 100) return local;
+  return join('/tmp', `woosoo-pm2-${createHash('sha256').update(projectDir).digest('hex').slice(0, 12)}`);
+}
+
+/** The pm2 CLI: PM2_PATH → the pm2 shipped in Woosoo's node_modules → pm2 on PATH. */
+export function locatePm2(cfg: ProjectConfig, env: Record<string, string>): string {
+  const configured = cfg.str('PM2_PATH');
+  if (configured) {
+    if (existsSync(cfg.path('PM2_PATH'))) return cfg.path('PM2_PATH');
+    throw pm2NotFound(`PM2_PATH=${configured} in ${cfg.location.file} points to ${cfg.path('PM2_PATH')}, which does not exist.`);
+  }
+  const shipped = join(moduleRoot(), 'node_modules', 'pm2', 'bin', 'pm2');
+  if (existsSync(shipped)) return shipped;
+  const onPath = which('pm2', env);
+  if (onPath) return onPath;
+  throw pm2NotFound(`PM2 was not found: PM2_PATH is empty, ${shipped} does not exist and pm2 is not on PATH.`);
+}
+
+function pm2NotFound(message: string): WoosooError {
+  return new WoosooError('Pm2NotFound', message, {
+    category: 'NotInstalled', target: 'pm2', fix: 'Run npm ci in the Woosoo folder, install pm2 (npm install -g pm2), or set PM2_PATH.',
+  });
+}
+
+export interface Pm2Options {
+  /** The pm2 CLI script (run with node) or executable. */
+  pm2: string;
+  home: string;
+  projectDir: string;
+  /** The session's environment: only KEEP_ENV of it is passed on. */
+  env: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+interface Pm2Entry {
+  name: string;
+  pid: number;
+  pm2_env: {
+    status: string; pm_uptime?: number; restart_time?: number; unstable_restarts?: number; exit_code?: number;
+    pm_exec_path?: string; args?: string[] | string; pm_cwd?: string; pm_out_log_path?: string; pm_err_log_path?: string;
+  };
+}
+
+/** PM2's status word and pid → the Woosoo status (pid 0 is down whatever PM2 says). */
+export function pm2Status(entry: Pm2Entry): ServiceStatus {
+  const env = entry.pm2_env;
+  switch (env.status) {
+    case 'online': return entry.pid > 0 ? 'Running' : 'Throttled';
+    case 'launching': return 'StartPending';
+    case 'stopping': return 'StopPending';
+    case 'stopped': case 'one-launch-status': return 'Stopped';
+    case 'errored': return 'Failed';
+    case 'waiting restart': return (env.unstable_restarts ?? 0) >= PM2_MAX_RESTARTS ? 'Failed' : 'Throttled';
+    default: return 'StartPending';
+  }
+}
+
+export class Pm2Backend implements ServiceBackend {
+  readonly name = 'PM2' as const;
+  readonly rotatesLogs = true;
+  private readonly env: Record<string, string>;
+
+  constructor(private readonly opts: Pm2Options) {
+    const env: Record<string, string> = {};
+    for (const k of KEEP_ENV) if (opts.env[k] !== undefined) env[k] = opts.env[k];
+    Object.assign(env, { PM2_HOME: opts.home, PM2_DISABLE_VERSION_CHECK: 'true', PM2_SILENT: 'true', FORCE_COLOR: '0', NO_COLOR: '1' });
+    this.env = env;
+  }
+
+  get home(): string {
+    return this.opts.home;
+  }
+
+  processFile(name: string): string {
+    return join(this.opts.projectDir, '.woosoo', 'pm2', `${name}.json`);
+  }
+
+  async call(args: string[], timeoutMs = CALL_TIMEOUT_MS): Promise<RunResult> {
+    const { pm2, signal } = this.opts;
+    const viaNode = /\.(c?js)$/i.test(pm2) || /[\\/]pm2[\\/]bin[\\/]pm2$/.test(pm2);
+    const r = await run(viaNode ? process.execPath : pm2, viaNode ? [pm2, ...args] : args, { env: this.env, signal, timeoutMs, cwd: this.opts.projectDir });
+    if (r.cancelled) throw signal?.reason ?? new WoosooError('Cancelled', 'Cancelled.', { category: 'OperationStopped' });
+    if (r.notFound) throw pm2NotFound(`${pm2} could not be started: ${r.spawnError}`);
+    if (r.timedOut) {
+      throw new WoosooError('Pm2Timeout', `pm2 ${args[0]} did not answer within ${Math.round(timeoutMs / 1000)} s.`, {
+        category: 'OperationTimeout', target: args[1] ?? 'pm2',
+        fix: `The PM2 daemon in ${this.opts.home} may hang: end it with "pm2 kill" (PM2_HOME=${this.opts.home}) and run the command again.`,
+      });
+    }
+    return r;
+  }
+
+  private async must(args: string[], name: string, timeoutMs?: number): Promise<void> {
+    const r = await this.call(args, timeoutMs);
+    if (r.exitCode !== 0) {
+      throw new WoosooError('Pm2Failed', `pm2 ${args[0]} for service ${name} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`, {
+        category: 'InvalidResult', target: name, fix: `Run "${r.display}" with PM2_HOME=${this.opts.home} to see PM2's full output.`,
+      });
+    }
+  }
+
+  async list(): Promise<Pm2Entry[]> {
+    const r = await this.call(['jlist']);
+    const line = r.stdout.split('\n').find((l) => l.trimStart().startsWith('['));
+    if (r.exitCode !== 0 || line === undefined) {
+      throw new WoosooError('Pm2Failed', `pm2 jlist failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().slice(0, 300)}`, {
+        category: 'InvalidResult', target: 'pm2', fix: `Check the PM2 daemon: pm2 ping with PM2_HOME=${this.opts.home}.`,
+      });
+    }
+    return JSON.parse(line) as Pm2Entry[];
+  }
+
+  async query(defs: readonly ServiceDefinition[]): Promise<ServiceState[]> {
+    const entries = await this.list();
+    return defs.map((d) => {
+      const e = entries.find((x) => x.name === d.name);
+      if (!e) {
+        if (!existsSync(this.processFile(d.name))) return { name: d.name, status: 'NotInstalled' as const };
+        return { name: d.name, status: 'Stopped' as const, startType: 'Manual', remarks: `Not loaded in PM2; starts from ${this.processFile(d.name)}. ${REMARKS}` };
+      }
+      const env = e.pm2_env;
+      const status = pm2Status(e);
+      const running = status === 'Running';
+      return {
+        name: d.name, status, startType: 'Manual', processId: running ? e.pid : undefined,
+        startedAt: running && env.pm_uptime ? new Date(env.pm_uptime) : undefined,
+        restarts: env.restart_time, lastExitCode: typeof env.exit_code === 'number' ? env.exit_code : undefined,
+        application: env.pm_exec_path, arguments: Array.isArray(env.args) ? env.args.join(' ') : env.args,
+        workingDirectory: env.pm_cwd, stdoutLog: env.pm_out_log_path, stderrLog: env.pm_err_log_path, remarks: REMARKS,
+      };
+    });
+  }
+
+  private writeProcessFile(def: ServiceDefinition, settings: ServiceSettings): void {
+    const app = {
+      name: def.name, script: def.application, args: def.arguments, cwd: def.workingDirectory, interpreter: 'none',
+      exec_mode: 'fork', out_file: def.stdoutLog, error_file: def.stderrLog, merge_logs: true, time: false,
+      autorestart: true, min_uptime: settings.throttleMs, max_restarts: PM2_MAX_RESTARTS,
+      exp_backoff_restart_delay: Math.max(100, settings.throttleMs), kill_timeout: Math.min(settings.stopTimeoutMs, 10_000),
+      watch: false, vizion: false, pmx: false, automation: false, windowsHide: true, env: def.env ?? {},
+    };
+    const file = this.processFile(def.name);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${JSON.stringify({ apps: [app] }, null, 2)}\n`);
+  }
+
+  async install(def: ServiceDefinition, settings: ServiceSettings): Promise<'Installed' | 'Updated'> {
+    const existed = existsSync(this.processFile(def.name));
+    const entry = (await this.list()).find((e) => e.name === def.name);
+    this.writeProcessFile(def, settings);
+    if (!entry) return existed ? 'Updated' : 'Installed';
+    // PM2 keeps the old script, args and cwd on restart: reload the process file so the definition takes effect.
+    const wasUp = pm2Status(entry) !== 'Stopped';
+    await this.must(['delete', def.name], def.name);
+    if (wasUp) await this.must(['start', this.processFile(def.name)], def.name);
+    return 'Updated';
+  }
+
+  private async registered(name: string): Promise<boolean> {
+    return (await this.list()).some((e) => e.name === name);
+  }
+
+  async start(def: ServiceDefinition): Promise<void> {
+    if (await this.registered(def.name)) return this.must(['restart', def.name], def.name);
+    if (!existsSync(this.processFile(def.name))) throw notInstalled(def.name);
+    return this.must(['start', this.processFile(def.name)], def.name);
+  }
+
+  async stop(def: ServiceDefinition, settings: ServiceSettings): Promise<void> {
+    if (await this.registered(def.name)) await this.must(['stop', def.name], def.name, settings.stopTimeoutMs + 10_000);
+  }
+
+  restart(def: ServiceDefinition): Promise<void> {
+    return this.start(def);
+  }
+
+  async pause(def: ServiceDefinition): Promise<void> {
+    throw new WoosooError('PauseNotSupported', `${def.name} cannot be paused: PM2 has no pause (only stop and start).`, {
+      category: 'NotImplemented', target: def.name,
+      fix: 'Stop it with Stop-WoosooService instead. A service shown as Throttled is crash-looping: Resume-WoosooService retries it at once.',
+    });
+  }
+
+  async resume(def: ServiceDefinition): Promise<void> {
+    // A crash-looping app: clear PM2's restart counters (so it is not given up on) and restart it now.
+    if (await this.registered(def.name)) await this.must(['reset', def.name], def.name);
+    return this.start(def);
+  }
+
+  async remove(def: ServiceDefinition): Promise<void> {
+    if (await this.registered(def.name)) await this.must(['delete', def.name], def.name);
+    rmSync(this.processFile(def.name), { force: true });
+  }
+
+  async reopenLogs(): Promise<void> {
+    await this.call(['reloadLogs']);
+  }
+}
+
+/** For tests and clean-up: the daemon of this PM2_HOME, ended with the CLI's `pm2 kill`. */
+export async function killPm2(backend: Pm2Backend): Promise<void> {
+  if (existsSync(join(backend.home, 'pm2.pid'))) await backend.call(['kill'], 30_000);
+}

@@ -1,0 +1,173 @@
+/**
+ * The NSSM backend against the REAL nssm64.exe 2.24 (and 2.23 for its UTF-16LE output) under Wine, with Windows
+ * programs as the service applications. The launcher seam (wine) is the only difference from Windows.
+ * One Wine prefix for the whole file (set-up takes ~12 s).
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as control from '../../core/services/control';
+import { NssmBackend, nssmVersion, parseProcesses } from '../../core/services/nssm';
+import type { ServiceSet } from '../../core/services/control';
+import { hasNssm, missingTools, nssmPath, shortTmp, skipUnless, which } from '../harness/tools';
+import { startWine, type Wine } from '../harness/wine';
+import { defineService, makeCtx, settings } from './support';
+
+const CMD = 'C:\\windows\\system32\\cmd.exe';
+const missing = missingTools('wine', 'wineserver', 'wineboot');
+
+describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing (run bash scripts/setup.sh)'))('NSSM backend (real nssm64.exe under Wine)', () => {
+  let wine: Wine;
+  let dir: string;
+  let backend: NssmBackend;
+  let set: ServiceSet;
+  const ctx = () => makeCtx(wine.env);
+
+  beforeAll(async () => {
+    wine = await startWine();
+    dir = mkdtempSync(join(shortTmp(), 'wsnssm-'));
+    backend = new NssmBackend({ exe: wine.nssm224, launcher: which('wine')!, env: wine.env });
+    set = {
+      backend, projectDir: dir, settings: settings({ throttleMs: 500 }),
+      defs: [
+        defineService(dir, 'wst-pinger', 10, CMD, ['/c', 'echo started & ping -n 1000 127.0.0.1']),
+        defineService(dir, 'wst-web', 20, CMD, ['/c', 'echo web up & ping -n 1000 127.0.0.1'], { dependsOn: ['wst-pinger'] }),
+      ],
+    };
+  }, 180_000);
+
+  afterAll(async () => {
+    await wine?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('installs with every setting, as NSSM reports them back', async () => {
+    const r = await control.installAll(set, ctx());
+    expect(r.errors).toEqual([]);
+    expect(r.items.map((i) => [i.Name, i.Status, i.StartType, i.Backend])).toEqual([
+      ['wst-pinger', 'Stopped', 'Automatic', 'NSSM'], ['wst-web', 'Stopped', 'Automatic', 'NSSM'],
+    ]);
+    const pinger = r.items[0];
+    expect(pinger.Application).toBe(CMD);
+    expect(pinger.Arguments).toBe('/c "echo started & ping -n 1000 127.0.0.1"');
+    expect(pinger.WorkingDirectory).toBe(dir);
+    expect(pinger.StdoutLog).toBe(join(dir, 'logs', 'wst-pinger', 'output.log'));
+    const get = async (name: string, ...param: string[]) => (await backend.call(['get', name, ...param])).stdout.trim();
+    expect(await get('wst-pinger', 'AppThrottle')).toBe('500');
+    expect(await get('wst-pinger', 'AppExit', 'Default')).toBe('Restart');
+    expect(await get('wst-pinger', 'AppRotateFiles')).toBe('1');
+    expect(await get('wst-pinger', 'AppRotateOnline')).toBe('1');
+    expect(await get('wst-pinger', 'AppRotateBytes')).toBe(String(set.settings.rotateBytes));
+    expect(await get('wst-pinger', 'AppStderr')).toBe(`Z:${join(dir, 'logs', 'wst-pinger', 'error.log').replace(/\//g, '\\')}`);
+    // DependOnService=wst-pinger was accepted (exit 0; nssm refuses a dependency that does not exist), but Wine's
+    // service manager does not keep dependencies: neither `nssm get` nor the registry shows them under Wine.
+    expect(await get('wst-web', 'Description')).toBe('Test service wst-web');
+  });
+
+  it('starts in dependency order, waits until running, and the service writes its log', async () => {
+    const c = ctx();
+    const r = await control.startAll(set, c);
+    expect(r.errors).toEqual([]);
+    expect(r.items.map((i) => [i.Name, i.Status])).toEqual([['wst-pinger', 'Running'], ['wst-web', 'Running']]);
+    expect(r.items[0].ProcessId).toBeGreaterThan(0);
+    expect(c.logs.filter((l) => l.message.startsWith('Starting')).map((l) => l.message)).toEqual([
+      'Starting wst-pinger (NSSM)', 'Starting wst-web (NSSM)',
+    ]);
+    const out = join(dir, 'logs', 'wst-pinger', 'output.log');
+    expect(existsSync(out)).toBe(true);
+    expect(readFileSync(out, 'utf8')).toContain('started');
+  });
+
+  it('starting a running service is not an error and changes nothing', async () => {
+    const before = await control.queryServices(set);
+    const r = await control.startAll(set, ctx());
+    expect(r.errors).toEqual([]);
+    expect(r.items.map((i) => i.ProcessId)).toEqual(before.items.map((i) => i.ProcessId));
+  });
+
+  it('restarts: a new process, running again', async () => {
+    const one = { ...set, defs: [set.defs[0]] };
+    const before = (await control.queryServices(one)).items[0];
+    const r = await control.restartAll(one, ctx());
+    expect(r.errors).toEqual([]);
+    expect(r.items[0].Status).toBe('Running');
+    expect(r.items[0].ProcessId).not.toBe(before.ProcessId);
+  });
+
+  it('re-installing updates the existing service to the definition instead of failing', async () => {
+    const changed = { ...set, defs: [{ ...set.defs[1], displayName: 'Renamed web', arguments: ['/c', 'echo v2 & ping -n 999 127.0.0.1'] }] };
+    const c = ctx();
+    const r = await control.installAll(changed, c);
+    expect(r.errors).toEqual([]);
+    expect(r.items[0].DisplayName).toBe('Renamed web');
+    expect(r.items[0].Arguments).toBe('/c "echo v2 & ping -n 999 127.0.0.1"');
+    expect(c.logs.some((l) => l.message.startsWith('Updated wst-web'))).toBe(true);
+  });
+
+  it('a crash-looping application is reported as Throttled with its error output, never as Running or Paused', async () => {
+    const crasher = defineService(dir, 'wst-crasher', 30, CMD, ['/c', 'echo boom-from-crasher 1>&2 & exit 3']);
+    const one: ServiceSet = { ...set, defs: [crasher], settings: settings({ throttleMs: 1500, startTimeoutMs: 10_000 }) };
+    expect((await control.installAll(one, ctx())).errors).toEqual([]);
+    const r = await control.startAll(one, ctx());
+    expect(r.items).toEqual([]);
+    expect(r.errors[0].data.errorId).toBe('ServiceCrashLoop');
+    expect(r.errors[0].message).toContain('boom-from-crasher');
+    expect((await control.queryServices(one)).items[0].Status).toBe('Throttled');
+
+    const resumed = await control.resumeAll(one, ctx());
+    expect(resumed.errors[0].data.errorId).toBe('ServiceCrashLoop');
+    const paused = await control.suspendAll(one, ctx());
+    expect(paused.errors[0].data.errorId).toBe('PauseNotSupported');
+
+    const gone = await control.uninstallAll(one, ctx());
+    expect(gone.errors).toEqual([]);
+    expect(gone.items[0].Status).toBe('NotInstalled');
+  });
+
+  it('nssm 2.23 (UTF-16LE output without BOM) is decoded the same', async () => {
+    const raw = await wine.run(['status', 'wst-pinger'], { nssm: '2.23' });
+    expect(raw.stdout[1]).toBe(0); // the fixture really is UTF-16LE
+    const old = new NssmBackend({ exe: wine.nssm223, launcher: which('wine')!, env: wine.env });
+    const [st] = await old.query([set.defs[0]]);
+    expect(st.status).toBe('Running');
+    expect(st.application).toBe(CMD);
+    expect(st.stdoutLog).toBe(join(dir, 'logs', 'wst-pinger', 'output.log'));
+    expect(st.processId).toBeUndefined(); // 2.23 has no `processes` verb (it would open a dialog): not asked
+    expect(st.remarks).toContain('before 2.24');
+  });
+
+  it('stops in reverse order and waits until stopped; stopping again is fine', async () => {
+    const c = ctx();
+    const r = await control.stopAll(set, c);
+    expect(r.errors).toEqual([]);
+    expect(r.items.map((i) => [i.Name, i.Status])).toEqual([['wst-web', 'Stopped'], ['wst-pinger', 'Stopped']]);
+    expect(r.items.every((i) => i.ProcessId === null)).toBe(true);
+    expect((await control.stopAll(set, c)).errors).toEqual([]);
+  });
+
+  it('uninstalls (logs are kept) and a missing service is NotInstalled', async () => {
+    const r = await control.uninstallAll(set, ctx());
+    expect(r.errors).toEqual([]);
+    expect(r.items.map((i) => i.Status)).toEqual(['NotInstalled', 'NotInstalled']);
+    expect(existsSync(join(dir, 'logs', 'wst-pinger', 'output.log'))).toBe(true);
+    const started = await control.startAll(set, ctx());
+    // wst-web depends on wst-pinger: it is not even tried once its dependency failed
+    expect(started.errors.map((e) => e.data.errorId)).toEqual(['ServiceNotInstalled', 'DependencyFailed']);
+  });
+});
+
+describe.skipIf(!hasNssm())('nssm processes output and version', () => {
+  it('reads the version of the real exes from their FileVersion resource', () => {
+    expect(nssmVersion(nssmPath('2.23'))).toBe('2.23');
+    expect(nssmVersion(nssmPath('2.24'))).toMatch(/^2\.24/);
+  });
+
+  it('finds the application under nssm', () => {
+    const text = '     572 Z:\\nssm64.exe\n     612  C:\\windows\\system32\\cmd.exe\n     628   C:\\windows\\system32\\ping.exe\n';
+    expect(parseProcesses(text)).toEqual([
+      { pid: 572, depth: 0, image: 'Z:\\nssm64.exe' },
+      { pid: 612, depth: 1, image: 'C:\\windows\\system32\\cmd.exe' },
+      { pid: 628, depth: 2, image: 'C:\\windows\\system32\\ping.exe' },
+    ]);
+  });
+});
