@@ -11,6 +11,8 @@ import { logsGet } from './logs/methods';
 import { healthGet } from './health/methods';
 import { certGet, certNew, certTest, certTrust } from './certs/methods';
 import { preflightRun } from './preflight/methods';
+import { servicesMethods } from './services/methods';
+import { buildRun } from './build/methods';
 
 export function allMethods(): MethodDef[] {
   return [
@@ -22,5 +24,7 @@ export function allMethods(): MethodDef[] {
     healthGet,
     certNew, certGet, certTest, certTrust,
     preflightRun,
+    ...servicesMethods,
+    buildRun,
   ];
 }

@@ -10,8 +10,9 @@ import { servicesKeys } from './services';
 import { healthKeys } from './health';
 import { certsKeys } from './certs';
 import { backupKeys } from './backup';
+import { buildKeys } from './build';
 
-const tables: KeyTable[] = [coreKeys, preflightKeys, syncKeys, servicesKeys, healthKeys, certsKeys, backupKeys];
+const tables: KeyTable[] = [coreKeys, preflightKeys, syncKeys, servicesKeys, healthKeys, certsKeys, backupKeys, buildKeys];
 
 function build(): Map<string, KeyDef> {
   const all = new Map<string, KeyDef>();
