@@ -1,0 +1,111 @@
+/**
+ * Runs the planned builds: each app's commands in order in the app's folder, through core/process/run.ts
+ * (no shell, the session's environment, the request's cancel signal, BUILD_TIMEOUT_MINUTES per command),
+ * every output line to <logDir>/<app>.log and to the verbose log as it arrives. An app stops at its first
+ * failing command; the result names the command, its exit code and the last lines of its output.
+ * Independent apps run at the same time when asked.
+ */
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { ProjectConfig } from '../config';
+import type { RequestContext } from '../rpc/context';
+import { run, type RunResult } from '../process/run';
+import { planBuilds } from './plan';
+import type { AppKind, BuildCommand, BuildPlan, BuildResult, RunBuildsOptions } from './types';
+
+const TAIL_LINES = 20;
+const APP_NAMES: Record<AppKind, string> = { backend: 'Backend', pwa: 'Pwa', relay: 'Relay' };
+
+type BuildCtx = Pick<RequestContext, 'env' | 'signal' | 'log' | 'progress'>;
+
+function stamp(): string {
+  return new Date().toISOString();
+}
+
+function closeLog(log: WriteStream): Promise<void> {
+  return new Promise((resolve) => log.end(() => resolve()));
+}
+
+function failure(cmd: BuildCommand, r: RunResult, timeoutMin: number, tail: string[]): string {
+  let what: string;
+  if (r.cancelled) what = 'was cancelled';
+  else if (r.timedOut) what = `did not finish within ${timeoutMin} minute(s) (BUILD_TIMEOUT_MINUTES) and was stopped`;
+  else if (r.notFound) what = `could not be started (${r.spawnError ?? 'program not found'})`;
+  else what = `failed with exit code ${r.exitCode}`;
+  const lines = tail.length > 0 ? `; last lines of its output:\n${tail.map((l) => `  ${l}`).join('\n')}` : '; it wrote no output';
+  return `\`${cmd.display}\` ${what}${lines}`;
+}
+
+function resultOf(plan: BuildPlan, logPath: string, message: string, status: BuildResult['status']): BuildResult {
+  return { app: plan.app, dir: plan.dir, status, durationMs: 0, commands: plan.commands.map((c) => c.display), logPath, message, migrationsRan: false };
+}
+
+async function buildApp(plan: BuildPlan, ctx: BuildCtx, opts: RunBuildsOptions, timeoutMin: number, progressId: number): Promise<BuildResult> {
+  const name = APP_NAMES[plan.app];
+  const logPath = join(opts.logDir, `${plan.app}.log`);
+  if (plan.skipped) {
+    ctx.log('warning', `${name} build skipped: ${plan.skipped}`);
+    return resultOf(plan, '', plan.skipped, 'Skipped');
+  }
+  if (plan.error) return resultOf(plan, '', plan.error, 'Failed');
+  if (ctx.signal.aborted) return { ...resultOf(plan, '', 'Cancelled before it started.', 'Failed'), cancelled: true };
+
+  const started = performance.now();
+  const log = createWriteStream(logPath, { flags: 'w' });
+  const result = resultOf(plan, logPath, '', 'Succeeded');
+  try {
+    log.write(`# ${name} build in ${plan.dir}, started ${stamp()}\n`);
+    for (const [i, cmd] of plan.commands.entries()) {
+      ctx.progress({ id: progressId, parentId: 1, activity: `Building ${name}`, status: cmd.display, percent: (100 * i) / plan.commands.length });
+      ctx.log('verbose', `[${plan.app}] ${cmd.display}`);
+      log.write(`\n$ ${cmd.display}    (${stamp()})\n`);
+      if (cmd.kind === 'migrate') result.migrationsRan = true;
+      const tail: string[] = [];
+      const r = await run(cmd.program, cmd.args, {
+        cwd: plan.dir, env: ctx.env, signal: ctx.signal, timeoutMs: timeoutMin * 60_000,
+        onLine: (stream, line) => {
+          log.write(stream === 'stderr' ? `! ${line}\n` : `${line}\n`);
+          tail.push(line);
+          if (tail.length > TAIL_LINES) tail.shift();
+          ctx.log('verbose', `[${plan.app}] ${line}`);
+          opts.onLine?.(plan.app, stream, line);
+        },
+      });
+      log.write(`# exit code ${r.exitCode ?? '(none)'} after ${(r.durationMs / 1000).toFixed(2)} s\n`);
+      if (r.exitCode !== 0 || r.cancelled || r.timedOut) {
+        result.status = 'Failed';
+        result.failedCommand = cmd.display;
+        result.exitCode = r.exitCode;
+        result.tail = tail;
+        result.cancelled = r.cancelled;
+        result.message = `${name} build failed: ${failure(cmd, r, timeoutMin, tail)}\nFull log: ${logPath}`;
+        log.write(`# FAILED: ${cmd.display}\n`);
+        break;
+      }
+    }
+    if (result.status === 'Succeeded') result.message = `${name} built: ${plan.commands.length} command(s) succeeded.`;
+  } finally {
+    result.durationMs = Math.round(performance.now() - started);
+    log.write(`\n# ${result.status} after ${(result.durationMs / 1000).toFixed(2)} s (${stamp()})\n`);
+    await closeLog(log);
+    ctx.progress({ id: progressId, parentId: 1, activity: `Building ${name}`, completed: true });
+  }
+  return result;
+}
+
+/** Plans and runs the builds; never throws for a failing build (the result says Failed and why). */
+export async function runBuilds(cfg: ProjectConfig, ctx: BuildCtx, opts: RunBuildsOptions): Promise<BuildResult[]> {
+  const plans = planBuilds(cfg, { apps: opts.apps, skipTests: opts.skipTests, env: ctx.env });
+  mkdirSync(opts.logDir, { recursive: true });
+  const timeoutMin = cfg.num('BUILD_TIMEOUT_MINUTES') || 30;
+  ctx.progress({ id: 1, activity: 'Building', status: plans.map((p) => APP_NAMES[p.app]).join(', ') });
+  let results: BuildResult[];
+  if (opts.parallel) {
+    results = await Promise.all(plans.map((p, i) => buildApp(p, ctx, opts, timeoutMin, i + 2)));
+  } else {
+    results = [];
+    for (const [i, p] of plans.entries()) results.push(await buildApp(p, ctx, opts, timeoutMin, i + 2));
+  }
+  ctx.progress({ id: 1, activity: 'Building', completed: true });
+  return results;
+}

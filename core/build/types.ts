@@ -1,0 +1,54 @@
+/** The shapes of the build domain, shared by the plan, the runner, the RPC method and the deploy orchestrator. */
+export type AppKind = 'backend' | 'pwa' | 'relay';
+export const APP_KINDS: readonly AppKind[] = ['backend', 'pwa', 'relay'];
+
+export type CommandKind = 'build' | 'test' | 'migrate';
+
+export interface BuildCommand {
+  program: string;
+  args: string[];
+  /** The command as typed, secrets masked. */
+  display: string;
+  kind: CommandKind;
+}
+
+export interface BuildPlan {
+  app: AppKind;
+  dir: string;
+  /** Why this app will not be built (e.g. Flutter absent and RELAY_ENABLED=false); absent = it will be. */
+  skipped?: string;
+  /** Why the app cannot be built although it must (e.g. RELAY_ENABLED=true and Flutter absent). */
+  error?: string;
+  commands: BuildCommand[];
+}
+
+export interface BuildResult {
+  app: AppKind;
+  /** The app's folder (where the commands ran). */
+  dir: string;
+  status: 'Succeeded' | 'Failed' | 'Skipped';
+  durationMs: number;
+  commands: string[];
+  logPath: string;
+  message: string;
+  /** The migrate command was started (the deploy orchestrator restores the database on rollback then). */
+  migrationsRan: boolean;
+  failedCommand?: string;
+  exitCode?: number | null;
+  tail?: string[];
+  cancelled?: boolean;
+}
+
+export interface PlanOptions {
+  apps?: AppKind[];
+  skipTests?: boolean;
+  env: Record<string, string>;
+}
+
+export interface RunBuildsOptions {
+  apps?: AppKind[];
+  skipTests?: boolean;
+  parallel?: boolean;
+  logDir: string;
+  onLine?: (app: AppKind, stream: 'stdout' | 'stderr', line: string) => void;
+}
