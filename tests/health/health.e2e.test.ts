@@ -1,0 +1,82 @@
+// Get-WoosooHealth in the real PowerShell 7 with the module imported (skipped, with the reason, where there is none).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pwsh, runPwsh } from '../support/pwsh';
+import { freePort } from '../harness/ports';
+import { makeProject, startHttp, startWebSocket, type Project, type Running } from './fixtures';
+
+describe.skipIf(!pwsh.available)(`Get-WoosooHealth end to end${pwsh.available ? '' : ` (skipped: ${pwsh.reason})`}`, () => {
+  let project: Project;
+  let nginx: Running;
+  let reverb: Running;
+
+  beforeAll(async () => {
+    nginx = await startHttp(200, { status: 'ok', db: true });
+    reverb = await startWebSocket();
+    project = makeProject();
+    project.write({ HTTP_PORT: nginx.port, BACKEND_PORT: await freePort(), REVERB_PORT: reverb.port, DB_PORT: await freePort() });
+  });
+  afterAll(async () => {
+    await nginx?.close();
+    await reverb?.close();
+    project?.cleanup();
+  });
+
+  it('returns Woosoo.HealthCheck objects with their view', () => {
+    const r = runPwsh(`
+      $checks = @(Get-WoosooHealth -Path '${project.dir}')
+      $http = $checks | Where-Object Name -eq 'HTTP via nginx'
+      $table = ($checks | Format-Table | Out-String -Width 200)
+      [PSCustomObject]@{
+        Types = @($checks | ForEach-Object { $_.PSObject.TypeNames[0] } | Sort-Object -Unique)
+        Names = @($checks.Name)
+        HttpStatus = $http.Status
+        HttpValue = $http.Value
+        BackendStatus = ($checks | Where-Object Name -eq 'HTTP backend').Status
+        TimeIsDate = ($http.Time -is [datetime])
+        HasView = $table.Contains('Threshold')
+      } | ConvertTo-Json -Depth 20`);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.Types).toEqual(['Woosoo.HealthCheck']);
+    expect(out.Names).toEqual(expect.arrayContaining(['Port HTTP_PORT', 'Reverb WebSocket', 'Database', 'CPU', 'Memory', 'Disk']));
+    expect(out.HttpStatus).toBe('Healthy');
+    expect(out.HttpValue).toBe(200);
+    expect(out.BackendStatus).toBe('Unhealthy');
+    expect(out.TimeIsDate).toBe(true);
+    expect(out.HasView).toBe(true);
+  });
+
+  it('-Quiet returns a boolean; -Category and -Name filter', () => {
+    const r = runPwsh(`
+      [PSCustomObject]@{
+        All = (Get-WoosooHealth -Path '${project.dir}' -Quiet)
+        Good = (Get-WoosooHealth -Path '${project.dir}' -Name 'Port HTTP_PORT', 'Reverb *' -Quiet)
+        Resources = @(Get-WoosooHealth -Path '${project.dir}' -Category Resource | ForEach-Object Name)
+      } | ConvertTo-Json -Depth 20`);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ All: false, Good: true, Resources: ['CPU', 'Memory', 'Disk'] });
+  });
+
+  it('-Watch streams rounds until the pipeline stops', () => {
+    const r = runPwsh(`
+      $rounds = @(Get-WoosooHealth -Path '${project.dir}' -Name 'Port HTTP_PORT' -Watch -Interval 1 | Select-Object -First 3)
+      [PSCustomObject]@{ Count = $rounds.Count; Status = @($rounds.Status | Sort-Object -Unique) } | ConvertTo-Json -Depth 20`, { timeoutMs: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ Count: 3, Status: ['Healthy'] });
+  });
+
+  it('an invalid configuration is a terminating Woosoo.ConfigInvalid error', () => {
+    const bad = makeProject();
+    try {
+      bad.write({ HEALTH_CPU_WARN_PERCENT: 150 });
+      const r = runPwsh(`
+        try { Get-WoosooHealth -Path '${bad.dir}'; 'no error' } catch { [PSCustomObject]@{ Id = $_.FullyQualifiedErrorId; Message = $_.Exception.Message } | ConvertTo-Json -Depth 20 }`);
+      expect(r.status, r.stderr).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out.Id).toMatch(/^Woosoo\.ConfigInvalid/);
+      expect(out.Message).toMatch(/HEALTH_CPU_WARN_PERCENT/);
+    } finally {
+      bad.cleanup();
+    }
+  });
+});
