@@ -9,6 +9,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
+        'Test-WoosooPreflight'
         'Get-WoosooConfig'
         'Test-WoosooConfig'
         'Get-WoosooHealth'
@@ -22,6 +23,7 @@
     VariablesToExport    = @()
     AliasesToExport      = @()
     FormatsToProcess     = @(
+        'formats/Woosoo.Preflight.Format.ps1xml'
         'formats/Woosoo.Config.Format.ps1xml'
         'formats/Woosoo.Health.Format.ps1xml'
         'formats/Woosoo.Certificate.Format.ps1xml'

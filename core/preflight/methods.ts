@@ -10,7 +10,8 @@ export const preflightRun = defineMethod({
   summary: 'Every readiness check (System, Tools, PhpExtensions, Configuration, Network, Permissions) in parallel, as Woosoo.PreflightCheck objects; with quiet, only true when no critical check failed.',
   params: z.object({
     path: projectPathParam,
-    categories: z.array(z.enum(CATEGORIES)).optional().describe('Only these categories; all when omitted'),
+    categories: z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(z.enum(CATEGORIES))).optional()
+      .describe('Only these categories; all when omitted'),
     detailed: z.boolean().default(false).describe('Add the probe commands (Probe) and their raw output (RawOutput) to each result'),
     quiet: z.boolean().default(false).describe('Return only true (no critical check failed) or false'),
   }),

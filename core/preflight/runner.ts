@@ -45,7 +45,8 @@ export async function runChecks(defs: readonly CheckDef[], cfg: ProjectConfig, c
         }
         const result = await p;
         ran.push({ display: result.display, result });
-        ctx.log?.('verbose', `preflight ${def.category}/${def.name}: ${result.display} → ${describeExit(result)} in ${result.durationMs} ms`);
+        const output = opts.detailed ? `\n${`${result.stdout}${result.stderr}`.trim().slice(0, RAW_LIMIT)}` : '';
+        ctx.log?.('verbose', `preflight ${def.category}/${def.name}: ${result.display} → ${describeExit(result)} in ${result.durationMs} ms${output}`);
         if (result.timedOut) throw new ProbeTimeout(result.display);
         return result;
       },
