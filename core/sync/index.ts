@@ -77,7 +77,7 @@ function secretKeys(cfg: ProjectConfig, text: string): string[] {
 
 async function planTarget(cfg: ProjectConfig, ctx: RequestContext, target: SyncTarget, context: Record<string, unknown>): Promise<Plan> {
   const template = findTemplate(cfg, target.template);
-  const rendered = renderTemplate(template, context);
+  const rendered = await renderTemplate(template, context);
   const existing = readExisting(target.path);
   let content: string;
   let secret = false;

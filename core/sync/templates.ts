@@ -6,7 +6,6 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import Handlebars from 'handlebars';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../rpc/errors';
 import { UnquotableValue, dotenvQuote, nginxString } from './quote';
@@ -76,13 +75,24 @@ function quotingHelper(name: string, quote: (v: string) => string) {
   };
 }
 
-const hb = Handlebars.create();
-hb.registerHelper('dotenv', quotingHelper('dotenv', dotenvQuote));
-hb.registerHelper('nginx', quotingHelper('nginx', nginxString));
-hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+type HandlebarsEnv = typeof import('handlebars');
+let hbEnv: Promise<HandlebarsEnv> | undefined;
+
+/** Handlebars is loaded on first use: only the sync needs it, and it costs the engine memory at start. */
+function handlebars(): Promise<HandlebarsEnv> {
+  hbEnv ??= import('handlebars').then((mod) => {
+    const hb = (mod.default ?? mod).create();
+    hb.registerHelper('dotenv', quotingHelper('dotenv', dotenvQuote));
+    hb.registerHelper('nginx', quotingHelper('nginx', nginxString));
+    hb.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+    return hb;
+  });
+  return hbEnv;
+}
 
 /** Renders a template; any Handlebars error becomes SyncTemplateError naming the template file and line. */
-export function renderTemplate(source: TemplateSource, context: Record<string, unknown>): string {
+export async function renderTemplate(source: TemplateSource, context: Record<string, unknown>): Promise<string> {
+  const hb = await handlebars();
   try {
     return hb.compile(source.text, { noEscape: true, strict: true })(context);
   } catch (err) {
