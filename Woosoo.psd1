@@ -12,6 +12,7 @@
         'Test-WoosooPreflight'
         'Get-WoosooConfig'
         'Test-WoosooConfig'
+        'Get-WoosooLog'
         'Get-WoosooHealth'
         'New-WoosooCertificate'
         'Get-WoosooCertificate'
@@ -25,6 +26,7 @@
     FormatsToProcess     = @(
         'formats/Woosoo.Preflight.Format.ps1xml'
         'formats/Woosoo.Config.Format.ps1xml'
+        'formats/Woosoo.Log.Format.ps1xml'
         'formats/Woosoo.Health.Format.ps1xml'
         'formats/Woosoo.Certificate.Format.ps1xml'
         'formats/Woosoo.Sync.Format.ps1xml'
