@@ -35,8 +35,9 @@ export function idWithSuffix(stem: string, n: number): string {
 export function compareIdsNewestFirst(a: string, b: string): number {
   const ma = ID_RE.exec(a);
   const mb = ID_RE.exec(b);
-  const stemA = a.replace(/-\d{1,4}$/, '').slice(0, 19);
-  const stemB = b.replace(/-\d{1,4}$/, '').slice(0, 19);
+  // The stem is the first 19 characters (yyyy-MM-dd_HH-mm-ss); the optional -N suffix follows it.
+  const stemA = a.slice(0, 19);
+  const stemB = b.slice(0, 19);
   if (stemA !== stemB) return stemA < stemB ? 1 : -1;
   return Number(mb?.[7] ?? 1) - Number(ma?.[7] ?? 1);
 }

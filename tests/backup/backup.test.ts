@@ -60,8 +60,8 @@ describe('layout rules', () => {
   });
 
   it('sorts ids newest first, suffixes numerically', () => {
-    const ids = ['2026-01-01_00-00-00', '2026-01-01_00-00-00-10', '2026-01-01_00-00-00-2', '2026-01-02_00-00-00'];
-    expect([...ids].sort(compareIdsNewestFirst)).toEqual(['2026-01-02_00-00-00', '2026-01-01_00-00-00-10', '2026-01-01_00-00-00-2', '2026-01-01_00-00-00']);
+    const ids = ['2026-01-01_10-20-30', '2026-01-01_10-20-30-10', '2026-01-01_10-20-30-2', '2026-01-02_00-00-00', '2026-01-01_10-20-29-3'];
+    expect([...ids].sort(compareIdsNewestFirst)).toEqual(['2026-01-02_00-00-00', '2026-01-01_10-20-30-10', '2026-01-01_10-20-30-2', '2026-01-01_10-20-30', '2026-01-01_10-20-29-3']);
     expect(idStem(new Date(2026, 1, 15, 14, 3, 9))).toBe('2026-02-15_14-03-09');
   });
 
@@ -109,8 +109,7 @@ describe('create, list, verify', () => {
     for (let i = 0; i < 4; i++) made.push((await createBackup(p.cfg(), p.ctx(), {})).id);
     expect(new Set(made).size).toBe(4);
     const listed = listBackups(p.cfg()).map((b) => b.id);
-    expect(listed).toEqual([...made].sort(compareIdsNewestFirst));
-    expect(listed[listed.length - 1]).toBe(made[0]);
+    expect(listed).toEqual([...made].reverse()); // made one after the other: the last one made comes first
   });
 
   it('stores extra files (what a sync is about to overwrite) and refuses ones outside the project', async () => {
