@@ -1,0 +1,91 @@
+/**
+ * The services methods over the wire (the real engine bundle), with the definitions built from a real
+ * deployment.config.env and run by real PM2: php (a stand-in artisan) for the queue worker and reverb:start.
+ */
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killPm2, Pm2Backend, pm2Home } from '../../core/services/pm2';
+import { pm2BinPath } from '../harness/pm2';
+import { freePort, portOpen } from '../harness/ports';
+import { missingTools, pidAlive, shortTmp, skipUnless } from '../harness/tools';
+import { EngineClient } from '../support/engine';
+import { writeProject } from './support';
+
+const missing = missingTools('php', 'nginx');
+
+describe.skipIf(skipUnless(!missing && existsSync(pm2BinPath()), missing ?? 'pm2 not installed (npm ci)'))('services.* over the wire (PM2 backend, config-built definitions)', () => {
+  let dir: string;
+  let engine: EngineClient;
+  let reverbPort: number;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(shortTmp(), 'wswire-'));
+    mkdirSync(join(dir, 'backend'));
+    copyFileSync(join(__dirname, 'fixtures', 'artisan'), join(dir, 'backend', 'artisan'));
+    reverbPort = await freePort();
+    writeProject(dir, {
+      SERVICE_MANAGER: 'pm2', SERVICE_PREFIX: 'wsw', BACKEND_PATH: 'backend', REVERB_PORT: String(reverbPort),
+      HTTP_PORT: String(await freePort()), SERVICE_START_TIMEOUT_SECONDS: '20', SERVICE_THROTTLE_MS: '800',
+    });
+    engine = await EngineClient.start({ cwd: dir });
+  }, 60_000);
+
+  afterAll(async () => {
+    await engine?.close();
+    await killPm2(new Pm2Backend({ pm2: pm2BinPath(), home: pm2Home(dir), projectDir: dir, env: process.env as Record<string, string> }));
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('services.get lists the stack from the configuration, NotInstalled before install', async () => {
+    const r = await engine.call('services.get', {});
+    expect(r.items!.map((i) => [i.$type, i.Name, i.Status, i.Backend])).toEqual([
+      ['Service', 'wsw-queue-worker', 'NotInstalled', 'PM2'],
+      ['Service', 'wsw-reverb', 'NotInstalled', 'PM2'],
+      ['Service', 'wsw-nginx', 'NotInstalled', 'PM2'],
+    ]);
+    expect(r.items![1]).toMatchObject({ Port: reverbPort, WorkingDirectory: join(dir, 'backend'), ProjectPath: dir, Arguments: `artisan reverb:start --host=0.0.0.0 --port=${reverbPort}` });
+  });
+
+  it('installs and starts the PHP services in order, waiting for reverb\'s port', async () => {
+    const names = ['queue-worker', 'reverb'];
+    const inst = await engine.call('services.install', { path: dir, names });
+    expect(inst.errors ?? []).toEqual([]);
+    expect(inst.items!.map((i) => i.Status)).toEqual(['Stopped', 'Stopped']);
+    const r = await engine.call('services.start', { path: dir, names });
+    expect(r.errors ?? []).toEqual([]);
+    expect(r.items!.map((i) => [i.Name, i.Status])).toEqual([['wsw-queue-worker', 'Running'], ['wsw-reverb', 'Running']]);
+    expect(await portOpen(reverbPort)).toBe(true);
+    const progress = engine.notifications.filter((n) => n.method === '$/progress').map((n) => n.params!.status);
+    expect(progress).toContain('wsw-reverb');
+  });
+
+  it('a wildcard that matches nothing is nothing; an unknown name is an error naming the services', async () => {
+    expect((await engine.call('services.get', { names: ['zz*'] })).items).toEqual([]);
+    const bad = await engine.request('services.get', { names: ['redis'] });
+    expect(bad.error?.data?.errorId).toBe('ServiceNotFound');
+    expect(bad.error?.message).toContain('wsw-queue-worker, wsw-reverb, wsw-nginx');
+  });
+
+  it('per-service failures are non-terminating errors: suspend is not supported by PM2, starting an uninstalled service fails', async () => {
+    const s = await engine.call('services.suspend', { names: ['reverb'] });
+    expect(s.items).toEqual([]);
+    expect((s.errors as { data: { errorId: string } }[]).map((e) => e.data.errorId)).toEqual(['PauseNotSupported']);
+    const n = await engine.call('services.start', { names: ['nginx'] });
+    expect((n.errors as { data: { errorId: string } }[]).map((e) => e.data.errorId)).toEqual(['ServiceNotInstalled']);
+  });
+
+  it('never sends a secret of the configuration', () => {
+    expect(engine.stdoutLines.join('\n')).not.toContain('test-reverb-secret-1');
+  });
+
+  it('stops in reverse order and the processes are gone; uninstall removes them', async () => {
+    const pids = (await engine.call('services.get', { names: ['queue-worker', 'reverb'] })).items!.map((i) => i.ProcessId as number);
+    const r = await engine.call('services.stop', {});
+    expect(r.errors ?? []).toEqual([]);
+    expect(r.items!.map((i) => [i.Name, i.Status])).toEqual([['wsw-nginx', 'NotInstalled'], ['wsw-reverb', 'Stopped'], ['wsw-queue-worker', 'Stopped']]);
+    for (const pid of pids) expect(pidAlive(pid)).toBe(false);
+    const u = await engine.call('services.uninstall', {});
+    expect(u.items!.map((i) => i.Status)).toEqual(['NotInstalled', 'NotInstalled', 'NotInstalled']);
+  });
+});
