@@ -29,7 +29,8 @@ const KEY_RE = /^[A-Za-z_][A-Za-z0-9_.]*$/;
 
 export function parseDotenv(text: string): DotenvParseResult {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const entries: DotenvEntry[] = [];
+  // Insertion-ordered: a later duplicate is deleted and set again, so it moves to the end (the last one wins).
+  const byKey = new Map<string, DotenvEntry>();
   const problems: DotenvProblem[] = [];
   const duplicates: DotenvParseResult['duplicates'] = [];
   const seen = new Map<string, number>();
@@ -87,11 +88,10 @@ export function parseDotenv(text: string): DotenvParseResult {
     if (first !== undefined) duplicates.push({ key, line: lineNo, firstLine: first });
     else seen.set(key, lineNo);
     values.set(key, value);
-    const existing = entries.findIndex((e) => e.key === key);
-    if (existing >= 0) entries.splice(existing, 1);
-    entries.push({ key, value, line: lineNo, quote });
+    byKey.delete(key);
+    byKey.set(key, { key, value, line: lineNo, quote });
   }
-  return { entries, problems, duplicates };
+  return { entries: [...byKey.values()], problems, duplicates };
 }
 
 function preview(s: string): string {

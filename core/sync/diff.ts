@@ -6,18 +6,20 @@
 
 type Op = { kind: ' ' | '-' | '+'; text: string; a: number; b: number };
 
-/** Myers' greedy algorithm with a trace, then a backtrack to the edit script (equal, delete, insert lines). */
+/**
+ * Myers' greedy algorithm, then a backtrack to the edit script (equal, delete, insert lines). Round d only reads
+ * diagonals -d-1..d+1, so the trace keeps just that window of each round: memory O(D²), not O((N+M)·D).
+ */
 function editScript(a: string[], b: string[]): Op[] {
   const n = a.length;
   const m = b.length;
   const max = n + m;
   const offset = max + 1;
-  let v = new Int32Array(2 * max + 3);
+  const v = new Int32Array(2 * max + 3);
   const trace: Int32Array[] = [];
-  let found = false;
-  for (let d = 0; d <= max && !found; d++) {
-    trace.push(v.slice());
-    const next = v.slice();
+  for (let d = 0; d <= max; d++) {
+    trace.push(v.slice(offset - d - 1, offset + d + 2));
+    let done = false;
     for (let k = -d; k <= d; k += 2) {
       let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
       let y = x - k;
@@ -25,25 +27,25 @@ function editScript(a: string[], b: string[]): Op[] {
         x++;
         y++;
       }
-      next[offset + k] = x;
+      v[offset + k] = x;
       if (x >= n && y >= m) {
-        found = true;
+        done = true;
         break;
       }
     }
-    v = next;
+    if (done) break;
   }
-  trace.push(v);
+  /** v[k] as it was at the start of round d. */
+  const at = (d: number, k: number) => trace[d][k + d + 1];
 
   const ops: Op[] = [];
   let x = n;
   let y = m;
-  for (let d = trace.length - 2; d >= 0 && (x > 0 || y > 0); d--) {
-    const vd = trace[d];
+  for (let d = trace.length - 1; d >= 0 && (x > 0 || y > 0); d--) {
     const k = x - y;
-    const down = k === -d || (k !== d && vd[offset + k - 1] < vd[offset + k + 1]);
+    const down = k === -d || (k !== d && at(d, k - 1) < at(d, k + 1));
     const prevK = down ? k + 1 : k - 1;
-    const prevX = d === 0 ? 0 : vd[offset + prevK];
+    const prevX = d === 0 ? 0 : at(d, prevK);
     const prevY = prevX - prevK;
     while (x > prevX && y > prevY) {
       x--;
