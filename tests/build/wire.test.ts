@@ -1,0 +1,95 @@
+/**
+ * build.run over the wire, against the real engine (bin/woosoo-engine.cjs) and the real npm: the plan with whatIf
+ * (nothing runs, nothing is written), typed results and per-app errors, and $/cancel mid-build ending the npm tree.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EngineClient } from '../support/engine';
+import { missingTools, skipUnless } from '../harness/tools';
+import { makeBuildProject } from './fixture';
+
+const missing = missingTools('php', 'composer', 'npm');
+const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
+
+describe.skipIf(skipUnless(!missing, missing ?? ''))('build.run over the wire', () => {
+  let engine: EngineClient | undefined;
+  afterEach(async () => {
+    await engine?.close();
+    engine = undefined;
+  });
+
+  it('whatIf returns one Woosoo.BuildPlan per app with the commands in order, and runs and writes nothing', async () => {
+    const p = makeBuildProject();
+    engine = await EngineClient.start({ cwd: p.dir });
+    const r = await engine.call('build.run', { path: p.dir, whatIf: true });
+    expect(r.items!.map((i) => [i.$type, i.App, i.Status])).toEqual([
+      ['BuildPlan', 'Backend', 'WillRun'], ['BuildPlan', 'Pwa', 'WillRun'], ['BuildPlan', 'Relay', 'Skipped'],
+    ]);
+    expect(r.items![0].Commands).toEqual([
+      'composer install --no-dev --optimize-autoloader --no-interaction', 'php artisan migrate --force', 'php artisan config:cache',
+      'php artisan route:cache', 'php artisan view:cache', 'php artisan app:selftest',
+    ]);
+    expect(r.items![0].Kinds).toContain('migrate');
+    expect(r.items![1]).toMatchObject({ Path: p.pwa, Commands: ['npm ci', 'npm run build', 'npm test'], Reason: '', ProjectPath: p.dir });
+    expect(existsSync(join(p.dir, 'logs'))).toBe(false);
+    expect(existsSync(join(p.backend, 'vendor'))).toBe(false);
+  });
+
+  it('returns Woosoo.BuildResult objects, and a Woosoo.BuildFailed error for the app that failed', async () => {
+    const p = makeBuildProject();
+    p.configure('BUILD_BACKEND_COMMANDS=php -r "echo \'backend-ok\', PHP_EOL;"', 'TEST_BACKEND_COMMAND=none', 'TEST_PWA_COMMAND=none');
+    const pkg = JSON.parse(readFileSync(join(p.pwa, 'package.json'), 'utf8'));
+    pkg.scripts.build = 'node -e "console.error(\'boom\'); process.exit(2)"';
+    writeFileSync(join(p.pwa, 'package.json'), JSON.stringify(pkg));
+    engine = await EngineClient.start({ cwd: p.dir });
+    const r = await engine.call('build.run', { path: p.dir, apps: ['backend', 'pwa'], parallel: true });
+    const [backend, pwa] = r.items!;
+    expect(backend).toMatchObject({ $type: 'BuildResult', App: 'Backend', Status: 'Succeeded', FailedCommand: '', ExitCode: null, MigrationsRan: false, Path: p.backend });
+    expect(pwa).toMatchObject({ $type: 'BuildResult', App: 'Pwa', Status: 'Failed', FailedCommand: 'npm run build', ExitCode: 2, Steps: ['npm ci', 'npm run build'] });
+    expect(typeof pwa.Duration).toBe('number');
+    expect(String(pwa.LogPath)).toMatch(new RegExp(`^${p.dir}/logs/build/\\d{4}-\\d\\d-\\d\\d_\\d\\d-\\d\\d-\\d\\d/pwa\\.log$`));
+    expect(readFileSync(String(backend.LogPath), 'utf8')).toContain('backend-ok');
+    const errors = r.errors as { message: string; data: { errorId: string; category: string; targetObject: string; recommendedAction: string } }[];
+    expect(errors).toHaveLength(1);
+    expect(errors[0].data).toMatchObject({ errorId: 'BuildFailed', category: 'InvalidResult', targetObject: 'npm run build' });
+    expect(errors[0].message).toContain('boom');
+    expect(errors[0].data.recommendedAction).toContain('Invoke-WoosooBuild -App Pwa');
+    const verbose = engine.notifications.filter((n) => n.method === '$/log' && n.params?.level === 'verbose').map((n) => n.params!.message);
+    expect(verbose).toEqual(expect.arrayContaining(['[pwa] boom', '[backend] backend-ok']));
+  }, 60_000);
+
+  it('$/cancel mid-build ends the npm process tree and the call fails with Woosoo.Cancelled', async () => {
+    const p = makeBuildProject();
+    writeFileSync(join(p.pwa, 'package.json'), JSON.stringify({ name: 'slow', private: true, scripts: { build: 'node -e "console.log(\'pid=\' + process.pid); setTimeout(() => {}, 60000)"' } }));
+    p.configure('BUILD_PWA_COMMANDS=npm run build');
+    engine = await EngineClient.start({ cwd: p.dir });
+    const id = engine.peekNextId();
+    const reply = engine.request('build.run', { path: p.dir, apps: ['pwa'] });
+    let pid = 0;
+    for (let i = 0; i < 300 && !pid; i++) {
+      const line = engine.notifications.map((n) => String(n.params?.message ?? '')).find((m) => /^\[pwa\] pid=\d+$/.test(m));
+      if (line) pid = Number(line.split('=')[1]);
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(pid).toBeGreaterThan(0);
+    expect(alive(pid)).toBe(true);
+    engine.notify('$/cancel', { id });
+    const r = await reply;
+    expect(r.error).toMatchObject({ code: -32800, data: { errorId: 'Cancelled', category: 'OperationStopped' } });
+    for (let i = 0; i < 50 && alive(pid); i++) await new Promise((res) => setTimeout(res, 100));
+    expect(alive(pid)).toBe(false);
+  }, 60_000);
+
+  it('an invalid app name or a bad command list is refused before anything runs', async () => {
+    const p = makeBuildProject();
+    engine = await EngineClient.start({ cwd: p.dir });
+    const bad = await engine.request('build.run', { path: p.dir, apps: ['frontend'] });
+    expect(bad.error?.data?.errorId).toBe('InvalidParams');
+    p.configure("BUILD_BACKEND_COMMANDS=php 'artisan");
+    const cfg = await engine.request('build.run', { path: p.dir });
+    expect(cfg.error?.data?.errorId).toBe('ConfigInvalid');
+    expect(cfg.error?.message).toMatch(/BUILD_BACKEND_COMMANDS \(line 14\) is not a valid command list: the ' quote at character 5 is never closed/);
+    expect(existsSync(join(p.dir, 'logs'))).toBe(false);
+  });
+});
