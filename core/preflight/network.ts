@@ -2,7 +2,8 @@
  * The Network category: who holds each configured port (nobody, our own service, or a foreign process with its
  * name and PID), and whether APP_IP is assigned to a local interface and accepts a socket.
  * Listeners come from systeminformation (netstat/ss underneath); where it cannot name the process (Linux without
- * the right to see it), the owner is found through /proc/net/tcp and the socket inodes in /proc/<pid>/fd.
+ * the right to see it), the owner of that one port is found through /proc/net/tcp and the socket inodes in
+ * /proc/<pid>/fd.
  */
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -28,15 +29,19 @@ export function listeners(pc: ProbeContext): Promise<Listener[]> {
     const out: Listener[] = conns
       .filter((c) => c.state === 'LISTEN' && c.protocol.startsWith('tcp'))
       .map((c) => ({ port: Number(c.localPort), address: c.localAddress, pid: c.pid ?? null, process: c.process ?? '', command: '' }));
-    if (process.platform === 'linux') fillFromProc(out);
+    // Linux: listeners the tool did not show (another network namespace view, no permission) are still in /proc.
+    if (process.platform === 'linux') {
+      for (const port of procListeners().keys()) {
+        if (!out.some((l) => l.port === port)) out.push({ port, address: '', pid: null, process: '', command: '' });
+      }
+    }
     return out;
   });
 }
 
-/** Linux: owners of listening sockets by inode, for listeners systeminformation left without a PID. */
-function fillFromProc(list: Listener[]): void {
-  const unknown = list.filter((l) => !l.pid);
-  const inodes = new Map<string, number>();
+/** Linux: listening TCP ports and their socket inodes, from /proc/net/tcp and tcp6. */
+function procListeners(): Map<number, string> {
+  const byPort = new Map<number, string>();
   for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text = '';
     try {
@@ -47,13 +52,17 @@ function fillFromProc(list: Listener[]): void {
     for (const line of text.split('\n').slice(1)) {
       const f = line.trim().split(/\s+/);
       if (f.length < 10 || f[3] !== '0A') continue; // 0A = LISTEN
-      const port = parseInt(f[1].split(':')[1], 16);
-      if (unknown.some((l) => l.port === port)) inodes.set(f[9], port);
-      if (!list.some((l) => l.port === port)) list.push({ port, address: '', pid: null, process: '', command: '' });
+      byPort.set(parseInt(f[1].split(':')[1], 16), f[9]);
     }
   }
-  const wanted = list.filter((l) => !l.pid);
-  if (wanted.length === 0 || inodes.size === 0) return;
+  return byPort;
+}
+
+/** Linux: the lowest PID holding the listening socket of this port (its inode in /proc/<pid>/fd), or null. */
+function procOwner(port: number): number | null {
+  const inode = procListeners().get(port);
+  if (!inode) return null;
+  const wanted = `socket:[${inode}]`;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).sort((a, b) => a - b)) {
     let fds: string[];
     try {
@@ -62,18 +71,14 @@ function fillFromProc(list: Listener[]): void {
       continue;
     }
     for (const fd of fds) {
-      let target = '';
       try {
-        target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (readlinkSync(`/proc/${pid}/fd/${fd}`) === wanted) return pid;
       } catch {
-        continue;
+        /* closed meanwhile */
       }
-      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
-      const port = inode === undefined ? undefined : inodes.get(inode);
-      if (port === undefined) continue;
-      for (const l of wanted) if (l.port === port && !l.pid) l.pid = pid;
     }
   }
+  return null;
 }
 
 /** The command line of a process: /proc on Linux, systeminformation's process list elsewhere. */
@@ -123,7 +128,8 @@ export async function probePort(pc: ProbeContext, key: string): Promise<PortProb
   const all = await listeners(pc);
   const held = all.filter((l) => l.port === port).sort((a, b) => (a.pid ?? Infinity) - (b.pid ?? Infinity));
   if (held.length === 0) return { key, port };
-  const holder = held.find((l) => l.pid) ?? held[0];
+  const holder = { ...(held.find((l) => l.pid) ?? held[0]) };
+  if (!holder.pid && process.platform === 'linux') holder.pid = procOwner(port);
   if (!holder.pid) return { key, port, holder };
   const { command, cwd } = await commandLine(pc, holder.pid);
   holder.command = command;

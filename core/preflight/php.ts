@@ -1,6 +1,6 @@
 /**
- * The PHP extensions Laravel and Reverb need, read from `php -m`, with the php.ini to edit (from `php --ini`) when
- * one is missing. Both commands run once per preflight run and serve every extension check.
+ * The PHP extensions Laravel and Reverb need (the list `php -m` prints), with the php.ini to edit when one is missing.
+ * One `php -r` prints both, once per preflight run, and serves every extension check.
  */
 import { ProbeSkip, type Outcome, type ProbeContext } from './types';
 import { locate } from './tools';
@@ -12,6 +12,9 @@ export const PHP_INSTALL = 'Install PHP 8.2 or later (Windows: the "VS16 x64 Non
 /** Debian package that provides an extension, when it is not part of php-cli itself. */
 const DEBIAN_PACKAGE: Record<string, string> = { mbstring: 'mbstring', pdo_mysql: 'mysql', curl: 'curl', bcmath: 'bcmath' };
 
+/** Prints "ini=<loaded php.ini or empty>", then one loaded extension per line (what `php -m` lists). */
+const LIST_SCRIPT = 'echo "ini=", php_ini_loaded_file(), PHP_EOL, implode(PHP_EOL, get_loaded_extensions()), PHP_EOL;';
+
 export interface PhpModules {
   modules: Set<string>;
   ini: string | null;
@@ -22,13 +25,13 @@ export function probePhpModules(pc: ProbeContext): Promise<PhpModules> {
   return pc.shared('php-modules', async () => {
     const located = locate(pc.cfg, pc.env, 'PHP_PATH', ['php'], 'PHP', PHP_INSTALL);
     if (located.path === null) throw new ProbeSkip(`Cannot list PHP extensions: ${located.reason}`);
-    const [m, ini] = await Promise.all([pc.exec(located.path, ['-m']), pc.exec(located.path, ['--ini'])]);
+    // One php start instead of `php -m` plus `php --ini`: the same lists, from PHP itself.
+    const m = await pc.exec(located.path, ['-r', LIST_SCRIPT]);
     if (m.exitCode !== 0) throw new ProbeSkip(`Cannot list PHP extensions: "${m.display}" exited ${m.exitCode ?? '(did not start)'}.`);
-    const modules = new Set(
-      m.stdout.split(/\r?\n/).map((l) => l.trim().toLowerCase()).filter((l) => l !== '' && !l.startsWith('[')),
-    );
-    const loaded = /Loaded Configuration File:\s*(.+)/.exec(ini.stdout)?.[1]?.trim();
-    return { modules, ini: loaded && loaded !== '(none)' ? loaded : null, php: located.path };
+    const lines = m.stdout.split(/\r?\n/).map((l) => l.trim());
+    const ini = lines[0]?.startsWith('ini=') ? lines[0].slice(4) : '';
+    const modules = new Set(lines.slice(1).map((l) => l.toLowerCase()).filter((l) => l !== ''));
+    return { modules, ini: ini || null, php: located.path };
   });
 }
 

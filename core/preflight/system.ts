@@ -1,5 +1,6 @@
 /** Probes and evaluations of the System category: elevation, free disk, memory, CPU cores, operating system. */
-import { statfs } from 'node:fs/promises';
+import { readFile, statfs } from 'node:fs/promises';
+import { cpus as cpus_, release as osRelease } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import si from 'systeminformation';
@@ -68,7 +69,11 @@ export function evaluateMemory(m: { total: number }, pc: ProbeContext): Outcome 
   return { status: 'Pass', expected, actual, message: `${actual} of memory.` };
 }
 
-export const probeCpu = (pc: ProbeContext) => pc.shared('si.cpu', () => si.cpu());
+/** Logical cores and the model, from the OS directly (systeminformation's cpu() runs extra tools for details we do not use). */
+export async function probeCpu(): Promise<{ cores: number; brand: string }> {
+  const cpus = cpus_();
+  return { cores: cpus.length, brand: cpus[0]?.model.replace(/\s+/g, ' ').trim() ?? '' };
+}
 
 export function evaluateCpu(c: { cores: number; brand: string }, pc: ProbeContext): Outcome {
   const min = Number(setting(pc.cfg, 'PREFLIGHT_MIN_CORES'));
@@ -80,13 +85,26 @@ export function evaluateCpu(c: { cores: number; brand: string }, pc: ProbeContex
   return { status: 'Pass', expected, actual, message: `${c.cores} CPU cores.` };
 }
 
-export const probeOs = (pc: ProbeContext) => pc.shared('si.osInfo', () => si.osInfo());
+type OsInfo = { platform: string; distro: string; release: string; build: string; arch: string };
+
+/** systeminformation on Windows/macOS (edition and build); on Linux /etc/os-release says the same without spawning tools. */
+export async function probeOs(): Promise<OsInfo> {
+  if (process.platform !== 'linux') return si.osInfo();
+  let text = '';
+  try {
+    text = await readFile('/etc/os-release', 'utf8');
+  } catch {
+    return si.osInfo();
+  }
+  const field = (k: string) => new RegExp(`^${k}="?([^"\n]*)"?$`, 'm').exec(text)?.[1] ?? '';
+  return { platform: 'linux', distro: field('NAME') || 'Linux', release: field('VERSION_ID'), build: osRelease(), arch: process.arch };
+}
 
 /** Windows Server 2019 is build 17763. */
 const SERVER_2019_BUILD = 17763;
 const WINDOWS_ONLY = 'NSSM services, the Windows firewall rules and Task Scheduler jobs are Windows-only; here services run under PM2';
 
-export function evaluateOs(os: { platform: string; distro: string; release: string; build: string; arch: string }): Outcome {
+export function evaluateOs(os: OsInfo): Outcome {
   const name = `${os.distro} ${os.release}`.trim();
   const expected = 'Windows 10/11 or Windows Server 2019+';
   if (os.platform !== 'win32' && os.platform !== 'Windows') {
