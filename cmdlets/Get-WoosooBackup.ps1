@@ -1,0 +1,74 @@
+function Get-WoosooBackup {
+    <#
+    .SYNOPSIS
+    Lists the project's backups, newest first.
+
+    .DESCRIPTION
+    Returns one Woosoo.Backup per backup folder under BACKUP_PATH, newest first: Id, CreatedAt, Description,
+    Environment, Version, Includes (Configs, Database, Files), SizeBytes, FileCount, Creator (New-WoosooBackup,
+    Sync-WoosooConfig, the safety backup of a restore, ...), Path and ProjectPath. Only the metadata is read; use
+    Test-WoosooBackup to verify the contents. A backup whose metadata.json is missing or damaged is still listed,
+    with the reason in Problem. Backups that were interrupted are never listed.
+
+    .PARAMETER Path
+    The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
+
+    .PARAMETER Id
+    Only these backups (an unknown id is a non-terminating error).
+
+    .PARAMETER Limit
+    At most this many backups, the newest ones.
+
+    .EXAMPLE
+    Get-WoosooBackup
+
+    Lists every backup of the current project, newest first.
+
+    .EXAMPLE
+    Get-WoosooBackup -Limit 1 | Restore-WoosooBackup -WhatIf
+
+    Shows every file and the database that restoring the newest backup would replace.
+
+    .EXAMPLE
+    Get-WoosooBackup -Id 2026-02-15_14-30-00 | Format-List *
+
+    Shows everything about one backup.
+
+    .OUTPUTS
+    Woosoo.Backup
+
+    .LINK
+    New-WoosooBackup
+
+    .LINK
+    Test-WoosooBackup
+    #>
+    [CmdletBinding()]
+    [OutputType('Woosoo.Backup')]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('ProjectPath', 'FullName')]
+        [string]$Path,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('BackupId')]
+        [ValidatePattern('^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}(-\d{1,4})?$')]
+        [string[]]$Id,
+
+        [ValidateRange(1, 100000)]
+        [int]$Limit
+    )
+    process {
+        $params = @{}
+        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
+        if ($resolved) { $params.path = $resolved }
+        if ($Id) { $params.ids = @($Id) }
+        if ($PSBoundParameters.ContainsKey('Limit')) { $params.limit = $Limit }
+        try {
+            Invoke-WoosooRpc -Method 'backup.list' -Params $params -Cmdlet $PSCmdlet
+        }
+        catch {
+            $PSCmdlet.ThrowTerminatingError($_)
+        }
+    }
+}

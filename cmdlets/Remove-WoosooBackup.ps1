@@ -1,0 +1,122 @@
+function Remove-WoosooBackup {
+    <#
+    .SYNOPSIS
+    Removes old backups by retention, or one backup by id; never the newest valid backup.
+
+    .DESCRIPTION
+    Without -Id, applies retention: removes the backups created longer ago than -OlderThan (default:
+    BACKUP_RETENTION_DAYS days), but always keeps the newest -KeepMinimum backups (default: BACKUP_KEEP_MINIMUM) and
+    never removes the newest backup that passes verification, whatever the other settings say. With -Id, removes
+    those backups (the newest valid backup is refused). Asks for confirmation per backup (ConfirmImpact High);
+    -WhatIf shows which backups would go. A backup being removed is renamed first, so a removal that is interrupted
+    never leaves something that looks like a backup.
+
+    .PARAMETER Id
+    The backups to remove; accepts the Id of Get-WoosooBackup's objects from the pipeline.
+
+    .PARAMETER OlderThan
+    Age past which backups are removed: a [TimeSpan], or a string such as 30d, 12h, 90m, 2w (or 30.00:00:00).
+
+    .PARAMETER KeepMinimum
+    The number of newest backups that are always kept.
+
+    .PARAMETER Path
+    The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
+
+    .EXAMPLE
+    Remove-WoosooBackup -OlderThan 30d -KeepMinimum 5
+
+    Removes backups older than 30 days, keeping at least the five newest and the newest valid one.
+
+    .EXAMPLE
+    Remove-WoosooBackup -OlderThan 12h -WhatIf
+
+    Shows which backups older than 12 hours would be removed.
+
+    .EXAMPLE
+    Get-WoosooBackup | Where-Object Creator -like '*safety*' | Select-Object -Skip 1 | Remove-WoosooBackup -Confirm:$false
+
+    Removes every safety backup but the newest, without asking.
+
+    .LINK
+    Get-WoosooBackup
+
+    .LINK
+    New-WoosooBackup
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High', DefaultParameterSetName = 'Retention')]
+    [OutputType([void])]
+    param(
+        [Parameter(Mandatory, ParameterSetName = 'Id', ValueFromPipelineByPropertyName)]
+        [Alias('BackupId')]
+        [ValidatePattern('^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}(-\d{1,4})?$')]
+        [string[]]$Id,
+
+        [Parameter(ParameterSetName = 'Retention', Position = 0)]
+        [ValidateNotNull()]
+        [object]$OlderThan,
+
+        [Parameter(ParameterSetName = 'Retention')]
+        [ValidateRange(0, 100000)]
+        [int]$KeepMinimum,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('ProjectPath', 'FullName')]
+        [string]$Path
+    )
+    process {
+        $base = @{}
+        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
+        if ($resolved) { $base.path = $resolved }
+        $selected = @()
+        if ($PSCmdlet.ParameterSetName -eq 'Id') {
+            $selected = @($Id)
+        }
+        else {
+            $params = $base.Clone()
+            $params.plan = $true
+            if ($PSBoundParameters.ContainsKey('OlderThan')) {
+                $span = $null
+                if ($OlderThan -is [timespan]) { $span = $OlderThan }
+                elseif ([string]$OlderThan -match '^\s*(\d+(?:\.\d+)?)\s*(m|h|d|w)\s*$') {
+                    $amount = [double]::Parse($Matches[1], [System.Globalization.CultureInfo]::InvariantCulture)
+                    $unit = $Matches[2].ToLowerInvariant()
+                    if ($unit -eq 'm') { $span = [timespan]::FromMinutes($amount) }
+                    if ($unit -eq 'h') { $span = [timespan]::FromHours($amount) }
+                    if ($unit -eq 'd') { $span = [timespan]::FromDays($amount) }
+                    if ($unit -eq 'w') { $span = [timespan]::FromDays($amount * 7) }
+                }
+                else {
+                    $parsed = [timespan]::Zero
+                    if ([timespan]::TryParse([string]$OlderThan, [System.Globalization.CultureInfo]::InvariantCulture, [ref]$parsed)) { $span = $parsed }
+                }
+                if ($null -eq $span -or $span -lt [timespan]::Zero) {
+                    $PSCmdlet.ThrowTerminatingError((New-WoosooErrorRecord -ErrorId 'BackupAgeInvalid' -Category InvalidArgument -TargetObject ([string]$OlderThan) `
+                                -Message "-OlderThan '$OlderThan' is not a time span." `
+                                -RecommendedAction 'Pass a [TimeSpan] or a string such as 30d, 12h, 90m or 2w.'))
+                }
+                $params.olderThanSeconds = $span.TotalSeconds
+            }
+            if ($PSBoundParameters.ContainsKey('KeepMinimum')) { $params.keepMinimum = $KeepMinimum }
+            try {
+                $selected = @(Invoke-WoosooRpc -Method 'backup.remove' -Params $params -Cmdlet $PSCmdlet | ForEach-Object { $_.Id })
+            }
+            catch {
+                $PSCmdlet.ThrowTerminatingError($_)
+            }
+            if ($selected.Count -eq 0) { Write-Verbose 'No backup is due for removal.' }
+        }
+        foreach ($one in $selected) {
+            if (-not $PSCmdlet.ShouldProcess("backup $one", 'Remove')) { continue }
+            $params = $base.Clone()
+            $params.ids = @($one)
+            try {
+                $null = Invoke-WoosooRpc -Method 'backup.remove' -Params $params -Cmdlet $PSCmdlet
+            }
+            catch {
+                # One backup that cannot go (the newest valid one, an unknown id) does not stop the others.
+                $PSCmdlet.WriteError($_)
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+function Restore-WoosooBackup {
+    <#
+    .SYNOPSIS
+    Puts a backup's files (and database) back, after verifying it and saving the current state.
+
+    .DESCRIPTION
+    First verifies the backup exactly as Test-WoosooBackup does and refuses one that fails, before anything is
+    touched. Every file is mapped back to where it came from in the project; an entry that would land outside the
+    project folder (path traversal, also through a symbolic link) or in the backups folder rejects the whole
+    restore. Then a safety backup of everything that will be replaced (and of the database, when it is restored)
+    is taken, so the restore itself can be undone: its id is in the result's SafetyBackupId.
+
+    Each file is written next to its target, checked against its checksum and renamed over the target, so no file
+    is ever half-written; an existing file keeps its permissions, a new .env gets owner-only permissions. Files
+    that are already identical are left alone, and files added since the backup (new uploads) are kept. The
+    database dump is streamed through gunzip into the mariadb (or mysql) client; tables created after the backup
+    are left alone.
+
+    With -WhatIf nothing is changed and one Woosoo.RestoreAction per file and for the database is returned
+    (Action: Create, Replace, Unchanged or Import). Otherwise one Woosoo.RestoreResult is returned.
+
+    .PARAMETER Id
+    The backup to restore; accepts the Id of Get-WoosooBackup's objects from the pipeline.
+
+    .PARAMETER Path
+    The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
+
+    .PARAMETER SkipDatabase
+    Restore the files only, even when the backup holds a database dump.
+
+    .EXAMPLE
+    Get-WoosooBackup | Select-Object -First 1 | Restore-WoosooBackup -WhatIf
+
+    Lists every file and the database that restoring the newest backup would replace; changes nothing.
+
+    .EXAMPLE
+    Restore-WoosooBackup -Id 2026-02-15_14-30-00 -SkipDatabase
+
+    Asks for confirmation, then restores the configuration and .env files of that backup, not the database.
+
+    .EXAMPLE
+    $r = Restore-WoosooBackup -Id 2026-02-15_14-30-00 -Confirm:$false; Restore-WoosooBackup -Id $r.SafetyBackupId
+
+    Restores a backup without asking, then undoes it with the safety backup it took.
+
+    .OUTPUTS
+    Woosoo.RestoreResult, Woosoo.RestoreAction
+
+    .LINK
+    Get-WoosooBackup
+
+    .LINK
+    Test-WoosooBackup
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
+    [OutputType('Woosoo.RestoreResult', 'Woosoo.RestoreAction')]
+    param(
+        [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('BackupId')]
+        [ValidatePattern('^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}(-\d{1,4})?$')]
+        [string]$Id,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('ProjectPath', 'FullName')]
+        [string]$Path,
+
+        [switch]$SkipDatabase
+    )
+    process {
+        $params = @{ id = $Id; skipDatabase = $SkipDatabase.IsPresent; whatIf = $true }
+        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
+        if ($resolved) { $params.path = $resolved }
+        try {
+            # The plan verifies the backup and checks every path; it changes nothing.
+            $plan = @(Invoke-WoosooRpc -Method 'backup.restore' -Params $params -Cmdlet $PSCmdlet)
+        }
+        catch {
+            $PSCmdlet.ThrowTerminatingError($_)
+        }
+        $replace = @($plan | Where-Object { $_.Action -eq 'Replace' }).Count
+        $create = @($plan | Where-Object { $_.Action -eq 'Create' }).Count
+        $database = @($plan | Where-Object { $_.Kind -eq 'Database' })
+        $what = "replace $replace and create $create file(s)"
+        if ($database.Count -gt 0) { $what += " and import database $($database[0].Target)" }
+        if ($PSCmdlet.ShouldProcess("backup $Id", "Restore: $what")) {
+            $params.whatIf = $false
+            try {
+                Invoke-WoosooRpc -Method 'backup.restore' -Params $params -Cmdlet $PSCmdlet
+            }
+            catch {
+                $PSCmdlet.ThrowTerminatingError($_)
+            }
+        }
+        elseif ($WhatIfPreference) {
+            $plan
+        }
+    }
+}

@@ -1,0 +1,84 @@
+function Test-WoosooBackup {
+    <#
+    .SYNOPSIS
+    Verifies backups: every checksum, the list of files, and the metadata.
+
+    .DESCRIPTION
+    Re-hashes every file of the backup and compares it with checksums.sha256, checks that no file is missing and
+    none was added, that metadata.json is valid and names this backup, and that no path in the backup points
+    outside it or the project (such a backup is rejected). Returns one Woosoo.BackupVerification per backup: Id,
+    Valid, FilesChecked and Problems (one sentence per problem). Without -Id every backup is verified.
+
+    Restore-WoosooBackup runs the same check first and refuses a backup that fails it.
+
+    .PARAMETER Path
+    The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
+
+    .PARAMETER Id
+    The backups to verify; accepts the Id of Get-WoosooBackup's objects from the pipeline.
+
+    .PARAMETER Quiet
+    Return only $true when every verified backup is valid, else $false.
+
+    .EXAMPLE
+    Get-WoosooBackup -Limit 1 | Test-WoosooBackup
+
+    Verifies the newest backup.
+
+    .EXAMPLE
+    Test-WoosooBackup | Where-Object { -not $_.Valid } | Format-List Id, Problems
+
+    Verifies every backup and lists what is wrong with the damaged ones.
+
+    .EXAMPLE
+    if (-not (Test-WoosooBackup -Id 2026-02-15_14-30-00 -Quiet)) { throw 'backup damaged' }
+
+    Stops a script when a backup does not verify.
+
+    .OUTPUTS
+    Woosoo.BackupVerification, System.Boolean
+
+    .LINK
+    Get-WoosooBackup
+
+    .LINK
+    Restore-WoosooBackup
+    #>
+    [CmdletBinding()]
+    [OutputType('Woosoo.BackupVerification', [bool])]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('BackupId')]
+        [ValidatePattern('^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}(-\d{1,4})?$')]
+        [string[]]$Id,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('ProjectPath', 'FullName')]
+        [string]$Path,
+
+        [switch]$Quiet
+    )
+    begin {
+        $allValid = $true
+    }
+    process {
+        $params = @{}
+        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
+        if ($resolved) { $params.path = $resolved }
+        if ($Id) { $params.ids = @($Id) }
+        try {
+            $results = @(Invoke-WoosooRpc -Method 'backup.test' -Params $params -Cmdlet $PSCmdlet)
+        }
+        catch {
+            $PSCmdlet.ThrowTerminatingError($_)
+        }
+        if ($Id -and $results.Count -lt @($Id).Count) { $allValid = $false }
+        foreach ($result in $results) {
+            if (-not $result.Valid) { $allValid = $false }
+            if (-not $Quiet) { $result }
+        }
+    }
+    end {
+        if ($Quiet) { $allValid }
+    }
+}
