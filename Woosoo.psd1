@@ -19,6 +19,11 @@
         'Test-WoosooCertificate'
         'Install-WoosooCertificateTrust'
         'Sync-WoosooConfig'
+        'New-WoosooBackup'
+        'Get-WoosooBackup'
+        'Test-WoosooBackup'
+        'Restore-WoosooBackup'
+        'Remove-WoosooBackup'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -30,6 +35,7 @@
         'formats/Woosoo.Health.Format.ps1xml'
         'formats/Woosoo.Certificate.Format.ps1xml'
         'formats/Woosoo.Sync.Format.ps1xml'
+        'formats/Woosoo.Backup.Format.ps1xml'
     )
     PrivateData          = @{
         PSData = @{
