@@ -59,6 +59,8 @@ export interface CheckSpec {
   target: string;
   /** The names of the results when they differ from `name` (one run, several results). */
   produces?: string[];
+  /** Starts a child process: started after the network checks, so its synchronous spawn cost overlaps their waits. */
+  spawns?: boolean;
   run: (c: CheckContext) => Promise<HealthCheck[]>;
 }
 

@@ -60,7 +60,7 @@ export function healthSpecs(cfg: ProjectConfig): CheckSpec[] {
     reverbSpec(cfg),
     {
       category: 'Service', name: 'Database', target: `${cfg.str('DB_HOST')}:${cfg.num('DB_PORT')}`,
-      produces: ['Database', 'Queue pending', 'Queue failed'], run: (c) => databaseChecks(cfg, c),
+      produces: ['Database', 'Queue pending', 'Queue failed'], spawns: true, run: (c) => databaseChecks(cfg, c),
     },
     { category: 'Application', name: 'HTTP via nginx', target: nginxUrl, run: (c) => httpCheck(c, 'Application', 'HTTP via nginx', [nginxUrl], true) },
     { category: 'Application', name: 'HTTP backend', target: backendUrls[0], run: (c) => httpCheck(c, 'Application', 'HTTP backend', backendUrls, true) },
@@ -97,6 +97,7 @@ export async function runHealthChecks(cfg: ProjectConfig, ctx: Ctx, opts: Health
   let results: HealthCheck[][];
   try {
     results = await Promise.all(specs.map(async (s) => {
+      if (s.spawns) await new Promise<void>((resolve) => setImmediate(resolve));
       const r = await runCheck(s, run.signal, ctx.env, timeoutMs);
       done++;
       ctx.progress?.({ activity: 'Checking health', status: `${done} of ${specs.length}: ${s.name}`, percent: (done / specs.length) * 100 });
