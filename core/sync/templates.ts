@@ -90,11 +90,20 @@ function handlebars(): Promise<HandlebarsEnv> {
   return hbEnv;
 }
 
+/** Compiled templates by their text (an edited template compiles anew). */
+const compiled = new Map<string, (context: Record<string, unknown>) => string>();
+
 /** Renders a template; any Handlebars error becomes SyncTemplateError naming the template file and line. */
 export async function renderTemplate(source: TemplateSource, context: Record<string, unknown>): Promise<string> {
   const hb = await handlebars();
   try {
-    return hb.compile(source.text, { noEscape: true, strict: true })(context);
+    let template = compiled.get(source.text);
+    if (!template) {
+      template = hb.compile(source.text, { noEscape: true, strict: true });
+      if (compiled.size > 50) compiled.clear();
+      compiled.set(source.text, template);
+    }
+    return template(context);
   } catch (err) {
     const raw = (err as Error).message;
     const message = raw
