@@ -32,6 +32,7 @@
         'Test-WoosooBackup'
         'Restore-WoosooBackup'
         'Remove-WoosooBackup'
+        'Invoke-WoosooBuild'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -44,6 +45,7 @@
         'formats/Woosoo.Health.Format.ps1xml'
         'formats/Woosoo.Certificate.Format.ps1xml'
         'formats/Woosoo.Sync.Format.ps1xml'
+        'formats/Woosoo.Build.Format.ps1xml'
         'formats/Woosoo.Backup.Format.ps1xml'
     )
     PrivateData          = @{

@@ -7,6 +7,7 @@ import { defineMethod, projectPathParam, typed, typedSchema } from '../rpc/metho
 import { planBuilds, runBuilds, APP_KINDS, type AppKind, type BuildPlan, type BuildResult } from './index';
 
 const APP_NAMES: Record<AppKind, 'Backend' | 'Pwa' | 'Relay'> = { backend: 'Backend', pwa: 'Pwa', relay: 'Relay' };
+const appKind = z.enum(APP_KINDS as [AppKind, ...AppKind[]]);
 const appName = z.enum(['Backend', 'Pwa', 'Relay']);
 
 const resultItem = typedSchema('BuildResult', {
@@ -45,7 +46,8 @@ export const buildRun = defineMethod({
   summary: 'Builds the apps (Backend, Pwa, Relay; all when none given) with their build and test commands and returns a Woosoo.BuildResult per app; with whatIf, returns the plan as Woosoo.BuildPlan objects and runs nothing.',
   params: z.object({
     path: projectPathParam,
-    apps: z.array(z.enum(APP_KINDS as [AppKind, ...AppKind[]])).optional().describe('backend, pwa, relay'),
+    apps: z.array(appKind).optional().describe('backend, pwa, relay; all when empty'),
+    exclude: z.array(appKind).optional().describe('apps to leave out after planning (declined at -Confirm)'),
     skipTests: z.boolean().default(false),
     parallel: z.boolean().default(false),
     whatIf: z.boolean().default(false),
@@ -55,11 +57,11 @@ export const buildRun = defineMethod({
     const cfg = loadValidProject(p.path, ctx);
     const apps = p.apps && p.apps.length > 0 ? [...new Set(p.apps)] : undefined;
     if (p.whatIf) {
-      const plans = planBuilds(cfg, { apps, skipTests: p.skipTests, env: ctx.env });
+      const plans = planBuilds(cfg, { apps, exclude: p.exclude, skipTests: p.skipTests, env: ctx.env });
       return { items: plans.map((x) => planObject(x, cfg.projectDir)) };
     }
     const logDir = join(cfg.path('BUILD_LOG_PATH'), runFolder());
-    const results = await runBuilds(cfg, ctx, { apps, skipTests: p.skipTests, parallel: p.parallel, logDir });
+    const results = await runBuilds(cfg, ctx, { apps, exclude: p.exclude, skipTests: p.skipTests, parallel: p.parallel, logDir });
     ctx.throwIfCancelled();
     const errors = results.filter((r) => r.status === 'Failed').map((r) => toItemError(new WoosooError('BuildFailed', r.message, {
       category: r.failedCommand ? 'InvalidResult' : 'NotInstalled',

@@ -133,5 +133,5 @@ function planApp(cfg: ProjectConfig, app: AppKind, explicit: boolean, opts: Plan
 export function planBuilds(cfg: ProjectConfig, opts: PlanOptions): BuildPlan[] {
   const explicit = opts.apps !== undefined && opts.apps.length > 0;
   const apps = explicit ? APP_KINDS.filter((a) => opts.apps!.includes(a)) : [...APP_KINDS];
-  return apps.map((app) => planApp(cfg, app, explicit, opts));
+  return apps.filter((a) => !opts.exclude?.includes(a)).map((app) => planApp(cfg, app, explicit, opts));
 }

@@ -95,7 +95,7 @@ async function buildApp(plan: BuildPlan, ctx: BuildCtx, opts: RunBuildsOptions, 
 
 /** Plans and runs the builds; never throws for a failing build (the result says Failed and why). */
 export async function runBuilds(cfg: ProjectConfig, ctx: BuildCtx, opts: RunBuildsOptions): Promise<BuildResult[]> {
-  const plans = planBuilds(cfg, { apps: opts.apps, skipTests: opts.skipTests, env: ctx.env });
+  const plans = planBuilds(cfg, { apps: opts.apps, exclude: opts.exclude, skipTests: opts.skipTests, env: ctx.env });
   mkdirSync(opts.logDir, { recursive: true });
   const timeoutMin = cfg.num('BUILD_TIMEOUT_MINUTES') || 30;
   ctx.progress({ id: 1, activity: 'Building', status: plans.map((p) => APP_NAMES[p.app]).join(', ') });

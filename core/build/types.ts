@@ -41,12 +41,15 @@ export interface BuildResult {
 
 export interface PlanOptions {
   apps?: AppKind[];
+  /** Apps left out after planning (declined at -Confirm); unlike `apps`, this does not change the relay rules. */
+  exclude?: AppKind[];
   skipTests?: boolean;
   env: Record<string, string>;
 }
 
 export interface RunBuildsOptions {
   apps?: AppKind[];
+  exclude?: AppKind[];
   skipTests?: boolean;
   parallel?: boolean;
   logDir: string;
