@@ -6,7 +6,7 @@ function Get-WoosooBackup {
     .DESCRIPTION
     Returns one Woosoo.Backup per backup folder under BACKUP_PATH, newest first: Id, CreatedAt, Description,
     Environment, Version, Includes (Configs, Database, Files), SizeBytes, FileCount, Creator (New-WoosooBackup,
-    Sync-WoosooConfig, the safety backup of a restore, ...), Path and ProjectPath. Only the metadata is read; use
+    Sync-WoosooConfig, the safety backup of a restore, ...), BackupPath (its folder) and ProjectPath. Only the metadata is read; use
     Test-WoosooBackup to verify the contents. A backup whose metadata.json is missing or damaged is still listed,
     with the reason in Problem. Backups that were interrupted are never listed.
 

@@ -12,7 +12,7 @@ const idParam = z.string().regex(ID_RE, 'must be a backup id such as 2026-02-15_
 const backupItem = typedSchema('Backup', {
   Id: z.string(), CreatedAt: z.string(), Description: z.string(), Environment: z.string(), Version: z.string(),
   Includes: z.array(z.enum(['Configs', 'Database', 'Files'])), SizeBytes: z.number(), FileCount: z.number(),
-  Creator: z.string(), Path: z.string(), ProjectPath: z.string(), Problem: z.string(),
+  Creator: z.string(), BackupPath: z.string(), ProjectPath: z.string(), Problem: z.string(),
 });
 
 function backupObject(b: BackupInfo, projectPath: string) {
@@ -22,7 +22,7 @@ function backupObject(b: BackupInfo, projectPath: string) {
   if (b.includes.files) includes.push('Files');
   return typed('Backup', {
     Id: b.id, CreatedAt: b.createdAt, Description: b.description, Environment: b.environment, Version: b.version,
-    Includes: includes, SizeBytes: b.sizeBytes, FileCount: b.fileCount, Creator: b.creator, Path: b.path,
+    Includes: includes, SizeBytes: b.sizeBytes, FileCount: b.fileCount, Creator: b.creator, BackupPath: b.path,
     ProjectPath: projectPath, Problem: b.problem ?? '',
   });
 }
@@ -79,7 +79,7 @@ export const backupTest = defineMethod({
   summary: 'Verifies every checksum and the metadata of the given backups (all when none given): a Woosoo.BackupVerification each.',
   params: z.object({ path: projectPathParam, ids: z.array(idParam).optional() }),
   item: typedSchema('BackupVerification', {
-    Id: z.string(), Valid: z.boolean(), FilesChecked: z.number(), Problems: z.array(z.string()), Path: z.string(),
+    Id: z.string(), Valid: z.boolean(), FilesChecked: z.number(), Problems: z.array(z.string()), BackupPath: z.string(),
   }),
   async handler(p, ctx) {
     const cfg = loadProject(p.path, ctx);
@@ -89,7 +89,7 @@ export const backupTest = defineMethod({
     for (const id of ids) {
       try {
         const v = await verifyBackupAsync(cfg, ctx, id);
-        items.push(typed('BackupVerification', { Id: v.id, Valid: v.valid, FilesChecked: v.filesChecked, Problems: v.problems, Path: v.path }));
+        items.push(typed('BackupVerification', { Id: v.id, Valid: v.valid, FilesChecked: v.filesChecked, Problems: v.problems, BackupPath: v.path }));
       } catch (err) {
         if (ctx.signal.aborted) throw err;
         errors.push(toItemError(err));

@@ -71,7 +71,7 @@ describe.skipIf(!pwsh.available)(`backup cmdlets end to end (real pwsh)${pwsh.av
   it('Restore-WoosooBackup refuses a damaged backup with Woosoo.BackupInvalid; unknown ids are Woosoo.BackupNotFound', () => {
     const p = makeProject();
     const r = json(`$b = New-WoosooBackup -Path '${p.dir}'
-      Add-Content -LiteralPath (Join-Path $b.Path 'configs/nginx.conf') -Value 'tampered'
+      Add-Content -LiteralPath (Join-Path $b.BackupPath 'configs/nginx.conf') -Value 'tampered'
       $v = Test-WoosooBackup -Path '${p.dir}' -Id $b.Id
       try { $b | Restore-WoosooBackup -Confirm:$false; $id = 'no error' } catch { $id = $_.FullyQualifiedErrorId; $cat = [string]$_.CategoryInfo.Category }
       $nf = $null; Get-WoosooBackup -Path '${p.dir}' -Id 2001-01-01_00-00-00 -ErrorVariable nf -ErrorAction SilentlyContinue

@@ -26,7 +26,7 @@ describe('backup.* over the wire', () => {
     const c = await engine(p.dir);
     const created = await c.call('backup.create', { path: p.dir, description: 'wire', includeFiles: true });
     const b = created.items![0];
-    expect(b).toMatchObject({ $type: 'Backup', Description: 'wire', Includes: ['Configs', 'Files'], Creator: 'New-WoosooBackup', ProjectPath: p.dir, Problem: '' });
+    expect(b).toMatchObject({ $type: 'Backup', Description: 'wire', Includes: ['Configs', 'Files'], Creator: 'New-WoosooBackup', ProjectPath: p.dir, BackupPath: join(p.dir, 'backups', b.Id as string), Problem: '' });
     expect(b.CreatedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 
     const second = (await c.call('backup.create', { path: p.dir })).items![0];
@@ -35,7 +35,7 @@ describe('backup.* over the wire', () => {
     expect((await c.call('backup.list', { path: p.dir, limit: 1 })).items!.map((x) => x.Id)).toEqual([second.Id]);
 
     const tested = await c.call('backup.test', { path: p.dir, ids: [b.Id as string] });
-    expect(tested.items).toEqual([{ $type: 'BackupVerification', Id: b.Id, Valid: true, FilesChecked: (b.FileCount as number) + 1, Problems: [], Path: b.Path }]);
+    expect(tested.items).toEqual([{ $type: 'BackupVerification', Id: b.Id, Valid: true, FilesChecked: (b.FileCount as number) + 1, Problems: [], BackupPath: b.BackupPath }]);
 
     writeFileSync(join(p.dir, 'configs', 'nginx.conf'), 'changed');
     const plan = await c.call('backup.restore', { path: p.dir, id: b.Id, whatIf: true });
