@@ -61,12 +61,5 @@ function Install-WoosooService {
     )
     begin { $state = New-WoosooServiceInput }
     process { Add-WoosooServiceInput -State $state -Name $Name -Path $Path }
-    end {
-        try {
-            Invoke-WoosooServiceAction -Cmdlet $PSCmdlet -Method 'services.install' -Action 'Install or update service' -State $state -PassThru:$PassThru
-        }
-        catch {
-            $PSCmdlet.ThrowTerminatingError($_)
-        }
-    }
+    end { Invoke-WoosooServiceAction -Cmdlet $PSCmdlet -Method 'services.install' -Action 'Install or update service' -State $state -PassThru:$PassThru }
 }

@@ -53,12 +53,5 @@ function Restart-WoosooService {
     )
     begin { $state = New-WoosooServiceInput }
     process { Add-WoosooServiceInput -State $state -Name $Name -Path $Path }
-    end {
-        try {
-            Invoke-WoosooServiceAction -Cmdlet $PSCmdlet -Method 'services.restart' -Action 'Restart service' -State $state -PassThru:$PassThru
-        }
-        catch {
-            $PSCmdlet.ThrowTerminatingError($_)
-        }
-    }
+    end { Invoke-WoosooServiceAction -Cmdlet $PSCmdlet -Method 'services.restart' -Action 'Restart service' -State $state -PassThru:$PassThru }
 }

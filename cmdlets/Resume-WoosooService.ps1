@@ -50,12 +50,5 @@ function Resume-WoosooService {
     )
     begin { $state = New-WoosooServiceInput }
     process { Add-WoosooServiceInput -State $state -Name $Name -Path $Path }
-    end {
-        try {
-            Invoke-WoosooServiceAction -Cmdlet $PSCmdlet -Method 'services.resume' -Action 'Resume service' -State $state -PassThru:$PassThru
-        }
-        catch {
-            $PSCmdlet.ThrowTerminatingError($_)
-        }
-    }
+    end { Invoke-WoosooServiceAction -Cmdlet $PSCmdlet -Method 'services.resume' -Action 'Resume service' -State $state -PassThru:$PassThru }
 }

@@ -57,12 +57,5 @@ function Start-WoosooService {
     )
     begin { $state = New-WoosooServiceInput }
     process { Add-WoosooServiceInput -State $state -Name $Name -Path $Path }
-    end {
-        try {
-            Invoke-WoosooServiceAction -Cmdlet $PSCmdlet -Method 'services.start' -Action 'Start service' -State $state -PassThru:$PassThru
-        }
-        catch {
-            $PSCmdlet.ThrowTerminatingError($_)
-        }
-    }
+    end { Invoke-WoosooServiceAction -Cmdlet $PSCmdlet -Method 'services.start' -Action 'Start service' -State $state -PassThru:$PassThru }
 }

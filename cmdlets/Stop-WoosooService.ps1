@@ -54,12 +54,5 @@ function Stop-WoosooService {
     )
     begin { $state = New-WoosooServiceInput }
     process { Add-WoosooServiceInput -State $state -Name $Name -Path $Path }
-    end {
-        try {
-            Invoke-WoosooServiceAction -Cmdlet $PSCmdlet -Method 'services.stop' -Action 'Stop service' -State $state -PassThru:$PassThru
-        }
-        catch {
-            $PSCmdlet.ThrowTerminatingError($_)
-        }
-    }
+    end { Invoke-WoosooServiceAction -Cmdlet $PSCmdlet -Method 'services.stop' -Action 'Stop service' -State $state -PassThru:$PassThru }
 }

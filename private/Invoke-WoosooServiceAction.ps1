@@ -15,6 +15,8 @@ function New-WoosooServiceInput {
 }
 
 function Invoke-WoosooServiceAction {
+    # Engine failures become the calling cmdlet's terminating error (as in Get-WoosooConfig); per-service failures
+    # were already written as non-terminating errors by Invoke-WoosooRpc.
     param(
         [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet,
         [Parameter(Mandatory)][string]$Method,
@@ -24,20 +26,25 @@ function Invoke-WoosooServiceAction {
     )
     # Input piped from an empty pipeline means "no services", never "every service of the stack".
     if ($State.Names.Count -eq 0 -and $Cmdlet.MyInvocation.ExpectingInput) { return }
-    $params = @{}
-    $resolved = Resolve-WoosooPath -Path $State.Path -Cmdlet $Cmdlet
-    if ($resolved) { $params.path = $resolved }
-    $query = @{}
-    if ($resolved) { $query.path = $resolved }
-    if ($State.Names.Count -gt 0) { $query.names = $State.Names.ToArray() }
-    $services = @(Invoke-WoosooRpc -Method 'services.get' -Params $query -Cmdlet $Cmdlet)
-    $approved = New-Object System.Collections.Generic.List[string]
-    foreach ($service in $services) {
-        if ($null -eq $service) { continue }
-        if ($Cmdlet.ShouldProcess($service.Name, $Action)) { $approved.Add([string]$service.Name) }
+    try {
+        $params = @{}
+        $resolved = Resolve-WoosooPath -Path $State.Path -Cmdlet $Cmdlet
+        if ($resolved) { $params.path = $resolved }
+        $query = @{}
+        if ($resolved) { $query.path = $resolved }
+        if ($State.Names.Count -gt 0) { $query.names = $State.Names.ToArray() }
+        $services = @(Invoke-WoosooRpc -Method 'services.get' -Params $query -Cmdlet $Cmdlet)
+        $approved = New-Object System.Collections.Generic.List[string]
+        foreach ($service in $services) {
+            if ($null -eq $service) { continue }
+            if ($Cmdlet.ShouldProcess($service.Name, $Action)) { $approved.Add([string]$service.Name) }
+        }
+        if ($approved.Count -eq 0) { return }
+        $params.names = $approved.ToArray()
+        $result = Invoke-WoosooRpc -Method $Method -Params $params -Cmdlet $Cmdlet
+        if ($PassThru) { $result }
     }
-    if ($approved.Count -eq 0) { return }
-    $params.names = $approved.ToArray()
-    $result = Invoke-WoosooRpc -Method $Method -Params $params -Cmdlet $Cmdlet
-    if ($PassThru) { $result }
+    catch {
+        $Cmdlet.ThrowTerminatingError($_)
+    }
 }
