@@ -1,16 +1,18 @@
 /**
- * The service manager: NSSM on Windows, PM2 elsewhere (SERVICE_MANAGER=auto), or the one configured. Finding it and
- * checking that it can be queried, without side effects: PM2 is asked only when its daemon already runs (every pm2
- * command would otherwise start one), and NSSM only with `status` (some nssm commands open a dialog and never return).
- * core/services does not expose a locator yet, so NSSM and PM2 are located here (small, and documented in
- * docs/preflight.md); when it does, use it instead.
+ * The service manager: NSSM on Windows, PM2 elsewhere (SERVICE_MANAGER=auto), or the one configured. Located with
+ * core/services' own locators (so preflight checks exactly the tool the services will use), and checked without side
+ * effects: PM2 is asked only when the project's daemon already runs (every pm2 command would otherwise start one),
+ * NSSM only with `status` (some nssm commands open a dialog and never return), its version read from the exe.
+ * WOOSOO_NSSM_LAUNCHER (core/services' test seam: `wine`) lets the NSSM path run on Linux against the real nssm.exe.
  */
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import type { RunResult } from '../process/run';
-import { which } from '../process/which';
-import { locate, toolRunFailure, type Located, type NotLocated } from './tools';
+import { WoosooError } from '../rpc/errors';
+import { locateNssm, nssmVersion } from '../services/nssm';
+import { locatePm2, moduleRoot, pm2Home } from '../services/pm2';
+import { toolRunFailure, type Located, type NotLocated } from './tools';
 import { ProbeSkip, type Outcome, type ProbeContext } from './types';
 import { evaluateWrite, probeWritable } from './permissions';
 
@@ -22,30 +24,14 @@ export function chosenManager(cfg: ProjectConfig): Manager {
   return process.platform === 'win32' ? 'nssm' : 'pm2';
 }
 
-/** Folders that may hold the module's own bin/ and node_modules/ (the engine runs from bin/, the sources from core/preflight/). */
-const moduleRoots = () => [join(__dirname, '..'), join(__dirname, '..', '..')];
-
-/** NSSM_PATH, then bin/nssm/win64|win32/nssm.exe (project folder, then the module) by OS architecture, then PATH. */
-export function locateNssm(cfg: ProjectConfig, env: Record<string, string>): Located | NotLocated {
-  const install = 'Put nssm.exe 2.24 (nssm.cc) in bin\\nssm\\win64\\ of the project.';
-  if (cfg.str('NSSM_PATH').trim()) return locate(cfg, env, 'NSSM_PATH', ['nssm'], 'NSSM', install);
-  const arch = process.arch === 'x64' || process.arch === 'arm64' ? 'win64' : 'win32';
-  for (const root of [cfg.projectDir, ...moduleRoots()]) {
-    const p = join(root, 'bin', 'nssm', arch, 'nssm.exe');
-    if (existsSync(p)) return { path: p, via: `bin\\nssm\\${arch}` };
+/** A core/services locator (which throws a WoosooError with the fix) as Located/NotLocated. */
+function located(find: () => string, via: string): Located | NotLocated {
+  try {
+    return { path: find(), via };
+  } catch (err) {
+    if (!(err instanceof WoosooError)) throw err;
+    return { path: null, reason: err.message, fix: err.recommendedAction ?? '' };
   }
-  return locate(cfg, env, 'NSSM_PATH', ['nssm'], 'NSSM', install);
-}
-
-/** node_modules/.bin/pm2 of the module (or the project), then pm2 on PATH. */
-export function locatePm2(cfg: ProjectConfig, env: Record<string, string>): Located | NotLocated {
-  for (const root of [...moduleRoots(), cfg.projectDir]) {
-    const found = which(join(root, 'node_modules', '.bin', 'pm2'), env);
-    if (found) return { path: found, via: 'node_modules/.bin' };
-  }
-  const onPath = which('pm2', env);
-  if (onPath) return { path: onPath, via: 'PATH' };
-  return { path: null, reason: 'PM2 was not found: not in the module\'s node_modules and pm2 is not on PATH.', fix: 'Install PM2 (npm install -g pm2), or reinstall Woosoo with its node_modules.' };
 }
 
 /** PM2's version from its package.json (running `pm2 --version` would start a daemon). */
@@ -75,12 +61,15 @@ export interface ManagerProbe {
 
 export async function probeManager(pc: ProbeContext): Promise<ManagerProbe> {
   const manager = chosenManager(pc.cfg);
-  if (manager === 'nssm' && process.platform !== 'win32') {
-    throw new ProbeSkip(`NSSM runs only on Windows; this host is ${process.platform}, where SERVICE_MANAGER=auto uses PM2.`);
+  if (manager === 'nssm') {
+    if (process.platform !== 'win32' && !pc.env.WOOSOO_NSSM_LAUNCHER) {
+      throw new ProbeSkip(`NSSM runs only on Windows; this host is ${process.platform}, where SERVICE_MANAGER=auto uses PM2.`);
+    }
+    const nssm = located(() => locateNssm(pc.cfg, pc.env, moduleRoot()), pc.cfg.str('NSSM_PATH') ? 'NSSM_PATH' : 'the NSSM search order');
+    return { manager, located: nssm, version: nssm.path ? nssmVersion(nssm.path) || null : null };
   }
-  if (manager === 'nssm') return { manager, located: locateNssm(pc.cfg, pc.env) };
-  const located = locatePm2(pc.cfg, pc.env);
-  return { manager, located, version: located.path ? pm2Version(located.path) : null };
+  const pm2 = located(() => locatePm2(pc.cfg, pc.env), pc.cfg.str('PM2_PATH') ? 'PM2_PATH' : 'Woosoo\'s node_modules or PATH');
+  return { manager, located: pm2, version: pm2.path ? pm2Version(pm2.path) : null };
 }
 
 export function evaluateManager(p: ManagerProbe): Outcome {
@@ -89,10 +78,6 @@ export function evaluateManager(p: ManagerProbe): Outcome {
   if (p.located.path === null) return { status: 'Fail', expected, actual: 'not found', message: p.located.reason, fix: p.located.fix };
   const version = p.version ? `${p.version} ` : '';
   return { status: 'Pass', expected, actual: `${version}(${p.located.path})`.trim(), message: `${label} ${version}found via ${p.located.via}.` };
-}
-
-function pm2Home(env: Record<string, string>): string {
-  return env.PM2_HOME || join(env.HOME || env.USERPROFILE || '', '.pm2');
 }
 
 function alivePid(file: string): number | null {
@@ -118,15 +103,21 @@ export interface AccessProbe {
 export async function probeAccess(pc: ProbeContext): Promise<AccessProbe> {
   const m = await probeManager(pc);
   if (m.located.path === null) return { manager: m.manager, located: m.located };
+  const exe = m.located.path;
   if (m.manager === 'nssm') {
     // exit 0 = exists, 3 = no such service: either way the service control manager answered.
-    return { manager: m.manager, located: m.located, result: await pc.exec(m.located.path, ['status', 'WoosooPreflightProbe']) };
+    const launcher = pc.env.WOOSOO_NSSM_LAUNCHER;
+    const args = ['status', 'WoosooPreflightProbe'];
+    return { manager: m.manager, located: m.located, result: await (launcher ? pc.exec(launcher, [exe, ...args]) : pc.exec(exe, args)) };
   }
-  const home = pm2Home(pc.env);
+  const home = pm2Home(pc.cfg.projectDir);
   const daemonPid = alivePid(join(home, 'pm2.pid'));
-  if (daemonPid) return { manager: 'pm2', located: m.located, daemonPid, home, result: await pc.exec(m.located.path, ['jlist']) };
-  const w = await probeWritable(home);
-  return { manager: 'pm2', located: m.located, daemonPid, home, homeWrite: evaluateWrite(w) };
+  if (!daemonPid) return { manager: 'pm2', located: m.located, daemonPid, home, homeWrite: evaluateWrite(await probeWritable(home)) };
+  // The pm2 CLI is a node script in Woosoo's node_modules, or an executable on PATH.
+  const viaNode = /\.(c?js)$/i.test(exe) || /[\\/]pm2[\\/]bin[\\/]pm2$/.test(exe);
+  const env = { ...pc.env, PM2_HOME: home, PM2_DISABLE_VERSION_CHECK: 'true', PM2_SILENT: 'true', FORCE_COLOR: '0' };
+  const result = await pc.exec(viaNode ? process.execPath : exe, viaNode ? [exe, 'jlist'] : ['jlist'], { env });
+  return { manager: 'pm2', located: m.located, daemonPid, home, result };
 }
 
 export function evaluateAccess(p: AccessProbe): Outcome {
