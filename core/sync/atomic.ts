@@ -3,7 +3,7 @@
  * the same folder, flush it to disk, set its permissions, rename it over the target. Files that hold secrets get
  * 0600 on Unix; on Windows an ACL for Administrators, SYSTEM and the current user (icacls, through run()).
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../rpc/context';
@@ -42,6 +42,7 @@ export async function writeFileAtomic(path: string, content: string, opts: Write
     mkdirSync(dir, { recursive: true });
     const fd = openSync(tmp, 'wx', mode);
     try {
+      if (process.platform !== 'win32') fchmodSync(fd, mode); // exactly this mode, whatever the umask
       const buf = Buffer.from(content, 'utf8');
       let off = 0;
       while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
@@ -52,7 +53,11 @@ export async function writeFileAtomic(path: string, content: string, opts: Write
     if (process.platform === 'win32' && opts.secret) await restrictWindowsAcl(tmp, ctx);
     renameSync(tmp, target);
   } catch (err) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      /* the folder itself is the problem: there is no temp file */
+    }
     if (err instanceof WoosooError) throw err;
     const e = err as NodeJS.ErrnoException;
     throw new WoosooError('SyncWriteFailed', `Cannot write ${target}: ${e.message}`, {

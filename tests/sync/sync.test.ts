@@ -205,6 +205,31 @@ describe('syncConfig', () => {
     await expectError(sync({ whatIf: true, apps: ['pwa'] }), 'SyncAppMissing');
   });
 
+  it('an overwritten file keeps its mode; a .env holding secrets becomes 0600', async () => {
+    mkdirSync(join(project.dir, 'configs'));
+    writeFileSync(join(project.dir, 'configs', 'nginx.conf'), '# old\n');
+    chmodSync(join(project.dir, 'configs', 'nginx.conf'), 0o640);
+    writeFileSync(join(project.backend, '.env'), OLD_BACKEND_ENV);
+    chmodSync(join(project.backend, '.env'), 0o664);
+    const changes = await sync({ whatIf: false, apps: ['nginx', 'backend'] });
+    expect(changes.map((c) => c.Action)).toEqual(['Update', 'Update']);
+    expect(statSync(join(project.dir, 'configs', 'nginx.conf')).mode & 0o777).toBe(0o640);
+    expect(statSync(join(project.backend, '.env')).mode & 0o777).toBe(0o600);
+    expect(readdirSync(join(project.dir, 'configs'))).toEqual(['nginx.conf']); // no temp file left behind
+  });
+
+  it('a write that fails part-way says what was written and which backup holds the originals', async () => {
+    writeFileSync(join(project.backend, '.env'), OLD_BACKEND_ENV);
+    writeFileSync(join(project.dir, 'not-a-folder'), 'a file');
+    project.writeConfig({ SYNC_TARGETS: 'extra:laravel.env.hbs:not-a-folder/.env' });
+    const err = await expectError(sync({ whatIf: false, apps: ['backend', 'extra'] }), 'SyncWriteFailed');
+    expect(err.message).toContain(`Written before the failure: ${join(project.backend, '.env')}.`);
+    const id = /backup (\S+) \(Restore-WoosooBackup -Id \1\)/.exec(err.message)?.[1];
+    expect(id).toBeDefined();
+    expect(readFileSync(join(project.dir, 'backups', id!, 'apps', 'woosoo-nexus', '.env'), 'utf8')).toBe(OLD_BACKEND_ENV);
+    expect(err.recommendedAction).toMatch(/writable/);
+  });
+
   it('SYNC_TARGETS adds a target rendered from the project\'s own template', async () => {
     mkdirSync(join(project.dir, 'apps', 'relay'));
     mkdirSync(join(project.dir, 'templates'));
