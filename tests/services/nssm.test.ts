@@ -11,7 +11,8 @@ import { NssmBackend, nssmVersion, parseProcesses } from '../../core/services/ns
 import type { ServiceSet } from '../../core/services/control';
 import { hasNssm, missingTools, nssmPath, shortTmp, skipUnless, which } from '../harness/tools';
 import { startWine, type Wine } from '../harness/wine';
-import { defineService, makeCtx, settings } from './support';
+import { EngineClient } from '../support/engine';
+import { defineService, makeCtx, settings, writeProject } from './support';
 
 const CMD = 'C:\\windows\\system32\\cmd.exe';
 const missing = missingTools('wine', 'wineserver', 'wineboot');
@@ -143,6 +144,46 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
     expect(r.items.map((i) => [i.Name, i.Status])).toEqual([['wst-web', 'Stopped'], ['wst-pinger', 'Stopped']]);
     expect(r.items.every((i) => i.ProcessId === null)).toBe(true);
     expect((await control.stopAll(set, c)).errors).toEqual([]);
+  });
+
+  it('over the wire: the configuration chooses NSSM (NSSM_PATH, launcher seam) and the methods drive it', async () => {
+    const proj = join(dir, 'proj');
+    writeProject(proj, { SERVICE_MANAGER: 'nssm', NSSM_PATH: wine.nssm224, SERVICE_PREFIX: 'wsn', SERVICE_THROTTLE_MS: '500' });
+    // NSSM under Wine cannot supervise the configuration's Linux php: the queue worker is a Windows program here.
+    const worker = defineService(proj, 'wsn-queue-worker', 10, CMD, ['/c', 'echo worker & ping -n 1000 127.0.0.1']);
+    expect((await control.installAll({ ...set, defs: [worker] }, ctx())).errors).toEqual([]);
+    const engine = await EngineClient.start({ cwd: proj, env: { ...wine.env, WOOSOO_NSSM_LAUNCHER: 'wine' } });
+    try {
+      const got = await engine.call('services.get', {});
+      expect(got.items!.map((i) => [i.Name, i.Status, i.Backend])).toEqual([
+        ['wsn-queue-worker', 'Stopped', 'NSSM'], ['wsn-reverb', 'NotInstalled', 'NSSM'], ['wsn-nginx', 'NotInstalled', 'NSSM'],
+      ]);
+      expect(got.items![0]).toMatchObject({ Application: CMD, StartType: 'Automatic', Restarts: null });
+      expect(String(got.items![0].Remarks)).toContain('NSSM does not report');
+      const started = await engine.call('services.start', { names: ['queue-worker'] });
+      expect(started.errors ?? []).toEqual([]);
+      expect(started.items![0]).toMatchObject({ Name: 'wsn-queue-worker', Status: 'Running' });
+      const stopped = await engine.call('services.stop', {});
+      expect(stopped.items!.map((i) => i.Status)).toEqual(['NotInstalled', 'NotInstalled', 'Stopped']);
+      const removed = await engine.call('services.uninstall', {});
+      expect(removed.items!.map((i) => i.Status)).toEqual(['NotInstalled', 'NotInstalled', 'NotInstalled']);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('NSSM not found is a clear error with the fix', async () => {
+    const proj = join(dir, 'nonssm');
+    writeProject(proj, { SERVICE_MANAGER: 'nssm', NSSM_PATH: 'bin/nssm/win64/nssm.exe' });
+    const engine = await EngineClient.start({ cwd: proj });
+    try {
+      const r = await engine.request('services.get', {});
+      expect(r.error?.data).toMatchObject({ errorId: 'NssmNotFound', category: 'NotInstalled' });
+      expect(r.error?.message).toContain('NSSM_PATH=bin/nssm/win64/nssm.exe');
+      expect(r.error?.data?.recommendedAction).toContain('nssm.exe');
+    } finally {
+      await engine.close();
+    }
   });
 
   it('uninstalls (logs are kept) and a missing service is NotInstalled', async () => {
