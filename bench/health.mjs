@@ -4,20 +4,15 @@
 // a `ws` WebSocket server as Reverb; the database port is closed (the real mariadb client runs and is refused).
 //
 //   npm run build && node bench/health.mjs [--rounds 15]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createTcp } from 'node:net';
 import { tmpdir } from 'node:os';
-import { createInterface } from 'node:readline';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
+import { median, startEngine } from './lib/engine.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const engineJs = join(root, 'bin', 'woosoo-engine.cjs');
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 15;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => `${x.toFixed(1)} ms`;
 
 const listen = (server) => new Promise((res) => server.listen(0, '127.0.0.1', () => res(server.address().port)));
@@ -42,18 +37,8 @@ writeFileSync(join(dir, 'deployment.config.env'), [
   'REVERB_APP_KEY=bench-reverb-key', 'REVERB_APP_SECRET=bench-reverb-secret', 'HEALTH_TIMEOUT_SECONDS=5', '',
 ].join('\n'));
 
-const child = spawn(process.execPath, [engineJs], { stdio: ['pipe', 'pipe', 'ignore'] });
-const waiting = new Map();
-createInterface({ input: child.stdout }).on('line', (l) => {
-  const m = JSON.parse(l);
-  if (waiting.has(m.id)) waiting.get(m.id)(m);
-});
-let id = 0;
-const call = (method, params = {}) => new Promise((res) => {
-  const n = ++id;
-  waiting.set(n, res);
-  child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: n, method, params })}\n`);
-});
+const engine = startEngine();
+const { call } = engine;
 const timed = async (params) => {
   const t0 = performance.now();
   const r = await call('health.get', { path: dir, ...params });
@@ -89,7 +74,7 @@ console.log(`  engine.ping (wire floor) ${ms(median(ping))}`);
 console.log(`all checks in parallel: ${ms(wall)}; slowest single check (${slowName}): ${ms(slowMs)}; ratio ${(wall / slowMs).toFixed(2)}x (target <= 1.2x)`);
 console.log(`the same checks one after another would take ${ms(sum)}: parallel is ${(sum / wall).toFixed(1)}x faster`);
 
-child.stdin.end();
+await engine.close();
 for (const c of wss.clients) c.terminate();
 wss.close();
 for (const s of [nginx, backend, wsHttp]) {

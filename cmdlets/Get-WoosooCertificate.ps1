@@ -55,17 +55,11 @@ function Get-WoosooCertificate {
         $files = New-Object System.Collections.Generic.List[string]
     }
     process {
-        foreach ($file in @($Path)) {
-            if ($file) { $files.Add((Resolve-WoosooPath -Path $file -Cmdlet $PSCmdlet)) }
-        }
+        Add-WoosooCertificateFile -List $files -Path $Path -Cmdlet $PSCmdlet
     }
     end {
-        $params = @{}
-        $resolved = Resolve-WoosooPath -Path $ProjectPath -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($files.Count -gt 0) { $params.files = $files.ToArray() }
         try {
-            Invoke-WoosooRpc -Method 'cert.get' -Params $params -Cmdlet $PSCmdlet
+            Invoke-WoosooCertificateRpc -Method 'cert.get' -Params @{} -Files $files -ProjectPath $ProjectPath -Cmdlet $PSCmdlet
         }
         catch {
             $PSCmdlet.ThrowTerminatingError($_)

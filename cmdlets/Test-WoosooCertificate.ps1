@@ -61,17 +61,11 @@ function Test-WoosooCertificate {
         $files = New-Object System.Collections.Generic.List[string]
     }
     process {
-        foreach ($file in @($Path)) {
-            if ($file) { $files.Add((Resolve-WoosooPath -Path $file -Cmdlet $PSCmdlet)) }
-        }
+        Add-WoosooCertificateFile -List $files -Path $Path -Cmdlet $PSCmdlet
     }
     end {
-        $params = @{ quiet = $Quiet.IsPresent }
-        $resolved = Resolve-WoosooPath -Path $ProjectPath -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($files.Count -gt 0) { $params.files = $files.ToArray() }
         try {
-            Invoke-WoosooRpc -Method 'cert.test' -Params $params -Cmdlet $PSCmdlet
+            Invoke-WoosooCertificateRpc -Method 'cert.test' -Params @{ quiet = $Quiet.IsPresent } -Files $files -ProjectPath $ProjectPath -Cmdlet $PSCmdlet
         }
         catch {
             $PSCmdlet.ThrowTerminatingError($_)

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
+import { freePort } from '../harness/ports';
 
 export interface Running {
   port: number;
@@ -114,5 +115,28 @@ export function makeProject(prefix = 'wshealth-'): Project {
       writeFileSync(join(dir, 'deployment.config.env'), `${text}\n`);
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export interface Stack {
+  project: Project;
+  nginx: Running;
+  reverb: Running;
+  close(): Promise<void>;
+}
+
+/** nginx (an HTTP server answering 200 {db:true}) and Reverb (ws) up; the backend and database ports closed. */
+export async function startPartialStack(): Promise<Stack> {
+  const nginx = await startHttp(200, { status: 'ok', db: true });
+  const reverb = await startWebSocket();
+  const project = makeProject();
+  project.write({ HTTP_PORT: nginx.port, BACKEND_PORT: await freePort(), REVERB_PORT: reverb.port, DB_PORT: await freePort() });
+  return {
+    project, nginx, reverb,
+    async close() {
+      await nginx.close();
+      await reverb.close();
+      project.cleanup();
+    },
   };
 }

@@ -1,24 +1,18 @@
 // Get-WoosooHealth in the real PowerShell 7 with the module imported (skipped, with the reason, where there is none).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pwsh, runPwsh } from '../support/pwsh';
-import { freePort } from '../harness/ports';
-import { makeProject, startHttp, startWebSocket, type Project, type Running } from './fixtures';
+import { makeProject, startPartialStack, type Project, type Stack } from './fixtures';
 
 describe.skipIf(!pwsh.available)(`Get-WoosooHealth end to end${pwsh.available ? '' : ` (skipped: ${pwsh.reason})`}`, () => {
+  let stack: Stack;
   let project: Project;
-  let nginx: Running;
-  let reverb: Running;
 
   beforeAll(async () => {
-    nginx = await startHttp(200, { status: 'ok', db: true });
-    reverb = await startWebSocket();
-    project = makeProject();
-    project.write({ HTTP_PORT: nginx.port, BACKEND_PORT: await freePort(), REVERB_PORT: reverb.port, DB_PORT: await freePort() });
+    stack = await startPartialStack();
+    project = stack.project;
   });
   afterAll(async () => {
-    await nginx?.close();
-    await reverb?.close();
-    project?.cleanup();
+    await stack?.close();
   });
 
   it('returns Woosoo.HealthCheck objects with their view', () => {

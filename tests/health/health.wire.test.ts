@@ -1,27 +1,21 @@
 // health.get over the wire, with the real engine (bin/woosoo-engine.cjs) and real servers started here.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient } from '../support/engine';
-import { freePort } from '../harness/ports';
-import { BASE_CONFIG, makeProject, startHttp, startWebSocket, type Project, type Running } from './fixtures';
+import { BASE_CONFIG, makeProject, startPartialStack, type Project, type Stack } from './fixtures';
 
 describe('health.get over the wire', () => {
   let engine: EngineClient;
+  let stack: Stack;
   let project: Project;
-  let nginx: Running;
-  let reverb: Running;
 
   beforeAll(async () => {
-    nginx = await startHttp(200, { status: 'ok', db: true });
-    reverb = await startWebSocket();
-    project = makeProject();
-    project.write({ HTTP_PORT: nginx.port, BACKEND_PORT: await freePort(), REVERB_PORT: reverb.port, DB_PORT: await freePort() });
+    stack = await startPartialStack();
+    project = stack.project;
     engine = await EngineClient.start({ cwd: project.dir });
   });
   afterAll(async () => {
     await engine?.close();
-    await nginx?.close();
-    await reverb?.close();
-    project?.cleanup();
+    await stack?.close();
   });
 
   it('returns typed Woosoo.HealthCheck items', async () => {

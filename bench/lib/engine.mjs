@@ -1,0 +1,34 @@
+// Shared by the benchmarks: a minimal JSON-RPC client for the real engine (bin/woosoo-engine.cjs) and statistics.
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const engineJs = join(root, 'bin', 'woosoo-engine.cjs');
+
+export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Starts the engine; call(method, params) resolves with the whole reply ({result} or {error}). */
+export function startEngine() {
+  const child = spawn(process.execPath, [engineJs], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const waiting = new Map();
+  createInterface({ input: child.stdout }).on('line', (l) => {
+    const m = JSON.parse(l);
+    if (waiting.has(m.id)) {
+      waiting.get(m.id)(m);
+      waiting.delete(m.id);
+    }
+  });
+  let id = 0;
+  const call = (method, params = {}) => new Promise((res) => {
+    const n = ++id;
+    waiting.set(n, res);
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: n, method, params })}\n`);
+  });
+  const close = () => new Promise((res) => {
+    child.once('exit', res);
+    child.stdin.end();
+  });
+  return { child, call, close };
+}
