@@ -14,7 +14,7 @@ import type { RequestContext } from '../rpc/context';
 import { WoosooError } from '../rpc/errors';
 import { ENGINE_VERSION } from '../rpc/server';
 import { dumpDatabase } from './database';
-import { copyHashed, formatChecksums, restrictFolder, walkFiles } from './files';
+import { copyHashed, formatChecksums, inParallel, restrictFolder, walkFiles } from './files';
 import {
   CHECKSUM_FILE, FORMAT_VERSION, METADATA_FILE, OWNER_FILE, TEMP_PREFIX, TRASH_PREFIX, backupRoot, idStem, idWithSuffix,
   type BackupMetadata, type Mapping,
@@ -34,7 +34,7 @@ interface Source {
   rel: string;
 }
 
-const PARALLEL_COPIES = 4;
+export const PARALLEL_COPIES = 4;
 
 /** Project-relative path with forward slashes, or null when p is outside the project. */
 export function insideProject(projectDir: string, p: string): string | null {
@@ -155,25 +155,19 @@ async function collect(cfg: ProjectConfig, opts: CreateOptions, ctx: RequestCont
 
 /** Copies the sources into tmp, a few at a time, hashing each; fills `sums`. Returns the bytes copied. */
 async function copyAll(sources: Source[], tmp: string, sums: Map<string, string>, ctx: RequestContext): Promise<number> {
-  let next = 0;
   let bytes = 0;
   let done = 0;
-  const worker = async () => {
-    while (next < sources.length) {
-      const s = sources[next++];
-      ctx.throwIfCancelled();
-      const dest = join(tmp, ...s.rel.split('/'));
-      await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
-      const c = await copyHashed(s.abs, dest, 0o600, ctx.signal);
-      sums.set(s.rel, c.sha256);
-      bytes += c.bytes;
-      done++;
-      if (done % 50 === 0 || done === sources.length) {
-        ctx.progress({ id: 1, activity: 'Creating backup', status: `${done} of ${sources.length} files`, percent: (done / sources.length) * 90 });
-      }
+  await inParallel(sources, PARALLEL_COPIES, async (s) => {
+    ctx.throwIfCancelled();
+    const dest = join(tmp, ...s.rel.split('/'));
+    await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
+    const c = await copyHashed(s.abs, dest, 0o600, ctx.signal);
+    sums.set(s.rel, c.sha256);
+    bytes += c.bytes;
+    if (++done % 50 === 0 || done === sources.length) {
+      ctx.progress({ id: 1, activity: 'Creating backup', status: `${done} of ${sources.length} files`, percent: (done / sources.length) * 90 });
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(PARALLEL_COPIES, sources.length) }, worker));
+  });
   return bytes;
 }
 

@@ -96,6 +96,18 @@ export function walkFiles(dir: string, onSkipped?: (rel: string, why: string) =>
   return out;
 }
 
+/** Runs fn over items, at most `limit` at a time (file copies overlap reading, hashing and writing). */
+export async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
 // ── checksums.sha256: "<hex>  <path>", sha256sum's escaping for \ and newline ────────────────────────────────
 
 export function formatChecksums(entries: ReadonlyMap<string, string>): string {

@@ -12,9 +12,9 @@ import { dirname, join, resolve } from 'node:path';
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../rpc/context';
 import { WoosooError } from '../rpc/errors';
-import { createBackupIn, insideProject } from './create';
+import { PARALLEL_COPIES, createBackupIn, insideProject } from './create';
 import { clientTool, importDatabase } from './database';
-import { hashFile, replaceFileAtomically } from './files';
+import { hashFile, inParallel, replaceFileAtomically } from './files';
 import { METADATA_FILE, backupDir, backupRoot, projectPathFor } from './layout';
 import { verifyDir } from './verify';
 
@@ -141,11 +141,11 @@ export async function restoreFrom(cfg: ProjectConfig, ctx: RequestContext, id: s
   const undo = `The state before the restore is in backup ${safety.id}: Restore-WoosooBackup -Id ${safety.id} puts it back.`;
   let done = 0;
   try {
-    for (const a of files) {
+    await inParallel(files, PARALLEL_COPIES, async (a) => {
       ctx.throwIfCancelled();
       await replaceFileAtomically(join(dir, ...a.source.split('/')), a.target, a.sha256, ctx.signal);
       if (++done % 50 === 0) ctx.progress({ id: 1, activity: `Restoring backup ${id}`, status: `${done} of ${files.length} files`, percent: (done / files.length) * 80 });
-    }
+    });
     if (database) {
       ctx.progress({ id: 1, activity: `Restoring backup ${id}`, status: `Importing database ${database.target}`, percent: 80 });
       await importDatabase(cfg, ctx, join(dir, ...database.source.split('/')));
