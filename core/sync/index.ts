@@ -5,7 +5,7 @@
  * The deploy calls syncConfig directly.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { createBackup } from '../backup';
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../rpc/context';
@@ -82,16 +82,21 @@ async function planTarget(cfg: ProjectConfig, ctx: RequestContext, target: SyncT
   let content: string;
   let secret = false;
   if (target.kind === 'dotenv') {
-    if (existing !== null) {
-      const problems = dotenvSyntaxProblems(existing);
+    // A new .env starts from the app's .env.example when it has one (Laravel's convention), so its other keys
+    // (LOG_*, QUEUE_*, an empty APP_KEY for key:generate) are there too.
+    const example = join(dirname(target.path), '.env.example');
+    const basePath = existing === null && existsSync(example) ? example : target.path;
+    const base = basePath === example ? readExisting(example) : existing;
+    if (base !== null) {
+      const problems = dotenvSyntaxProblems(base);
       if (problems.length > 0) {
-        throw new WoosooError('SyncTargetSyntax', `${target.path} line ${problems[0].line}: ${problems[0].message}; it was not changed.`, {
-          category: 'ParserError', target: target.path, fix: `Correct line ${problems[0].line} of ${target.path} (or delete the file to have it created anew), then run the command again.`,
+        throw new WoosooError('SyncTargetSyntax', `${basePath} line ${problems[0].line}: ${problems[0].message}; ${target.path} was not changed.`, {
+          category: 'ParserError', target: basePath, fix: `Correct line ${problems[0].line} of ${basePath}${basePath === target.path ? ' (or delete the file to have it created anew)' : ''}, then run the command again.`,
         });
       }
-      secretKeys(cfg, existing);
+      secretKeys(cfg, base);
     }
-    content = mergeDotenv(existing, rendered).text;
+    content = mergeDotenv(base, rendered).text;
     secret = secretKeys(cfg, content).length > 0;
   } else {
     content = rendered.endsWith('\n') || rendered === '' ? rendered : `${rendered}\n`;
