@@ -16,7 +16,7 @@ import { ENGINE_VERSION } from '../rpc/server';
 import { dumpDatabase } from './database';
 import { copyHashed, formatChecksums, inParallel, restrictFolder, walkFiles } from './files';
 import {
-  CHECKSUM_FILE, FORMAT_VERSION, METADATA_FILE, OWNER_FILE, TEMP_PREFIX, TRASH_PREFIX, backupRoot, idStem, idWithSuffix,
+  CHECKSUM_FILE, FORMAT_VERSION, METADATA_FILE, OWNER_FILE, TEMP_PREFIX, TRASH_PREFIX, backupRoot, idStem, idWithSuffix, isSafeRelative,
   type BackupMetadata, type Mapping,
 } from './layout';
 
@@ -108,6 +108,11 @@ async function collect(cfg: ProjectConfig, opts: CreateOptions, ctx: RequestCont
   const add = (abs: string, rel: string) => {
     const key = resolve(abs);
     if (taken.has(key) || insideProject(root, key) !== null) return;
+    if (!isSafeRelative(rel)) {
+      // A name with a backslash or a control character could not be verified or restored safely.
+      ctx.log('warning', `${abs} has a name a backup cannot hold (a backslash or a control character): not in the backup.`);
+      return;
+    }
     taken.add(key);
     sources.push({ abs: key, rel });
   };

@@ -41,7 +41,7 @@ export function clientTool(cfg: ProjectConfig, env: Record<string, string>): str
   return findTool(cfg, env, 'MYSQL_PATH', ['mariadb', 'mysql']);
 }
 
-function connection(cfg: ProjectConfig, ctx: RequestContext): { args: string[]; env: Record<string, string> } {
+export function connection(cfg: ProjectConfig, ctx: Pick<RequestContext, 'env'>): { args: string[]; env: Record<string, string> } {
   const password = cfg.str('DB_PASSWORD');
   registerSecret(password);
   return {

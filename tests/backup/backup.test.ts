@@ -124,6 +124,16 @@ describe('create, list, verify', () => {
     await expectRejects(createBackup(p.cfg(), p.ctx(), { extraFiles: ['/etc/hostname'] }), 'BackupPathOutsideProject');
     expect(listBackups(p.cfg())).toHaveLength(1);
   });
+
+  it('skips (with a warning) an upload whose name a backup cannot hold, and stays valid', async () => {
+    const p = makeProject();
+    writeFileSync(storage(p.dir, 'bad\\name.txt'), 'x');
+    writeFileSync(storage(p.dir, 'line\nbreak.txt'), 'y');
+    const b = await createBackup(p.cfg(), p.ctx(), { includeFiles: true });
+    expect(verifyBackup(p.cfg(), b.id).valid).toBe(true);
+    const warnings = p.notes.filter((n) => n.method === '$/log' && n.params.level === 'warning').map((n) => String(n.params.message));
+    expect(warnings.filter((w) => w.includes('a name a backup cannot hold'))).toHaveLength(2);
+  });
 });
 
 describe('restore', () => {
