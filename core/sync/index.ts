@@ -194,6 +194,10 @@ export async function syncConfig(cfg: ProjectConfig, ctx: RequestContext, opts: 
       });
     }
   }
+  const backend = toWrite.find((p) => p.target.name === 'backend');
+  if (backend && existsSync(join(dirname(backend.target.path), 'bootstrap', 'cache', 'config.php'))) {
+    ctx.log('warning', `${dirname(backend.target.path)} has a cached configuration (bootstrap/cache/config.php): Laravel ignores the new .env until you run php artisan config:cache (a deploy does).`);
+  }
   ctx.progress({ activity: 'Sync-WoosooConfig', completed: true });
   return plans.map((p) => ({ ...p.change, WhatIf: false, BackupId: p.change.Action === 'Update' ? backupId : undefined }));
 }

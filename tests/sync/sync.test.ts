@@ -112,7 +112,11 @@ describe('syncConfig', () => {
   it('merges into an existing .env: APP_KEY and unmanaged lines survive; the old file is backed up and restorable', async () => {
     const envPath = join(project.backend, '.env');
     writeFileSync(envPath, OLD_BACKEND_ENV);
-    const changes = await sync({ whatIf: false, apps: ['backend'] });
+    mkdirSync(join(project.backend, 'bootstrap', 'cache'), { recursive: true });
+    writeFileSync(join(project.backend, 'bootstrap', 'cache', 'config.php'), '<?php return [];');
+    const ctx = testContext(project.dir);
+    const changes = await syncConfig(loadValidProject(project.dir, ctx), ctx, { whatIf: false, apps: ['backend'] });
+    expect(ctx.logs.some((l) => l.level === 'warning' && /config:cache/.test(l.message))).toBe(true);
     expect(changes).toHaveLength(1);
     const c = changes[0];
     expect(c.Action).toBe('Update');
@@ -134,7 +138,6 @@ describe('syncConfig', () => {
 
     const backupCopy = join(project.dir, 'backups', c.BackupId!, 'apps', 'woosoo-nexus', '.env');
     expect(readFileSync(backupCopy, 'utf8')).toBe(OLD_BACKEND_ENV);
-    const ctx = testContext(project.dir);
     await restoreBackup(loadValidProject(project.dir, ctx), ctx, c.BackupId!, { skipDatabase: true });
     expect(readFileSync(envPath, 'utf8')).toBe(OLD_BACKEND_ENV);
   });
