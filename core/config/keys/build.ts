@@ -3,9 +3,8 @@ import { z } from 'zod';
 import { parseCommandList } from '../../build/commandline';
 import { key, t, type KeyTable } from './define';
 
-const SYNTAX = 'Commands are separated by ";" and split into words without a shell; quote a word holding spaces with "…" or \'…\'. '
-  + 'The first word is the program: php, composer, npm, node and flutter use PHP_PATH, COMPOSER_PATH, NPM_PATH, NODE_PATH and '
-  + 'FLUTTER_PATH (else the PATH); other names are looked up on the PATH. Empty = the defaults; none = no command.';
+const SYNTAX = 'Commands separated by ";", each split into words without a shell ("…" or \'…\' quote a word); php, composer, npm, '
+  + 'node and flutter come from their *_PATH key, else the PATH (docs/build.md). Empty = the defaults; none = no command.';
 
 const commands = () => ({
   kind: 'command list',
