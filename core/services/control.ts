@@ -293,6 +293,6 @@ export function uninstallAll(set: ServiceSet, ctx: ServiceContext): Promise<Outc
     }
     await set.backend.remove(def);
     ctx.log('info', `Removed ${def.name} (${set.backend.name}); its logs in ${def.stdoutLog} are kept`);
-    return stateOf(set, def);
+    return { name: def.name, status: 'NotInstalled' as const };
   }, false);
 }

@@ -101,6 +101,8 @@ export class Pm2Backend implements ServiceBackend {
   readonly name = 'PM2' as const;
   readonly rotatesLogs = true;
   private readonly env: Record<string, string>;
+  /** The last jlist, for "is it registered?" checks right after a query (a pm2 CLI call costs ~0.4 s). */
+  private last?: { at: number; entries: Pm2Entry[] };
 
   constructor(private readonly opts: Pm2Options) {
     const env: Record<string, string> = {};
@@ -133,7 +135,9 @@ export class Pm2Backend implements ServiceBackend {
   }
 
   private async must(args: string[], name: string, timeoutMs?: number): Promise<void> {
+    this.last = undefined;
     const r = await this.call(args, timeoutMs);
+    this.last = undefined;
     if (r.exitCode !== 0) {
       throw new WoosooError('Pm2Failed', `pm2 ${args[0]} for service ${name} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`, {
         category: 'InvalidResult', target: name, fix: `Run "${r.display}" with PM2_HOME=${this.opts.home} to see PM2's full output.`,
@@ -149,7 +153,9 @@ export class Pm2Backend implements ServiceBackend {
         category: 'InvalidResult', target: 'pm2', fix: `Check the PM2 daemon: pm2 ping with PM2_HOME=${this.opts.home}.`,
       });
     }
-    return JSON.parse(line) as Pm2Entry[];
+    const entries = JSON.parse(line) as Pm2Entry[];
+    this.last = { at: Date.now(), entries };
+    return entries;
   }
 
   async query(defs: readonly ServiceDefinition[]): Promise<ServiceState[]> {
@@ -198,8 +204,10 @@ export class Pm2Backend implements ServiceBackend {
     return 'Updated';
   }
 
+  /** Registered in PM2? Answered from a list at most 2 s old that no change of ours has made stale. */
   private async registered(name: string): Promise<boolean> {
-    return (await this.list()).some((e) => e.name === name);
+    const entries = this.last && Date.now() - this.last.at < 2000 ? this.last.entries : await this.list();
+    return entries.some((e) => e.name === name);
   }
 
   async start(def: ServiceDefinition): Promise<void> {

@@ -1,0 +1,143 @@
+// Services benchmark: Get-WoosooService's engine call (services.get) for the stack's three services, against the
+// raw backend queries it issues, run the same way (concurrently) in the same run. Target: ratio <= 1.3x.
+//   PM2:  one `pm2 jlist` (with the engine's PM2_HOME) — always run.
+//   NSSM: per service `nssm status` + 7 `nssm get` under Wine with the real nssm64.exe 2.24 — when wine and
+//         .cache/nssm exist (bash scripts/setup.sh); the Wine prefix set-up (~12 s) is not timed.
+//
+//   node bench/services.mjs [--runs 15] [--skip-nssm]
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { median, root, startEngine } from './lib/engine.mjs';
+
+const arg = (name, dflt) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : dflt);
+const runs = arg('--runs', 15);
+const pm2Bin = join(root, 'node_modules', 'pm2', 'bin', 'pm2');
+const nssmExe = join(root, '.cache', 'nssm', '2.24', 'nssm64.exe');
+const ms = (x) => `${x.toFixed(0)} ms`;
+
+/** Runs a program to its end; resolves with {code, stdout}. stdio of Windows grandchildren is not waited for. */
+function exec(file, args, env) {
+  return new Promise((resolve) => {
+    const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('close', (code) => resolve({ code, stdout: out }));
+  });
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function project(extra) {
+  const dir = mkdtempSync('/tmp/wsbench-');
+  mkdirSync(join(dir, 'backend'));
+  mkdirSync(join(dir, 'configs'));
+  mkdirSync(join(dir, 'logs'));
+  copyFileSync(join(root, 'tests', 'services', 'fixtures', 'artisan'), join(dir, 'backend', 'artisan'));
+  const http = await freePort();
+  writeFileSync(join(dir, 'configs', 'nginx.conf'), `pid logs/nginx.pid;\nerror_log logs/nginx-error.log;\nevents { worker_connections 64; }\nhttp {\n  access_log logs/access.log;\n  client_body_temp_path logs/tmp-body;\n  proxy_temp_path logs/tmp-proxy;\n  fastcgi_temp_path logs/tmp-fcgi;\n  uwsgi_temp_path logs/tmp-uwsgi;\n  scgi_temp_path logs/tmp-scgi;\n  server { listen 127.0.0.1:${http}; location / { return 200 "ok\\n"; } }\n}\n`);
+  const keys = {
+    ENVIRONMENT: 'production', APP_IP: '127.0.0.1', DB_DATABASE: 'woosoo', DB_USERNAME: 'woosoo', DB_PASSWORD: 'bench-Passw0rd-1',
+    REVERB_APP_KEY: 'bench-key-1', REVERB_APP_SECRET: 'bench-secret-1', BACKEND_PATH: 'backend', PWA_PATH: 'backend',
+    HTTP_PORT: String(http), REVERB_PORT: String(await freePort()), SERVICE_PREFIX: 'wsb', ...extra,
+  };
+  writeFileSync(join(dir, 'deployment.config.env'), Object.entries(keys).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n');
+  return dir;
+}
+
+/** Alternates the two measurements so load changes hit both alike; returns medians and the ratio. */
+async function compare(label, engineCall, raw) {
+  const e = [];
+  const r = [];
+  for (let i = 0; i < runs; i++) {
+    let t = performance.now();
+    await raw();
+    r.push(performance.now() - t);
+    t = performance.now();
+    await engineCall();
+    e.push(performance.now() - t);
+  }
+  const res = { raw: median(r), engine: median(e) };
+  console.log(`${label}: services.get ${ms(res.engine)}; raw backend queries ${ms(res.raw)}; ratio ${(res.engine / res.raw).toFixed(2)}x (median of ${runs}; target <= 1.3x)`);
+  return res;
+}
+
+async function benchPm2() {
+  const dir = await project({ SERVICE_MANAGER: 'pm2' });
+  const engine = startEngine();
+  await engine.call('initialize', { protocolVersion: '1.0' });
+  const env = { PATH: process.env.PATH, HOME: process.env.HOME, PM2_HOME: join(dir, '.pm2'), PM2_DISABLE_VERSION_CHECK: 'true', PM2_SILENT: 'true', FORCE_COLOR: '0', NO_COLOR: '1' };
+  try {
+    await engine.call('services.install', { path: dir });
+    const started = await engine.call('services.start', { path: dir });
+    const states = (started.result?.items ?? []).map((i) => `${i.Name}=${i.Status}`);
+    console.log(`PM2: ${states.join(', ')}${started.result?.errors?.length ? ` (errors: ${started.result.errors.map((x) => x.message).join('; ')})` : ''}`);
+    await compare('PM2 (3 running services)', async () => {
+      const r = await engine.call('services.get', { path: dir });
+      if (r.result?.items?.length !== 3) throw new Error(JSON.stringify(r.error ?? r.result));
+    }, async () => {
+      const r = await exec(process.execPath, [pm2Bin, 'jlist'], env);
+      JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('[')));
+    });
+  } finally {
+    await engine.call('services.uninstall', { path: dir });
+    await engine.close();
+    await exec(process.execPath, [pm2Bin, 'kill'], env);
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function benchNssm() {
+  const base = mkdtempSync('/tmp/wsbwine-');
+  const env = { ...process.env, WINEPREFIX: join(base, 'wp'), WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=', WOOSOO_NSSM_LAUNCHER: 'wine' };
+  delete env.DISPLAY;
+  const quiet = (file, args) => new Promise((res) => spawn(file, args, { env, stdio: 'ignore' }).on('close', res));
+  // The recipe of shared/notes/nssm-under-wine.md: prefix, headless driver, warm service manager, a keeper process.
+  await quiet('wineboot', ['-i']);
+  await quiet('wineserver', ['-w']);
+  await quiet('wine', ['reg', 'add', 'HKCU\\Software\\Wine\\Drivers', '/v', 'Graphics', '/d', 'null', '/f']);
+  await quiet('wineserver', ['-w']);
+  await quiet('wineserver', ['-p']);
+  await quiet('wine', ['wineboot']);
+  const keeper = spawn('wine', ['notepad'], { env, stdio: 'ignore', detached: true });
+  const dir = await project({ SERVICE_MANAGER: 'nssm', NSSM_PATH: nssmExe });
+  Object.assign(process.env, env); // the engine takes the session environment from its own at start
+  const engine = startEngine();
+  try {
+    await engine.call('initialize', { protocolVersion: '1.0' });
+    const inst = await engine.call('services.install', { path: dir });
+    if (inst.error || inst.result.errors?.length) throw new Error(JSON.stringify(inst.error ?? inst.result.errors));
+    const names = ['wsb-queue-worker', 'wsb-reverb', 'wsb-nginx'];
+    const params = ['Application', 'AppParameters', 'AppDirectory', 'AppStdout', 'AppStderr', 'Start', 'DisplayName'];
+    await compare('NSSM under Wine (3 installed services, 24 nssm calls)', async () => {
+      const r = await engine.call('services.get', { path: dir });
+      if (r.result?.items?.length !== 3) throw new Error(JSON.stringify(r.error ?? r.result));
+    }, async () => {
+      // What services.get issues: status first, then the seven values, each service concurrently.
+      await Promise.all(names.map(async (n) => {
+        await exec('wine', [nssmExe, 'status', n], env);
+        await Promise.all(params.map((p) => exec('wine', [nssmExe, 'get', n, p], env)));
+      }));
+    });
+    await engine.call('services.uninstall', { path: dir });
+  } finally {
+    await engine.close();
+    await quiet('wineserver', ['-k']);
+    try { process.kill(keeper.pid, 'SIGKILL'); } catch { /* ended with the server */ }
+    rmSync(base, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await benchPm2();
+if (process.argv.includes('--skip-nssm')) console.log('NSSM: skipped (--skip-nssm)');
+else if (!existsSync(nssmExe)) console.log(`NSSM: skipped — ${nssmExe} is missing (bash scripts/setup.sh)`);
+else await benchNssm();
