@@ -51,7 +51,7 @@ export async function writeFileAtomic(path: string, content: string, opts: Write
       closeSync(fd);
     }
     if (process.platform === 'win32' && opts.secret) await restrictWindowsAcl(tmp, ctx);
-    renameSync(tmp, target);
+    await renameWithRetry(tmp, target);
   } catch (err) {
     try {
       rmSync(tmp, { force: true });
@@ -66,6 +66,23 @@ export async function writeFileAtomic(path: string, content: string, opts: Write
       fix: e.code === 'ENOSPC' ? 'Free disk space on that drive, then run the command again.' : 'Check that the folder exists and is writable by this user (and not read-only), then run the command again.',
       cause: err,
     });
+  }
+}
+
+/**
+ * On Windows a rename over a file that another process has open (an editor, a virus scanner, nginx reading it)
+ * fails for a moment with EPERM/EACCES/EBUSY: retry for about a second before giving up.
+ */
+async function renameWithRetry(from: string, to: string): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      renameSync(from, to);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (process.platform !== 'win32' || attempt >= 20 || !['EPERM', 'EACCES', 'EBUSY'].includes(code ?? '')) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
 }
 

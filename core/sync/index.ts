@@ -71,8 +71,15 @@ function secretKeys(cfg: ProjectConfig, text: string): string[] {
     keys.push(span.key);
     const value = lines.slice(span.start, span.end + 1).join('\n').replace(/^[^=]*=\s*/, '').replace(/^(['"])([\s\S]*)\1\s*$/, '$2');
     registerSecret(value);
+    // A multi-line value is shown line by line in a diff: each of its lines is masked too.
+    for (const line of lines.slice(span.start + 1, span.end + 1)) registerSecret(line.trim());
   }
   return keys;
+}
+
+/** Whether a rendered file (not a .env) contains the value of a secret configuration key. */
+function holdsSecret(cfg: ProjectConfig, content: string): boolean {
+  return [...cfg.entries.keys()].some((k) => cfg.isSecret(k) && cfg.str(k).length >= 4 && content.includes(cfg.str(k)));
 }
 
 async function planTarget(cfg: ProjectConfig, ctx: RequestContext, target: SyncTarget, context: Record<string, unknown>): Promise<Plan> {
@@ -100,6 +107,7 @@ async function planTarget(cfg: ProjectConfig, ctx: RequestContext, target: SyncT
     secret = secretKeys(cfg, content).length > 0;
   } else {
     content = rendered.endsWith('\n') || rendered === '' ? rendered : `${rendered}\n`;
+    secret = holdsSecret(cfg, content);
   }
 
   let check = '';

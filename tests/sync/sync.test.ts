@@ -233,6 +233,29 @@ describe('syncConfig', () => {
     expect(err.recommendedAction).toMatch(/writable/);
   });
 
+  it('masks every line of a multi-line secret in the diff', async () => {
+    writeFileSync(join(project.backend, '.env'), 'APP_KEY=base64:x\nMAIL_PASSWORD="first-line\nsecond-line-secret"\nDB_HOST=old-host\n');
+    const [c] = await sync({ whatIf: true, apps: ['backend'] });
+    expect(c.Diff).toContain('-DB_HOST=old-host');
+    expect(c.Diff).toContain(' MAIL_PASSWORD=********');
+    expect(c.Diff).not.toContain('second-line-secret');
+    expect(c.Diff).not.toContain('first-line');
+  });
+
+  it('a non-.env target that receives a secret value is written owner-only', async () => {
+    mkdirSync(join(project.dir, 'templates'));
+    writeFileSync(join(project.dir, 'templates', 'db.json.hbs'), '{ "host": "{{DB_HOST}}", "password": "{{DB_PASSWORD}}" }\n');
+    writeFileSync(join(project.dir, 'templates', 'public.json.hbs'), '{ "url": "{{APP_URL}}" }\n');
+    project.writeConfig({ SYNC_TARGETS: 'db:db.json.hbs:configs/db.json,public:public.json.hbs:configs/public.json' });
+    mkdirSync(join(project.dir, 'configs'));
+    const changes = await sync({ whatIf: false, apps: ['db', 'public'] });
+    expect(changes.map((c) => c.Action)).toEqual(['Create', 'Create']);
+    expect(changes[0].Diff).not.toContain('Sync-Pa55');
+    expect(statSync(join(project.dir, 'configs', 'db.json')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(project.dir, 'configs', 'public.json')).mode & 0o777).toBe(0o644);
+    expect(readFileSync(join(project.dir, 'configs', 'db.json'), 'utf8')).toContain('"password": "Sync-Pa55 #word"');
+  });
+
   it('SYNC_TARGETS adds a target rendered from the project\'s own template', async () => {
     mkdirSync(join(project.dir, 'apps', 'relay'));
     mkdirSync(join(project.dir, 'templates'));
