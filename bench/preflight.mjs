@@ -27,27 +27,16 @@ await build({
   stdin: {
     contents: [
       "export { runPreflight } from './core/preflight';",
-      "export { loadProject } from './core/config';",
-      "export { startMariaDb } from './tests/harness/mariadb';",
-      "export { freePort } from './tests/harness/ports';",
-      "export { makeProject } from './tests/preflight/project';",
-      "export { which } from './tests/harness/tools';",
+      "export { projectWithDatabase } from './tests/preflight/project';",
     ].join('\n'),
     resolveDir: root, loader: 'ts', sourcefile: 'bench-entry.ts',
   },
   bundle: true, platform: 'node', format: 'esm', target: 'node18', outfile: bundle, logLevel: 'error',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url); const __dirname = " + JSON.stringify(join(root, 'tests', 'preflight')) + ';' },
 });
-const { runPreflight, startMariaDb, freePort, makeProject, which } = await import(pathToFileURL(bundle).href);
+const { runPreflight, projectWithDatabase } = await import(pathToFileURL(bundle).href);
 
-const password = 'Bench-preflight#1';
-const db = await startMariaDb({ database: 'ws_pfbench', user: 'ws_pfb', password });
-const project = makeProject({
-  ENVIRONMENT: 'development', APP_IP: '127.0.0.1',
-  HTTP_PORT: String(await freePort()), BACKEND_PORT: String(await freePort()), REVERB_PORT: String(await freePort()),
-  DB_HOST: '127.0.0.1', DB_PORT: String(db.port), DB_DATABASE: db.database, DB_USERNAME: db.user, DB_PASSWORD: password,
-  REVERB_APP_KEY: 'bench-reverb-key', REVERB_APP_SECRET: 'bench-reverb-secret', NGINX_PATH: which('nginx') ?? '',
-});
+const { project, stop } = await projectWithDatabase('pfbench', 'Bench-preflight#1');
 
 function startEngine() {
   const child = spawn(process.execPath, [engineJs], { stdio: ['pipe', 'pipe', 'ignore'] });
@@ -103,7 +92,6 @@ try {
   console.log(`    slowest probes: ${probeMedians.slice(0, 6).map(([k, v]) => `${k} ${ms(v)}`).join(', ')}`);
   console.log(`(4) target wall ≤ 1000 ms: warm ${wall <= 1000 ? 'met' : 'MISSED'}, cold ${cold.t <= 1000 ? 'met' : 'MISSED'}`);
 } finally {
-  project.cleanup();
-  await db.stop();
+  await stop();
   rmSync(work, { recursive: true, force: true });
 }

@@ -4,11 +4,8 @@
  * Skipped, with the reason, where PowerShell 7 is not installed (this Debian machine: see scripts/setup.sh).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMariaDb, type MariaDb } from '../harness/mariadb';
-import { freePort } from '../harness/ports';
-import { which } from '../harness/tools';
 import { pwsh, runPwsh } from '../support/pwsh';
-import { makeProject, type TestProject } from './project';
+import { projectWithDatabase, type TestProject } from './project';
 
 const PASSWORD = 'E2e-preflight#42';
 const json = (script: string) => {
@@ -18,20 +15,13 @@ const json = (script: string) => {
 };
 
 describe.skipIf(!pwsh.available)(`Test-WoosooPreflight end to end (real pwsh)${pwsh.available ? '' : ` — skipped: ${pwsh.reason}`}`, () => {
-  let db: MariaDb;
   let project: TestProject;
+  let stop: () => Promise<void>;
   beforeAll(async () => {
-    db = await startMariaDb({ database: 'ws_pfe2e', user: 'ws_pfe', password: PASSWORD });
-    project = makeProject({
-      ENVIRONMENT: 'development', APP_IP: '127.0.0.1',
-      HTTP_PORT: String(await freePort()), BACKEND_PORT: String(await freePort()), REVERB_PORT: String(await freePort()),
-      DB_HOST: '127.0.0.1', DB_PORT: String(db.port), DB_DATABASE: db.database, DB_USERNAME: db.user, DB_PASSWORD: PASSWORD,
-      REVERB_APP_KEY: 'e2e-reverb-key', REVERB_APP_SECRET: 'e2e-reverb-secret', NGINX_PATH: which('nginx') ?? '',
-    });
+    ({ project, stop } = await projectWithDatabase('pfe2e', PASSWORD));
   }, 120_000);
   afterAll(async () => {
-    project?.cleanup();
-    await db?.stop();
+    await stop?.();
   }, 60_000);
 
   it('returns Woosoo.PreflightCheck objects with every property, no critical Fail, and -Quiet $true', () => {

@@ -7,32 +7,22 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preflightPassed } from '../../core/preflight';
-import { startMariaDb, type MariaDb } from '../harness/mariadb';
 import { freePort, portOpen } from '../harness/ports';
 import { hasTool, missingTools, shortTmp, skipUnless, waitFor, which } from '../harness/tools';
-import { FIXTURES, find, makeProject, type TestProject } from './project';
+import { FIXTURES, find, projectWithDatabase, type TestProject } from './project';
 
 const TOOLS = ['php', 'composer', 'mariadbd', 'mariadb', 'nginx', 'mkcert', 'node'];
 const PASSWORD = 'Pre-flight#pw-1';
 
 describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('preflight with the real tools', () => {
-  let db: MariaDb;
   let project: TestProject;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    db = await startMariaDb({ database: 'ws_preflight', user: 'ws_pf', password: PASSWORD });
-    project = makeProject({
-      ENVIRONMENT: 'development', APP_IP: '127.0.0.1',
-      HTTP_PORT: String(await freePort()), BACKEND_PORT: String(await freePort()), REVERB_PORT: String(await freePort()),
-      DB_HOST: '127.0.0.1', DB_PORT: String(db.port), DB_DATABASE: db.database, DB_USERNAME: db.user, DB_PASSWORD: PASSWORD,
-      REVERB_APP_KEY: 'preflight-test-key', REVERB_APP_SECRET: 'preflight-test-secret',
-      // The daemons live in sbin, which a CI PATH may lack: name nginx by its path like an admin would on Windows.
-      NGINX_PATH: which('nginx')!,
-    });
+    ({ project, stop } = await projectWithDatabase('pf', PASSWORD));
   }, 120_000);
   afterAll(async () => {
-    project?.cleanup();
-    await db?.stop();
+    await stop?.();
   }, 60_000);
 
   it('passes every check with all tools present (only the 2-core Warn of this machine)', async () => {
@@ -77,7 +67,7 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
     expect(php.Probe).toMatch(/php -v$/);
     expect(php.RawOutput).toMatch(/PHP 8\.\d+\.\d+ \(cli\)/);
     const login = find(checks, 'Tools', 'Database login');
-    expect(login.Probe).toMatch(/--user=ws_pf/);
+    expect(login.Probe).toMatch(/--user=ws_pf_u /);
     expect(`${login.Probe}${login.RawOutput}`).not.toContain(PASSWORD);
     expect(checks.every((c) => c.Probe !== undefined)).toBe(true);
   });
@@ -160,7 +150,7 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
     const c = find(checks, 'Tools', 'Database login');
     expect(c.Status).toBe('Fail');
     expect(c.Critical).toBe(true);
-    expect(c.Message).toMatch(/refused the login ws_pf@127\.0\.0\.1:\d+\/ws_preflight: wrong user name or password/);
+    expect(c.Message).toMatch(/refused the login ws_pf_u@127\.0\.0\.1:\d+\/ws_pf: wrong user name or password/);
     expect(c.Fix).toMatch(/DB_USERNAME and DB_PASSWORD/);
     expect(c.RawOutput).toMatch(/ERROR 1045/);
     const text = JSON.stringify(checks);

@@ -1,33 +1,24 @@
 // preflight.run over the wire: the real engine bundle (bin/woosoo-engine.cjs), a real MariaDB, the machine's tools.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient } from '../support/engine';
-import { startMariaDb, type MariaDb } from '../harness/mariadb';
-import { freePort } from '../harness/ports';
-import { hasTool, missingTools, skipUnless, which } from '../harness/tools';
-import { makeProject, type TestProject } from './project';
+import { hasTool, missingTools, skipUnless } from '../harness/tools';
+import { projectWithDatabase, type TestProject } from './project';
 
 const TOOLS = ['php', 'composer', 'mariadbd', 'mariadb', 'nginx', 'mkcert'];
 const PASSWORD = 'Wire-preflight#7';
 
 describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('preflight.run over the wire', () => {
-  let db: MariaDb;
   let project: TestProject;
+  let stop: () => Promise<void>;
   let engine: EngineClient;
 
   beforeAll(async () => {
-    db = await startMariaDb({ database: 'ws_pfwire', user: 'ws_pfw', password: PASSWORD });
-    project = makeProject({
-      ENVIRONMENT: 'development', APP_IP: '127.0.0.1',
-      HTTP_PORT: String(await freePort()), BACKEND_PORT: String(await freePort()), REVERB_PORT: String(await freePort()),
-      DB_HOST: '127.0.0.1', DB_PORT: String(db.port), DB_DATABASE: db.database, DB_USERNAME: db.user, DB_PASSWORD: PASSWORD,
-      REVERB_APP_KEY: 'wire-reverb-key', REVERB_APP_SECRET: 'wire-reverb-secret', NGINX_PATH: which('nginx')!,
-    });
+    ({ project, stop } = await projectWithDatabase('pfwire', PASSWORD));
     engine = await EngineClient.start({ cwd: project.dir });
   }, 120_000);
   afterAll(async () => {
     await engine?.close();
-    project?.cleanup();
-    await db?.stop();
+    await stop?.();
   }, 60_000);
 
   it('returns typed Woosoo.PreflightCheck items, every critical check passing, with progress and verbose probe logs', async () => {

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { loadProject, type ProjectConfig } from '../../core/config';
 import { runPreflight, type PreflightCheck } from '../../core/preflight';
 import type { RunOptions } from '../../core/preflight/runner';
-import { shortTmp } from '../harness/tools';
+import { startMariaDb, type MariaDb } from '../harness/mariadb';
+import { freePort } from '../harness/ports';
+import { shortTmp, which } from '../harness/tools';
 
 export const FIXTURES = join(__dirname, 'fixtures');
 
@@ -43,4 +45,25 @@ export function find(checks: PreflightCheck[], category: string, name: string): 
   const c = checks.find((x) => x.Category === category && x.Name === name);
   if (!c) throw new Error(`no check ${category}/${name} in ${checks.map((x) => `${x.Category}/${x.Name}`).join(', ')}`);
   return c;
+}
+
+/**
+ * A project whose every check can pass on this machine: a real MariaDB (the harness's) with the user and database the
+ * config names, free ports, APP_IP on loopback, nginx by its path (it lives in sbin, which a CI PATH may lack).
+ */
+export async function projectWithDatabase(name: string, password: string): Promise<{ db: MariaDb; project: TestProject; stop(): Promise<void> }> {
+  const db = await startMariaDb({ database: `ws_${name}`, user: `ws_${name}_u`.slice(0, 32), password });
+  const project = makeProject({
+    ENVIRONMENT: 'development', APP_IP: '127.0.0.1',
+    HTTP_PORT: String(await freePort()), BACKEND_PORT: String(await freePort()), REVERB_PORT: String(await freePort()),
+    DB_HOST: '127.0.0.1', DB_PORT: String(db.port), DB_DATABASE: db.database, DB_USERNAME: db.user, DB_PASSWORD: password,
+    REVERB_APP_KEY: `${name}-reverb-key`, REVERB_APP_SECRET: `${name}-reverb-secret`, NGINX_PATH: which('nginx') ?? '',
+  });
+  return {
+    db, project,
+    async stop() {
+      project.cleanup();
+      await db.stop();
+    },
+  };
 }
