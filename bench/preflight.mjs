@@ -6,16 +6,13 @@
 // Targets (issue #3): wall ≤ 1.0 s and ≤ 1.2 × the slowest probe.
 //
 //   npm run build && node bench/preflight.mjs [--rounds 7]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const engineJs = join(root, 'bin', 'woosoo-engine.cjs');
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 7;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => `${Math.round(x)} ms`;
@@ -28,46 +25,29 @@ await build({
     contents: [
       "export { runPreflight } from './core/preflight';",
       "export { projectWithDatabase } from './tests/preflight/project';",
+      "export { EngineClient } from './tests/support/engine';",
     ].join('\n'),
     resolveDir: root, loader: 'ts', sourcefile: 'bench-entry.ts',
   },
   bundle: true, platform: 'node', format: 'esm', target: 'node18', outfile: bundle, logLevel: 'error',
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url); const __dirname = " + JSON.stringify(join(root, 'tests', 'preflight')) + ';' },
 });
-const { runPreflight, projectWithDatabase } = await import(pathToFileURL(bundle).href);
+const { runPreflight, projectWithDatabase, EngineClient } = await import(pathToFileURL(bundle).href);
 
 const { project, stop } = await projectWithDatabase('pfbench', 'Bench-preflight#1');
 
-function startEngine() {
-  const child = spawn(process.execPath, [engineJs], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const waiting = new Map();
-  createInterface({ input: child.stdout }).on('line', (l) => {
-    const m = JSON.parse(l);
-    if (m.id !== undefined && waiting.has(m.id)) waiting.get(m.id)(m);
-  });
-  let id = 0;
-  const call = (method, params = {}) => new Promise((res) => {
-    const n = ++id;
-    waiting.set(n, res);
-    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: n, method, params })}\n`);
-  });
-  return { child, call };
-}
-
 try {
   // (1) wall time over the wire: the first call of a fresh engine (cold) and warm calls (median).
-  const engine = startEngine();
-  await engine.call('initialize', { protocolVersion: '1.0' });
+  const engine = await EngineClient.start({ testMethods: false });
   const timed = async () => {
     const t0 = performance.now();
     const r = await engine.call('preflight.run', { path: project.dir });
-    if (!r.result) throw new Error(JSON.stringify(r.error));
-    return { t: performance.now() - t0, items: r.result.items };
+    return { t: performance.now() - t0, items: r.items };
   };
   const cold = await timed();
   const warm = [];
   for (let i = 0; i < rounds; i++) warm.push((await timed()).t);
-  engine.child.stdin.end();
+  await engine.close();
   const failed = cold.items.filter((c) => c.Status === 'Fail').map((c) => `${c.Category}/${c.Name}: ${c.Message}`);
   if (failed.length) console.log(`note: ${failed.length} check(s) failed on this machine:\n  ${failed.join('\n  ')}`);
 
