@@ -22,7 +22,7 @@ function Sync-WoosooConfig {
 
     Returns one Woosoo.ConfigChange per file: App, Path, Action (Create, Update or Unchanged), Diff (a unified diff
     with secrets masked), LinesAdded, LinesRemoved, Check (the nginx -t result) and BackupId. With -WhatIf nothing
-    is written and the planned changes are returned; with -Confirm each changed file is asked for.
+    is written and the planned changes are returned; with -Confirm each changed file is asked for, showing its diff.
 
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath,
@@ -90,8 +90,10 @@ function Sync-WoosooConfig {
                 $apply.Add([string]$change.App)
                 continue
             }
-            $what = '{0} from {1} (+{2} -{3} lines)' -f $change.Action, $change.Template, $change.LinesAdded, $change.LinesRemoved
-            if ($PSCmdlet.ShouldProcess($change.Path, $what)) { $apply.Add([string]$change.App) }
+            # -WhatIf prints the description; -Confirm asks with the diff (secrets are masked in it).
+            $description = '{0} {1} from {2} (+{3} -{4} lines)' -f $change.Action, $change.Path, $change.Template, $change.LinesAdded, $change.LinesRemoved
+            $question = $description + '?' + [Environment]::NewLine + $change.Diff
+            if ($PSCmdlet.ShouldProcess($description, $question, 'Sync-WoosooConfig')) { $apply.Add([string]$change.App) }
         }
         if ($WhatIfPreference) {
             $plan
