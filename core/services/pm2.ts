@@ -210,7 +210,7 @@ export class Pm2Backend implements ServiceBackend {
     return entries.some((e) => e.name === name);
   }
 
-  async start(def: ServiceDefinition): Promise<void> {
+  async start(def: ServiceDefinition, _settings?: ServiceSettings): Promise<void> {
     if (await this.registered(def.name)) return this.must(['restart', def.name], def.name);
     if (!existsSync(this.processFile(def.name))) throw notInstalled(def.name);
     return this.must(['start', this.processFile(def.name)], def.name);
@@ -220,7 +220,7 @@ export class Pm2Backend implements ServiceBackend {
     if (await this.registered(def.name)) await this.must(['stop', def.name], def.name, settings.stopTimeoutMs + 10_000);
   }
 
-  restart(def: ServiceDefinition): Promise<void> {
+  restart(def: ServiceDefinition, _settings?: ServiceSettings): Promise<void> {
     return this.start(def);
   }
 
@@ -231,7 +231,7 @@ export class Pm2Backend implements ServiceBackend {
     });
   }
 
-  async resume(def: ServiceDefinition): Promise<void> {
+  async resume(def: ServiceDefinition, _settings?: ServiceSettings): Promise<void> {
     // A crash-looping app: clear PM2's restart counters (so it is not given up on) and restart it now.
     if (await this.registered(def.name)) await this.must(['reset', def.name], def.name);
     return this.start(def);
