@@ -2,7 +2,7 @@
 // rendered file), real phpdotenv reading the written .env, real backups (core/backup) taken before an overwrite and
 // restored byte for byte.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -264,6 +264,31 @@ describe('syncConfig', () => {
     const changes = await sync({ whatIf: false, apps: ['relay'] });
     expect(changes[0].Action).toBe('Create');
     expect(readFileSync(join(project.dir, 'apps', 'relay', '.env'), 'utf8')).toBe("RELAY_API=http://127.0.0.1:8088/api\nRELAY_NAME='Woosoo Test'\n");
+  });
+});
+
+const httpsReason = nginxReason || (hasTool('openssl') ? '' : 'openssl missing');
+describe.skipIf(skipUnless(!httpsReason, httpsReason))('HTTPS_ENABLED', () => {
+  it('renders a TLS server with the CERTS_PATH certificate that nginx -t accepts, and an HTTP redirect', async () => {
+    const project = makeProject({ HTTPS_ENABLED: 'true', HTTPS_PORT: '8443' });
+    try {
+      mkdirSync(join(project.dir, 'certs'));
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', '/CN=127.0.0.1',
+        '-keyout', join(project.dir, 'certs', 'woosoo-key.pem'), '-out', join(project.dir, 'certs', 'woosoo.pem')], { stdio: 'ignore' });
+      const ctx = testContext(project.dir);
+      const [c] = await syncConfig(loadValidProject(project.dir, ctx), ctx, { whatIf: true, apps: ['nginx'] });
+      expect(c.Check).toBe('nginx -t passed');
+      expect(c.Diff).toContain('+        listen 8443 ssl;');
+      expect(c.Diff).toContain(`+        ssl_certificate ${join(project.dir, 'certs', 'woosoo.pem')};`);
+      expect(c.Diff).toContain('+        return 301 https://$host:8443$request_uri;');
+      expect(c.Diff).toContain('Strict-Transport-Security');
+      // Without the certificate nginx -t fails, and says which file is missing.
+      rmSync(join(project.dir, 'certs'), { recursive: true });
+      const err = await expectError(syncConfig(loadValidProject(project.dir, ctx), ctx, { whatIf: true, apps: ['nginx'] }), 'SyncNginxCheckFailed');
+      expect(err.message).toMatch(/\[emerg\] cannot load certificate ".*woosoo\.pem"/);
+    } finally {
+      project.cleanup();
+    }
   });
 });
 
