@@ -13,6 +13,7 @@ import { certGet, certNew, certTest, certTrust } from './certs/methods';
 import { preflightRun } from './preflight/methods';
 import { servicesMethods } from './services/methods';
 import { buildRun } from './build/methods';
+import { deployMethods } from './deploy/methods';
 
 export function allMethods(): MethodDef[] {
   return [
@@ -26,5 +27,6 @@ export function allMethods(): MethodDef[] {
     preflightRun,
     ...servicesMethods,
     buildRun,
+    ...deployMethods,
   ];
 }

@@ -11,8 +11,9 @@ import { healthKeys } from './health';
 import { certsKeys } from './certs';
 import { backupKeys } from './backup';
 import { buildKeys } from './build';
+import { deployKeys } from './deploy';
 
-const tables: KeyTable[] = [coreKeys, preflightKeys, syncKeys, servicesKeys, healthKeys, certsKeys, backupKeys, buildKeys];
+const tables: KeyTable[] = [coreKeys, preflightKeys, syncKeys, servicesKeys, healthKeys, certsKeys, backupKeys, buildKeys, deployKeys];
 
 function build(): Map<string, KeyDef> {
   const all = new Map<string, KeyDef>();

@@ -1,0 +1,33 @@
+/** Keys of Invoke-WoosooDeploy: health deadline, lock staleness, where journals and reports go, the webhook. */
+import { key, t, type KeyTable } from './define';
+
+export const deployKeys: KeyTable = {
+  DEPLOY_HEALTH_DEADLINE_SECONDS: key(t.int(1, 3600), {
+    group: 'Deploy', default: '60', help: 'How long the deploy\'s health step (and the rollback\'s) retries the health checks before the deploy fails.',
+  }),
+  DEPLOY_HEALTH_INTERVAL_SECONDS: key(t.int(1, 600), {
+    group: 'Deploy', default: '3', help: 'Pause between two rounds of health checks during the deploy\'s health step.',
+  }),
+  DEPLOY_HEALTH_CHECKS: key(t.string(), {
+    group: 'Deploy', default: 'Service *,Port *,Reverb WebSocket,Database,Queue *,HTTP *',
+    help: 'Health checks (names as Get-WoosooHealth shows them, wildcards * and ?, comma-separated) that must be Healthy or Degraded after the deploy. CPU, memory and disk are left out by default: a busy machine is no reason to roll back.',
+  }),
+  DEPLOY_LOCK_STALE_MINUTES: key(t.int(1, 100_000), {
+    group: 'Deploy', default: '240',
+    help: 'A deploy lock taken on another host (whose process Woosoo cannot check) is taken over after this many minutes. On this host a lock is stale as soon as its process is gone.',
+  }),
+  DEPLOY_PATH: key(t.path(), {
+    group: 'Deploy', default: 'deployments', help: 'Folder of the deploy lock and of one journal folder per deployment (deployments/<id>/journal.json), relative to the project folder.',
+  }),
+  DEPLOY_REPORT_PATH: key(t.path(), {
+    group: 'Deploy', default: 'logs/deployment', help: 'Folder of the deploy reports (<id>.json and <id>.html) and build logs (<id>/), relative to the project folder.',
+  }),
+  DEPLOY_SNAPSHOT_PATHS: key(t.string(), {
+    group: 'Deploy', default: '',
+    help: 'Extra build outputs (project-relative files or folders, comma-separated) saved with the deploy\'s backup and put back on rollback. The backend\'s bootstrap/cache and the PWA\'s .output/public always are.',
+  }),
+  DEPLOY_WEBHOOK_URL: key(t.url(), {
+    group: 'Deploy', default: '', secret: true,
+    help: 'When set, the deploy POSTs its outcome (JSON: id, status, scope, duration, failed step, report path) to this URL. Treated as a secret: it often carries a token.',
+  }),
+};

@@ -1,0 +1,64 @@
+/**
+ * The deploy's step runner: each step is recorded in the journal as it starts and ends (atomic rewrite), shown as
+ * progress, and streamed to the pipeline as a Woosoo.DeployStep when it ends. Also the context a rollback runs
+ * with: the request's notifications, but its own cancel signal, so Ctrl+C (which cancelled the deploy) does not
+ * cancel the rollback that undoes it.
+ */
+import type { ProjectConfig } from '../config';
+import type { RequestContext } from '../rpc/context';
+import { typed } from '../rpc/method';
+import { endStep, startStep, STEP_NAMES, writeJournal, type Journal, type StepRecord, type StepStatus } from './journal';
+
+export type DeployCtx = RequestContext;
+
+export function stepItem(j: Journal, s: StepRecord) {
+  return typed('DeployStep', {
+    DeploymentId: j.id, Name: s.name, Status: s.status, StartedAt: s.startedAt,
+    Duration: Math.round(s.durationMs ?? 0) / 1000, Message: s.message, OutputLog: s.outputLog, ProjectPath: j.project,
+  });
+}
+
+/** What a step's body returns: its message and, when not Succeeded, its status. */
+export interface StepOutcome {
+  message: string;
+  status?: StepStatus;
+}
+
+export class StepFailure extends Error {
+  constructor(readonly step: string, message: string) {
+    super(message);
+  }
+}
+
+export async function runStep(
+  cfg: ProjectConfig, ctx: DeployCtx, j: Journal, name: StepRecord['name'], body: (s: StepRecord) => Promise<StepOutcome>,
+): Promise<void> {
+  const s = startStep(j, name);
+  writeJournal(cfg, j);
+  const index = STEP_NAMES.indexOf(name as (typeof STEP_NAMES)[number]);
+  ctx.progress({ id: 1, activity: `Invoke-WoosooDeploy ${j.id}`, status: index >= 0 ? `Step ${index + 1} of ${STEP_NAMES.length}: ${name}` : name, percent: index >= 0 ? (100 * index) / STEP_NAMES.length : undefined });
+  ctx.log('verbose', `Deploy ${j.id}: ${name} started.`);
+  try {
+    const out = await body(s);
+    endStep(s, out.status ?? 'Succeeded', out.message);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    endStep(s, ctx.signal.aborted ? 'Cancelled' : 'Failed', ctx.signal.aborted ? `Cancelled (Ctrl+C): ${message}` : message);
+    writeJournal(cfg, j);
+    ctx.emit([stepItem(j, s)]);
+    throw new StepFailure(name, s.message);
+  }
+  writeJournal(cfg, j);
+  ctx.log('verbose', `Deploy ${j.id}: ${name} ${s.status} in ${((s.durationMs ?? 0) / 1000).toFixed(2)} s. ${s.message}`);
+  ctx.emit([stepItem(j, s)]);
+}
+
+/** The request's context with a fresh cancel signal (for the rollback after a Ctrl+C). */
+export function uncancellable(ctx: DeployCtx): DeployCtx {
+  if (!ctx.signal.aborted) return ctx;
+  const signal = new AbortController().signal;
+  return Object.create(ctx, {
+    signal: { value: signal },
+    throwIfCancelled: { value: () => {} },
+  }) as DeployCtx;
+}

@@ -1,0 +1,90 @@
+/** RPC methods of deploys: deploy.run (or its plan with whatIf), deploy.get (history), deploy.undo. Thin. */
+import { z } from 'zod';
+import { loadValidProject } from '../config';
+import { defineMethod, projectPathParam, typedSchema } from '../rpc/method';
+import { stepItem } from './context';
+import { toDeployment, interruptedDeployments, listDeployments } from './history';
+import { readJournal } from './journal';
+import { runDeploy } from './orchestrator';
+import { deployPlan } from './steps';
+import { checkUndoable, undoDeploy } from './undo';
+
+const scope = z.enum(['Full', 'Backend', 'Pwa', 'Relay']);
+const stepStatus = z.enum(['Running', 'Succeeded', 'Failed', 'Skipped', 'Cancelled']);
+const stepSchema = typedSchema('DeployStep', {
+  DeploymentId: z.string(), Name: z.string(), Status: stepStatus, StartedAt: z.string(), Duration: z.number(),
+  Message: z.string(), OutputLog: z.string(), ProjectPath: z.string(),
+});
+const deploymentSchema = typedSchema('Deployment', {
+  Id: z.string(), Scope: scope, Status: z.enum(['Running', 'Succeeded', 'Failed', 'RolledBack', 'RollbackFailed', 'Interrupted']),
+  StartedAt: z.string(), Duration: z.number(), BackupId: z.string(), FailedStep: z.string(), Steps: z.array(stepSchema),
+  ReportPath: z.string(), JsonReportPath: z.string(), Error: z.string(), LeftToDo: z.array(z.string()), Host: z.string(),
+  User: z.string(), ProjectPath: z.string(),
+});
+const planSchema = typedSchema('DeployPlanStep', {
+  Order: z.number(), Name: z.string(), Description: z.string(), Commands: z.array(z.string()), ProjectPath: z.string(),
+});
+
+export const deployRun = defineMethod({
+  name: 'deploy.run',
+  summary: 'Deploys the project (preflight, lock, backup, sync, build, stop, place, start, health, report) and rolls back on failure; whatIf returns the plan and changes nothing.',
+  params: z.object({
+    path: projectPathParam,
+    scope: scope.default('Full'),
+    skipBackup: z.boolean().default(false),
+    skipBuild: z.boolean().default(false),
+    skipTests: z.boolean().default(false),
+    force: z.boolean().default(false),
+    noRollback: z.boolean().default(false),
+    parallel: z.boolean().default(true),
+    reportPath: z.string().min(1).optional(),
+    whatIf: z.boolean().default(false),
+  }),
+  item: z.union([stepSchema, deploymentSchema, planSchema]),
+  handler: async (p, ctx) => {
+    const cfg = loadValidProject(p.path, ctx);
+    const options = {
+      scope: p.scope, skipBackup: p.skipBackup, skipBuild: p.skipBuild, skipTests: p.skipTests, force: p.force,
+      noRollback: p.noRollback, parallel: p.parallel, reportPath: p.reportPath,
+    };
+    if (p.whatIf) {
+      for (const j of interruptedDeployments(cfg)) ctx.log('warning', `Deployment ${j.id} was interrupted; Undo-WoosooDeploy -Id ${j.id} completes its rollback.`);
+      return { items: deployPlan(cfg, options, ctx.env) };
+    }
+    const j = await runDeploy(cfg, ctx, options);
+    return { items: [toDeployment(j)] };
+  },
+});
+
+export const deployGet = defineMethod({
+  name: 'deploy.get',
+  summary: 'Lists deployments, newest first (an interrupted one shows as Interrupted); by id or the last N.',
+  params: z.object({ path: projectPathParam, id: z.string().optional(), last: z.number().int().min(1).optional() }),
+  item: deploymentSchema,
+  handler: async (p, ctx) => {
+    const cfg = loadValidProject(p.path, ctx);
+    return { items: listDeployments(cfg, { id: p.id, last: p.last }).map(toDeployment) };
+  },
+});
+
+export const deployUndo = defineMethod({
+  name: 'deploy.undo',
+  summary: 'Completes the rollback of an interrupted or failed deployment from its backup (the newest such one when no id); whatIf returns it unchanged.',
+  params: z.object({ path: projectPathParam, id: z.string().optional(), whatIf: z.boolean().default(false) }),
+  item: z.union([deploymentSchema, stepSchema]),
+  handler: async (p, ctx) => {
+    const cfg = loadValidProject(p.path, ctx);
+    let id = p.id;
+    if (!id) {
+      const candidates = listDeployments(cfg).filter((j) => ['Interrupted', 'Failed', 'RollbackFailed'].includes(toDeployment(j).Status));
+      if (candidates.length === 0) return { items: [] };
+      id = candidates[0].id;
+    }
+    const j = readJournal(cfg, id);
+    checkUndoable(j);
+    if (p.whatIf) return { items: [toDeployment(j)] };
+    return { items: [toDeployment(await undoDeploy(cfg, ctx, id))] };
+  },
+});
+
+export const deployMethods = [deployRun, deployGet, deployUndo];

@@ -1,0 +1,194 @@
+/**
+ * Invoke-WoosooDeploy: Preflight → Lock → Backup → Sync → Build → StopServices → PlaceArtifacts → StartServices →
+ * Health → Report. A failure after the backup rolls back (unless noRollback); the report and the journal always
+ * say what happened, the lock is always released, and a failed deploy throws DeployFailed (the deployment id is
+ * its target). Undo-WoosooDeploy completes the rollback of an interrupted or failed deploy from its journal.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProjectConfig } from '../config';
+import { createBackup } from '../backup';
+import { planBuilds, runBuilds } from '../build';
+import { waitHealthy } from '../health';
+import { preflightPassed, runPreflight } from '../preflight';
+import { run } from '../process/run';
+import { getServices, installServices, startServices, stopServices } from '../services';
+import { syncConfig } from '../sync';
+import { WoosooError } from '../rpc/errors';
+import { changesSince, manifestOf, trackedNow } from './artifacts';
+import { runStep, uncancellable, type DeployCtx, type StepOutcome } from './context';
+import { listTables } from './database';
+import { interruptedDeployments, runningHere } from './history';
+import { newDeployId, newJournal, writeJournal, type DeployOptions, type Journal } from './journal';
+import { acquireLock, releaseLock } from './lock';
+import { systemSnapshot, writeReport } from './report';
+import { rollbackDeploy } from './rollback';
+import { healthNames, queueRestartCommand, reportDir, SCOPES, scopeServices } from './steps';
+import { notifyWebhook } from './webhook';
+
+function serviceErrors(r: { errors: { message: string }[] }, what: string): void {
+  if (r.errors.length > 0) throw new Error(`${what}: ${r.errors.map((e) => e.message).join(' ')}`);
+}
+
+async function backupStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promise<StepOutcome> {
+  if (j.options.skipBackup) {
+    ctx.log('warning', 'No backup (-SkipBackup): if this deploy fails, nothing can be rolled back.');
+    return { status: 'Skipped', message: '-SkipBackup: no backup, so no rollback is possible.' };
+  }
+  const tracked = trackedNow(cfg);
+  const m = await manifestOf(cfg, tracked, ctx.signal);
+  j.manifest = m.manifest;
+  j.absentBefore = m.absent;
+  j.snapshotDirs = tracked.dirs;
+  j.tablesBefore = await listTables(cfg, ctx);
+  const b = await createBackup(cfg, ctx, {
+    description: `Before deployment ${j.id} (${j.options.scope})`, includeDatabase: true, creator: 'Invoke-WoosooDeploy',
+    extraFiles: Object.keys(m.manifest).map((f) => join(cfg.projectDir, f)),
+  });
+  j.backupId = b.id;
+  return { message: `Backup ${b.id}: ${b.fileCount} files and database ${cfg.str('DB_DATABASE')} (${j.tablesBefore.length} tables), ${b.sizeBytes} bytes.` };
+}
+
+async function buildStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal, setLog: (p: string) => void): Promise<StepOutcome> {
+  if (j.options.skipBuild) return { status: 'Skipped', message: '-SkipBuild.' };
+  const apps = SCOPES[j.options.scope].apps;
+  const plan = planBuilds(cfg, { apps, skipTests: j.options.skipTests, env: ctx.env });
+  // Before anything runs: a crash from here on may leave the database migrated, so a rollback restores it.
+  j.databaseMayHaveChanged = plan.some((p) => !p.skipped && !p.error && p.commands.some((c) => c.kind === 'migrate'));
+  writeJournal(cfg, j);
+  const logDir = join(reportDir(cfg), j.id, 'build');
+  setLog(logDir);
+  mkdirSync(logDir, { recursive: true });
+  const results = await runBuilds(cfg, ctx, { apps, skipTests: j.options.skipTests, parallel: j.options.parallel, logDir });
+  j.details.builds = results.map((r) => ({ app: r.app, status: r.status, durationMs: r.durationMs, logPath: r.logPath, message: r.message, migrationsRan: r.migrationsRan }));
+  const failed = results.filter((r) => r.status === 'Failed');
+  if (failed.length > 0) throw new Error(failed.map((r) => `${r.app}: ${r.message}`).join('\n'));
+  return { message: results.map((r) => `${r.app} ${r.status} (${(r.durationMs / 1000).toFixed(1)} s)`).join(', ') || 'Nothing to build.' };
+}
+
+async function stopStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promise<StepOutcome> {
+  const services = scopeServices(cfg, ctx.env, j.options.scope);
+  if (services.length === 0) return { status: 'Skipped', message: 'No service in this scope.' };
+  const queue = queueRestartCommand(cfg, ctx.env, j.options.scope);
+  const notes: string[] = [];
+  if (queue && j.servicesRunning.some((s) => /queue-worker$/.test(s))) {
+    const r = await run(queue.program, ['artisan', 'queue:restart'], { cwd: cfg.path('BACKEND_PATH'), env: ctx.env, signal: ctx.signal, timeoutMs: 60_000 });
+    if (r.exitCode === 0) notes.push('queue:restart sent (workers finish their current job)');
+    else ctx.log('warning', `\`${queue.display}\` failed (exit code ${r.exitCode}): the queue worker is stopped by its signal instead.`);
+  }
+  const r = await stopServices(cfg, ctx, services);
+  serviceErrors(r, 'Some services did not stop');
+  notes.push(`stopped ${[...services].reverse().join(', ')}`);
+  return { message: `${notes.join('; ')}.` };
+}
+
+async function startStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promise<StepOutcome> {
+  const services = scopeServices(cfg, ctx.env, j.options.scope);
+  if (services.length === 0) return { status: 'Skipped', message: 'No service in this scope.' };
+  serviceErrors(await installServices(cfg, ctx, services), 'Some services could not be installed');
+  serviceErrors(await startServices(cfg, ctx, services), 'Some services did not start');
+  return { message: `Started ${services.join(', ')}.` };
+}
+
+async function healthStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promise<StepOutcome> {
+  if (scopeServices(cfg, ctx.env, j.options.scope).length === 0) return { status: 'Skipped', message: 'No service in this scope.' };
+  const h = await waitHealthy(cfg, ctx, {
+    names: healthNames(cfg), deadlineMs: cfg.num('DEPLOY_HEALTH_DEADLINE_SECONDS') * 1000, intervalMs: cfg.num('DEPLOY_HEALTH_INTERVAL_SECONDS') * 1000,
+  });
+  j.details.health = h.checks;
+  if (!h.healthy) {
+    throw new Error(`Not healthy after ${h.attempts} attempt(s) within ${cfg.num('DEPLOY_HEALTH_DEADLINE_SECONDS')} s (DEPLOY_HEALTH_DEADLINE_SECONDS): ${h.failing.map((c) => `${c.Name} ${c.Status}: ${c.Message}`).join('; ')}`);
+  }
+  return { message: `${h.checks.length} checks passed (attempt ${h.attempts}).` };
+}
+
+function finish(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promise<void> {
+  return runStep(cfg, ctx, j, 'Report', async () => {
+    j.endedAt = new Date().toISOString();
+    j.details.system = systemSnapshot();
+    const paths = writeReport(cfg, j);
+    j.reportPath = paths.json;
+    j.htmlReportPath = paths.html;
+    writeReport(cfg, j, j.options.reportPath);
+    const notified = await notifyWebhook(cfg, ctx, j);
+    return { message: `Report ${paths.html}${notified ? '; webhook notified' : ''}.` };
+  }).catch(() => {});
+}
+
+function failedError(j: Journal): WoosooError {
+  const outcome = j.status === 'RolledBack' ? 'Failed-RolledBack: the previous version is back'
+    : j.status === 'RollbackFailed' ? `RollbackFailed: left to do by hand: ${(j.leftToDo ?? []).join(' ')}`
+      : 'Failed: nothing was rolled back';
+  return new WoosooError('DeployFailed', `Deployment ${j.id} failed at step ${j.failedStep}: ${j.error} Outcome: ${outcome}. Report: ${j.htmlReportPath ?? '(not written)'}.`, {
+    category: j.failedStep === 'Lock' ? 'ResourceBusy' : 'InvalidResult', target: j.id,
+    fix: `Get-WoosooDeployment -Id ${j.id} shows the steps; open the report for details.${j.status === 'RollbackFailed' || j.status === 'Failed' ? ` Undo-WoosooDeploy -Id ${j.id} completes the rollback.` : ''}`,
+  });
+}
+
+export async function runDeploy(cfg: ProjectConfig, ctx: DeployCtx, options: DeployOptions): Promise<Journal> {
+  const j = newJournal(cfg, newDeployId(), options, ctx.env);
+  runningHere.add(j.id);
+  let locked = false;
+  try {
+    const interrupted = interruptedDeployments(cfg).filter((x) => x.id !== j.id);
+    if (interrupted.length > 0) {
+      throw new WoosooError('DeployInterruptedFound', `Deployment ${interrupted[0].id} was interrupted (its engine is gone) and its rollback is not complete; nothing was changed.`, {
+        category: 'InvalidOperation', target: interrupted[0].id, fix: `Run Undo-WoosooDeploy -Id ${interrupted[0].id} first (Invoke-WoosooDeploy asks to do it for you).`,
+      });
+    }
+    try {
+      await runStep(cfg, ctx, j, 'Preflight', async () => {
+        const checks = await runPreflight(cfg, ctx);
+        j.details.preflight = checks.filter((c) => c.Status !== 'Pass').map((c) => ({ name: c.Name, status: c.Status, critical: c.Critical, message: c.Message }));
+        const bad = checks.filter((c) => c.Critical && c.Status === 'Fail');
+        if (!preflightPassed(checks) && !options.force) throw new Error(`Critical preflight checks failed: ${bad.map((c) => `${c.Name}: ${c.Message}`).join('; ')} (-Force goes on anyway).`);
+        for (const c of bad) ctx.log('warning', `Preflight ${c.Name} failed, going on (-Force): ${c.Message}`);
+        return { message: `${checks.length} checks: ${checks.filter((c) => c.Status === 'Fail').length} failed, ${checks.filter((c) => c.Status === 'Warn').length} warnings.` };
+      });
+      await runStep(cfg, ctx, j, 'Lock', async () => {
+        const stale = acquireLock(cfg, ctx, j.id);
+        locked = true;
+        try {
+          j.servicesRunning = (await getServices(cfg, ctx)).items.filter((s) => s.Status === 'Running').map((s) => s.Name);
+        } catch (err) {
+          ctx.log('warning', `Could not list the services before the deploy: ${(err as Error).message}`);
+        }
+        return { message: `Lock taken${stale ? ` (over a stale lock of deployment ${stale.deployId || '(unknown)'}, PID ${stale.pid})` : ''}; running before: ${j.servicesRunning.join(', ') || 'no service'}.` };
+      });
+      await runStep(cfg, ctx, j, 'Backup', () => backupStep(cfg, ctx, j));
+      await runStep(cfg, ctx, j, 'Sync', async () => {
+        const changes = await syncConfig(cfg, ctx, { apps: SCOPES[options.scope].syncTargets, whatIf: false });
+        const count = (a: string) => changes.filter((c) => c.Action === a).length;
+        return { message: `${count('Update')} updated, ${count('Create')} created, ${count('Unchanged')} unchanged.` };
+      });
+      await runStep(cfg, ctx, j, 'Build', (s) => buildStep(cfg, ctx, j, (p) => { s.outputLog = p; }));
+      await runStep(cfg, ctx, j, 'StopServices', () => stopStep(cfg, ctx, j));
+      await runStep(cfg, ctx, j, 'PlaceArtifacts', async () => {
+        j.changed = await changesSince(cfg, j.manifest, j.snapshotDirs, j.absentBefore, ctx.signal);
+        return { message: `Built in place; ${j.changed.length} tracked file(s) changed${j.changed.length ? `: ${j.changed.slice(0, 8).join(', ')}${j.changed.length > 8 ? ', …' : ''}` : ''}.` };
+      });
+      await runStep(cfg, ctx, j, 'StartServices', () => startStep(cfg, ctx, j));
+      await runStep(cfg, ctx, j, 'Health', () => healthStep(cfg, ctx, j));
+      j.status = 'Succeeded';
+    } catch (err) {
+      const failed = j.steps.find((s) => s.status === 'Failed' || s.status === 'Cancelled');
+      j.failedStep = failed?.name ?? 'Preflight';
+      j.error = failed?.message ?? (err instanceof Error ? err.message : String(err));
+      j.status = 'Failed';
+      const rb = uncancellable(ctx);
+      if (j.backupId && !options.noRollback) {
+        const r = await rollbackDeploy(cfg, rb, j);
+        j.status = r.ok ? 'RolledBack' : 'RollbackFailed';
+      } else if (j.backupId) {
+        rb.log('warning', `-NoRollback: the failed deployment was left as it is. Undo-WoosooDeploy -Id ${j.id} rolls it back from backup ${j.backupId}.`);
+      }
+    }
+    await finish(cfg, uncancellable(ctx), j);
+    writeJournal(cfg, j);
+  } finally {
+    if (locked) releaseLock(cfg, j.id);
+    runningHere.delete(j.id);
+  }
+  if (j.status !== 'Succeeded') throw failedError(j);
+  return j;
+}
