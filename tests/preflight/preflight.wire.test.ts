@@ -1,8 +1,9 @@
 // preflight.run over the wire: the real engine bundle (bin/woosoo-engine.cjs), a real MariaDB, the machine's tools.
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient } from '../support/engine';
 import { hasTool, missingTools, skipUnless } from '../harness/tools';
-import { projectWithDatabase, type TestProject } from './project';
+import { FIXTURES, projectWithDatabase, type TestProject } from './project';
 
 const TOOLS = ['php', 'composer', 'mariadbd', 'mariadb', 'nginx', 'mkcert'];
 const PASSWORD = 'Wire-preflight#7';
@@ -53,6 +54,21 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
     expect(r.items!.map((i) => i.Name)).toEqual(['mbstring', 'pdo_mysql', 'openssl', 'json', 'curl', 'bcmath', 'fileinfo', 'tokenizer']);
     expect(r.items![0].Probe).toMatch(/php -r /);
     expect(r.items![0].RawOutput).toMatch(/^ini=.*\n(.*\n)*mbstring$/m);
+  });
+
+  it('$/cancel stops a run whose probe hangs (fixtures/fake-hanging-composer, a fake that sleeps): the reply is Cancelled', async () => {
+    project.write({ COMPOSER_PATH: join(FIXTURES, 'fake-hanging-composer'), PREFLIGHT_PROBE_TIMEOUT_SECONDS: '120' });
+    try {
+      const id = engine.peekNextId();
+      const reply = engine.request('preflight.run', { path: project.dir, categories: ['Tools'] });
+      await new Promise((r) => setTimeout(r, 500));
+      engine.notify('$/cancel', { id });
+      const r = await reply;
+      expect(r.error?.data?.errorId).toBe('Cancelled');
+      expect(r.error?.code).toBe(-32800);
+    } finally {
+      project.write();
+    }
   });
 
   it('rejects an unknown category with InvalidParams naming the allowed ones', async () => {
