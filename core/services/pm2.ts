@@ -16,7 +16,7 @@ import { WoosooError } from '../rpc/errors';
 import { run, type RunResult } from '../process/run';
 import { which } from '../process/which';
 import { notInstalled } from './nssm';
-import type { ServiceBackend, ServiceDefinition, ServiceSettings, ServiceState, ServiceStatus } from './types';
+import { DEFAULT_SETTINGS, type ServiceBackend, type ServiceDefinition, type ServiceSettings, type ServiceState, type ServiceStatus } from './types';
 
 const CALL_TIMEOUT_MS = 60_000;
 /** PM2 gives up after this many restarts that each ran shorter than min_uptime (SERVICE_THROTTLE_MS). */
@@ -192,7 +192,7 @@ export class Pm2Backend implements ServiceBackend {
     writeFileSync(file, `${JSON.stringify({ apps: [app] }, null, 2)}\n`);
   }
 
-  async install(def: ServiceDefinition, settings: ServiceSettings): Promise<'Installed' | 'Updated'> {
+  async install(def: ServiceDefinition, settings: ServiceSettings = DEFAULT_SETTINGS): Promise<'Installed' | 'Updated'> {
     const existed = existsSync(this.processFile(def.name));
     const entry = (await this.list()).find((e) => e.name === def.name);
     this.writeProcessFile(def, settings);
