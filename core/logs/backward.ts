@@ -22,6 +22,7 @@ export async function readBackward(o: Origin, f: EntryFilter, want: number, end:
   const found: Found[] = [];
   const fh = await open(o.path, 'r');
   try {
+    end = Math.min(end, (await fh.stat()).size); // the file may have been truncated since it was listed
     let pos = end;
     let carry: Buffer = Buffer.alloc(0);
     /** Continuation lines seen (going up) whose entry start is not reached yet, newest last → reversed on use. */

@@ -4,9 +4,10 @@
  */
 import { open } from 'node:fs/promises';
 import type { EntryFilter, LogEntry } from './entry';
-import { countNewlines, entryCut, parseBlock, scanBlock, type Origin } from './region';
+import { countNewlines, entryCut, makeScanner, parseBlock, scanBlock, type Origin } from './region';
 
-export const CHUNK_BYTES = 4 * 1024 * 1024;
+/** Read size: small enough to stay in the CPU cache while it is decoded and searched (measured: 4 MiB was 2× slower). */
+export const CHUNK_BYTES = 256 * 1024;
 /** An entry longer than this is split (a runaway line must not hold the whole file in memory). */
 const MAX_CARRY = 64 * 1024 * 1024;
 
@@ -18,18 +19,12 @@ export interface ForwardOptions {
   signal?: AbortSignal;
 }
 
-/** The pattern with the flags the block scan needs (global, multi-line), made once per request. */
-export function scanRegex(pattern: RegExp): RegExp {
-  const flags = new Set([...pattern.flags, 'g', 'm']);
-  return new RegExp(pattern.source, [...flags].join(''));
-}
-
 /** Yields the entries of each chunk that pass the filter, in file order. */
 export async function* readForward(o: Origin, f: EntryFilter, opts: ForwardOptions): AsyncGenerator<LogEntry[]> {
   const fh = await open(o.path, 'r');
   try {
     const buf = Buffer.allocUnsafe(CHUNK_BYTES);
-    const scan = f.pattern ? scanRegex(f.pattern) : null;
+    const scanner = f.pattern ? makeScanner(f.pattern) : null;
     let end = opts.end;
     let pos = opts.start ?? 0;
     let line = opts.firstLine ?? 1;
@@ -53,10 +48,15 @@ export async function* readForward(o: Origin, f: EntryFilter, opts: ForwardOptio
         cut = data.lastIndexOf(10) + 1 || data.length;
       }
       const block = data.subarray(0, cut);
-      const entries = scan && f.pattern
-        ? scanBlock(o, block, line, { ...f, pattern: f.pattern }, scan)
-        : parseBlock(o, block.toString('utf8'), line, f);
-      line += countNewlines(block, 0, block.length);
+      let entries: LogEntry[];
+      if (scanner && f.pattern) {
+        const r = scanBlock(o, block, line, { ...f, pattern: f.pattern }, scanner);
+        entries = r.entries;
+        line += r.newlines;
+      } else {
+        entries = parseBlock(o, block.toString('utf8'), line, f);
+        line += countNewlines(block, 0, block.length);
+      }
       carry = cut < data.length ? Buffer.from(data.subarray(cut)) : Buffer.alloc(0);
       if (entries.length > 0) yield entries;
     }

@@ -4,7 +4,10 @@
  * match (grep's trick: most of a large log is never split into lines nor parsed).
  */
 import { accepts, acceptsTime, levelRank, type EntryFilter, type LogEntry, type LogKind } from './entry';
+import { countNewlines } from './newlines';
 import { isStart, parseEntry } from './parse';
+
+export { countNewlines };
 
 /** What an entry needs to know about where it came from. */
 export interface Origin {
@@ -73,16 +76,6 @@ export function parseBlock(o: Origin, text: string, firstLine: number | null, f:
   return out;
 }
 
-export function countNewlines(buf: Buffer, from: number, to: number): number {
-  let n = 0;
-  let i = buf.indexOf(10, from);
-  while (i !== -1 && i < to) {
-    n++;
-    i = buf.indexOf(10, i + 1);
-  }
-  return n;
-}
-
 /** A pattern that can run on the block decoded as latin1 (bytes = chars) without missing a UTF-8 match. */
 export function byteSafe(re: RegExp): boolean {
   return /^[\x20-\x7e]*$/.test(re.source) && !/\.|\[\^|\\[WSDBu]/.test(re.source.replace(/\\\\/g, ''));
@@ -90,11 +83,51 @@ export function byteSafe(re: RegExp): boolean {
 
 const START_PROBE = 200;
 
+/** -Pattern prepared for block scans: the regex with flags g and m, and the literal bytes it needs, when it is one. */
+export interface Scanner {
+  scan: RegExp;
+  /** Set when the pattern is a plain case-sensitive literal: blocks without these bytes are skipped unread. */
+  literal: Buffer | null;
+  /** Index in `literal` of its byte that is rarest in the file (found from the first block; -1 = not yet). */
+  rare: number;
+}
+
+export function makeScanner(pattern: RegExp): Scanner {
+  const flags = new Set([...pattern.flags, 'g', 'm']);
+  const scan = new RegExp(pattern.source, [...flags].join(''));
+  const unescaped = pattern.source.replace(/\\([^A-Za-z0-9])/g, '$1');
+  const plain = !pattern.ignoreCase && !/[.^$*+?()[\]{}|\\]/.test(pattern.source.replace(/\\[^A-Za-z0-9]/g, ''));
+  return { scan, literal: plain && unescaped.length > 0 ? Buffer.from(unescaped, 'utf8') : null, rare: -1 };
+}
+
+/** The literal's byte that occurs least in a sample of the file: memchr on it finds the few places worth comparing. */
+function pickRare(literal: Buffer, sample: Buffer): number {
+  const freq = new Uint32Array(256);
+  for (let i = 0; i < sample.length; i++) freq[sample[i]]++;
+  let best = 0;
+  for (let i = 1; i < literal.length; i++) if (freq[literal[i]] < freq[literal[best]]) best = i;
+  return best;
+}
+
+/** Whether the block contains the literal (grep's trick: jump between occurrences of its rarest byte). */
+function hasLiteral(block: Buffer, sc: Scanner, lit: Buffer): boolean {
+  if (sc.rare === -1) sc.rare = pickRare(lit, block.subarray(0, 64 * 1024));
+  const k = sc.rare;
+  for (let i = block.indexOf(lit[k], k); i !== -1; i = block.indexOf(lit[k], i + 1)) {
+    const start = i - k;
+    if (start + lit.length <= block.length && block.compare(lit, 0, lit.length, start, start + lit.length) === 0) return true;
+  }
+  return false;
+}
+
 /**
- * The fast path for -Pattern over a block of complete lines (bytes). `scan` is the pattern with flags g and m;
- * each hit is confirmed on its own line, then widened to its whole entry, which alone is parsed.
+ * The fast path for -Pattern over a block of complete lines (bytes): the regex runs over the whole block, each hit
+ * is confirmed on its own line, then widened to its whole entry, which alone is parsed. Returns the entries that
+ * pass and the number of newlines in the block.
  */
-export function scanBlock(o: Origin, block: Buffer, firstLine: number, f: EntryFilter & { pattern: RegExp }, scan: RegExp): LogEntry[] {
+export function scanBlock(o: Origin, block: Buffer, firstLine: number, f: EntryFilter & { pattern: RegExp }, sc: Scanner): { entries: LogEntry[]; newlines: number } {
+  if (sc.literal !== null && !hasLiteral(block, sc, sc.literal)) return { entries: [], newlines: countNewlines(block, 0, block.length) };
+  const scan = sc.scan;
   const latin1 = byteSafe(scan);
   const text = block.toString(latin1 ? 'latin1' : 'utf8');
   const slice = (a: number, b: number) => (latin1 ? block.toString('utf8', a, b) : text.slice(a, b));
@@ -119,13 +152,13 @@ export function scanBlock(o: Origin, block: Buffer, firstLine: number, f: EntryF
     while (multi && es > 0 && !startsEntry(es)) es = es <= 1 ? 0 : text.lastIndexOf('\n', es - 2) + 1;
     let ee = le;
     while (multi && ee + 1 < text.length && !startsEntry(ee + 1)) ee = lineEnd(ee + 1);
-    line += latin1 ? countNewlines(block, countedAt, es) : countChar(text, countedAt, es);
+    line += countChar(text, countedAt, es);
     countedAt = es;
     const { entry } = makeEntry(o, splitLines(slice(es, ee)).map(stripCr), line);
     if (levelRank(entry.level) >= f.minLevel && acceptsTime(f, entry.ts)) out.push(entry);
     scan.lastIndex = ee + 1;
   }
-  return out;
+  return { entries: out, newlines: countNewlines(block, 0, block.length) };
 }
 
 function countChar(text: string, from: number, to: number): number {

@@ -7,7 +7,8 @@ import type { EntryFilter, LogEntry } from '../../core/logs/entry';
 import { CHUNK_BYTES, readForward } from '../../core/logs/forward';
 import { mergeByTime } from '../../core/logs/merge';
 import { buildFilter } from '../../core/logs/query';
-import { parseBlock, type Origin } from '../../core/logs/region';
+import { countNewlines } from '../../core/logs/newlines';
+import { makeScanner, parseBlock, type Origin } from '../../core/logs/region';
 import { discoverSources, familyFiles, livePath, selectSources } from '../../core/logs/sources';
 import { LARAVEL_LOG, local, makeProject, NGINX_ACCESS, NGINX_ERROR, type Project } from './fixtures';
 
@@ -118,6 +119,15 @@ describe('reading files', () => {
     }
   });
 
+  it('skips blocks without the literal bytes only when the pattern is a plain case-sensitive literal', () => {
+    const lit = (pattern: string, caseSensitive = true) => makeScanner(buildFilter({ pattern, caseSensitive }).pattern!).literal?.toString();
+    expect(lit('deadlock found')).toBe('deadlock found');
+    expect(lit('SQLSTATE\\[HY000\\]')).toBe('SQLSTATE[HY000]');
+    expect(lit('Café')).toBe('Café');
+    expect(lit('deadlock', false)).toBeUndefined();
+    for (const p of ['dead.ock', 'a|b', '^x', 'x$', 'a+', '\\d', '(x)', '[ab]', 'a{2}', 'a?']) expect(lit(p), p).toBeUndefined();
+  });
+
   it('-Pattern is case-insensitive unless asked, and a match in a stack frame selects the whole entry', async () => {
     const insensitive = await collect(readForward(origin(big), buildFilter({ pattern: 'JOB\\.PHP\\(140\\)' }), { end: Infinity }));
     expect(insensitive).toHaveLength(1);
@@ -171,5 +181,16 @@ describe('reading files', () => {
   it('throws a clear error for a bad -Pattern and an empty time window', () => {
     expect(() => buildFilter({ pattern: '(unclosed' })).toThrow(/not a valid regular expression/);
     expect(() => buildFilter({ since: '2026-02-16T00:00:00Z', until: '2026-02-15T00:00:00Z' })).toThrow(/after -Until/);
+  });
+});
+
+describe('newline counting', () => {
+  it('counts the same with WebAssembly SIMD as a byte loop, at every length and alignment', () => {
+    const text = Buffer.from(Array.from({ length: 5000 }, (_, i) => `${'x'.repeat(i % 131)}\n${i % 3 === 0 ? '\n' : ''}`).join(''));
+    const slow = (b: Buffer, a: number, z: number) => b.subarray(a, z).reduce((n, x) => n + (x === 10 ? 1 : 0), 0);
+    for (const [a, z] of [[0, text.length], [1, text.length - 1], [3, 4099], [17, 300_000], [0, 64], [5, 4101 + 64 * 7 + 3]]) {
+      expect(countNewlines(text, a, Math.min(z, text.length))).toBe(slow(text, a, Math.min(z, text.length)));
+    }
+    expect(text.length).toBeGreaterThan(256 * 1024);
   });
 });
