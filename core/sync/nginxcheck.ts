@@ -22,9 +22,10 @@ export interface NginxCheck {
 /** The folders nginx needs under its prefix for the built-in template (logs/ and temp/). */
 export const NGINX_PREFIX_DIRS = ['conf', 'logs', 'temp'];
 
+/** NGINX_PATH (absolute, or relative to the project), else nginx on the session's PATH (or Debian's /usr/sbin). */
 export function findNginx(cfg: ProjectConfig, ctx: Pick<RequestContext, 'env'>): string | null {
-  const configured = cfg.str('NGINX_PATH');
-  return which(configured || 'nginx', ctx.env) ?? (configured ? null : which('/usr/sbin/nginx', ctx.env));
+  if (cfg.str('NGINX_PATH')) return which(cfg.path('NGINX_PATH'), ctx.env);
+  return which('nginx', ctx.env) ?? which('/usr/sbin/nginx', ctx.env);
 }
 
 /** The line that says what is wrong: [emerg] first, else the first non-empty line. */
@@ -37,7 +38,8 @@ export function nginxProblemLine(output: string): string {
 export async function checkNginxConf(text: string, cfg: ProjectConfig, ctx: Pick<RequestContext, 'env' | 'signal'>): Promise<NginxCheck> {
   const nginx = findNginx(cfg, ctx);
   if (!nginx) {
-    return { summary: 'nginx is not installed here: not checked with nginx -t', output: '' };
+    const why = cfg.str('NGINX_PATH') ? `NGINX_PATH (${cfg.path('NGINX_PATH')}) is not an executable file` : 'nginx is not installed here';
+    return { summary: `${why}: not checked with nginx -t`, output: '' };
   }
   const prefix = mkdtempSync(join(tmpdir(), 'woosoo-nginx-t-'));
   try {

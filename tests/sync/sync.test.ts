@@ -171,6 +171,14 @@ describe('syncConfig', () => {
     await expectError(sync({ whatIf: true, apps: ['nginx'] }), 'SyncNginxCheckFailed');
   });
 
+  it('NGINX_PATH that is not nginx: written unchecked, with a warning saying why', async () => {
+    project.writeConfig({ NGINX_PATH: 'tools/no-nginx-here' });
+    const ctx = testContext(project.dir);
+    const [c] = await syncConfig(loadValidProject(project.dir, ctx), ctx, { whatIf: true, apps: ['nginx'] });
+    expect(c.Check).toBe(`NGINX_PATH (${join(project.dir, 'tools', 'no-nginx-here')}) is not an executable file: not checked with nginx -t`);
+    expect(ctx.logs.some((l) => l.level === 'warning' && l.message.includes('not checked'))).toBe(true);
+  });
+
   it('a template error names the template file and line; nothing is written', async () => {
     mkdirSync(join(project.dir, 'templates'));
     writeFileSync(join(project.dir, 'templates', 'laravel.env.hbs'), 'APP_NAME={{dotenv APP_NAME}}\nDB_HOST={{dotenv DB_HOSTNAME}}\n');
