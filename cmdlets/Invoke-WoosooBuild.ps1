@@ -22,7 +22,7 @@ function Invoke-WoosooBuild {
     Each command is stopped after BUILD_TIMEOUT_MINUTES. Ctrl+C stops the running commands and their child processes.
 
     With -WhatIf nothing runs: the commands each app would run are shown, and one Woosoo.BuildPlan per app is
-    returned (App, Status WillRun | Skipped | Blocked, Path, Commands, Reason).
+    returned (App, Status WillRun | Skipped | Blocked, AppPath, Commands, Reason).
 
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath,
@@ -105,7 +105,7 @@ function Invoke-WoosooBuild {
         foreach ($item in $plan) {
             if ($item.Status -ne 'WillRun') { continue }
             $what = 'Build {0}: {1}' -f $item.App, (@($item.Commands) -join '; ')
-            if ($PSCmdlet.ShouldProcess($item.Path, $what)) { $willRun++ }
+            if ($PSCmdlet.ShouldProcess($item.AppPath, $what)) { $willRun++ }
             else { $declined.Add(([string]$item.App).ToLowerInvariant()) }
         }
         if ($WhatIfPreference) {

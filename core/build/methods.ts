@@ -13,16 +13,16 @@ const appName = z.enum(['Backend', 'Pwa', 'Relay']);
 const resultItem = typedSchema('BuildResult', {
   App: appName, Status: z.enum(['Succeeded', 'Failed', 'Skipped']), Duration: z.number(), Steps: z.array(z.string()),
   FailedCommand: z.string(), ExitCode: z.number().nullable(), MigrationsRan: z.boolean(), LogPath: z.string(),
-  Message: z.string(), Path: z.string(), ProjectPath: z.string(),
+  Message: z.string(), AppPath: z.string(), ProjectPath: z.string(),
 });
 const planItem = typedSchema('BuildPlan', {
-  App: appName, Status: z.enum(['WillRun', 'Skipped', 'Blocked']), Path: z.string(), Commands: z.array(z.string()),
+  App: appName, Status: z.enum(['WillRun', 'Skipped', 'Blocked']), AppPath: z.string(), Commands: z.array(z.string()),
   Kinds: z.array(z.enum(['build', 'test', 'migrate'])), Reason: z.string(), ProjectPath: z.string(),
 });
 
 function planObject(p: BuildPlan, projectPath: string) {
   return typed('BuildPlan', {
-    App: APP_NAMES[p.app], Status: p.skipped ? 'Skipped' as const : p.error ? 'Blocked' as const : 'WillRun' as const, Path: p.dir,
+    App: APP_NAMES[p.app], Status: p.skipped ? 'Skipped' as const : p.error ? 'Blocked' as const : 'WillRun' as const, AppPath: p.dir,
     Commands: p.commands.map((c) => c.display), Kinds: p.commands.map((c) => c.kind), Reason: p.skipped ?? p.error ?? '',
     ProjectPath: projectPath,
   });
@@ -32,7 +32,7 @@ function resultObject(r: BuildResult, projectPath: string) {
   return typed('BuildResult', {
     App: APP_NAMES[r.app], Status: r.status, Duration: Math.round(r.durationMs) / 1000, Steps: r.commands,
     FailedCommand: r.failedCommand ?? '', ExitCode: r.exitCode ?? null, MigrationsRan: r.migrationsRan, LogPath: r.logPath,
-    Message: r.message, Path: r.dir, ProjectPath: projectPath,
+    Message: r.message, AppPath: r.dir, ProjectPath: projectPath,
   });
 }
 

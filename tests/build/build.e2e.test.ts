@@ -42,15 +42,18 @@ describe.skipIf(!pwsh.available)(`Invoke-WoosooBuild end to end (real pwsh)${pws
     expect(r.Verbose.some((m: string) => /^\[pwa\] built \d+ files/.test(m))).toBe(true);
   });
 
-  it('a failing build writes a non-terminating Woosoo.BuildFailed error and still returns the Failed result', () => {
+  it('a failing build writes a non-terminating Woosoo.BuildFailed error, still returns the Failed result, and can be piped back in', () => {
     const p = makeBuildProject();
     const pkg = JSON.parse(readFileSync(join(p.pwa, 'package.json'), 'utf8'));
     pkg.scripts.build = 'node -e "console.error(\'broken build\'); process.exit(4)"';
     writeFileSync(join(p.pwa, 'package.json'), JSON.stringify(pkg));
     const r = json(`$res = Invoke-WoosooBuild -Path '${p.dir}' -App Pwa -ErrorAction SilentlyContinue -ErrorVariable errs
-      [pscustomobject]@{ Status = $res.Status; Cmd = $res.FailedCommand; Code = $res.ExitCode; Ids = @($errs | ForEach-Object { $_.FullyQualifiedErrorId })
+      $again = @($res | Invoke-WoosooBuild -SkipTests -ErrorAction SilentlyContinue)
+      [pscustomobject]@{ Again = @($again | ForEach-Object { '{0} {1} {2}' -f $_.App, $_.Status, $_.ProjectPath }); Status = $res.Status; Cmd = $res.FailedCommand; Code = $res.ExitCode; Ids = @($errs | ForEach-Object { $_.FullyQualifiedErrorId })
         Msg = [string]$errs[0].Exception.Message; Fix = $errs[0].ErrorDetails.RecommendedAction } | ConvertTo-Json -Depth 20 -Compress`);
     expect(r).toMatchObject({ Status: 'Failed', Cmd: 'npm run build', Code: 4 });
+    // Piped back in, the result rebuilds its own app of its own project (App and ProjectPath bind by property name).
+    expect(r.Again).toEqual([`Pwa Failed ${p.dir}`]);
     expect(r.Ids[0]).toMatch(/^Woosoo\.BuildFailed/);
     expect(r.Msg).toContain('broken build');
     expect(r.Fix).toContain('Invoke-WoosooBuild -App Pwa');

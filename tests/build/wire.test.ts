@@ -31,7 +31,7 @@ describe.skipIf(skipUnless(!missing, missing ?? ''))('build.run over the wire', 
       'php artisan route:cache', 'php artisan view:cache', 'php artisan app:selftest',
     ]);
     expect(r.items![0].Kinds).toContain('migrate');
-    expect(r.items![1]).toMatchObject({ Path: p.pwa, Commands: ['npm ci', 'npm run build', 'npm test'], Reason: '', ProjectPath: p.dir });
+    expect(r.items![1]).toMatchObject({ AppPath: p.pwa, Commands: ['npm ci', 'npm run build', 'npm test'], Reason: '', ProjectPath: p.dir });
     expect(existsSync(join(p.dir, 'logs'))).toBe(false);
     expect(existsSync(join(p.backend, 'vendor'))).toBe(false);
   });
@@ -45,7 +45,7 @@ describe.skipIf(skipUnless(!missing, missing ?? ''))('build.run over the wire', 
     engine = await EngineClient.start({ cwd: p.dir });
     const r = await engine.call('build.run', { path: p.dir, apps: ['backend', 'pwa'], parallel: true });
     const [backend, pwa] = r.items!;
-    expect(backend).toMatchObject({ $type: 'BuildResult', App: 'Backend', Status: 'Succeeded', FailedCommand: '', ExitCode: null, MigrationsRan: false, Path: p.backend });
+    expect(backend).toMatchObject({ $type: 'BuildResult', App: 'Backend', Status: 'Succeeded', FailedCommand: '', ExitCode: null, MigrationsRan: false, AppPath: p.backend });
     expect(pwa).toMatchObject({ $type: 'BuildResult', App: 'Pwa', Status: 'Failed', FailedCommand: 'npm run build', ExitCode: 2, Steps: ['npm ci', 'npm run build'] });
     expect(typeof pwa.Duration).toBe('number');
     expect(String(pwa.LogPath)).toMatch(new RegExp(`^${p.dir}/logs/build/\\d{4}-\\d\\d-\\d\\d_\\d\\d-\\d\\d-\\d\\d/pwa\\.log$`));
