@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import * as control from '../../core/services/control';
 import type { ServiceSet } from '../../core/services/control';
 import { killPm2, Pm2Backend, pm2Home } from '../../core/services/pm2';
+import { rotatedLogs } from '../../core/services/retention';
 import { makeNginxPrefix, type NginxPrefix } from '../harness/nginx';
 import { pm2BinPath } from '../harness/pm2';
 import { freePort } from '../harness/ports';
@@ -157,6 +158,19 @@ wss.on('listening', () => console.log('ws listening on ${wsPort}'));\n`);
     expect(st.ProcessId).toBeNull();
     expect((await control.suspendAll(one, ctx())).errors[0].data.errorId).toBe('PauseNotSupported');
     expect((await control.uninstallAll(one, ctx())).items[0].Status).toBe('NotInstalled');
+  });
+
+  it('rotates a PM2 log past LOG_ROTATE_BYTES and prunes rotated logs by count when restarting', async () => {
+    const out = join(dir, 'logs', 'wst-worker', 'output.log');
+    for (const day of [1, 2, 3]) writeFileSync(join(dir, 'logs', 'wst-worker', `output-2026010${day}T000000.000.log`), 'old');
+    const one: ServiceSet = { ...set, defs: [set.defs[0]], settings: settings({ throttleMs: 1000, rotateBytes: 100, retentionCount: 2, retentionDays: 0 }) };
+    const r = await control.restartAll(one, ctx());
+    expect(r.errors).toEqual([]);
+    const rotated = rotatedLogs(out);
+    expect(rotated).toHaveLength(2); // the one rotated now + the newest old one; two old ones pruned
+    expect(rotated[1]).toBe(join(dir, 'logs', 'wst-worker', 'output-20260103T000000.000.log'));
+    expect(readFileSync(rotated[0], 'utf8')).toContain('v2');
+    expect(await waitFor(() => existsSync(out) && readFileSync(out, 'utf8').includes('v2'), 10_000)).toBe(true);
   });
 
   it('stops in reverse order and waits until the processes have exited', async () => {
