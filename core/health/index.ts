@@ -10,6 +10,7 @@ import { healthCheck, runCheck, type CheckSpec, type HealthCategory, type Health
 import { databaseChecks } from './database';
 import { httpCheck } from './http';
 import { configuredPorts, cpuCheck, diskCheck, memoryCheck, portCheck } from './resources';
+import { servicesSpec } from './services';
 import { websocketHandshake } from './websocket';
 
 export { HEALTH_CATEGORIES, HEALTH_STATUSES, healthCheckSchema, worst } from './check';
@@ -56,6 +57,7 @@ export function healthSpecs(cfg: ProjectConfig): CheckSpec[] {
   const nginxUrl = `http://${hostPort(ip, cfg.num('HTTP_PORT'))}${endpoint}`;
   const backendUrls = [...new Set(['127.0.0.1', ip])].map((h) => `http://${hostPort(h, cfg.num('BACKEND_PORT'))}${endpoint}`);
   const specs: CheckSpec[] = [
+    servicesSpec(cfg),
     ...configuredPorts(cfg).map(portCheck),
     reverbSpec(cfg),
     {
@@ -85,7 +87,8 @@ export async function runHealthChecks(cfg: ProjectConfig, ctx: Ctx, opts: Health
   const patterns = opts.names?.map(wildcard);
   const nameOk = (n: string) => !patterns || patterns.some((re) => re.test(n));
   const catOk = (c: HealthCategory) => !opts.categories?.length || opts.categories.includes(c);
-  const specs = healthSpecs(cfg).filter((s) => (s.produces ?? [s.name]).some(nameOk));
+  const catOkSpec = (s: CheckSpec) => catOk(s.category) || (s.produces !== undefined && opts.categories?.includes('Application'));
+  const specs = healthSpecs(cfg).filter((s) => catOkSpec(s) && (s.dynamicNames || (s.produces ?? [s.name]).some(nameOk)));
   const timeoutMs = cfg.num('HEALTH_TIMEOUT_SECONDS') * 1000;
   // One listener on the request's signal; the checks listen on this one (more than 10 listeners is expected).
   const run = new AbortController();

@@ -167,7 +167,7 @@ describe.skipIf(skipUnless(hasTool('mariadbd', 'mariadb-install-db', 'mariadb'),
 
   it('waitHealthy succeeds at once on a healthy stack', async () => {
     project.write(stackConfig());
-    const r = await waitHealthy(loadProject(project.dir, { env: {}, cwd: project.dir }), ctx(), { deadlineMs: 5_000, intervalMs: 200, categories: ['Service', 'Application'] });
+    const r = await waitHealthy(loadProject(project.dir, { env: {}, cwd: project.dir }), ctx(), { deadlineMs: 5_000, intervalMs: 200, names: ['Port *', 'Reverb *', 'Database', 'Queue *', 'HTTP *'] });
     expect(r.healthy).toBe(true);
     expect(r.attempts).toBe(1);
     expect(r.failing).toEqual([]);
@@ -196,6 +196,8 @@ describe('a stopped stack', () => {
       });
       const started = performance.now();
       const checks = await runHealthChecks(loadProject(project.dir, { env: process.env as Record<string, string>, cwd: project.dir }), ctx(), { categories: ['Service', 'Application'] });
+      expect(byName(checks, 'Services')).toMatchObject({ Status: 'Unknown' });
+      expect(byName(checks, 'Services').Message).toMatch(/Cannot query the services: NSSM_PATH=/);
       const wall = performance.now() - started;
       for (const name of ['Port HTTP_PORT', 'Port BACKEND_PORT', 'Port REVERB_PORT', 'Port DB_PORT', 'Reverb WebSocket', 'Database', 'HTTP via nginx', 'HTTP backend']) {
         expect(byName(checks, name).Status, `${name}: ${byName(checks, name).Message}`).toBe('Unhealthy');

@@ -102,6 +102,9 @@ export const BASE_CONFIG: Record<string, string | number> = {
   REVERB_APP_KEY: 'reverb-key-secret-1234',
   REVERB_APP_SECRET: 'reverb-secret-5678',
   HEALTH_TIMEOUT_SECONDS: 2,
+  // No service manager here unless a test asks for PM2: the Services check is Unknown, quickly, and starts no daemon.
+  SERVICE_MANAGER: 'nssm',
+  NSSM_PATH: 'no-such-folder/nssm.exe',
 };
 
 /** A project folder with a deployment.config.env made of BASE_CONFIG and the given values. */

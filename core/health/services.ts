@@ -1,0 +1,79 @@
+/**
+ * Service checks: the state of each service of the stack (the services domain's getServices: NSSM or PM2) and,
+ * for running ones, their process's CPU, memory and uptime from systeminformation's process list (read once per
+ * round, only when a service has a process id).
+ */
+import si from 'systeminformation';
+import type { ProjectConfig } from '../config';
+import { WoosooError } from '../rpc/errors';
+import { getServices, type Outcome, type ServiceItem } from '../services';
+import { healthCheck, type CheckContext, type CheckSpec, type HealthCheck, type HealthStatus } from './check';
+
+const STATUS: Record<string, HealthStatus> = {
+  Running: 'Healthy', StartPending: 'Degraded', StopPending: 'Degraded', Paused: 'Degraded', Throttled: 'Degraded',
+  Stopped: 'Unhealthy', Failed: 'Unhealthy', NotInstalled: 'Unhealthy',
+};
+
+export interface ProcessFacts {
+  pid: number;
+  cpu: number;
+  /** Resident memory in KiB. */
+  memRss: number;
+  /** Local start time as systeminformation gives it ("2026-11-22 03:17:51"). */
+  started: string;
+}
+
+export async function processFacts(pids: number[]): Promise<Map<number, ProcessFacts>> {
+  if (pids.length === 0) return new Map();
+  const list = (await si.processes()).list;
+  return new Map(list.filter((p) => pids.includes(p.pid)).map((p) => [p.pid, { pid: p.pid, cpu: p.cpu, memRss: p.memRss, started: p.started }]));
+}
+
+function since(started: string, now: number): string | null {
+  const t = Date.parse(started.replace(' ', 'T'));
+  if (Number.isNaN(t)) return null;
+  const s = Math.max(0, Math.floor((now - t) / 1000));
+  const p = (n: number) => String(n).padStart(2, '0');
+  const days = Math.floor(s / 86400);
+  return `${days > 0 ? `${days}.` : ''}${p(Math.floor(s / 3600) % 24)}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}`;
+}
+
+/** One HealthCheck per service: Healthy when Running, with its process's CPU %, memory and uptime. */
+export function serviceResults(outcome: Outcome, facts: Map<number, ProcessFacts>, now = Date.now()): HealthCheck[] {
+  const out = outcome.items.map((s: ServiceItem) => {
+    const status = STATUS[s.Status] ?? 'Unknown';
+    const target = `${s.Backend} ${s.Name}`;
+    const name = `Service ${s.Name}`;
+    if (s.Status !== 'Running') {
+      const fix = s.Status === 'NotInstalled' ? 'Install it with Install-WoosooService.' : 'Start it with Start-WoosooService; Get-WoosooLog shows why it stopped.';
+      return healthCheck('Service', name, target, { status, value: s.Status, message: `${s.Name} is ${s.Status}. ${status === 'Degraded' ? '' : fix}`.trim() });
+    }
+    const f = s.ProcessId === null ? undefined : facts.get(s.ProcessId);
+    const parts = [`pid ${s.ProcessId ?? '?'}`];
+    if (f) parts.push(`CPU ${Math.round(f.cpu * 10) / 10}%`, `${Math.round(f.memRss / 1024)} MB`);
+    const up = s.Uptime ?? (f ? since(f.started, now) : null);
+    if (up) parts.push(`up ${up}`);
+    if (s.Restarts) parts.push(`${s.Restarts} restarts`);
+    return healthCheck('Service', name, target, { status, value: s.Status, message: `${s.Name} is Running (${parts.join(', ')}).` });
+  });
+  for (const e of outcome.errors) out.push(healthCheck('Service', 'Services', e.data.targetObject ?? '', { status: 'Unknown', message: e.message }));
+  return out;
+}
+
+/** The services check: names are only known after the query, so it runs whatever -Name says (results are filtered). */
+export function servicesSpec(cfg: ProjectConfig): CheckSpec {
+  return {
+    category: 'Service', name: 'Services', target: cfg.str('SERVICE_MANAGER'), dynamicNames: true, spawns: true,
+    async run(c: CheckContext) {
+      let outcome: Outcome;
+      try {
+        outcome = await getServices(cfg, { env: c.env, cwd: cfg.projectDir, signal: c.signal, log: () => {}, progress: () => {} });
+      } catch (err) {
+        if (c.signal.aborted || !(err instanceof WoosooError)) throw err;
+        return [healthCheck('Service', 'Services', cfg.str('SERVICE_MANAGER'), { status: 'Unknown', message: `Cannot query the services: ${err.message}` })];
+      }
+      const pids = outcome.items.map((s) => s.ProcessId).filter((p): p is number => typeof p === 'number' && p > 0);
+      return serviceResults(outcome, await processFacts(pids));
+    },
+  };
+}
