@@ -3,6 +3,7 @@
  * Adding a check = one entry here plus its probe. Probes live next to their kind (system.ts, tools.ts, php.ts,
  * database.ts, network.ts, permissions.ts, service-manager.ts); the runner (runner.ts) runs them all in parallel.
  */
+import { certificateChecks } from '../certs';
 import { validateConfig } from '../config/validate';
 import { evaluateClient, evaluateServer, probeClient, probeServer } from './database';
 import { evaluateAppIp, evaluatePort, portApplies, probeAppIp, probePort } from './network';
@@ -77,6 +78,17 @@ export const CHECKS: readonly CheckDef[] = [
     probe: (pc) => probePort(pc, key), evaluate: evaluatePort,
   })),
   check({ category: 'Network', name: 'APP_IP', critical: true, probe: probeAppIp, evaluate: evaluateAppIp }),
+  check({
+    // The checks of Test-WoosooCertificate (core/certs): present, covers APP_IP, not expired (CERT_WARN_DAYS), key, trust.
+    category: 'Network', name: 'HTTPS certificate', critical: true, applies: (cfg) => cfg.flag('HTTPS_ENABLED'),
+    probe: (pc) => certificateChecks(pc.cfg, { env: pc.env, signal: pc.signal }),
+    evaluate: (rows): Outcome[] => (rows.length === 0
+      ? [{ status: 'Pass', expected: 'valid, covers APP_IP', actual: 'valid', message: 'The HTTPS certificate passes every check of Test-WoosooCertificate.' }]
+      : rows.map((r) => ({
+        name: `HTTPS certificate ${r.Check}`, status: r.Result === 'Failed' ? 'Fail' : 'Warn', critical: r.Result === 'Failed',
+        expected: r.Check, actual: r.Result, message: `${r.Message} (${r.Path})`, fix: r.Fix,
+      }))),
+  }),
 
   ...WRITABLE_FOLDERS.map((folder) => check({
     category: 'Permissions', name: folder ? `${folder}/` : 'Project folder', critical: true,

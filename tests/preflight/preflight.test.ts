@@ -183,6 +183,39 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
     expect(preflightPassed(checks)).toBe(false);
   });
 
+  describe('HTTPS certificate (the checks of core/certs, with a real mkcert)', () => {
+    let caroot: string;
+    beforeAll(() => {
+      caroot = mkdtempSync(join(shortTmp(), 'wsca-'));
+    });
+    afterAll(() => {
+      rmSync(caroot, { recursive: true, force: true });
+      rmSync(join(project.dir, 'certs'), { recursive: true, force: true });
+    });
+    const https = { HTTPS_ENABLED: 'true', HTTPS_PORT: '443' };
+    const env = () => ({ ...process.env, CAROOT: caroot }) as Record<string, string>;
+
+    it('no certificate with HTTPS on: a critical Fail saying to create one', async () => {
+      const checks = await project.run(https, { env: env(), categories: ['Network'] });
+      const c = find(checks, 'Network', 'HTTPS certificate Present');
+      expect(c.Status).toBe('Fail');
+      expect(c.Critical).toBe(true);
+      expect(c.Fix).toMatch(/New-WoosooCertificate/);
+    });
+
+    it('a certificate made by mkcert for APP_IP and localhost passes; with HTTPS off there is no certificate check', async () => {
+      mkdirSync(join(project.dir, 'certs'), { recursive: true });
+      const made = spawnSync(which('mkcert')!, ['-cert-file', join(project.dir, 'certs', 'woosoo.pem'), '-key-file', join(project.dir, 'certs', 'woosoo-key.pem'), '127.0.0.1', 'localhost', '::1'], { env: env(), encoding: 'utf8' });
+      expect(made.status, made.stderr).toBe(0);
+      const checks = await project.run(https, { env: env(), categories: ['Network'] });
+      const c = find(checks, 'Network', 'HTTPS certificate');
+      expect(c.Status, c.Message).toBe('Pass');
+      expect(find(checks, 'Network', 'HTTPS_PORT').Status).not.toBe('Skip');
+      const off = await project.run({}, { env: env(), categories: ['Network'] });
+      expect(off.some((x) => x.Name.startsWith('HTTPS'))).toBe(false);
+    });
+  });
+
   it('APP_IP that is not on any interface fails and lists the machine\'s addresses', async () => {
     const checks = await project.run({ APP_IP: '203.0.113.77' }, { categories: ['Network'] });
     const c = find(checks, 'Network', 'APP_IP');
