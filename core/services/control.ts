@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import type { RequestContext } from '../rpc/context';
 import { WoosooError, toItemError, type ItemError } from '../rpc/errors';
 import { typed } from '../rpc/method';
-import { notInstalled } from './nssm';
+import { notInstalled } from './errors';
 import { ensureLogDirs, maintainLogs, tailLines } from './retention';
 import type { ServiceBackend, ServiceDefinition, ServiceSettings, ServiceState, ServiceStatus } from './types';
 

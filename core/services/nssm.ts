@@ -15,6 +15,7 @@ import { WoosooError } from '../rpc/errors';
 import { run, type RunResult } from '../process/run';
 import { quoteWindowsArg } from '../process/quote';
 import { which } from '../process/which';
+import { notInstalled } from './errors';
 import { limiter } from './limit';
 import type { ServiceBackend, ServiceDefinition, ServiceSettings, ServiceState, ServiceStatus } from './types';
 
@@ -255,12 +256,6 @@ export class NssmBackend implements ServiceBackend {
     const r = await this.call(['remove', def.name, 'confirm']);
     if (r.exitCode !== 0 && r.exitCode !== EXIT_NOT_INSTALLED) throw this.failed(r, 'remove', def.name);
   }
-}
-
-export function notInstalled(name: string): WoosooError {
-  return new WoosooError('ServiceNotInstalled', `The service ${name} is not installed.`, {
-    category: 'ObjectNotFound', target: name, fix: `Install it first: Install-WoosooService -Name ${name}`,
-  });
 }
 
 function startType(v: string): string {

@@ -15,7 +15,7 @@ import type { ProjectConfig } from '../config';
 import { WoosooError } from '../rpc/errors';
 import { run, type RunResult } from '../process/run';
 import { which } from '../process/which';
-import { notInstalled } from './nssm';
+import { notInstalled } from './errors';
 import { DEFAULT_SETTINGS, type ServiceBackend, type ServiceDefinition, type ServiceSettings, type ServiceState, type ServiceStatus } from './types';
 
 const CALL_TIMEOUT_MS = 60_000;
