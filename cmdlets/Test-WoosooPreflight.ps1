@@ -14,7 +14,8 @@ function Test-WoosooPreflight {
     - PhpExtensions: mbstring, pdo_mysql, openssl, json, curl, bcmath, fileinfo, tokenizer.
     - Configuration: the rules of Test-WoosooConfig.
     - Network: each configured port is free or held by our own service (else the program and its PID are named);
-      APP_IP is assigned to a local interface.
+      APP_IP is assigned to a local interface; with HTTPS_ENABLED, the certificate passes the checks of
+      Test-WoosooCertificate.
     - Permissions: write access to the project folder, logs, backups, configs and certs; the service manager can
       be queried.
 
