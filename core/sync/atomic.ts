@@ -3,7 +3,7 @@
  * the same folder, flush it to disk, set its permissions, rename it over the target. Files that hold secrets get
  * 0600 on Unix; on Windows an ACL for Administrators, SYSTEM and the current user (icacls, through run()).
  */
-import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../rpc/context';
@@ -40,6 +40,7 @@ export async function writeFileAtomic(path: string, content: string, opts: Write
   const mode = opts.secret ? 0o600 : existingMode(target) ?? 0o644;
   try {
     mkdirSync(dir, { recursive: true });
+    removeAbandonedTemps(dir, basename(target));
     const fd = openSync(tmp, 'wx', mode);
     try {
       if (process.platform !== 'win32') fchmodSync(fd, mode); // exactly this mode, whatever the umask
@@ -66,6 +67,25 @@ export async function writeFileAtomic(path: string, content: string, opts: Write
       fix: e.code === 'ENOSPC' ? 'Free disk space on that drive, then run the command again.' : 'Check that the folder exists and is writable by this user (and not read-only), then run the command again.',
       cause: err,
     });
+  }
+}
+
+/** Temp files of an earlier write that was killed half-way (their process is gone): removed before writing. */
+function removeAbandonedTemps(dir: string, name: string): void {
+  const prefix = `.${name}.woosoo-`;
+  for (const entry of readdirSync(dir)) {
+    const m = entry.startsWith(prefix) ? /^(\d+)-[0-9a-f]+\.tmp$/.exec(entry.slice(prefix.length)) : null;
+    if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+    rmSync(join(dir, entry), { force: true });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -53,13 +53,21 @@ const ENTRY_KEY = /^(\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=).*$/;
 
 function readExisting(path: string): string | null {
   if (!existsSync(path)) return null;
+  let bytes: Buffer;
   try {
-    return readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (err) {
     throw new WoosooError('SyncTargetUnreadable', `Cannot read ${path}: ${(err as Error).message}`, {
       category: 'ReadError', target: path, fix: 'Check that you may read the file, then run the command again.',
     });
   }
+  // Notepad's "Unicode" is UTF-16: merging into it would corrupt it, and no app reads a UTF-16 .env.
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff) || bytes.subarray(0, 4096).includes(0)) {
+    throw new WoosooError('SyncTargetEncoding', `${path} is not UTF-8 text (it looks like UTF-16 or binary); it was not changed.`, {
+      category: 'InvalidData', target: path, fix: 'Save the file as UTF-8 (in Notepad: Save As, Encoding UTF-8), then run the command again.',
+    });
+  }
+  return bytes.toString('utf8');
 }
 
 /** Secret keys of a dotenv text: registered for masking, and they make the file owner-only. */

@@ -1,7 +1,7 @@
 // syncConfig end to end inside the engine's code, with the real parts: real nginx -t (and a real nginx serving the
 // rendered file), real phpdotenv reading the written .env, real backups (core/backup) taken before an overwrite and
 // restored byte for byte.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -227,6 +227,27 @@ describe('syncConfig', () => {
     expect(statSync(join(project.dir, 'configs', 'nginx.conf')).mode & 0o777).toBe(0o640);
     expect(statSync(join(project.backend, '.env')).mode & 0o777).toBe(0o600);
     expect(readdirSync(join(project.dir, 'configs'))).toEqual(['nginx.conf']); // no temp file left behind
+  });
+
+  it('a UTF-16 .env (Notepad\'s "Unicode") is refused, not corrupted', async () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('APP_KEY=base64:x\r\n', 'utf16le')]);
+    writeFileSync(join(project.backend, '.env'), utf16);
+    const err = await expectError(sync({ whatIf: false }), 'SyncTargetEncoding');
+    expect(err.recommendedAction).toMatch(/UTF-8/);
+    expect(readFileSync(join(project.backend, '.env')).equals(utf16)).toBe(true);
+  });
+
+  it('temp files left by a write that was killed are removed; a live writer\'s are not', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    // The temp file of .env is "." + ".env" + ".woosoo-PID-RANDOM.tmp".
+    const abandoned = join(project.backend, `..env.woosoo-${dead}-0a1b2c3d.tmp`);
+    const live = join(project.backend, '..env.woosoo-1-0a1b2c3d.tmp');
+    writeFileSync(abandoned, 'half');
+    writeFileSync(live, 'pid 1 is alive');
+    await sync({ whatIf: false, apps: ['backend'] });
+    expect(existsSync(abandoned)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+    expect(readdirSync(project.backend).sort()).toEqual(['..env.woosoo-1-0a1b2c3d.tmp', '.env']);
   });
 
   it('a write that fails part-way says what was written and which backup holds the originals', async () => {
