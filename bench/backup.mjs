@@ -47,7 +47,7 @@ const password = 'bench-Passw0rd-1';
 sh(`mariadb-install-db --no-defaults --user=root --datadir=${dbDir}/data --auth-root-authentication-method=normal --skip-test-db >/dev/null`);
 const logFd = openSync(join(work, 'db.log'), 'a');
 const server = spawn(which('mariadbd'), ['--no-defaults', '--user=root', `--datadir=${dbDir}/data`, `--socket=${sock}`, `--pid-file=${dbDir}/pid`,
-  `--port=${port}`, '--bind-address=127.0.0.1', '--skip-name-resolve', '--innodb-buffer-pool-size=256M', '--performance-schema=OFF', '--skip-log-bin'],
+  `--port=${port}`, `--tmpdir=${dbDir}`, '--bind-address=127.0.0.1', '--skip-name-resolve', '--innodb-buffer-pool-size=256M', '--performance-schema=OFF', '--skip-log-bin'],
 { stdio: ['ignore', logFd, logFd] });
 closeSync(logFd);
 const root = (sql) => sh(`mariadb --no-defaults --socket=${sock} -uroot --batch --skip-column-names -e "${sql}"`);
