@@ -23,26 +23,33 @@ export interface ForwardOptions {
 export async function* readForward(o: Origin, f: EntryFilter, opts: ForwardOptions): AsyncGenerator<LogEntry[]> {
   const fh = await open(o.path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(CHUNK_BYTES);
+    // One buffer: the unfinished entry carried from the last read stays at its front and the next read lands
+    // right after it (no copy of the whole chunk per read); it grows only for an entry longer than a chunk.
+    let buf = Buffer.allocUnsafe(2 * CHUNK_BYTES);
     const scanner = f.pattern ? makeScanner(f.pattern) : null;
     let end = opts.end;
     let pos = opts.start ?? 0;
     let line = opts.firstLine ?? 1;
-    let carry: Buffer = Buffer.alloc(0);
-    while (pos < end || carry.length > 0) {
+    let carried = 0;
+    while (pos < end || carried > 0) {
       if (opts.signal?.aborted) return;
+      if (carried + CHUNK_BYTES > buf.length) {
+        const bigger = Buffer.allocUnsafe(2 * (carried + CHUNK_BYTES));
+        buf.copy(bigger, 0, 0, carried);
+        buf = bigger;
+      }
       let n = 0;
       if (pos < end) {
-        n = (await fh.read(buf, 0, Math.min(CHUNK_BYTES, end - pos), pos)).bytesRead;
+        n = (await fh.read(buf, carried, Math.min(CHUNK_BYTES, end - pos), pos)).bytesRead;
         if (n === 0) end = pos; // the file shrank (truncated) while we read it
         pos += n;
       }
-      const data = carry.length === 0 ? buf.subarray(0, n) : Buffer.concat([carry, buf.subarray(0, n)]);
+      const data = buf.subarray(0, carried + n);
       const eof = pos >= end;
       let cut = eof ? data.length : entryCut(o.kind, data);
       if (cut === 0 && !eof) {
         if (data.length < MAX_CARRY) {
-          carry = Buffer.from(data);
+          carried = data.length;
           continue;
         }
         cut = data.lastIndexOf(10) + 1 || data.length;
@@ -57,7 +64,8 @@ export async function* readForward(o: Origin, f: EntryFilter, opts: ForwardOptio
         entries = parseBlock(o, block.toString('utf8'), line, f);
         line += countNewlines(block, 0, block.length);
       }
-      carry = cut < data.length ? Buffer.from(data.subarray(cut)) : Buffer.alloc(0);
+      carried = data.length - cut;
+      if (carried > 0) buf.copyWithin(0, cut, data.length);
       if (entries.length > 0) yield entries;
     }
   } finally {

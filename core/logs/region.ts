@@ -4,10 +4,12 @@
  * match (grep's trick: most of a large log is never split into lines nor parsed).
  */
 import { accepts, acceptsTime, levelRank, type EntryFilter, type LogEntry, type LogKind } from './entry';
+import { hasLiteral, type Scanner } from './literal';
 import { countNewlines } from './newlines';
 import { isStart, parseEntry } from './parse';
 
 export { countNewlines };
+export { makeScanner, type Scanner } from './literal';
 
 /** What an entry needs to know about where it came from. */
 export interface Origin {
@@ -82,43 +84,6 @@ export function byteSafe(re: RegExp): boolean {
 }
 
 const START_PROBE = 200;
-
-/** -Pattern prepared for block scans: the regex with flags g and m, and the literal bytes it needs, when it is one. */
-export interface Scanner {
-  scan: RegExp;
-  /** Set when the pattern is a plain case-sensitive literal: blocks without these bytes are skipped unread. */
-  literal: Buffer | null;
-  /** Index in `literal` of its byte that is rarest in the file (found from the first block; -1 = not yet). */
-  rare: number;
-}
-
-export function makeScanner(pattern: RegExp): Scanner {
-  const flags = new Set([...pattern.flags, 'g', 'm']);
-  const scan = new RegExp(pattern.source, [...flags].join(''));
-  const unescaped = pattern.source.replace(/\\([^A-Za-z0-9])/g, '$1');
-  const plain = !pattern.ignoreCase && !/[.^$*+?()[\]{}|\\]/.test(pattern.source.replace(/\\[^A-Za-z0-9]/g, ''));
-  return { scan, literal: plain && unescaped.length > 0 ? Buffer.from(unescaped, 'utf8') : null, rare: -1 };
-}
-
-/** The literal's byte that occurs least in a sample of the file: memchr on it finds the few places worth comparing. */
-function pickRare(literal: Buffer, sample: Buffer): number {
-  const freq = new Uint32Array(256);
-  for (let i = 0; i < sample.length; i++) freq[sample[i]]++;
-  let best = 0;
-  for (let i = 1; i < literal.length; i++) if (freq[literal[i]] < freq[literal[best]]) best = i;
-  return best;
-}
-
-/** Whether the block contains the literal (grep's trick: jump between occurrences of its rarest byte). */
-function hasLiteral(block: Buffer, sc: Scanner, lit: Buffer): boolean {
-  if (sc.rare === -1) sc.rare = pickRare(lit, block.subarray(0, 64 * 1024));
-  const k = sc.rare;
-  for (let i = block.indexOf(lit[k], k); i !== -1; i = block.indexOf(lit[k], i + 1)) {
-    const start = i - k;
-    if (start + lit.length <= block.length && block.compare(lit, 0, lit.length, start, start + lit.length) === 0) return true;
-  }
-  return false;
-}
 
 /**
  * The fast path for -Pattern over a block of complete lines (bytes): the regex runs over the whole block, each hit

@@ -109,6 +109,17 @@ describe('reading files', () => {
     expect(entries[i].message).toMatch(new RegExp(`^Job ${i} failed`));
   });
 
+  it('keeps an entry longer than several read chunks whole', async () => {
+    const frames = Array.from({ length: 12_000 }, (_, i) => `#${i} /srv/app/vendor/some/deep/library/File${i}.php(${i}): handle()`).join('\n');
+    const f = p.write('huge-entry.log', `[2026-02-15 14:30:00] production.INFO: before\n[2026-02-15 14:30:01] production.ERROR: boom\n${frames}\n[2026-02-15 14:30:02] production.INFO: after\n`);
+    expect(frames.length).toBeGreaterThan(3 * CHUNK_BYTES);
+    const entries = await collect(readForward(origin(f), all, { end: Infinity }));
+    expect(entries.map((e) => [e.level, e.line])).toEqual([['Info', 1], ['Error', 2], ['Info', 12_003]]);
+    expect(entries[1].message.split('\n')).toHaveLength(12_001);
+    const hit = await collect(readForward(origin(f), buildFilter({ pattern: 'File11999\\.php' }), { end: Infinity }));
+    expect(hit.map((e) => e.line)).toEqual([2]);
+  });
+
   it('-Pattern fast path returns exactly what parsing every entry and testing its lines returns', async () => {
     const text = readFileSync(big, 'utf8');
     for (const pattern of ['deadlock', 'Job 7\\d+ failed', 'run\\(\\)$', 'table 3[0-9] x{80}', 'ORDER 99', '^\\[2026-02-15 14:0[0-4]:1', 'production\\.error']) {
@@ -119,12 +130,13 @@ describe('reading files', () => {
     }
   });
 
-  it('skips blocks without the literal bytes only when the pattern is a plain case-sensitive literal', () => {
+  it('skips blocks without the literal bytes only when the pattern is a plain literal (ASCII when ignoring case)', () => {
     const lit = (pattern: string, caseSensitive = true) => makeScanner(buildFilter({ pattern, caseSensitive }).pattern!).literal?.toString();
     expect(lit('deadlock found')).toBe('deadlock found');
     expect(lit('SQLSTATE\\[HY000\\]')).toBe('SQLSTATE[HY000]');
     expect(lit('Café')).toBe('Café');
-    expect(lit('deadlock', false)).toBeUndefined();
+    expect(lit('DeadLock', false)).toBe('deadlock');
+    expect(lit('Café', false)).toBeUndefined();
     for (const p of ['dead.ock', 'a|b', '^x', 'x$', 'a+', '\\d', '(x)', '[ab]', 'a{2}', 'a?']) expect(lit(p), p).toBeUndefined();
   });
 
