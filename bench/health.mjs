@@ -1,16 +1,18 @@
 // Health benchmark: Get-WoosooHealth's wall time (every check in parallel) against the slowest single check, both
 // measured over the wire with the real engine in the same run (target: all ≤ 1.2× the slowest). Real servers on
 // 127.0.0.1: a node HTTP server as nginx, one as the backend answering after 150 ms (the designed slowest check),
-// a `ws` WebSocket server as Reverb; the database port is closed (the real mariadb client runs and is refused).
+// a `ws` WebSocket server as Reverb; the database port is closed (the real mariadb client runs and is refused); the
+// services are queried with the real PM2 of node_modules (none installed; its daemon is killed at the end).
 //
 //   npm run build && node bench/health.mjs [--rounds 15]
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { createServer as createTcp } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
-import { median, startEngine } from './lib/engine.mjs';
+import { median, root, startEngine } from './lib/engine.mjs';
 
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 15;
 const ms = (x) => `${x.toFixed(1)} ms`;
@@ -30,11 +32,13 @@ const wss = new WebSocketServer({ server: wsHttp });
 wss.on('connection', (ws) => ws.on('error', () => {}));
 const [httpPort, backendPort, reverbPort, dbPort] = [await listen(nginx), await listen(backend), await listen(wsHttp), await freePort()];
 
+const pm2 = join(root, 'node_modules', 'pm2', 'bin', 'pm2');
 const dir = mkdtempSync(join(tmpdir(), 'wsbench-health-'));
 writeFileSync(join(dir, 'deployment.config.env'), [
   'ENVIRONMENT=production', 'APP_IP=127.0.0.1', `HTTP_PORT=${httpPort}`, `BACKEND_PORT=${backendPort}`, `REVERB_PORT=${reverbPort}`,
   'DB_HOST=127.0.0.1', `DB_PORT=${dbPort}`, 'DB_DATABASE=woosoo', 'DB_USERNAME=woosoo', 'DB_PASSWORD=bench-Passw0rd',
-  'REVERB_APP_KEY=bench-reverb-key', 'REVERB_APP_SECRET=bench-reverb-secret', 'HEALTH_TIMEOUT_SECONDS=5', '',
+  'REVERB_APP_KEY=bench-reverb-key', 'REVERB_APP_SECRET=bench-reverb-secret', 'HEALTH_TIMEOUT_SECONDS=5',
+  'SERVICE_MANAGER=pm2', `PM2_PATH=${pm2}`, '',
 ].join('\n'));
 
 const engine = startEngine();
@@ -48,7 +52,8 @@ const timed = async (params) => {
 
 await call('initialize', { protocolVersion: '1.0' });
 const first = await timed({}); // warm-up (also primes the CPU sampler)
-const names = [...new Set(first.items.map((c) => c.Name).filter((n) => !n.startsWith('Queue ')))];
+// One name per check (the database check also gives the queue counts; the services check gives one per service).
+const names = [...new Set(first.items.map((c) => (c.Name.startsWith('Service ') ? 'Service *' : c.Name)).filter((n) => !n.startsWith('Queue ')))];
 
 const all = [];
 for (let i = 0; i < rounds; i++) all.push((await timed({})).ms);
@@ -81,4 +86,5 @@ for (const s of [nginx, backend, wsHttp]) {
   s.closeAllConnections();
   s.close();
 }
+spawnSync(process.execPath, [pm2, 'kill'], { env: { ...process.env, PM2_HOME: join(dir, '.pm2') }, stdio: 'ignore', timeout: 30_000 });
 rmSync(dir, { recursive: true, force: true });

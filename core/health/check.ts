@@ -61,8 +61,6 @@ export interface CheckSpec {
   produces?: string[];
   /** Starts a child process: started after the network checks, so its synchronous spawn cost overlaps their waits. */
   spawns?: boolean;
-  /** Result names are only known after the run (one per service): run it whatever the name filter, filter after. */
-  dynamicNames?: boolean;
   run: (c: CheckContext) => Promise<HealthCheck[]>;
 }
 

@@ -51,13 +51,13 @@ function reverbSpec(cfg: ProjectConfig): CheckSpec {
 }
 
 /** Every check the configuration calls for, in the order they are shown. */
-export function healthSpecs(cfg: ProjectConfig): CheckSpec[] {
+export function healthSpecs(cfg: ProjectConfig, env: Record<string, string>): CheckSpec[] {
   const ip = cfg.str('APP_IP');
   const endpoint = cfg.str('HEALTH_ENDPOINT');
   const nginxUrl = `http://${hostPort(ip, cfg.num('HTTP_PORT'))}${endpoint}`;
   const backendUrls = [...new Set(['127.0.0.1', ip])].map((h) => `http://${hostPort(h, cfg.num('BACKEND_PORT'))}${endpoint}`);
   const specs: CheckSpec[] = [
-    servicesSpec(cfg),
+    servicesSpec(cfg, env),
     ...configuredPorts(cfg).map(portCheck),
     reverbSpec(cfg),
     {
@@ -87,8 +87,9 @@ export async function runHealthChecks(cfg: ProjectConfig, ctx: Ctx, opts: Health
   const patterns = opts.names?.map(wildcard);
   const nameOk = (n: string) => !patterns || patterns.some((re) => re.test(n));
   const catOk = (c: HealthCategory) => !opts.categories?.length || opts.categories.includes(c);
-  const catOkSpec = (s: CheckSpec) => catOk(s.category) || (s.produces !== undefined && opts.categories?.includes('Application'));
-  const specs = healthSpecs(cfg).filter((s) => catOkSpec(s) && (s.dynamicNames || (s.produces ?? [s.name]).some(nameOk)));
+  // The database check also gives the (Application) queue counts.
+  const catOkSpec = (s: CheckSpec) => catOk(s.category) || (s.name === 'Database' && catOk('Application'));
+  const specs = healthSpecs(cfg, ctx.env).filter((s) => catOkSpec(s) && (s.produces ?? [s.name]).some(nameOk));
   const timeoutMs = cfg.num('HEALTH_TIMEOUT_SECONDS') * 1000;
   // One listener on the request's signal; the checks listen on this one (more than 10 listeners is expected).
   const run = new AbortController();

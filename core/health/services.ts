@@ -7,6 +7,7 @@ import si from 'systeminformation';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../rpc/errors';
 import { getServices, type Outcome, type ServiceItem } from '../services';
+import { stackDefinitions } from '../services/definitions';
 import { healthCheck, type CheckContext, type CheckSpec, type HealthCheck, type HealthStatus } from './check';
 
 const STATUS: Record<string, HealthStatus> = {
@@ -60,10 +61,20 @@ export function serviceResults(outcome: Outcome, facts: Map<number, ProcessFacts
   return out;
 }
 
-/** The services check: names are only known after the query, so it runs whatever -Name says (results are filtered). */
-export function servicesSpec(cfg: ProjectConfig): CheckSpec {
+/** The names the services check gives: one per service of the stack (from the configuration, nothing is queried). */
+function serviceNames(cfg: ProjectConfig, env: Record<string, string>): string[] {
+  try {
+    return stackDefinitions(cfg, env).map((d) => `Service ${d.name}`);
+  } catch {
+    return [];
+  }
+}
+
+/** The services check: one result per service of the stack, 'Services' when they cannot be queried. */
+export function servicesSpec(cfg: ProjectConfig, env: Record<string, string>): CheckSpec {
   return {
-    category: 'Service', name: 'Services', target: cfg.str('SERVICE_MANAGER'), dynamicNames: true, spawns: true,
+    category: 'Service', name: 'Services', target: cfg.str('SERVICE_MANAGER'), spawns: true,
+    produces: ['Services', ...serviceNames(cfg, env)],
     async run(c: CheckContext) {
       let outcome: Outcome;
       try {
