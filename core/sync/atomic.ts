@@ -106,13 +106,18 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
   }
 }
 
-/** Administrators (S-1-5-32-544), SYSTEM (S-1-5-18) and the current user get full control; inheritance is cut. */
+/**
+ * icacls arguments that make a file readable by Administrators (S-1-5-32-544), SYSTEM (S-1-5-18, the account NSSM
+ * services run as) and the current user only: inherited entries removed, full control granted to those three.
+ */
+export function icaclsArgs(file: string, env: Record<string, string>): string[] {
+  const user = env.USERNAME ? ['/grant:r', `${env.USERDOMAIN ? `${env.USERDOMAIN}\\` : ''}${env.USERNAME}:F`] : [];
+  return [file, '/inheritance:r', '/grant:r', '*S-1-5-32-544:F', '/grant:r', '*S-1-5-18:F', ...user];
+}
+
 async function restrictWindowsAcl(file: string, ctx: Pick<RequestContext, 'env' | 'signal'>): Promise<void> {
   const icacls = which('icacls', ctx.env) ?? 'icacls.exe';
-  const user = ctx.env.USERNAME ? [`/grant:r`, `${ctx.env.USERDOMAIN ? `${ctx.env.USERDOMAIN}\\` : ''}${ctx.env.USERNAME}:F`] : [];
-  const r = await run(icacls, [file, '/inheritance:r', '/grant:r', '*S-1-5-32-544:F', '/grant:r', '*S-1-5-18:F', ...user], {
-    env: ctx.env, signal: ctx.signal, timeoutMs: 30_000,
-  });
+  const r = await run(icacls, icaclsArgs(file, ctx.env), { env: ctx.env, signal: ctx.signal, timeoutMs: 30_000 });
   if (r.exitCode !== 0) {
     throw new WoosooError('SyncAclFailed', `icacls could not restrict ${file}: ${(r.stderr || r.stdout).trim()}`, {
       category: 'PermissionDenied', target: file, fix: 'Run PowerShell as an administrator or as the owner of the project folder.',
