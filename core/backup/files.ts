@@ -10,6 +10,8 @@ import { basename, dirname, join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { run } from '../process/run';
+import { which } from '../process/which';
+import { icaclsArgs } from '../sync/atomic';
 import type { RequestContext } from '../rpc/context';
 import { WoosooError } from '../rpc/errors';
 import { isSafeRelative } from './layout';
@@ -185,17 +187,24 @@ export async function replaceFileAtomically(src: string, target: string, expecte
 
 /**
  * Restricts a backup folder to its owner: 0700 on Unix; on Windows an ACL without inheritance for
- * Administrators, SYSTEM and the current user (icacls).
+ * Administrators, SYSTEM and the current user, inherited by everything inside (icacls).
  */
 export async function restrictFolder(dir: string, ctx: Pick<RequestContext, 'env' | 'signal' | 'log'>): Promise<void> {
   if (process.platform !== 'win32') {
     await chmod(dir, 0o700);
     return;
   }
-  const user = ctx.env.USERNAME ? `${ctx.env.USERDOMAIN ? `${ctx.env.USERDOMAIN}\\` : ''}${ctx.env.USERNAME}` : '';
-  const grants = ['*S-1-5-32-544:(OI)(CI)F', '*S-1-5-18:(OI)(CI)F', ...(user ? [`${user}:(OI)(CI)F`] : [])];
-  const r = await run('icacls', [dir, '/inheritance:r', ...grants.flatMap((g) => ['/grant:r', g])], {
-    env: ctx.env, signal: ctx.signal, timeoutMs: 60_000,
-  });
-  if (r.exitCode !== 0) ctx.log('warning', `Could not restrict access to ${dir} (icacls exit ${r.exitCode}): ${r.stderr || r.stdout}`);
+  // The file ACL of Sync-WoosooConfig, with (OI)(CI) so that files and folders created inside inherit it.
+  const args = icaclsArgs(dir, ctx.env).map((a) => (/:F$/.test(a) ? `${a.slice(0, -2)}:(OI)(CI)F` : a));
+  await icacls(args, dir, ctx);
+}
+
+/** On Windows, a restored file that holds secrets gets the same ACL Sync-WoosooConfig gives it. */
+export async function restrictSecretFile(file: string, ctx: Pick<RequestContext, 'env' | 'signal' | 'log'>): Promise<void> {
+  if (process.platform === 'win32' && holdsSecrets(file)) await icacls(icaclsArgs(file, ctx.env), file, ctx);
+}
+
+async function icacls(args: string[], target: string, ctx: Pick<RequestContext, 'env' | 'signal' | 'log'>): Promise<void> {
+  const r = await run(which('icacls', ctx.env) ?? 'icacls.exe', args, { env: ctx.env, signal: ctx.signal, timeoutMs: 60_000 });
+  if (r.exitCode !== 0) ctx.log('warning', `Could not restrict access to ${target} (icacls exit ${r.exitCode}): ${(r.stderr || r.stdout).trim()}`);
 }

@@ -14,7 +14,7 @@ import type { RequestContext } from '../rpc/context';
 import { WoosooError } from '../rpc/errors';
 import { PARALLEL_COPIES, createBackupIn, insideProject } from './create';
 import { clientTool, importDatabase } from './database';
-import { hashFile, inParallel, replaceFileAtomically } from './files';
+import { hashFile, inParallel, replaceFileAtomically, restrictSecretFile } from './files';
 import { METADATA_FILE, backupDir, backupRoot, projectPathFor } from './layout';
 import { verifyDir } from './verify';
 
@@ -144,6 +144,7 @@ export async function restoreFrom(cfg: ProjectConfig, ctx: RequestContext, id: s
     await inParallel(files, PARALLEL_COPIES, async (a) => {
       ctx.throwIfCancelled();
       await replaceFileAtomically(join(dir, ...a.source.split('/')), a.target, a.sha256, ctx.signal);
+      await restrictSecretFile(a.target, ctx);
       if (++done % 50 === 0) ctx.progress({ id: 1, activity: `Restoring backup ${id}`, status: `${done} of ${files.length} files`, percent: (done / files.length) * 80 });
     });
     if (database) {
