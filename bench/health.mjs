@@ -4,7 +4,8 @@
 // a `ws` WebSocket server as Reverb; the database port is closed (the real mariadb client runs and is refused); the
 // services are queried with the real PM2 of node_modules (none installed; its daemon is killed at the end).
 //
-//   npm run build && node bench/health.mjs [--rounds 15]
+//   npm run build && node bench/health.mjs [--rounds 15] [--no-pm2]
+// --no-pm2: no service manager (the services check answers Unknown at once), so the 150 ms backend is the slowest.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { median, root, startEngine } from './lib/engine.mjs';
 
+const noPm2 = process.argv.includes('--no-pm2');
 const rounds = Number(process.argv[process.argv.indexOf('--rounds') + 1]) || 15;
 const ms = (x) => `${x.toFixed(1)} ms`;
 
@@ -38,7 +40,7 @@ writeFileSync(join(dir, 'deployment.config.env'), [
   'ENVIRONMENT=production', 'APP_IP=127.0.0.1', `HTTP_PORT=${httpPort}`, `BACKEND_PORT=${backendPort}`, `REVERB_PORT=${reverbPort}`,
   'DB_HOST=127.0.0.1', `DB_PORT=${dbPort}`, 'DB_DATABASE=woosoo', 'DB_USERNAME=woosoo', 'DB_PASSWORD=bench-Passw0rd',
   'REVERB_APP_KEY=bench-reverb-key', 'REVERB_APP_SECRET=bench-reverb-secret', 'HEALTH_TIMEOUT_SECONDS=5',
-  'SERVICE_MANAGER=pm2', `PM2_PATH=${pm2}`, '',
+  ...(noPm2 ? ['SERVICE_MANAGER=nssm', 'NSSM_PATH=no-such-folder/nssm.exe'] : ['SERVICE_MANAGER=pm2', `PM2_PATH=${pm2}`]), '',
 ].join('\n'));
 
 const engine = startEngine();
