@@ -71,8 +71,9 @@ export async function removeAbandoned(root: string, ctx: Pick<RequestContext, 'l
     if (!name.startsWith(TEMP_PREFIX) && !name.startsWith(TRASH_PREFIX)) continue;
     const dir = join(root, name);
     const owner = Number((await readFile(join(dir, OWNER_FILE), 'utf8').catch(() => '')).trim());
-    if (owner > 0 && owner !== process.pid && pidAlive(owner)) continue;
-    if (owner === process.pid) continue;
+    if (owner === process.pid || (owner > 0 && pidAlive(owner))) continue;
+    // No owner yet: another engine may have just made the folder; only an old one is abandoned.
+    if (!(owner > 0) && Date.now() - statSync(dir).mtimeMs < 10 * 60_000) continue;
     await rm(dir, { recursive: true, force: true });
     ctx.log('verbose', `Removed ${dir}, left by an interrupted backup or removal.`);
     removed.push(name);

@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
-  appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, writeFileSync,
+  appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,6 +133,23 @@ describe('create, list, verify', () => {
     expect(verifyBackup(p.cfg(), b.id).valid).toBe(true);
     const warnings = p.notes.filter((n) => n.method === '$/log' && n.params.level === 'warning').map((n) => String(n.params.message));
     expect(warnings.filter((w) => w.includes('a name a backup cannot hold'))).toHaveLength(2);
+  });
+});
+
+describe('leftovers of interrupted backups', () => {
+  it('removes a .tmp- folder whose engine is gone or that is old and ownerless, and keeps one that may be in progress', async () => {
+    const p = makeProject();
+    const root = join(p.dir, 'backups');
+    const dead = join(root, '.tmp-2020-01-01_00-00-00');
+    const young = join(root, '.tmp-2020-01-01_00-00-01');
+    const old = join(root, '.trash-2020-01-01_00-00-02');
+    const alive = join(root, '.tmp-2020-01-01_00-00-03');
+    for (const d of [dead, young, old, alive]) mkdirSync(d, { recursive: true });
+    writeFileSync(join(dead, '.owner'), '999999999'); // no such process
+    writeFileSync(join(alive, '.owner'), String(process.ppid)); // a live process (the test runner's parent)
+    utimesSync(old, new Date(Date.now() - 3600_000), new Date(Date.now() - 3600_000));
+    const b = await createBackup(p.cfg(), p.ctx(), {});
+    expect(readdirSync(root).sort()).toEqual(['.tmp-2020-01-01_00-00-01', '.tmp-2020-01-01_00-00-03', b.id].sort());
   });
 });
 
