@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../rpc/context';
 import { run, type RunResult } from '../process/run';
+import { WoosooError } from '../rpc/errors';
 import { planBuilds } from './plan';
 import type { AppKind, BuildCommand, BuildPlan, BuildResult, RunBuildsOptions } from './types';
 
@@ -52,6 +53,12 @@ async function buildApp(plan: BuildPlan, ctx: BuildCtx, opts: RunBuildsOptions, 
 
   const started = performance.now();
   const log = createWriteStream(logPath, { flags: 'w' });
+  // A log that cannot be written (disk full, removed folder) must not crash the engine: the build goes on, the
+  // message says the log is incomplete.
+  let logError = '';
+  log.on('error', (err) => {
+    logError ||= err.message;
+  });
   const result = resultOf(plan, logPath, '', 'Succeeded');
   try {
     log.write(`# ${name} build in ${plan.dir}, started ${stamp()}\n`);
@@ -84,6 +91,7 @@ async function buildApp(plan: BuildPlan, ctx: BuildCtx, opts: RunBuildsOptions, 
       }
     }
     if (result.status === 'Succeeded') result.message = `${name} built: ${plan.commands.length} command(s) succeeded.`;
+    if (logError) result.message += `\nThe build log ${logPath} could not be written completely: ${logError}`;
   } finally {
     result.durationMs = Math.round(performance.now() - started);
     log.write(`\n# ${result.status} after ${(result.durationMs / 1000).toFixed(2)} s (${stamp()})\n`);
@@ -96,7 +104,14 @@ async function buildApp(plan: BuildPlan, ctx: BuildCtx, opts: RunBuildsOptions, 
 /** Plans and runs the builds; never throws for a failing build (the result says Failed and why). */
 export async function runBuilds(cfg: ProjectConfig, ctx: BuildCtx, opts: RunBuildsOptions): Promise<BuildResult[]> {
   const plans = planBuilds(cfg, { apps: opts.apps, exclude: opts.exclude, skipTests: opts.skipTests, env: ctx.env });
-  mkdirSync(opts.logDir, { recursive: true });
+  try {
+    mkdirSync(opts.logDir, { recursive: true });
+  } catch (err) {
+    throw new WoosooError('BuildLogUnwritable', `Cannot create the build log folder ${opts.logDir}: ${(err as Error).message}`, {
+      category: 'WriteError', target: opts.logDir,
+      fix: 'Check that the folder (BUILD_LOG_PATH, relative to the project folder) can be created and written by you; nothing was built.',
+    });
+  }
   const timeoutMin = cfg.num('BUILD_TIMEOUT_MINUTES') || 30;
   ctx.progress({ id: 1, activity: 'Building', status: plans.map((p) => APP_NAMES[p.app]).join(', ') });
   let results: BuildResult[];

@@ -92,4 +92,15 @@ describe.skipIf(skipUnless(!missing, missing ?? ''))('build.run over the wire', 
     expect(cfg.error?.message).toMatch(/BUILD_BACKEND_COMMANDS \(line 14\) is not a valid command list: the ' quote at character 5 is never closed/);
     expect(existsSync(join(p.dir, 'logs'))).toBe(false);
   });
+
+  it('a build log folder that cannot be created fails the call with Woosoo.BuildLogUnwritable, and nothing is built', async () => {
+    const p = makeBuildProject();
+    writeFileSync(join(p.dir, 'not-a-folder'), 'x');
+    p.configure('BUILD_LOG_PATH=not-a-folder/logs');
+    engine = await EngineClient.start({ cwd: p.dir });
+    const r = await engine.request('build.run', { path: p.dir, apps: ['pwa'] });
+    expect(r.error?.data).toMatchObject({ errorId: 'BuildLogUnwritable', category: 'WriteError' });
+    expect(r.error?.message).toContain(join(p.dir, 'not-a-folder', 'logs'));
+    expect(existsSync(join(p.pwa, '.output'))).toBe(false);
+  });
 });
