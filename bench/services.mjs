@@ -53,21 +53,31 @@ async function project(extra) {
   return dir;
 }
 
-/** Alternates the two measurements so load changes hit both alike; returns medians and the ratio. */
-async function compare(label, engineCall, raw) {
-  const e = [];
-  const r = [];
+/** At most `max` of the given async jobs at once (the engine bounds its nssm calls the same way). */
+async function bounded(jobs, max) {
+  const queue = [...jobs];
+  await Promise.all(Array.from({ length: max }, async () => {
+    while (queue.length) await queue.shift()();
+  }));
+}
+
+/** Alternates the measurements so load changes hit all alike; prints medians and ratios against each baseline. */
+async function compare(label, engineCall, baselines) {
+  const times = { engine: [] };
+  for (const name of Object.keys(baselines)) times[name] = [];
   for (let i = 0; i < runs; i++) {
-    let t = performance.now();
-    await raw();
-    r.push(performance.now() - t);
-    t = performance.now();
+    for (const [name, fn] of Object.entries(baselines)) {
+      const t = performance.now();
+      await fn();
+      times[name].push(performance.now() - t);
+    }
+    const t = performance.now();
     await engineCall();
-    e.push(performance.now() - t);
+    times.engine.push(performance.now() - t);
   }
-  const res = { raw: median(r), engine: median(e) };
-  console.log(`${label}: services.get ${ms(res.engine)}; raw backend queries ${ms(res.raw)}; ratio ${(res.engine / res.raw).toFixed(2)}x (median of ${runs}; target <= 1.3x)`);
-  return res;
+  const engine = median(times.engine);
+  const against = Object.keys(baselines).map((name) => `${name} ${ms(median(times[name]))} (ratio ${(engine / median(times[name])).toFixed(2)}x)`);
+  console.log(`${label}: services.get ${ms(engine)}; ${against.join('; ')} — median of ${runs}; target <= 1.3x`);
 }
 
 async function benchPm2() {
@@ -83,9 +93,11 @@ async function benchPm2() {
     await compare('PM2 (3 running services)', async () => {
       const r = await engine.call('services.get', { path: dir });
       if (r.result?.items?.length !== 3) throw new Error(JSON.stringify(r.error ?? r.result));
-    }, async () => {
-      const r = await exec(process.execPath, [pm2Bin, 'jlist'], env);
-      JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('[')));
+    }, {
+      'raw pm2 jlist': async () => {
+        const r = await exec(process.execPath, [pm2Bin, 'jlist'], env);
+        JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('[')));
+      },
     });
   } finally {
     await engine.call('services.uninstall', { path: dir });
@@ -120,12 +132,16 @@ async function benchNssm() {
     await compare('NSSM under Wine (3 installed services, 24 nssm calls)', async () => {
       const r = await engine.call('services.get', { path: dir });
       if (r.result?.items?.length !== 3) throw new Error(JSON.stringify(r.error ?? r.result));
-    }, async () => {
-      // What services.get issues: status first, then the seven values, each service concurrently.
-      await Promise.all(names.map(async (n) => {
+    }, {
+      // What services.get issues: status first, then the seven values, the services concurrently.
+      'raw nssm calls, unbounded': () => Promise.all(names.map(async (n) => {
         await exec('wine', [nssmExe, 'status', n], env);
         await Promise.all(params.map((p) => exec('wine', [nssmExe, 'get', n, p], env)));
-      }));
+      })),
+      'raw nssm calls, 6 at a time like the engine': async () => {
+        await bounded(names.map((n) => () => exec('wine', [nssmExe, 'status', n], env)), 6);
+        await bounded(names.flatMap((n) => params.map((p) => () => exec('wine', [nssmExe, 'get', n, p], env))), 6);
+      },
     });
     await engine.call('services.uninstall', { path: dir });
   } finally {

@@ -212,12 +212,17 @@ export class NssmBackend implements ServiceBackend {
       ['AppExit', 'Default', 'Restart'],
       ['AppThrottle', String(settings.throttleMs)],
       ['AppEnvironmentExtra', ...env],
+    ];
+    // The App* values are registry values of NSSM's own: set concurrently. The native ones go through the service
+    // control manager (ChangeServiceConfig), where two concurrent changes of one service can fail: one at a time.
+    const native: [string, ...string[]][] = [
       ['Start', 'SERVICE_AUTO_START'],
       ['DependOnService', ...def.dependsOn],
       ['DisplayName', def.displayName],
       ['Description', def.description],
     ];
     await Promise.all(sets.map(([param, ...values]) => this.set(def.name, param, ...values)));
+    for (const [param, ...values] of native) await this.set(def.name, param, ...values);
     return outcome;
   }
 
