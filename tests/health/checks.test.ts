@@ -1,5 +1,10 @@
 // Health checks against real servers started here: node HTTP servers as nginx and the backend, a `ws` WebSocket
 // server as Reverb, a real MariaDB (tests/harness) with Laravel's jobs/failed_jobs tables, and closed ports.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:https';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../core/config';
 import { runHealthChecks, waitHealthy, type HealthCheck } from '../../core/health';
@@ -8,6 +13,7 @@ import { readHealthBody } from '../../core/health/http';
 import { startMariaDb, type MariaDb } from '../harness/mariadb';
 import { freePort } from '../harness/ports';
 import { hasTool, missingTools, skipUnless } from '../harness/tools';
+import { selfSigned } from '../certs/openssl';
 import { BASE_CONFIG, makeProject, startHttp, startSilent, startWebSocket, type Project, type Running } from './fixtures';
 
 const ctx = () => ({ env: { ...process.env } as Record<string, string>, signal: new AbortController().signal });
@@ -242,5 +248,42 @@ describe('a stopped stack', () => {
     const p = runHealthChecks(loadProject(project.dir, { env: {}, cwd: project.dir }), { env: {}, signal: ctl.signal }, { names: ['URL *'] });
     setTimeout(() => ctl.abort(new Error('cancelled by test')), 100);
     await expect(p).rejects.toThrow('cancelled by test');
+  });
+});
+
+describe.skipIf(skipUnless(hasTool('openssl'), missingTools('openssl') ?? ''))('HTTPS and slow answers', () => {
+  let project: Project;
+  let https: Server;
+  let slow: Running;
+  let dir: string;
+
+  beforeAll(async () => {
+    project = makeProject();
+    dir = mkdtempSync(join(tmpdir(), 'wshttps-'));
+    selfSigned({ san: 'IP:127.0.0.1', days: 30, certFile: join(dir, 'c.pem'), keyFile: join(dir, 'k.pem') });
+    https = createHttpsServer({ cert: readFileSync(join(dir, 'c.pem')), key: readFileSync(join(dir, 'k.pem')) }, (_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end('{"status":"ok","db":true}');
+    });
+    await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', () => resolve()));
+    slow = await startHttp(200, { status: 'ok', db: true }, 700);
+  });
+  afterAll(async () => {
+    https?.closeAllConnections();
+    await new Promise((r) => https?.close(r));
+    await slow?.close();
+    project?.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('with HTTPS_ENABLED, fetches the endpoint over HTTPS (a self-signed certificate is not judged here)', async () => {
+    const port = (https.address() as { port: number }).port;
+    project.write({ HTTPS_ENABLED: 'true', HTTPS_PORT: port, HTTP_PORT: slow.port, HEALTH_TIMEOUT_SECONDS: 1 });
+    const checks = await runHealthChecks(loadProject(project.dir, { env: {}, cwd: project.dir }), ctx(), { names: ['HTTPS via nginx', 'Port HTTPS_PORT', 'HTTP via nginx'] });
+    expect(byName(checks, 'HTTPS via nginx')).toMatchObject({ Status: 'Healthy', Value: 200, Target: `https://127.0.0.1:${port}/api/health` });
+    expect(byName(checks, 'Port HTTPS_PORT').Status).toBe('Healthy');
+    // 700 ms is more than half of HEALTH_TIMEOUT_SECONDS=1: Degraded, with the reason.
+    expect(byName(checks, 'HTTP via nginx')).toMatchObject({ Status: 'Degraded', Value: 200 });
+    expect(byName(checks, 'HTTP via nginx').Message).toMatch(/slow: \d+ ms, over half of HEALTH_TIMEOUT_SECONDS/);
   });
 });
