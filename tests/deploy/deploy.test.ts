@@ -1,0 +1,155 @@
+// Deploys of a copy of the demo stack with the real parts: composer, php artisan (Laravel 8 from Debian), npm, a real
+// MariaDB (tests/harness/mariadb.ts) and the PM2 service backend (PM2_HOME under the project). Each fault is injected
+// for real (a failing build command, a migration that throws, a migration that breaks the health checks) and after
+// each failure the project's files and the database must be exactly what they were before the deploy, the lock free,
+// the report telling what happened, and no secret in anything Woosoo wrote. In-process: the engine code is called
+// directly; the wire tests (kill, Ctrl+C, concurrent deploys) are in wire.test.ts.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listDeployments } from '../../core/deploy/history';
+import { lockPath } from '../../core/deploy/lock';
+import { runDeploy } from '../../core/deploy/orchestrator';
+import type { DeployOptions, Journal } from '../../core/deploy/journal';
+import { WoosooError } from '../../core/rpc/errors';
+import { openServiceSet } from '../../core/services';
+import { killPm2, type Pm2Backend } from '../../core/services/pm2';
+import { startMariaDb, type MariaDb } from '../harness/mariadb';
+import { missingTools, skipUnless } from '../harness/tools';
+import { filesWithSecrets, makeDemoProject, SECRETS, treeDiff, type DemoProject } from './fixture';
+
+const missing = missingTools('php', 'composer', 'npm', 'mariadbd', 'mariadb-dump', 'nginx') ?? '';
+const OPTIONS: DeployOptions = { scope: 'Full', skipBackup: false, skipBuild: false, skipTests: false, force: false, noRollback: false, parallel: true };
+const MIGRATIONS = 'apps/woosoo-nexus/database/migrations';
+
+export function migration(cls: string, up: string): string {
+  return `<?php\nuse Illuminate\\Database\\Migrations\\Migration;\nuse Illuminate\\Database\\Schema\\Blueprint;\nuse Illuminate\\Support\\Facades\\Schema;\n`
+    + `class ${cls} extends Migration\n{\n    public function up()\n    {\n${up}\n    }\n    public function down()\n    {\n    }\n}\n`;
+}
+
+describe.skipIf(skipUnless(!missing, missing))('Invoke-WoosooDeploy on the demo stack (in-process)', () => {
+  let db: MariaDb;
+  let p: DemoProject;
+
+  beforeAll(async () => {
+    db = await startMariaDb({ database: 'woosoo_deploy', user: 'woosoo', password: SECRETS.db });
+    p = await makeDemoProject(db);
+  }, 60_000);
+  afterAll(async () => {
+    if (p) await killPm2(openServiceSet(p.cfg(), p.ctx()).backend as Pm2Backend).catch(() => {});
+    await db?.stop();
+    if (p) rmSync(p.dir, { recursive: true, force: true });
+  }, 60_000);
+
+  /** Runs a deploy that must fail; returns its error and journal. */
+  async function failingDeploy(opts: Partial<DeployOptions> = {}): Promise<{ err: WoosooError; j: Journal }> {
+    const err = await runDeploy(p.cfg(), p.ctx(), { ...OPTIONS, ...opts }).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(WoosooError);
+    return { err: err as WoosooError, j: listDeployments(p.cfg(), { last: 1 })[0] };
+  }
+
+  /** What must hold after every failure: same files, same database, lock free, report written, no secret. */
+  function expectPutBack(before: { tree: Map<string, string>; dump: string }, j: Journal, failedStep: string) {
+    expect(treeDiff(before.tree, p.treeHash())).toEqual([]);
+    expect(p.dump()).toBe(before.dump);
+    expect(existsSync(lockPath(p.cfg()))).toBe(false);
+    expect(j.status).toBe('RolledBack');
+    expect(j.failedStep).toBe(failedStep);
+    const html = readFileSync(j.htmlReportPath!, 'utf8');
+    expect(html).toContain('Failed — rolled back');
+    expect(html).toContain(failedStep);
+    expect(JSON.parse(readFileSync(j.reportPath!, 'utf8')).status).toBe('RolledBack');
+    expect(filesWithSecrets(p.dir, ['deployments', 'logs'])).toEqual([]);
+    expect(JSON.stringify(p.notes)).not.toMatch(new RegExp(Object.values(SECRETS).join('|')));
+  }
+
+  const snapshot = () => ({ tree: p.treeHash(), dump: p.dump() });
+
+  it('a clean deploy: every step succeeds in order, health passes, report and journal written, lock released, no secret', async () => {
+    const j = await runDeploy(p.cfg(), p.ctx(), OPTIONS);
+    expect(j.status).toBe('Succeeded');
+    expect(j.steps.map((s) => [s.name, s.status])).toEqual([
+      ['Preflight', 'Succeeded'], ['Lock', 'Succeeded'], ['Backup', 'Succeeded'], ['Sync', 'Succeeded'], ['Build', 'Succeeded'],
+      ['StopServices', 'Succeeded'], ['PlaceArtifacts', 'Succeeded'], ['StartServices', 'Succeeded'], ['Health', 'Succeeded'], ['Report', 'Succeeded'],
+    ]);
+    expect(j.backupId).toMatch(/^\d{4}-\d{2}-\d{2}_/);
+    expect(j.changed).toContain('+ apps/woosoo-nexus/.env');
+    const health = j.details.health as { Name: string; Status: string }[];
+    expect(health.map((c) => c.Name)).toEqual(expect.arrayContaining(['Service woosoo-queue-worker', 'Reverb WebSocket', 'Database']));
+    expect(existsSync(j.htmlReportPath!)).toBe(true);
+    expect(readFileSync(j.htmlReportPath!, 'utf8')).toContain('<h1>Deployment');
+    expect(existsSync(lockPath(p.cfg()))).toBe(false);
+    // Each step was streamed to the pipeline as it ended, as a Woosoo.DeployStep.
+    const streamed = p.notes.filter((n) => n.method === '$/items').flatMap((n) => n.params.items as { $type: string; Name: string }[]);
+    expect(streamed.map((s) => s.$type)).toEqual(Array(10).fill('DeployStep'));
+    expect(streamed.map((s) => s.Name)).toEqual(j.steps.map((s) => s.name));
+    expect((await db.query('SELECT COUNT(*) FROM migrations')).trim()).toBe('3');
+    expect(filesWithSecrets(p.dir, ['deployments', 'logs'])).toEqual([]);
+    p.notes.length = 0;
+  }, 240_000);
+
+  it('a failing build: rolled back, files and database as before, DeployFailed names the step, outcome and report', async () => {
+    p.set({ BUILD_PWA_COMMANDS: `'npm ci; node -e "process.exit(3)"'` });
+    const before = snapshot();
+    const { err, j } = await failingDeploy();
+    expect(err.errorId).toBe('DeployFailed');
+    expect(err.targetObject).toBe(j.id);
+    expect(err.message).toContain('failed at step Build');
+    expect(err.message).toContain('Failed-RolledBack');
+    expect(err.message).toContain(j.htmlReportPath);
+    expect(j.steps.find((s) => s.name === 'Build')?.message).toContain('exit code 3');
+    expectPutBack(before, j, 'Build');
+    p.set({ BUILD_PWA_COMMANDS: "''" });
+    p.notes.length = 0;
+  }, 240_000);
+
+  it('a failing migration (after it created a table): the database is restored and the new table dropped', async () => {
+    const file = join(p.dir, MIGRATIONS, '2024_02_01_000000_broken.php');
+    writeFileSync(file, migration('Broken', "        Schema::create('half_done', function (Blueprint $t) { $t->id(); });\n        throw new RuntimeException('migration exploded');"));
+    const before = snapshot();
+    const { j } = await failingDeploy();
+    expect(j.steps.find((s) => s.name === 'Build')?.message).toContain('migration exploded');
+    expect(j.databaseMayHaveChanged).toBe(true);
+    expectPutBack(before, j, 'Build');
+    expect(await db.query("SHOW TABLES LIKE 'half_done'")).toBe('');
+    rmSync(file);
+    p.notes.length = 0;
+  }, 240_000);
+
+  it('a health check failing after the start: rolled back, services running again on the previous state, health passes again', async () => {
+    const file = join(p.dir, MIGRATIONS, '2024_02_02_000000_drop_failed_jobs.php');
+    writeFileSync(file, migration('DropFailedJobs', "        Schema::drop('failed_jobs');"));
+    const before = snapshot();
+    const { j } = await failingDeploy();
+    expect(j.steps.find((s) => s.name === 'Health')?.message).toContain('Queue failed');
+    expect(j.steps.find((s) => s.name === 'Rollback')?.message).toContain('health checks pass again');
+    expectPutBack(before, j, 'Health');
+    rmSync(file);
+    p.notes.length = 0;
+  }, 240_000);
+
+  it('a stale lock (its process is gone) is taken over with a warning and released at the end', async () => {
+    writeFileSync(lockPath(p.cfg()), JSON.stringify({ host: hostname(), pid: 999_999, user: 'ghost', startedAt: '2026-01-01T00:00:00Z', deployId: '20260101-000000-dead' }));
+    const j = await runDeploy(p.cfg(), p.ctx(), { ...OPTIONS, skipTests: true });
+    expect(j.status).toBe('Succeeded');
+    const warnings = p.notes.filter((n) => n.method === '$/log' && n.params.level === 'warning').map((n) => String(n.params.message));
+    expect(warnings.some((w) => w.includes('Took over a stale deploy lock') && w.includes('999999'))).toBe(true);
+    expect(j.steps.find((s) => s.name === 'Lock')?.message).toContain('stale lock');
+    expect(existsSync(lockPath(p.cfg()))).toBe(false);
+    p.notes.length = 0;
+  }, 240_000);
+
+  it('a lock held by a live process refuses the deploy before anything changes', async () => {
+    writeFileSync(lockPath(p.cfg()), JSON.stringify({ host: hostname(), pid: process.ppid, user: 'other', startedAt: new Date().toISOString(), deployId: '20260101-000000-beef' }));
+    const before = snapshot();
+    const { err, j } = await failingDeploy();
+    expect(err.message).toContain('Another deploy holds');
+    expect(j.failedStep).toBe('Lock');
+    expect(j.status).toBe('Failed');
+    expect(j.backupId).toBeUndefined();
+    expect(treeDiff(before.tree, p.treeHash())).toEqual([]);
+    expect(existsSync(lockPath(p.cfg()))).toBe(true); // the other deploy's lock is not ours to remove
+    rmSync(lockPath(p.cfg()));
+  }, 120_000);
+});
