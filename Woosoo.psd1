@@ -33,6 +33,9 @@
         'Restore-WoosooBackup'
         'Remove-WoosooBackup'
         'Invoke-WoosooBuild'
+        'Invoke-WoosooDeploy'
+        'Get-WoosooDeployment'
+        'Undo-WoosooDeploy'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -47,6 +50,7 @@
         'formats/Woosoo.Sync.Format.ps1xml'
         'formats/Woosoo.Build.Format.ps1xml'
         'formats/Woosoo.Backup.Format.ps1xml'
+        'formats/Woosoo.Deploy.Format.ps1xml'
     )
     PrivateData          = @{
         PSData = @{

@@ -1,0 +1,81 @@
+function Get-WoosooDeployment {
+    <#
+    .SYNOPSIS
+    Lists the project's deployments (newest first), with their steps, outcome, backup and report.
+
+    .DESCRIPTION
+    Reads the deploy journals (deployments/<id>/journal.json) and returns one Woosoo.Deployment per deploy: Id,
+    Scope, Status (Succeeded, Failed, RolledBack, RollbackFailed, Interrupted, or Running while one runs),
+    StartedAt, Duration, BackupId, FailedStep, Steps (Woosoo.DeployStep objects), ReportPath (the HTML report),
+    JsonReportPath, Error and LeftToDo (what a failed rollback left to do by hand).
+
+    A deploy whose engine died mid-way (machine restart, killed process) shows as Interrupted: complete its
+    rollback with Undo-WoosooDeploy.
+
+    .PARAMETER Path
+    The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
+
+    .PARAMETER Id
+    Only this deployment (the TargetObject of a Woosoo.DeployFailed error is a deployment id).
+
+    .PARAMETER Last
+    Only the newest N deployments.
+
+    .EXAMPLE
+    Get-WoosooDeployment -Last 5
+
+    The five newest deployments as a table: Id, Status, Scope, StartedAt, Duration, FailedStep.
+
+    .EXAMPLE
+    (Get-WoosooDeployment -Last 1).Steps | Format-Table Name, Status, Duration, Message
+
+    The steps of the newest deployment.
+
+    .EXAMPLE
+    Get-WoosooDeployment | Where-Object Status -eq Interrupted | Undo-WoosooDeploy
+
+    Completes the rollback of every interrupted deployment (asks for each).
+
+    .EXAMPLE
+    Invoke-Item (Get-WoosooDeployment -Last 1).ReportPath
+
+    Opens the newest deployment's HTML report.
+
+    .OUTPUTS
+    Woosoo.Deployment
+
+    .LINK
+    Invoke-WoosooDeploy
+
+    .LINK
+    Undo-WoosooDeploy
+    #>
+    [CmdletBinding()]
+    [OutputType('Woosoo.Deployment')]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('ProjectPath', 'FullName')]
+        [string]$Path,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('DeploymentId')]
+        [ValidatePattern('^\d{8}-\d{6}-[0-9a-f]{4}$')]
+        [string]$Id,
+
+        [ValidateRange(1, 100000)]
+        [int]$Last
+    )
+    process {
+        $params = @{}
+        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
+        if ($resolved) { $params.path = $resolved }
+        if ($Id) { $params.id = $Id }
+        if ($PSBoundParameters.ContainsKey('Last')) { $params.last = $Last }
+        try {
+            Invoke-WoosooRpc -Method 'deploy.get' -Params $params -Cmdlet $PSCmdlet | ForEach-Object { ConvertTo-WoosooDeployDuration -InputObject $_ }
+        }
+        catch {
+            $PSCmdlet.ThrowTerminatingError($_)
+        }
+    }
+}

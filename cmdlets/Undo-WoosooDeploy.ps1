@@ -1,0 +1,88 @@
+function Undo-WoosooDeploy {
+    <#
+    .SYNOPSIS
+    Completes the rollback of an interrupted or failed deployment from the backup it took.
+
+    .DESCRIPTION
+    For a deployment whose engine died mid-way (Status Interrupted), that failed with -NoRollback (Failed), or whose
+    rollback did not complete (RollbackFailed): takes the deploy lock (a lock left by the dead engine is taken
+    over), stops the scope's services, puts back the files of the deployment's backup (configs, the apps' .env
+    files, the tracked build outputs) and — when its build may have run migrations — the database, deletes the
+    tracked files the deployment created, starts the services that were running before it, checks health again,
+    and rewrites the journal and the report. Returns the Woosoo.Deployment, now RolledBack; when something is left
+    to do by hand, a terminating error Woosoo.RollbackFailed lists it.
+
+    Without -Id, the newest deployment that needs it is rolled back (nothing happens when there is none).
+
+    .PARAMETER Path
+    The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
+
+    .PARAMETER Id
+    The deployment to roll back (Id of Get-WoosooDeployment; accepts pipeline input by property name).
+
+    .EXAMPLE
+    Undo-WoosooDeploy
+
+    Rolls back the newest interrupted or failed deployment, after asking.
+
+    .EXAMPLE
+    Get-WoosooDeployment | Where-Object Status -eq Interrupted | Undo-WoosooDeploy -Confirm:$false
+
+    Rolls back every interrupted deployment without asking.
+
+    .EXAMPLE
+    Undo-WoosooDeploy -Id 20261122-031500-a1b2 -WhatIf
+
+    Shows which deployment and backup would be rolled back. Changes nothing.
+
+    .OUTPUTS
+    Woosoo.Deployment
+
+    .LINK
+    Get-WoosooDeployment
+
+    .LINK
+    Invoke-WoosooDeploy
+    #>
+    [CmdletBinding(SupportsShouldProcess, ConfirmImpact = 'High')]
+    [OutputType('Woosoo.Deployment')]
+    param(
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
+        [Alias('ProjectPath', 'FullName')]
+        [string]$Path,
+
+        [Parameter(ValueFromPipelineByPropertyName)]
+        [Alias('DeploymentId')]
+        [ValidatePattern('^\d{8}-\d{6}-[0-9a-f]{4}$')]
+        [string]$Id
+    )
+    process {
+        $params = @{ whatIf = $true }
+        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
+        if ($resolved) { $params.path = $resolved }
+        if ($Id) { $params.id = $Id }
+        try {
+            $found = @(Invoke-WoosooRpc -Method 'deploy.undo' -Params $params -Cmdlet $PSCmdlet)
+        }
+        catch {
+            $PSCmdlet.ThrowTerminatingError($_)
+        }
+        if ($found.Count -eq 0) {
+            Write-Verbose 'No deployment needs a rollback.'
+            return
+        }
+        $deployment = $found[0]
+        $what = 'Roll back deployment {0} ({1}, {2}) from backup {3}' -f $deployment.Id, $deployment.Status, $deployment.Scope, $deployment.BackupId
+        if (-not $PSCmdlet.ShouldProcess($deployment.ProjectPath, $what)) { return }
+        $params.whatIf = $false
+        $params.id = $deployment.Id
+        try {
+            Invoke-WoosooRpc -Method 'deploy.undo' -Params $params -Cmdlet $PSCmdlet |
+                Where-Object { $_.PSObject.TypeNames -contains 'Woosoo.Deployment' } |
+                ForEach-Object { ConvertTo-WoosooDeployDuration -InputObject $_ }
+        }
+        catch {
+            $PSCmdlet.ThrowTerminatingError($_)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+/**
+ * Invoke-WoosooDeploy, Get-WoosooDeployment and Undo-WoosooDeploy end to end from the real pwsh, on a copy of the
+ * demo stack with a real MariaDB and PM2: -WhatIf returns the plan and writes nothing; a deploy streams
+ * Woosoo.DeployStep objects and ends with a Woosoo.Deployment (Duration a TimeSpan); a failing build is a
+ * terminating Woosoo.DeployFailed error whose TargetObject is the deployment id, and `pwsh -File` of a scheduled
+ * script exits non-zero. Skipped, with the reason, where pwsh is not installed.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openServiceSet } from '../../core/services';
+import { killPm2, type Pm2Backend } from '../../core/services/pm2';
+import { ROOT } from '../support/engine';
+import { pwsh, runPwsh } from '../support/pwsh';
+import { startMariaDb, type MariaDb } from '../harness/mariadb';
+import { makeDemoProject, SECRETS, treeDiff, type DemoProject } from './fixture';
+
+const json = (script: string, env: Record<string, string>) => {
+  const r = runPwsh(script, { timeoutMs: 300_000, env });
+  if (r.status !== 0) throw new Error(`pwsh exited ${r.status}: ${r.stderr}\n${r.stdout}`);
+  return JSON.parse(r.stdout);
+};
+
+describe.skipIf(!pwsh.available)(`deploy cmdlets end to end (real pwsh)${pwsh.available ? '' : ` — skipped: ${pwsh.reason}`}`, () => {
+  let db: MariaDb;
+  let p: DemoProject;
+  beforeAll(async () => {
+    db = await startMariaDb({ database: 'woosoo_e2e', user: 'woosoo', password: SECRETS.db });
+    p = await makeDemoProject(db);
+  }, 60_000);
+  afterAll(async () => {
+    if (p) await killPm2(openServiceSet(p.cfg(), p.ctx()).backend as Pm2Backend).catch(() => {});
+    await db?.stop();
+    if (p) rmSync(p.dir, { recursive: true, force: true });
+  }, 60_000);
+
+  it('-WhatIf returns ten Woosoo.DeployPlanStep objects with their commands and writes nothing', () => {
+    const before = p.treeHash();
+    const r = json(`$plan = @(Invoke-WoosooDeploy -Path '${p.dir}' -WhatIf)
+      [pscustomobject]@{ Types = @($plan | ForEach-Object { $_.PSObject.TypeNames[0] } | Select-Object -Unique); Names = @($plan.Name)
+        Build = @(($plan | Where-Object Name -eq 'Build').Commands); Text = ($plan | Out-String) } | ConvertTo-Json -Depth 20 -Compress`, p.env);
+    expect(r.Types).toEqual(['Woosoo.DeployPlanStep']);
+    expect(r.Names).toEqual(['Preflight', 'Lock', 'Backup', 'Sync', 'Build', 'StopServices', 'PlaceArtifacts', 'StartServices', 'Health', 'Report']);
+    expect(r.Build.join('\n')).toContain('artisan migrate --force');
+    expect(r.Text).toContain('queue:restart');
+    for (const d of ['deployments', 'backups', 'logs']) expect(existsSync(join(p.dir, d))).toBe(false);
+    expect(treeDiff(before, p.treeHash())).toEqual([]);
+  });
+
+  it('deploys: DeployStep objects as the steps end, then a Succeeded Woosoo.Deployment; Get-WoosooDeployment lists it', () => {
+    const r = json(`$out = @(Invoke-WoosooDeploy -Path '${p.dir}' -SkipTests -Confirm:$false)
+      $steps = @($out | Where-Object { $_.PSObject.TypeNames -contains 'Woosoo.DeployStep' })
+      $d = $out | Where-Object { $_.PSObject.TypeNames -contains 'Woosoo.Deployment' }
+      $listed = Get-WoosooDeployment -Path '${p.dir}' -Last 1
+      [pscustomobject]@{ Steps = @($steps.Name); StepStatus = @($steps.Status | Select-Object -Unique); Status = $d.Status; Dur = $d.Duration.GetType().Name
+        StepDur = $steps[0].Duration.GetType().Name; Listed = $listed.Id; Id = $d.Id; Report = $d.ReportPath; Ok = $? } | ConvertTo-Json -Depth 20 -Compress`, p.env);
+    expect(r.Steps).toHaveLength(10);
+    expect(r.StepStatus).toEqual(['Succeeded']);
+    expect(r).toMatchObject({ Status: 'Succeeded', Dur: 'TimeSpan', StepDur: 'TimeSpan', Listed: r.Id });
+    expect(existsSync(r.Report)).toBe(true);
+  }, 300_000);
+
+  it('a failing build: terminating Woosoo.DeployFailed, TargetObject = the deployment id, RolledBack; a scheduled pwsh -File exits non-zero', () => {
+    p.set({ BUILD_PWA_COMMANDS: `'node -e "process.exit(5)"'` });
+    const r = json(`try { Invoke-WoosooDeploy -Path '${p.dir}' -Confirm:$false | Out-Null; $e = $null } catch { $e = $_ }
+      $d = Get-WoosooDeployment -Path '${p.dir}' -Id $e.TargetObject
+      [pscustomobject]@{ Id = $e.FullyQualifiedErrorId; Target = $e.TargetObject; Msg = [string]$e.Exception.Message; Status = $d.Status; Failed = $d.FailedStep } | ConvertTo-Json -Depth 20 -Compress`, p.env);
+    expect(r.Id).toMatch(/^Woosoo\.DeployFailed/);
+    expect(r.Target).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
+    expect(r.Msg).toContain('Failed-RolledBack');
+    expect(r).toMatchObject({ Status: 'RolledBack', Failed: 'Build' });
+
+    const script = join(p.dir, '..', `${p.dir.split('/').pop()}-scheduled.ps1`);
+    writeFileSync(script, `$ErrorActionPreference = 'Stop'\nImport-Module '${join(ROOT, 'Woosoo.psd1')}'\nInvoke-WoosooDeploy -Path '${p.dir}' -SkipTests -Confirm:$false\n`);
+    const run = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-File', script], { env: { ...process.env, ...p.env }, encoding: 'utf8', timeout: 300_000 });
+    rmSync(script);
+    expect(run.status).not.toBe(0);
+    expect(run.stdout + run.stderr).not.toContain(SECRETS.db);
+    p.set({ BUILD_PWA_COMMANDS: "''" });
+  }, 600_000);
+
+  it('Undo-WoosooDeploy -WhatIf on a failed -NoRollback deploy names it and changes nothing; without -WhatIf it rolls back', () => {
+    p.set({ BUILD_PWA_COMMANDS: `'node -e "process.exit(6)"'` });
+    const r = json(`try { Invoke-WoosooDeploy -Path '${p.dir}' -NoRollback -Confirm:$false | Out-Null } catch { $id = $_.TargetObject }
+      $what = @(Get-WoosooDeployment -Path '${p.dir}' -Id $id | Undo-WoosooDeploy -WhatIf)
+      $before = (Get-WoosooDeployment -Path '${p.dir}' -Id $id).Status
+      $undone = Get-WoosooDeployment -Path '${p.dir}' -Id $id | Undo-WoosooDeploy -Confirm:$false
+      [pscustomobject]@{ What = $what.Count; Before = $before; After = $undone.Status; Type = $undone.PSObject.TypeNames[0] } | ConvertTo-Json -Depth 20 -Compress`, p.env);
+    expect(r).toMatchObject({ What: 0, Before: 'Failed', After: 'RolledBack', Type: 'Woosoo.Deployment' });
+    p.set({ BUILD_PWA_COMMANDS: "''" });
+  }, 600_000);
+});
