@@ -27,10 +27,10 @@ function closeLog(log: WriteStream): Promise<void> {
   return new Promise((resolve) => log.end(() => resolve()));
 }
 
-function failure(cmd: BuildCommand, r: RunResult, timeoutMin: number, tail: string[]): string {
+function failure(cmd: BuildCommand, r: RunResult, timeoutMs: number, tail: string[]): string {
   let what: string;
   if (r.cancelled) what = 'was cancelled';
-  else if (r.timedOut) what = `did not finish within ${timeoutMin} minute(s) (BUILD_TIMEOUT_MINUTES) and was stopped`;
+  else if (r.timedOut) what = `did not finish within ${timeoutMs % 60_000 === 0 ? `${timeoutMs / 60_000} minute(s)` : `${timeoutMs / 1000} s`} (BUILD_TIMEOUT_MINUTES) and was stopped`;
   else if (r.notFound) what = `could not be started (${r.spawnError ?? 'program not found'})`;
   else what = `failed with exit code ${r.exitCode}`;
   const lines = tail.length > 0 ? `; last lines of its output:\n${tail.map((l) => `  ${l}`).join('\n')}` : '; it wrote no output';
@@ -41,7 +41,7 @@ function resultOf(plan: BuildPlan, logPath: string, message: string, status: Bui
   return { app: plan.app, dir: plan.dir, status, durationMs: 0, commands: plan.commands.map((c) => c.display), logPath, message, migrationsRan: false };
 }
 
-async function buildApp(plan: BuildPlan, ctx: BuildCtx, opts: RunBuildsOptions, timeoutMin: number, progressId: number): Promise<BuildResult> {
+async function buildApp(plan: BuildPlan, ctx: BuildCtx, opts: RunBuildsOptions, timeoutMs: number, progressId: number): Promise<BuildResult> {
   const name = APP_NAMES[plan.app];
   const logPath = join(opts.logDir, `${plan.app}.log`);
   if (plan.skipped) {
@@ -69,7 +69,7 @@ async function buildApp(plan: BuildPlan, ctx: BuildCtx, opts: RunBuildsOptions, 
       if (cmd.kind === 'migrate') result.migrationsRan = true;
       const tail: string[] = [];
       const r = await run(cmd.program, cmd.args, {
-        cwd: plan.dir, env: ctx.env, signal: ctx.signal, timeoutMs: timeoutMin * 60_000,
+        cwd: plan.dir, env: ctx.env, signal: ctx.signal, timeoutMs,
         onLine: (stream, line) => {
           log.write(stream === 'stderr' ? `! ${line}\n` : `${line}\n`);
           tail.push(line);
@@ -85,7 +85,7 @@ async function buildApp(plan: BuildPlan, ctx: BuildCtx, opts: RunBuildsOptions, 
         result.exitCode = r.exitCode;
         result.tail = tail;
         result.cancelled = r.cancelled;
-        result.message = `${name} build failed: ${failure(cmd, r, timeoutMin, tail)}\nFull log: ${logPath}`;
+        result.message = `${name} build failed: ${failure(cmd, r, timeoutMs, tail)}\nFull log: ${logPath}`;
         log.write(`# FAILED: ${cmd.display}\n`);
         break;
       }
@@ -112,14 +112,14 @@ export async function runBuilds(cfg: ProjectConfig, ctx: BuildCtx, opts: RunBuil
       fix: 'Check that the folder (BUILD_LOG_PATH, relative to the project folder) can be created and written by you; nothing was built.',
     });
   }
-  const timeoutMin = cfg.num('BUILD_TIMEOUT_MINUTES') || 30;
+  const timeoutMs = opts.timeoutMs ?? (cfg.num('BUILD_TIMEOUT_MINUTES') || 30) * 60_000;
   ctx.progress({ id: 1, activity: 'Building', status: plans.map((p) => APP_NAMES[p.app]).join(', ') });
   let results: BuildResult[];
   if (opts.parallel) {
-    results = await Promise.all(plans.map((p, i) => buildApp(p, ctx, opts, timeoutMin, i + 2)));
+    results = await Promise.all(plans.map((p, i) => buildApp(p, ctx, opts, timeoutMs, i + 2)));
   } else {
     results = [];
-    for (const [i, p] of plans.entries()) results.push(await buildApp(p, ctx, opts, timeoutMin, i + 2));
+    for (const [i, p] of plans.entries()) results.push(await buildApp(p, ctx, opts, timeoutMs, i + 2));
   }
   ctx.progress({ id: 1, activity: 'Building', completed: true });
   return results;

@@ -53,5 +53,7 @@ export interface RunBuildsOptions {
   skipTests?: boolean;
   parallel?: boolean;
   logDir: string;
+  /** Per-command limit in milliseconds; default BUILD_TIMEOUT_MINUTES (a caller with its own deadline may pass less). */
+  timeoutMs?: number;
   onLine?: (app: AppKind, stream: 'stdout' | 'stderr', line: string) => void;
 }

@@ -157,6 +157,22 @@ describe.skipIf(skipUnless(!missing, missing ?? ''))('runBuilds with real compos
     expect(alive()).toBe(false);
   }, 60_000);
 
+  it('a command that outlives its time limit is stopped with its child processes and reported as timed out', async () => {
+    const p = await project();
+    p.configure(`BUILD_PWA_COMMANDS=node -e "console.log('pid=' + process.pid); setTimeout(() => {}, 60000)"`);
+    let pid = 0;
+    const [pwa] = await runBuilds(p.cfg(), p.ctx(), {
+      apps: ['pwa'], skipTests: true, logDir: join(p.dir, 'logs'), timeoutMs: 1500,
+      onLine: (_a, _s, l) => { if (l.startsWith('pid=')) pid = Number(l.slice(4)); },
+    });
+    expect(pwa).toMatchObject({ status: 'Failed', cancelled: false, exitCode: null });
+    expect(pwa.message).toContain('did not finish within 1.5 s (BUILD_TIMEOUT_MINUTES) and was stopped');
+    const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
+    for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(pid).toBeGreaterThan(0);
+    expect(alive()).toBe(false);
+  }, 60_000);
+
   it('never writes a secret to the build log, the verbose stream or the result', async () => {
     const p = await project();
     // A test command that prints the backend's .env (which holds DB_PASSWORD) and the secret passed as an argument.
