@@ -143,6 +143,8 @@ console.log(`\n-Pattern '${pattern}' over ${mib} MiB (medians of 3; both read th
 await compare('case-sensitive  ', ['-E', pattern], { pattern, caseSensitive: true });
 await compare('ignore case     ', ['-iE', pattern], { pattern });
 await compare('no match        ', ['-E', 'zebra-crossing'], { pattern: 'zebra-crossing', caseSensitive: true });
+const regex = 'failure: [0-9]+ dead(lock|end)';
+await compare('regex           ', ['-E', regex], { pattern: regex, caseSensitive: true });
 const rss = (await call('engine.info', {})).value.rssBytes;
 console.log(`engine RSS after the searches: ${(rss / 1048576).toFixed(0)} MB (file: ${mib} MiB)`);
 

@@ -88,7 +88,9 @@ async function check(fol: Follower, f: EntryFilter): Promise<LogEntry[]> {
     return []; // not created yet, or between rename and re-create
   }
   const out: LogEntry[] = [];
-  if (fol.fh === null || live !== fol.path || ino !== fol.ino) {
+  if (fol.fh !== null && ino === fol.ino) {
+    fol.path = live; // the same file under a new name (renamed away; nothing replaced it yet): keep reading it
+  } else if (fol.fh === null || live !== fol.path || ino !== fol.ino) {
     if (fol.fh !== null) {
       out.push(...await readNew(fol, f, true));
       await fol.fh.close();

@@ -1,14 +1,15 @@
 /**
- * -Pattern prepared for block scans, and grep's trick for plain literals: find the places where the literal's rarest
- * byte occurs (memchr, via Buffer.indexOf) and compare only there, so a block without the literal is skipped without
- * being decoded or searched by the regex. Case-insensitive literals are handled for ASCII text (JavaScript's
+ * -Pattern prepared for block scans, and grep's trick: the characters every match must contain (the whole pattern
+ * when it is a plain literal) are looked for first, by finding the places where their rarest byte occurs (memchr, via
+ * Buffer.indexOf) and comparing only there, so a block without them is skipped without being decoded or searched
+ * by the regex. Case-insensitive literals are handled for ASCII text (JavaScript's
  * non-unicode case folding never maps a non-ASCII character to an ASCII one, so the prefilter is exact).
  */
 
 export interface Scanner {
   /** The pattern with flags g and m, for running over a whole block. */
   scan: RegExp;
-  /** The literal the pattern is (lower-cased when case-insensitive), or null when it is more than a literal. */
+  /** Characters every match contains (lower-cased when case-insensitive); null when none could be found. */
   literal: Buffer | null;
   foldCase: boolean;
   /** Index in `literal` of its byte that is rarest in the file (measured on the first block; -1 = not yet). */
@@ -18,11 +19,62 @@ export interface Scanner {
 export function makeScanner(pattern: RegExp): Scanner {
   const flags = new Set([...pattern.flags, 'g', 'm']);
   const scan = new RegExp(pattern.source, [...flags].join(''));
-  const unescaped = pattern.source.replace(/\\([^A-Za-z0-9])/g, '$1');
-  const plain = !/[.^$*+?()[\]{}|\\]/.test(pattern.source.replace(/\\[^A-Za-z0-9]/g, ''));
-  const usable = plain && unescaped.length > 0 && (!pattern.ignoreCase || /^[\x20-\x7e]*$/.test(unescaped));
-  const literal = usable ? Buffer.from(pattern.ignoreCase ? unescaped.toLowerCase() : unescaped, 'utf8') : null;
+  const required = requiredLiteral(pattern.source);
+  const usable = required !== null && (!pattern.ignoreCase || /^[\x20-\x7e]*$/.test(required));
+  const literal = usable ? Buffer.from(pattern.ignoreCase ? required.toLowerCase() : required, 'utf8') : null;
   return { scan, literal, foldCase: pattern.ignoreCase, rare: -1 };
+}
+
+const QUANTIFIER = /^\{\d+(?:,\d*)?\}/;
+/** The next thing makes the character before it optional (?, *, {0…}). */
+const optionalNext = (s: string, j: number) => s[j] === '?' || s[j] === '*' || /^\{0[,}]/.test(s.slice(j, j + 3));
+
+/**
+ * The longest run of plain characters every match of the regex contains (at least 3), or null: outside groups and
+ * classes, no top-level alternation, a character made optional by ?, * or {0,…} left out. Conservative: when in
+ * doubt it returns a shorter run or null, never a string some match lacks.
+ */
+export function requiredLiteral(source: string): string | null {
+  let best = '';
+  let run = '';
+  let depth = 0;
+  let inClass = false;
+  const flush = () => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (inClass) {
+      if (c === '\\') i++;
+      else if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '\\') {
+      const n = source[++i];
+      if (depth === 0 && n !== undefined && /[^A-Za-z0-9]/.test(n) && !optionalNext(source, i + 1)) run += n;
+      else flush();
+      if (source[i + 1] === '+' || source[i + 1] === '{') flush();
+      continue;
+    }
+    if (c === '[') inClass = true;
+    if (c === '(') depth++;
+    if (c === ')') depth--;
+    if (c === '|' && depth === 0) return null;
+    if (c === '{' && QUANTIFIER.test(source.slice(i))) i = source.indexOf('}', i);
+    if ('[]()|{}.^$*+?'.includes(c) || depth > 0) {
+      flush();
+      continue;
+    }
+    if (optionalNext(source, i + 1)) {
+      flush();
+      continue;
+    }
+    run += c;
+    if (source[i + 1] === '+' || source[i + 1] === '{') flush();
+  }
+  flush();
+  return best.length >= 3 ? best : null;
 }
 
 const lower = (b: number) => (b >= 65 && b <= 90 ? b | 0x20 : b);

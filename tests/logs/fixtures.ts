@@ -69,3 +69,12 @@ export const NGINX_ERROR = `2026/02/15 14:30:06 [error] 1234#1234: *7 connect() 
 2026/02/15 14:30:08 [warn] 1234#1234: *9 an upstream response is buffered to a temporary file
 2026/02/15 14:30:11 [notice] 1234#1234: signal process started
 `;
+
+/** A project with the Laravel and nginx fixture logs in place (laravel: 4 entries, nginx: 3 access + 3 error). */
+export function makeStackProject(): Project {
+  const p = makeProject();
+  p.write('apps/backend/storage/logs/laravel.log', LARAVEL_LOG);
+  p.write('logs/nginx/access.log', NGINX_ACCESS);
+  p.write('logs/nginx/error.log', NGINX_ERROR);
+  return p;
+}

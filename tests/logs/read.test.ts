@@ -122,7 +122,7 @@ describe('reading files', () => {
 
   it('-Pattern fast path returns exactly what parsing every entry and testing its lines returns', async () => {
     const text = readFileSync(big, 'utf8');
-    for (const pattern of ['deadlock', 'Job 7\\d+ failed', 'run\\(\\)$', 'table 3[0-9] x{80}', 'ORDER 99', '^\\[2026-02-15 14:0[0-4]:1', 'production\\.error']) {
+    for (const pattern of ['deadlock', 'Job 7\\d+ failed', 'dead(lock)? found', 'table 3[0-9] x', 'x?deadlock|placed by t', 'run\\(\\)$', 'table 3[0-9] x{80}', 'ORDER 99', '^\\[2026-02-15 14:0[0-4]:1', 'production\\.error']) {
       const f = buildFilter({ pattern });
       const fast = await collect(readForward(origin(big), f, { end: Infinity }));
       expect(fast.length, pattern).toBeGreaterThan(0);
@@ -130,14 +130,25 @@ describe('reading files', () => {
     }
   });
 
-  it('skips blocks without the literal bytes only when the pattern is a plain literal (ASCII when ignoring case)', () => {
+  it('finds the characters every match must contain (ASCII when ignoring case), to skip blocks without them', () => {
     const lit = (pattern: string, caseSensitive = true) => makeScanner(buildFilter({ pattern, caseSensitive }).pattern!).literal?.toString();
     expect(lit('deadlock found')).toBe('deadlock found');
     expect(lit('SQLSTATE\\[HY000\\]')).toBe('SQLSTATE[HY000]');
     expect(lit('Café')).toBe('Café');
     expect(lit('DeadLock', false)).toBe('deadlock');
     expect(lit('Café', false)).toBeUndefined();
-    for (const p of ['dead.ock', 'a|b', '^x', 'x$', 'a+', '\\d', '(x)', '[ab]', 'a{2}', 'a?']) expect(lit(p), p).toBeUndefined();
+    for (const p of ['deadlock|timeout', 'a|b', '^x', 'x$', 'a+', '\\d', '(xyz)', '[abc]', 'a{2}', 'abc?', '(a|b)', '[^xyz]+']) expect(lit(p), p).toBeUndefined();
+    // the longest run every match must contain, for regexes that are more than a literal
+    expect(lit('dead.ock')).toBe('dead');
+    expect(lit('failure: [0-9]+ dead(lock|end)')).toBe('failure: ');
+    expect(lit('Order \\d+ failed')).toBe(' failed');
+    expect(lit('(deadlock|timeout) found')).toBe(' found');
+    expect(lit('colou?r scheme')).toBe('r scheme');
+    expect(lit('ab{2,3}cdef')).toBe('cdef');
+    expect(lit('x{0,2}yzw')).toBe('yzw');
+    expect(lit('abcd*efgh')).toBe('efgh');
+    expect(lit('\\[ERROR\\]')).toBe('[ERROR]');
+    expect(lit('[a-z]+ \\(x\\)?y')).toBe(' (x');
   });
 
   it('-Pattern is case-insensitive unless asked, and a match in a stack frame selects the whole entry', async () => {

@@ -11,7 +11,7 @@ import { EngineClient, type RpcMessage } from '../support/engine';
 import { makeNginxPrefix, startNginx, type NginxPrefix, type RunningNginx } from '../harness/nginx';
 import { freePort } from '../harness/ports';
 import { hasTool, skipUnless, waitFor, which } from '../harness/tools';
-import { LARAVEL_LOG, makeProject, NGINX_ACCESS, NGINX_ERROR, type Project } from './fixtures';
+import { makeProject, makeStackProject, type Project } from './fixtures';
 
 type Item = Record<string, unknown>;
 const clients: EngineClient[] = [];
@@ -38,10 +38,7 @@ function streamedItems(c: EngineClient, id: number): Item[] {
 describe('logs.get on fixture files', () => {
   let p: Project;
   beforeAll(() => {
-    p = makeProject();
-    p.write('apps/backend/storage/logs/laravel.log', LARAVEL_LOG);
-    p.write('logs/nginx/access.log', NGINX_ACCESS);
-    p.write('logs/nginx/error.log', NGINX_ERROR);
+    p = makeStackProject();
     p.write('logs/queue/output.log', '[2026-02-15 14:29:59][1] Processing: App\\Jobs\\PrintOrder\n');
   });
   afterAll(() => p.cleanup());
@@ -204,20 +201,25 @@ describe.skipIf(skipUnless(hasTool('nginx'), 'nginx is not installed (run bash s
   });
 });
 
+/** rename-gap: renamed away, and the new live file appears only 400 ms later (the follower sees the old file under its new name). */
+type Rotation = 'rename' | 'rename-gap' | 'truncate';
+
 /** A separate process that appends numbered lines, renames the live file away (NSSM-style) or truncates it, and goes on. */
-function writer(file: string, count: number, rotateAt: number, how: 'rename' | 'truncate'): ChildProcess {
+function writer(file: string, count: number, rotateAt: number, how: Rotation): ChildProcess {
   const code = `
     const fs = require('fs'); const [file, count, rotateAt, how] = [process.argv[1], +process.argv[2], +process.argv[3], process.argv[4]];
     let i = 0;
     const tick = () => {
-      if (i === rotateAt) {
-        if (how === 'rename') fs.renameSync(file, file.replace(/\\.log$/, '-20260215T143000.000.log'));
-        else fs.truncateSync(file, 0);
-      }
       fs.appendFileSync(file, 'line ' + i + '\\n');
+      if (++i >= count) return;
+      if (i !== rotateAt) return setTimeout(tick, 15);
       // copy-and-truncate loses what was written just before the truncation and not read yet (as tail -F does):
-      // the pause stands for the copy.
-      if (++i < count) setTimeout(tick, i === rotateAt ? 150 : 15);
+      // the pause before rotating stands for the copy.
+      setTimeout(() => {
+        if (how === 'truncate') fs.truncateSync(file, 0);
+        else fs.renameSync(file, file.replace(/\\.log$/, '-20260215T143000.000.log'));
+        setTimeout(tick, how === 'rename-gap' ? 400 : 0);
+      }, 150);
     };
     tick();`;
   return spawn(process.execPath, ['-e', code, file, String(count), String(rotateAt), how], { stdio: 'ignore' });
@@ -234,7 +236,7 @@ function openLogFds(pid: number, dir: string): string[] {
 }
 
 describe('-Wait follows a file another process appends to and rotates', () => {
-  for (const how of ['rename', 'truncate'] as const) {
+  for (const how of ['rename', 'rename-gap', 'truncate'] as const) {
     it(`every line exactly once, across a ${how} rotation; cancelling ends the follow and closes the files`, async () => {
       const p = makeProject();
       try {
