@@ -3,7 +3,7 @@
  * against a real MariaDB for the migrations, npm for the PWA. Success sequential and parallel, a broken PWA build,
  * command overrides, the relay skip, and secrets kept out of the logs.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuilds } from '../../core/build';
@@ -172,6 +172,21 @@ describe.skipIf(skipUnless(!missing, missing ?? ''))('runBuilds with real compos
     expect(pid).toBeGreaterThan(0);
     expect(alive()).toBe(false);
   }, 60_000);
+
+  it('builds the relay with the flutter of FLUTTER_PATH when RELAY_ENABLED=true (a FAKE flutter: the SDK cannot be installed here)', async () => {
+    const p = await project();
+    const relay = join(p.dir, 'apps', 'relay-device-v2');
+    mkdirSync(relay, { recursive: true });
+    // FAKE: records its arguments and working folder; Flutter itself is not installable on this machine (no network).
+    const fake = join(p.dir, 'fake-flutter.sh');
+    writeFileSync(fake, `#!/bin/sh\necho "fake flutter $*"\necho "$PWD $*" >> "${join(p.dir, 'flutter-calls.txt')}"\n`);
+    chmodSync(fake, 0o755);
+    p.configure('RELAY_ENABLED=true', `FLUTTER_PATH=${fake}`);
+    const results = await runBuilds(p.cfg(), p.ctx(undefined, noFlutterEnv), { apps: ['relay'], logDir: join(p.dir, 'logs') });
+    expect(results.map((r) => [r.app, r.status])).toEqual([['relay', 'Succeeded']]);
+    expect(readFileSync(join(p.dir, 'flutter-calls.txt'), 'utf8')).toBe(`${relay} pub get\n${relay} build apk\n${relay} test\n`);
+    expect(readFileSync(results[0].logPath, 'utf8')).toContain('$ flutter build apk');
+  });
 
   it('never writes a secret to the build log, the verbose stream or the result', async () => {
     const p = await project();

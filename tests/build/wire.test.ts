@@ -59,16 +59,26 @@ describe.skipIf(skipUnless(!missing, missing ?? ''))('build.run over the wire', 
     expect(verbose).toEqual(expect.arrayContaining(['[pwa] boom', '[backend] backend-ok']));
   }, 60_000);
 
-  it('$/cancel mid-build ends the npm process tree and the call fails with Woosoo.Cancelled', async () => {
+  const slowCommand = "php -r \"echo 'pid=' . getmypid() . PHP_EOL; sleep(60);\"";
+  it.each([
+    ['npm', 'pwa', 'npm run build', (p: ReturnType<typeof makeBuildProject>) => writeFileSync(join(p.pwa, 'package.json'),
+      JSON.stringify({ name: 'slow', private: true, scripts: { build: 'node -e "console.log(\'pid=\' + process.pid); setTimeout(() => {}, 60000)"' } }))],
+    ['composer', 'backend', 'composer run-script slow', (p: ReturnType<typeof makeBuildProject>) => {
+      const c = JSON.parse(readFileSync(join(p.backend, 'composer.json'), 'utf8'));
+      c.scripts = { slow: slowCommand };
+      writeFileSync(join(p.backend, 'composer.json'), JSON.stringify(c, null, 4));
+    }],
+  ] as const)('$/cancel mid-build ends the %s process tree and the call fails with Woosoo.Cancelled', async (_tool, app, command, prepare) => {
     const p = makeBuildProject();
-    writeFileSync(join(p.pwa, 'package.json'), JSON.stringify({ name: 'slow', private: true, scripts: { build: 'node -e "console.log(\'pid=\' + process.pid); setTimeout(() => {}, 60000)"' } }));
-    p.configure('BUILD_PWA_COMMANDS=npm run build');
+    prepare(p);
+    p.configure(`BUILD_${app.toUpperCase()}_COMMANDS=${command}`);
     engine = await EngineClient.start({ cwd: p.dir });
     const id = engine.peekNextId();
-    const reply = engine.request('build.run', { path: p.dir, apps: ['pwa'] });
+    const reply = engine.request('build.run', { path: p.dir, apps: [app] });
     let pid = 0;
+    const re = new RegExp(`^\\[${app}\\] pid=\\d+$`);
     for (let i = 0; i < 300 && !pid; i++) {
-      const line = engine.notifications.map((n) => String(n.params?.message ?? '')).find((m) => /^\[pwa\] pid=\d+$/.test(m));
+      const line = engine.notifications.map((n) => String(n.params?.message ?? '')).find((m) => re.test(m));
       if (line) pid = Number(line.split('=')[1]);
       else await new Promise((r) => setTimeout(r, 50));
     }
