@@ -47,7 +47,9 @@ function Install-WoosooCertificateTrust {
         try {
             $plan = @(Invoke-WoosooRpc -Method 'cert.trust' -Params $params -Cmdlet $PSCmdlet)[0]
             $target = 'the trust store of this machine'
-            $action = 'Install the mkcert CA from {0} ({1})' -f $plan.CARoot, $plan.Command
+            $from = $plan.CARoot
+            if (-not $from) { $from = "mkcert's default CA folder" }
+            $action = 'Install the mkcert CA from {0} ({1})' -f $from, $plan.Command
             if ($PSCmdlet.ShouldProcess($target, $action)) {
                 $params.plan = $false
                 Invoke-WoosooRpc -Method 'cert.trust' -Params $params -Cmdlet $PSCmdlet

@@ -5,6 +5,7 @@
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { typed, typedSchema } from '../rpc/method';
 import { WoosooError } from '../rpc/errors';
@@ -69,7 +70,7 @@ export function parseCertificateFile(path: string): X509Certificate {
 /** The CA certificate of the session's mkcert CAROOT, when there is one. */
 export function readCaRoot(caRoot: string | null): X509Certificate | null {
   if (!caRoot) return null;
-  const file = `${caRoot}/rootCA.pem`;
+  const file = join(caRoot, 'rootCA.pem');
   if (!existsSync(file)) return null;
   try {
     return new X509Certificate(readFileSync(file));

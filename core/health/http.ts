@@ -5,9 +5,23 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { MASK, registerSecret } from '../util/redact';
 import { healthCheck, type CheckContext, type HealthCategory, type HealthCheck, type HealthStatus } from './check';
 
 const MAX_BODY = 64 * 1024;
+
+/** A URL as it may be shown: a password in it (http://user:pass@host/) is registered as a secret and masked. */
+export function displayUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.password) return url;
+    registerSecret(decodeURIComponent(u.password));
+    u.password = MASK;
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
 
 export interface HttpAnswer {
   status: number;
@@ -92,7 +106,7 @@ export async function httpCheck(
     try {
       const a = await httpGet(url, c.signal);
       const j = judgeHttp(a, c.timeoutMs, readBody);
-      return [healthCheck(category, name, url, { status: j.status, value: a.status, threshold: '2xx', latencyMs: a.latencyMs, message: j.message })];
+      return [healthCheck(category, name, displayUrl(url), { status: j.status, value: a.status, threshold: '2xx', latencyMs: a.latencyMs, message: j.message })];
     } catch (err) {
       lastError = err as NodeJS.ErrnoException;
       if (c.signal.aborted || !REFUSED.has(lastError.code ?? '')) break;
@@ -101,8 +115,9 @@ export async function httpCheck(
   if (c.signal.aborted) throw c.signal.reason;
   const code = lastError?.code ?? '';
   const why = REFUSED.has(code) ? 'nothing is listening there' : lastError?.message ?? 'unknown error';
-  return [healthCheck(category, name, urls.join(' | '), {
+  const shown = urls.map(displayUrl);
+  return [healthCheck(category, name, shown.join(' | '), {
     status: 'Unhealthy', value: null, threshold: '2xx',
-    message: `GET ${urls.join(' and ')} failed: ${why}${code && !why.includes(code) ? ` (${code})` : ''}.`,
+    message: `GET ${shown.join(' and ')} failed: ${why}${code && !why.includes(code) ? ` (${code})` : ''}.`,
   })];
 }

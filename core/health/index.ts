@@ -8,7 +8,7 @@ import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../rpc/context';
 import { healthCheck, runCheck, type CheckSpec, type HealthCategory, type HealthCheck, type HealthStatus } from './check';
 import { databaseChecks } from './database';
-import { httpCheck } from './http';
+import { displayUrl, httpCheck } from './http';
 import { configuredPorts, cpuCheck, diskCheck, memoryCheck, portCheck } from './resources';
 import { servicesSpec } from './services';
 import { websocketHandshake } from './websocket';
@@ -72,8 +72,8 @@ export function healthSpecs(cfg: ProjectConfig, env: Record<string, string>): Ch
     specs.push({ category: 'Application', name: 'HTTPS via nginx', target: url, run: (c) => httpCheck(c, 'Application', 'HTTPS via nginx', [url], true) });
   }
   for (const url of cfg.str('HEALTH_URLS').split(',').map((u) => u.trim()).filter(Boolean)) {
-    const name = `URL ${url}`;
-    specs.push({ category: 'Application', name, target: url, run: (c) => httpCheck(c, 'Application', name, [url], false) });
+    const name = `URL ${displayUrl(url)}`;
+    specs.push({ category: 'Application', name, target: displayUrl(url), run: (c) => httpCheck(c, 'Application', name, [url], false) });
   }
   specs.push(cpuCheck(cfg), memoryCheck(cfg), diskCheck(cfg));
   return specs;

@@ -26,11 +26,18 @@ export const healthGet = defineMethod({
       if (p.quiet) return { value: allHealthy(checks) };
       return { items: checks };
     }
+    let current = cfg;
     for (;;) {
-      const checks = await runHealthChecks(cfg, ctx, opts);
+      const checks = await runHealthChecks(current, ctx, opts);
       // With quiet, each round is one boolean on the pipeline.
       ctx.emit(p.quiet ? [allHealthy(checks)] : checks);
       await sleepCancellable(p.intervalSeconds * 1000, ctx.signal);
+      // Thresholds edited during a long watch apply from the next round; a broken edit keeps the last good ones.
+      try {
+        current = loadValidProject(p.path, ctx);
+      } catch (err) {
+        ctx.log('warning', `${(err as Error).message}\nThe watch goes on with the configuration it had.`);
+      }
     }
   },
 });

@@ -223,6 +223,19 @@ describe('a stopped stack', () => {
     }
   });
 
+  it('a password in a HEALTH_URLS entry is never shown', async () => {
+    const extra = await startHttp(200, 'ok');
+    try {
+      project.write({ HEALTH_URLS: `http://admin:Sup3r-secret-pw@127.0.0.1:${extra.port}/status` });
+      const checks = await runHealthChecks(loadProject(project.dir, { env: {}, cwd: project.dir }), ctx(), { names: ['URL *'] });
+      expect(checks).toHaveLength(1);
+      expect(checks[0]).toMatchObject({ Status: 'Healthy', Name: `URL http://admin:********@127.0.0.1:${extra.port}/status` });
+      expect(JSON.stringify(checks)).not.toContain('Sup3r-secret-pw');
+    } finally {
+      await extra.close();
+    }
+  });
+
   it('waitHealthy gives up at the deadline and names what is failing', async () => {
     project.write({ HTTP_PORT: await freePort(), HEALTH_TIMEOUT_SECONDS: 1 });
     const r = await waitHealthy(loadProject(project.dir, { env: {}, cwd: project.dir }), ctx(), { deadlineMs: 600, intervalMs: 200, names: ['Port HTTP_PORT'] });

@@ -57,6 +57,36 @@ describe('health.get over the wire', () => {
     expect(r.error?.data?.errorId).toBe('Cancelled');
   });
 
+  it('watch applies an edited configuration from the next round, and keeps the last good one when broken', async () => {
+    const watched = makeProject();
+    try {
+      watched.write({ HEALTH_CPU_WARN_PERCENT: 97 });
+      const id = engine.peekNextId();
+      const reply = engine.request('health.get', { path: watched.dir, watch: true, intervalSeconds: 1, names: ['CPU'] });
+      const rounds = () => engine.notifications.filter((n) => n.method === '$/items' && n.params?.requestId === id)
+        .map((n) => (n.params?.items as { Threshold: number }[])[0].Threshold);
+      const waitRounds = async (count: number) => {
+        const deadline = Date.now() + 15_000;
+        while (rounds().length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      };
+      await waitRounds(1);
+      watched.write({ HEALTH_CPU_WARN_PERCENT: 42 });
+      await waitRounds(3);
+      watched.write({ HEALTH_CPU_WARN_PERCENT: 'lots' });
+      const before = rounds().length;
+      await waitRounds(before + 2);
+      engine.notify('$/cancel', { id });
+      expect((await reply).error?.data?.errorId).toBe('Cancelled');
+      const seen = rounds();
+      expect(seen[0]).toBe(97);
+      expect(seen).toContain(42);
+      expect(seen.at(-1)).toBe(42);
+      expect(engine.notifications.some((n) => n.method === '$/log' && n.params?.requestId === id && /HEALTH_CPU_WARN_PERCENT/.test(String(n.params?.message)))).toBe(true);
+    } finally {
+      watched.cleanup();
+    }
+  });
+
   it('watch with quiet streams one boolean per round', async () => {
     const id = engine.peekNextId();
     const reply = engine.request('health.get', { path: project.dir, watch: true, quiet: true, intervalSeconds: 1, names: ['Port HTTP_PORT'] });
