@@ -156,6 +156,8 @@ wss.on('listening', () => console.log('ws listening on ${wsPort}'));\n`);
     const st = (await control.queryServices(one)).items[0];
     expect(['Throttled', 'Failed']).toContain(st.Status);
     expect(st.ProcessId).toBeNull();
+    expect(st.LastExitCode).toBe(3);
+    expect(st.Restarts).toBeGreaterThan(0);
     expect((await control.suspendAll(one, ctx())).errors[0].data.errorId).toBe('PauseNotSupported');
     expect((await control.uninstallAll(one, ctx())).items[0].Status).toBe('NotInstalled');
   });
