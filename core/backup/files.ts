@@ -4,8 +4,8 @@
  * restricted permissions for folders and files that hold secrets.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, createReadStream, createWriteStream, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
-import { chmod, mkdir, rename, rm, stat } from 'node:fs/promises';
+import { closeSync, constants as fsConstants, createReadStream, createWriteStream, openSync, readdirSync, readSync, type Dirent } from 'node:fs';
+import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -157,11 +157,12 @@ export function holdsSecrets(path: string): boolean {
 }
 
 /**
- * Replaces target with a copy of src, atomically: the copy is written next to the target, checked against the
- * expected hash, then renamed over it. An existing target keeps its permissions; a new one gets 0600 when it
- * holds secrets, else 0644.
+ * Replaces target with a copy of src (already verified), atomically: the copy is made next to the target by the
+ * operating system's own file copy (copy_file_range / CopyFileEx: no bytes through the engine), its size checked,
+ * then renamed over the target. An existing target keeps its permissions; a new one gets 0600 when it holds
+ * secrets, else 0644.
  */
-export async function replaceFileAtomically(src: string, target: string, expectedSha256: string, signal?: AbortSignal): Promise<void> {
+export async function replaceFileAtomically(src: string, target: string, expectedBytes: number): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   let mode = holdsSecrets(target) ? 0o600 : 0o644;
   try {
@@ -171,8 +172,8 @@ export async function replaceFileAtomically(src: string, target: string, expecte
   }
   const tmp = join(dirname(target), `.${basename(target)}.woosoo-${process.pid}-${Date.now().toString(36)}.tmp`);
   try {
-    const copied = await copyHashed(src, tmp, mode, signal);
-    if (copied.sha256 !== expectedSha256) {
+    await copyFile(src, tmp, fsConstants.COPYFILE_EXCL);
+    if ((await stat(tmp)).size !== expectedBytes) {
       throw new WoosooError('BackupChanged', `${src} changed after it was verified; ${target} was left as it was.`, {
         category: 'InvalidData', target: src, fix: 'Run Test-WoosooBackup; restore from another backup if this one is damaged.',
       });

@@ -5,7 +5,7 @@
  *     a symbolic link) or inside the backups folder;
  *  3. plan: Create / Replace / Unchanged per file, Import for the database (this is what -WhatIf returns);
  *  4. take a safety backup of everything that will be replaced (and the database), so the restore can be undone;
- *  5. replace each file atomically (copy next to it, check the hash, rename), then import the database.
+ *  5. replace each file atomically (copy next to it, check its size, rename), then import the database.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -62,9 +62,7 @@ function rejectedPath(rel: string, why: string): string {
   return `${rel}: ${why}`;
 }
 
-interface Planned extends RestoreAction {
-  sha256: string;
-}
+type Planned = RestoreAction;
 
 async function plan(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: RestoreOptions): Promise<{ dir: string; actions: Planned[] }> {
   const dir = backupDir(cfg, id);
@@ -108,7 +106,7 @@ async function plan(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: R
       const same = statSync(target).size === size && (await hashFile(target, ctx.signal)).sha256 === sha256;
       action = same ? 'Unchanged' : 'Replace';
     }
-    actions.push({ kind: 'File', target, source: rel, action, sizeBytes: size, sha256 });
+    actions.push({ kind: 'File', target, source: rel, action, sizeBytes: size });
   }
   if (rejected.length > 0) {
     throw new WoosooError('BackupPathRejected', `Backup ${id} has entries that would land outside the project; nothing was restored:\n${rejected.map((r) => `  - ${r}`).join('\n')}`, {
@@ -118,12 +116,12 @@ async function plan(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: R
   if (meta.database && !opts.skipDatabase) {
     clientTool(cfg, ctx.env); // before anything is touched: the client must exist
     const file = meta.database.file;
-    actions.push({ kind: 'Database', target: cfg.str('DB_DATABASE'), source: file, action: 'Import', sizeBytes: statSync(join(dir, ...file.split('/'))).size, sha256: v.checksums.get(file) ?? '' });
+    actions.push({ kind: 'Database', target: cfg.str('DB_DATABASE'), source: file, action: 'Import', sizeBytes: statSync(join(dir, ...file.split('/'))).size });
   }
   return { dir, actions };
 }
 
-const publicAction = ({ sha256: _s, ...a }: Planned): RestoreAction => a;
+const publicAction = (a: Planned): RestoreAction => ({ ...a });
 
 export async function restoreFrom(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: RestoreOptions): Promise<RestorePlan | RestoreResult> {
   const { dir, actions } = await plan(cfg, ctx, id, opts);
@@ -143,7 +141,7 @@ export async function restoreFrom(cfg: ProjectConfig, ctx: RequestContext, id: s
   try {
     await inParallel(files, PARALLEL_COPIES, async (a) => {
       ctx.throwIfCancelled();
-      await replaceFileAtomically(join(dir, ...a.source.split('/')), a.target, a.sha256, ctx.signal);
+      await replaceFileAtomically(join(dir, ...a.source.split('/')), a.target, a.sizeBytes);
       await restrictSecretFile(a.target, ctx);
       if (++done % 50 === 0) ctx.progress({ id: 1, activity: `Restoring backup ${id}`, status: `${done} of ${files.length} files`, percent: (done / files.length) * 80 });
     });
