@@ -66,7 +66,7 @@ describe.skipIf(!ready)(`service cmdlets end to end (real pwsh, PM2)${pwsh.avail
 
   it('a per-service failure is a non-terminating Woosoo error; an unknown name is terminating', () => {
     const r = json(`$null = Suspend-WoosooService -Path '${dir}' -Name reverb -ErrorVariable failures -ErrorAction SilentlyContinue
-      $terminating = try { Start-WoosooService -Path '${dir}' -Name redis; 'none' } catch { $_.FullyQualifiedErrorId }
+      try { Start-WoosooService -Path '${dir}' -Name redis; $terminating = 'none' } catch { $terminating = $_.FullyQualifiedErrorId }
       [pscustomobject]@{ Id = $failures[0].FullyQualifiedErrorId; Cat = [string]$failures[0].CategoryInfo.Category; Fix = $failures[0].ErrorDetails.RecommendedAction; Bad = $terminating } | ConvertTo-Json -Depth 20 -Compress`);
     expect(r.Id).toMatch(/^Woosoo\.PauseNotSupported/);
     expect(r.Cat).toBe('NotImplemented');
