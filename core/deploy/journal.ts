@@ -6,7 +6,7 @@
  * string passes the engine's mask on the way to the disk.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../rpc/errors';
@@ -102,7 +102,12 @@ export function checkDeployId(id: string): string {
 }
 
 export function currentUser(env: Record<string, string>): string {
-  return env.USERNAME ?? env.USER ?? env.LOGNAME ?? '';
+  if (env.USERNAME ?? env.USER ?? env.LOGNAME) return env.USERNAME ?? env.USER ?? env.LOGNAME ?? '';
+  try {
+    return userInfo().username;
+  } catch {
+    return '';
+  }
 }
 
 export function newJournal(cfg: ProjectConfig, id: string, options: DeployOptions, env: Record<string, string>): Journal {
