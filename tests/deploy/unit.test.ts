@@ -1,0 +1,152 @@
+// Unit tests of the deploy's parts that need no stack: the lock (exclusive, stale takeover, other hosts), the
+// journal (atomic, masked, ids), interrupted detection, the HTML report's escaping, the webhook (a real local HTTP
+// server) and the plan of each scope.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadValidProject, type ProjectConfig } from '../../core/config';
+import { effectiveStatus } from '../../core/deploy/history';
+import { checkDeployId, journalPath, newDeployId, newJournal, readJournal, writeJournal, type DeployOptions } from '../../core/deploy/journal';
+import { acquireLock, lockPath, releaseLock, staleReason } from '../../core/deploy/lock';
+import { renderHtml } from '../../core/deploy/report';
+import { deployPlan } from '../../core/deploy/steps';
+import { notifyWebhook } from '../../core/deploy/webhook';
+import { WoosooError } from '../../core/rpc/errors';
+import { registerSecret } from '../../core/util/redact';
+
+const OPTIONS: DeployOptions = { scope: 'Full', skipBackup: false, skipBuild: false, skipTests: false, force: false, noRollback: false, parallel: true };
+const SECRET = 'unit-Secret-Pw#9917';
+const env = process.env as Record<string, string>;
+
+let dir: string;
+let cfg: ProjectConfig;
+const logs: string[] = [];
+const ctx = { env, log: (_l: string, m: string) => logs.push(m) };
+
+function project(extra: string[] = []): ProjectConfig {
+  writeFileSync(join(dir, 'deployment.config.env'), [
+    'ENVIRONMENT=production', 'APP_IP=127.0.0.1', 'DB_HOST=127.0.0.1', 'DB_DATABASE=woosoo', 'DB_USERNAME=woosoo', `DB_PASSWORD='${SECRET}'`,
+    'REVERB_APP_KEY=unit-reverb-key', 'REVERB_APP_SECRET=unit-reverb-secret', ...extra, '',
+  ].join('\n'));
+  return loadValidProject(dir, { env, cwd: dir });
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'wsdeploy-unit-'));
+  cfg = project();
+  logs.length = 0;
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the deploy lock', () => {
+  it('is exclusive: a second taker is refused with DeployLocked naming the holder, and nothing is overwritten', () => {
+    acquireLock(cfg, ctx, '20261122-030000-aaaa');
+    const err = (() => { try { acquireLock(cfg, ctx, '20261122-030001-bbbb'); } catch (e) { return e; } return null; })() as WoosooError;
+    expect(err.errorId).toBe('DeployLocked');
+    expect(err.category).toBe('ResourceBusy');
+    expect(err.message).toContain('20261122-030000-aaaa');
+    expect(JSON.parse(readFileSync(lockPath(cfg), 'utf8')).deployId).toBe('20261122-030000-aaaa');
+    releaseLock(cfg, '20261122-030001-bbbb'); // not the holder: must not release
+    expect(existsSync(lockPath(cfg))).toBe(true);
+    releaseLock(cfg, '20261122-030000-aaaa');
+    expect(existsSync(lockPath(cfg))).toBe(false);
+  });
+
+  it('a lock whose process is gone on this host is taken over with a warning', () => {
+    acquireLock(cfg, ctx, '20261122-030000-aaaa');
+    const stale = { ...JSON.parse(readFileSync(lockPath(cfg), 'utf8')), pid: 999_999 };
+    writeFileSync(lockPath(cfg), JSON.stringify(stale));
+    const taken = acquireLock(cfg, ctx, '20261122-030002-cccc');
+    expect(taken?.pid).toBe(999_999);
+    expect(logs.join('\n')).toMatch(/Took over a stale deploy lock .*999999.*is gone/);
+    expect(JSON.parse(readFileSync(lockPath(cfg), 'utf8')).deployId).toBe('20261122-030002-cccc');
+  });
+
+  it('a lock from another host is stale only after DEPLOY_LOCK_STALE_MINUTES', () => {
+    cfg = project(['DEPLOY_LOCK_STALE_MINUTES=30']);
+    const lock = { host: 'other-server', pid: 1, user: 'x', deployId: 'd' };
+    expect(staleReason(cfg, { ...lock, startedAt: new Date(Date.now() - 10 * 60_000).toISOString() })).toBeNull();
+    expect(staleReason(cfg, { ...lock, startedAt: new Date(Date.now() - 31 * 60_000).toISOString() })).toContain('DEPLOY_LOCK_STALE_MINUTES');
+  });
+});
+
+describe('the journal', () => {
+  it('is written atomically (no temp file left), masks secrets, and reads back', () => {
+    registerSecret(SECRET);
+    const j = newJournal(cfg, newDeployId(), OPTIONS, env);
+    j.error = `connect failed for password ${SECRET}`;
+    writeJournal(cfg, j);
+    const text = readFileSync(journalPath(cfg, j.id), 'utf8');
+    expect(text).not.toContain(SECRET);
+    expect(readdirSync(join(dir, 'deployments', j.id))).toEqual(['journal.json']);
+    expect(readJournal(cfg, j.id).id).toBe(j.id);
+  });
+
+  it('a Running journal whose process is gone is Interrupted; bad ids are refused', () => {
+    const j = { ...newJournal(cfg, newDeployId(), OPTIONS, env), pid: 999_999 };
+    expect(effectiveStatus(j)).toBe('Interrupted');
+    expect(effectiveStatus({ ...j, host: 'elsewhere' })).toBe('Running');
+    expect(effectiveStatus({ ...j, status: 'RolledBack' })).toBe('RolledBack');
+    expect(() => checkDeployId('../../etc')).toThrow(/not a deployment id/);
+  });
+});
+
+describe('the HTML report', () => {
+  it('escapes every value and is self-contained (no script, no external resource)', () => {
+    const j = newJournal(cfg, '20261122-030000-abcd', OPTIONS, env);
+    j.status = 'RolledBack';
+    j.error = '<script>alert("x")</script> & \'quotes\'';
+    j.steps.push({ name: 'Build', status: 'Failed', startedAt: j.startedAt, endedAt: j.startedAt, durationMs: 0, message: '<img src=x onerror=alert(1)>', outputLog: '/logs/"a"' });
+    const html = renderHtml(j);
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;');
+    expect(html).toContain('Failed — rolled back');
+    expect(html).not.toMatch(/(src|href)=["']?https?:/);
+  });
+});
+
+describe('the webhook', () => {
+  it('POSTs the outcome as JSON without secrets; a failing URL is a warning that does not show the URL', async () => {
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c) => { body += c; });
+      req.on('end', () => { received.push(body); res.end('ok'); });
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as { port: number }).port;
+    cfg = project([`DEPLOY_WEBHOOK_URL=http://127.0.0.1:${port}/hook?token=tok-123456`]);
+    registerSecret(SECRET);
+    const j = newJournal(cfg, '20261122-030000-abcd', OPTIONS, env);
+    j.status = 'RolledBack';
+    j.error = `db said ${SECRET}`;
+    expect(await notifyWebhook(cfg, ctx, j)).toBe(true);
+    server.close();
+    const payload = JSON.parse(received[0]);
+    expect(payload).toMatchObject({ event: 'woosoo.deployment', id: j.id, status: 'RolledBack', scope: 'Full' });
+    expect(received[0]).not.toContain(SECRET);
+
+    cfg = project([`DEPLOY_WEBHOOK_URL=http://127.0.0.1:${port}/hook?token=tok-123456`]);
+    expect(await notifyWebhook(cfg, ctx, j)).toBe(false); // server closed
+    expect(logs.join('\n')).toContain('DEPLOY_WEBHOOK_URL');
+    expect(logs.join('\n')).not.toContain('tok-123456');
+  });
+});
+
+describe('the plan (-WhatIf)', () => {
+  it('has the ten steps for every scope; Relay stops no service and checks no health; -SkipBackup says no rollback', () => {
+    for (const scope of ['Full', 'Backend', 'Pwa', 'Relay'] as const) {
+      const plan = deployPlan(cfg, { ...OPTIONS, scope }, env);
+      expect(plan.map((s) => s.Name)).toEqual(['Preflight', 'Lock', 'Backup', 'Sync', 'Build', 'StopServices', 'PlaceArtifacts', 'StartServices', 'Health', 'Report']);
+    }
+    const relay = deployPlan(cfg, { ...OPTIONS, scope: 'Relay' }, env);
+    expect(relay.find((s) => s.Name === 'StopServices')!.Commands).toEqual([]);
+    const backend = deployPlan(cfg, { ...OPTIONS, scope: 'Backend' }, env);
+    expect(backend.find((s) => s.Name === 'StopServices')!.Commands.join('\n')).toMatch(/queue:restart[\s\S]*stop woosoo-reverb\nstop woosoo-queue-worker$/);
+    expect(deployPlan(cfg, { ...OPTIONS, skipBackup: true }, env).find((s) => s.Name === 'Backup')!.Description).toContain('no rollback');
+    expect(existsSync(join(dir, 'deployments'))).toBe(false);
+  });
+});
