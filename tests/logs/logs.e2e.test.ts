@@ -29,7 +29,7 @@ describe.skipIf(!pwsh.available)('Get-WoosooLog in PowerShell', () => {
 
   it('returns Woosoo.LogEntry objects with [datetime] timestamps, merged in time order', () => {
     const rows = json<Array<{ Type: string; Service: string; Level: string; IsDate: boolean; Line: number; Ticks: number }>>(runPwsh(
-      `@(Get-WoosooLog -Path ${q(p.dir)} -Service laravel, nginx | ForEach-Object { [pscustomobject]@{ Type = $_.PSObject.TypeNames[0]; Service = $_.Service; Level = $_.Level; IsDate = $_.Timestamp -is [datetime]; Line = $_.Line; Ticks = $_.Timestamp.Ticks } }) | ConvertTo-Json -Depth 20`,
+      `ConvertTo-Json -Depth 20 -InputObject @(Get-WoosooLog -Path ${q(p.dir)} -Service laravel, nginx | ForEach-Object { [pscustomobject]@{ Type = $_.PSObject.TypeNames[0]; Service = $_.Service; Level = $_.Level; IsDate = $_.Timestamp -is [datetime]; Line = $_.Line; Ticks = $_.Timestamp.Ticks } })`,
     ));
     expect(rows).toHaveLength(10);
     expect(rows.every((r) => r.Type === 'Woosoo.LogEntry' && r.IsDate)).toBe(true);
@@ -39,15 +39,15 @@ describe.skipIf(!pwsh.available)('Get-WoosooLog in PowerShell', () => {
 
   it('-Tail, -Level, -Pattern and a span for -Since', () => {
     const r = json<Array<{ Service: string; Message: string }>>(runPwsh(
-      `@(Get-WoosooLog -Path ${q(p.dir)} -Level warning -Tail 2 | Select-Object Service, Message) | ConvertTo-Json -Depth 20`,
+      `ConvertTo-Json -Depth 20 -InputObject @(Get-WoosooLog -Path ${q(p.dir)} -Level warning -Tail 2 | Select-Object Service, Message)`,
     ));
     expect(r.map((x) => x.Service)).toEqual(['laravel', 'queue']);
     const recent = json<Array<{ Message: string; Level: string }>>(runPwsh(
-      `@(Get-WoosooLog -Path ${q(p.dir)} -Since 2h | Select-Object Message, Level) | ConvertTo-Json -Depth 20`,
+      `ConvertTo-Json -Depth 20 -InputObject @(Get-WoosooLog -Path ${q(p.dir)} -Since 2h | Select-Object Message, Level)`,
     ));
     expect(recent).toEqual([{ Message: '[2] Failed: App\\Jobs\\PrintOrder', Level: 'Error' }]);
     const hit = json<Array<{ Message: string }>>(runPwsh(
-      `@(Get-WoosooLog -Path ${q(p.dir)} -Pattern 'OrderController' | Select-Object Message) | ConvertTo-Json -Depth 20`,
+      `ConvertTo-Json -Depth 20 -InputObject @(Get-WoosooLog -Path ${q(p.dir)} -Pattern 'OrderController' | Select-Object Message)`,
     ));
     expect(hit).toHaveLength(1);
     expect(hit[0].Message).toContain('#2 {main}');
@@ -76,16 +76,19 @@ describe.skipIf(!pwsh.available)('Get-WoosooLog in PowerShell', () => {
     expect(r.stdout).not.toContain('\u001b[');
   });
 
-  it('-Wait streams new entries and stops when the pipeline has enough', () => {
+  it('-Wait streams new entries and stops when the pipeline has enough (Select-Object -First sends $/cancel)', () => {
     const file = p.write('logs/worker/output.log', 'ready\n');
     const w = spawn(process.execPath, ['-e', `const fs=require('fs');let i=0;const t=setInterval(()=>{fs.appendFileSync(${JSON.stringify(file)},'tick '+(i++)+'\\n');if(i>200)clearInterval(t)},100)`], { stdio: 'ignore' });
     try {
       const r = json<string[]>(runPwsh(
-        `$m = @(Get-WoosooLog -Path ${q(p.dir)} -Service worker -Wait | Select-Object -First 3 | ForEach-Object { $_.Message }); ConvertTo-Json -InputObject $m -Depth 20`,
+        `$m = @(Get-WoosooLog -Path ${q(p.dir)} -Service worker -Wait -Tail 1 | Select-Object -First 3 | ForEach-Object { $_.Message }); ConvertTo-Json -InputObject $m -Depth 20`,
         { timeoutMs: 60_000 },
       ));
-      expect(r[0]).toBe('ready');
-      expect(r.slice(1).every((m) => /^tick \d+$/.test(m))).toBe(true);
+      // -Tail 1: one existing entry, so the other two can only have come from following the file
+      expect(r).toHaveLength(3);
+      expect(r[0]).toMatch(/^(ready|tick \d+)$/);
+      const ticks = r.slice(1).map((m) => Number(/^tick (\d+)$/.exec(m)?.[1]));
+      expect(ticks[1]).toBeGreaterThan(ticks[0]);
     } finally {
       w.kill();
     }
