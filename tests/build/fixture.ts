@@ -78,3 +78,23 @@ export function makeBuildProject(db: Db = { port: 3306, database: 'woosoo', user
     logs: (level) => notes.filter((n) => n.method === '$/log' && (level === undefined || n.params.level === level)).map((n) => String(n.params.message)),
   };
 }
+
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True when the process is gone within five seconds (run() sends SIGTERM to the group, SIGKILL after 3 s). */
+export async function goneSoon(pid: number): Promise<boolean> {
+  for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  return !alive(pid);
+}
+
+/** The test process's environment without any flutter folder on PATH (Flutter is "absent" even where installed). */
+export const noFlutterEnv = {
+  ...process.env, PATH: (process.env.PATH ?? '').split(':').filter((d) => !d.includes('flutter')).join(':'),
+} as Record<string, string>;

@@ -5,10 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { parseCommandList, planBuilds } from '../../core/build';
 import { validateConfig } from '../../core/config/validate';
 import { loadProject } from '../../core/config';
-import { makeBuildProject } from './fixture';
+import { makeBuildProject, noFlutterEnv } from './fixture';
 
 const env = process.env as Record<string, string>;
-const noFlutterEnv = { ...env, PATH: (env.PATH ?? '').split(':').filter((d) => !d.includes('flutter')).join(':') };
 
 describe('parseCommandList', () => {
   it('splits commands on ; and words on blanks, without a shell', () => {

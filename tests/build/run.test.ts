@@ -9,10 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runBuilds } from '../../core/build';
 import { startMariaDb, type MariaDb } from '../harness/mariadb';
 import { missingTools, skipUnless } from '../harness/tools';
-import { DB_PASSWORD, makeBuildProject } from './fixture';
+import { DB_PASSWORD, goneSoon, makeBuildProject, noFlutterEnv } from './fixture';
 
 const missing = missingTools('php', 'composer', 'npm', 'mariadbd', 'mariadb-install-db');
-const noFlutterEnv = { ...process.env, PATH: (process.env.PATH ?? '').split(':').filter((d) => !d.includes('flutter')).join(':') } as Record<string, string>;
 
 describe.skipIf(skipUnless(!missing, missing ?? ''))('runBuilds with real composer, php artisan, npm and MariaDB', () => {
   let db: MariaDb;
@@ -152,9 +151,7 @@ describe.skipIf(skipUnless(!missing, missing ?? ''))('runBuilds with real compos
     expect(backend.message).toContain('`npm run build` was cancelled');
     expect(pwa).toMatchObject({ status: 'Failed', cancelled: true, message: 'Cancelled before it started.', logPath: '' });
     expect(pid).toBeGreaterThan(0);
-    const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
-    for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(alive()).toBe(false);
+    expect(await goneSoon(pid)).toBe(true);
   }, 60_000);
 
   it('a command that outlives its time limit is stopped with its child processes and reported as timed out', async () => {
@@ -167,10 +164,8 @@ describe.skipIf(skipUnless(!missing, missing ?? ''))('runBuilds with real compos
     });
     expect(pwa).toMatchObject({ status: 'Failed', cancelled: false, exitCode: null });
     expect(pwa.message).toContain('did not finish within 1.5 s (BUILD_TIMEOUT_MINUTES) and was stopped');
-    const alive = () => { try { process.kill(pid, 0); return true; } catch { return false; } };
-    for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
     expect(pid).toBeGreaterThan(0);
-    expect(alive()).toBe(false);
+    expect(await goneSoon(pid)).toBe(true);
   }, 60_000);
 
   it('builds the relay with the flutter of FLUTTER_PATH when RELAY_ENABLED=true (a FAKE flutter: the SDK cannot be installed here)', async () => {

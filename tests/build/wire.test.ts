@@ -7,10 +7,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineClient } from '../support/engine';
 import { missingTools, skipUnless } from '../harness/tools';
-import { makeBuildProject } from './fixture';
+import { alive, goneSoon, makeBuildProject } from './fixture';
 
 const missing = missingTools('php', 'composer', 'npm');
-const alive = (pid: number) => { try { process.kill(pid, 0); return true; } catch { return false; } };
 
 describe.skipIf(skipUnless(!missing, missing ?? ''))('build.run over the wire', () => {
   let engine: EngineClient | undefined;
@@ -87,8 +86,7 @@ describe.skipIf(skipUnless(!missing, missing ?? ''))('build.run over the wire', 
     engine.notify('$/cancel', { id });
     const r = await reply;
     expect(r.error).toMatchObject({ code: -32800, data: { errorId: 'Cancelled', category: 'OperationStopped' } });
-    for (let i = 0; i < 50 && alive(pid); i++) await new Promise((res) => setTimeout(res, 100));
-    expect(alive(pid)).toBe(false);
+    expect(await goneSoon(pid)).toBe(true);
   }, 60_000);
 
   it('an invalid app name or a bad command list is refused before anything runs', async () => {
