@@ -188,7 +188,13 @@ export class NssmBackend implements ServiceBackend {
     // `set NAME PARAM` with no value opens a dialog headless: an empty value is a reset instead.
     const args = values.length === 0 || values.every((v) => v === '') ? ['reset', name, param] : ['set', name, param, ...values];
     const r = await this.call(args);
-    if (r.exitCode !== 0) throw this.failed(r, `${args[0]} ${param}`, name);
+    if (r.exitCode === 0) return;
+    const err = this.failed(r, `${args[0]} ${param}`, name);
+    if (param !== 'DependOnService') throw err;
+    throw new WoosooError(err.errorId, `${err.message} (it depends on ${values.join(', ')}; NSSM refuses a dependency on a service that does not exist)`, {
+      category: 'ObjectNotFound', target: name,
+      fix: 'Install the services it depends on first (Install-WoosooService without -Name installs in order), and check SERVICE_DB_NAME names an existing database service.',
+    });
   }
 
   async install(def: ServiceDefinition, settings: ServiceSettings): Promise<'Installed' | 'Updated'> {

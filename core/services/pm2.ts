@@ -9,7 +9,7 @@
  * is Throttled (Failed once PM2 gave up), and readiness is checked by the caller (process, port, stability).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../rpc/errors';
@@ -145,7 +145,23 @@ export class Pm2Backend implements ServiceBackend {
     }
   }
 
+  /** Whether this PM2_HOME's daemon runs (every pm2 CLI call would start one: a query must not). */
+  daemonRunning(): boolean {
+    try {
+      const pid = Number.parseInt(readFileSync(join(this.opts.home, 'pm2.pid'), 'utf8').trim(), 10);
+      if (!(pid > 0)) return false;
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'EPERM';
+    }
+  }
+
   async list(): Promise<Pm2Entry[]> {
+    if (!this.daemonRunning()) {
+      this.last = { at: Date.now(), entries: [] };
+      return [];
+    }
     const r = await this.call(['jlist']);
     const line = r.stdout.split('\n').find((l) => l.trimStart().startsWith('['));
     if (r.exitCode !== 0 || line === undefined) {
@@ -249,5 +265,5 @@ export class Pm2Backend implements ServiceBackend {
 
 /** For tests and clean-up: the daemon of this PM2_HOME, ended with the CLI's `pm2 kill`. */
 export async function killPm2(backend: Pm2Backend): Promise<void> {
-  if (existsSync(join(backend.home, 'pm2.pid'))) await backend.call(['kill'], 30_000);
+  if (backend.daemonRunning()) await backend.call(['kill'], 30_000);
 }

@@ -75,6 +75,19 @@ describe.skipIf(skipUnless(!missing && existsSync(pm2BinPath()), missing ?? 'pm2
     expect((n.errors as { data: { errorId: string } }[]).map((e) => e.data.errorId)).toEqual(['ServiceNotInstalled']);
   });
 
+  it('a missing tool fails that service\'s install with the key to fix, and writes nothing', async () => {
+    const other = join(dir, 'other');
+    writeProject(other, { SERVICE_MANAGER: 'pm2', SERVICE_PREFIX: 'wsx', PHP_PATH: 'tools/no-php' });
+    const got = await engine.call('services.get', { path: other, names: ['queue-worker'] });
+    expect(String(got.items![0].Remarks)).toContain('PHP_PATH=tools/no-php');
+    const r = await engine.call('services.install', { path: other, names: ['queue-worker'] });
+    expect(r.items).toEqual([]);
+    expect((r.errors as { data: { errorId: string; targetObject: string } }[])[0].data).toMatchObject({ errorId: 'ToolNotFound', targetObject: 'PHP_PATH' });
+    expect(existsSync(join(other, '.woosoo'))).toBe(false);
+    expect(existsSync(join(other, 'logs'))).toBe(false);
+    expect(existsSync(join(other, '.pm2', 'pm2.pid'))).toBe(false); // a query starts no PM2 daemon
+  });
+
   it('never sends a secret of the configuration', () => {
     expect(engine.stdoutLines.join('\n')).not.toContain('test-reverb-secret-1');
   });
