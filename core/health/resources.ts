@@ -4,7 +4,7 @@
  */
 import { statfs } from 'node:fs/promises';
 import { connect } from 'node:net';
-import si from 'systeminformation';
+import { systemInfo } from '../util/sysinfo';
 import type { ProjectConfig } from '../config';
 import { healthCheck, type CheckContext, type CheckSpec, type HealthCheck } from './check';
 
@@ -14,14 +14,14 @@ let cpuPrimed = false;
 /** CPU load since the previous sample; the first call in the engine takes two samples 250 ms apart. */
 async function cpuLoad(signal: AbortSignal): Promise<number> {
   if (!cpuPrimed) {
-    await si.currentLoad();
+    await (await systemInfo()).currentLoad();
     cpuPrimed = true;
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 250);
       signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
     });
   }
-  return (await si.currentLoad()).currentLoad;
+  return (await (await systemInfo()).currentLoad()).currentLoad;
 }
 
 const pct = (n: number) => Math.round(n * 10) / 10;
@@ -46,7 +46,7 @@ export function memoryCheck(cfg: ProjectConfig): CheckSpec {
   return {
     category: 'Resource', name: 'Memory', target: 'total',
     async run() {
-      const m = await si.mem();
+      const m = await (await systemInfo()).mem();
       const used = pct((m.active / m.total) * 100);
       const text = `${(m.active / GB).toFixed(1)} of ${(m.total / GB).toFixed(1)} GB in use (${used}%)`;
       const over = used > warn;

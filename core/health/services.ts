@@ -3,7 +3,7 @@
  * for running ones, their process's CPU, memory and uptime from systeminformation's process list (read once per
  * round, only when a service has a process id).
  */
-import si from 'systeminformation';
+import { systemInfo } from '../util/sysinfo';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../rpc/errors';
 import { getServices, type Outcome, type ServiceItem } from '../services';
@@ -26,7 +26,7 @@ export interface ProcessFacts {
 
 export async function processFacts(pids: number[]): Promise<Map<number, ProcessFacts>> {
   if (pids.length === 0) return new Map();
-  const list = (await si.processes()).list;
+  const list = (await (await systemInfo()).processes()).list;
   return new Map(list.filter((p) => pids.includes(p.pid)).map((p) => [p.pid, { pid: p.pid, cpu: p.cpu, memRss: p.memRss, started: p.started }]));
 }
 
