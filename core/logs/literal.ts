@@ -14,6 +14,8 @@ export interface Scanner {
   foldCase: boolean;
   /** Index in `literal` of its byte that is rarest in the file (measured on the first block; -1 = not yet). */
   rare: number;
+  /** Index of the next rarest byte: checked inline before a full comparison. */
+  rare2: number;
 }
 
 export function makeScanner(pattern: RegExp): Scanner {
@@ -22,7 +24,7 @@ export function makeScanner(pattern: RegExp): Scanner {
   const required = requiredLiteral(pattern.source);
   const usable = required !== null && (!pattern.ignoreCase || /^[\x20-\x7e]*$/.test(required));
   const literal = usable ? Buffer.from(pattern.ignoreCase ? required.toLowerCase() : required, 'utf8') : null;
-  return { scan, literal, foldCase: pattern.ignoreCase, rare: -1 };
+  return { scan, literal, foldCase: pattern.ignoreCase, rare: -1, rare2: 0 };
 }
 
 const QUANTIFIER = /^\{\d+(?:,\d*)?\}/;
@@ -79,12 +81,13 @@ export function requiredLiteral(source: string): string | null {
 
 const lower = (b: number) => (b >= 65 && b <= 90 ? b | 0x20 : b);
 
-function pickRare(sc: Scanner, literal: Buffer, sample: Buffer): number {
+/** The indexes of the literal's two bytes that occur least in a sample of the file. */
+function pickRare(sc: Scanner, literal: Buffer, sample: Buffer): void {
   const freq = new Uint32Array(256);
   for (let i = 0; i < sample.length; i++) freq[sc.foldCase ? lower(sample[i]) : sample[i]]++;
-  let best = 0;
-  for (let i = 1; i < literal.length; i++) if (freq[literal[i]] < freq[literal[best]]) best = i;
-  return best;
+  const order = [...literal.keys()].sort((a, b) => freq[literal[a]] - freq[literal[b]] || a - b);
+  sc.rare = order[0];
+  sc.rare2 = order.find((i) => literal[i] !== literal[order[0]]) ?? order[0];
 }
 
 function matchesAt(block: Buffer, start: number, lit: Buffer, foldCase: boolean): boolean {
@@ -96,12 +99,16 @@ function matchesAt(block: Buffer, start: number, lit: Buffer, foldCase: boolean)
 
 /** Whether the block contains the scanner's literal. */
 export function hasLiteral(block: Buffer, sc: Scanner, lit: Buffer): boolean {
-  if (sc.rare === -1) sc.rare = pickRare(sc, lit, block.subarray(0, 64 * 1024));
+  if (sc.rare === -1) pickRare(sc, lit, block.subarray(0, 64 * 1024));
   const k = sc.rare;
+  const k2 = sc.rare2;
   const b = lit[k];
   const variants = sc.foldCase && b >= 97 && b <= 122 ? [b, b - 32] : [b];
   for (const v of variants) {
-    for (let i = block.indexOf(v, k); i !== -1; i = block.indexOf(v, i + 1)) if (matchesAt(block, i - k, lit, sc.foldCase)) return true;
+    for (let i = block.indexOf(v, k); i !== -1; i = block.indexOf(v, i + 1)) {
+      const second = block[i - k + k2];
+      if ((sc.foldCase ? lower(second) : second) === lit[k2] && matchesAt(block, i - k, lit, sc.foldCase)) return true;
+    }
   }
   return false;
 }
