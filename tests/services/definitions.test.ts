@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync 
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../core/config';
+import { toItem } from '../../core/services/control';
 import { selectDefinitions, serviceSettings, stackDefinitions } from '../../core/services/definitions';
 import { pm2Home, pm2Status } from '../../core/services/pm2';
 import { maintainLogs, pruneLogs, rotatedName, rotateIfLarge, rotatedLogs, tailLines } from '../../core/services/retention';
@@ -139,5 +140,21 @@ describe('log retention (real files)', () => {
     writeFileSync(f, 'a\nb\r\nc\n\n');
     expect(tailLines(f, 2)).toEqual(['b', 'c']);
     expect(tailLines(join(tmp, 'none.log'), 2)).toEqual([]);
+  });
+});
+
+describe('Woosoo.Service objects', () => {
+  it('carry the backend\'s facts, the definition where the backend has none, and a [d.]hh:mm:ss uptime', () => {
+    const def = defineService(tmp, 'w-reverb', 20, '/usr/bin/php', ['artisan', 'reverb:start'], { readyPort: 8080, dependsOn: ['w-db'] });
+    const set = { backend: { name: 'PM2' } as never, defs: [def], settings: settings(), projectDir: tmp };
+    const started = new Date('2026-02-15T10:00:00.000Z');
+    const item = toItem(set, def, { name: def.name, status: 'Running', processId: 42, startedAt: started, restarts: 2 }, started.getTime() + ((26 * 60 + 3) * 60 + 4) * 1000);
+    expect(item).toMatchObject({
+      $type: 'Service', Name: 'w-reverb', Status: 'Running', ProcessId: 42, StartTime: '2026-02-15T10:00:00.000Z', Uptime: '1.02:03:04',
+      Restarts: 2, LastExitCode: null, StartType: null, Application: '/usr/bin/php', Arguments: 'artisan reverb:start',
+      DependsOn: ['w-db'], Port: 8080, Backend: 'PM2', ProjectPath: tmp, Remarks: null,
+    });
+    const missing = toItem(set, { ...def, problem: new Error('PHP_PATH is wrong') }, { name: def.name, status: 'NotInstalled' });
+    expect(missing).toMatchObject({ Status: 'NotInstalled', Uptime: null, ProcessId: null, Remarks: 'PHP_PATH is wrong' });
   });
 });

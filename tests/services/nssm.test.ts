@@ -18,7 +18,7 @@ import { defineService, makeCtx, settings, writeProject } from './support';
 const CMD = 'C:\\windows\\system32\\cmd.exe';
 const missing = missingTools('wine', 'wineserver', 'wineboot');
 
-describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing (run bash scripts/setup.sh)'))('NSSM backend (real nssm64.exe under Wine)', () => {
+describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing (run bash scripts/setup.sh)'))('NSSM backend (real nssm64.exe under Wine)', { timeout: 120_000 }, () => {
   let wine: Wine;
   let dir: string;
   let backend: NssmBackend;

@@ -30,7 +30,7 @@ function wsHello(port: number): Promise<string> {
   });
 }
 
-describe.skipIf(skipUnless(!missing && existsSync(pm2BinPath()), missing ?? 'pm2 not installed (npm ci)'))('PM2 backend (real PM2, php, ws, nginx)', () => {
+describe.skipIf(skipUnless(!missing && existsSync(pm2BinPath()), missing ?? 'pm2 not installed (npm ci)'))('PM2 backend (real PM2, php, ws, nginx)', { timeout: 120_000 }, () => {
   let dir: string;
   let ngx: NginxPrefix;
   let backend: Pm2Backend;

@@ -21,7 +21,7 @@ const json = (script: string) => {
 };
 const ready = pwsh.available && hasTool('php') && existsSync(pm2BinPath());
 
-describe.skipIf(!ready)(`service cmdlets end to end (real pwsh, PM2)${pwsh.available ? '' : ` — skipped: ${pwsh.reason}`}`, () => {
+describe.skipIf(!ready)(`service cmdlets end to end (real pwsh, PM2)${pwsh.available ? '' : ` — skipped: ${pwsh.reason}`}`, { timeout: 120_000 }, () => {
   let dir: string;
 
   beforeAll(async () => {

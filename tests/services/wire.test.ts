@@ -14,7 +14,7 @@ import { writeProject } from './support';
 
 const missing = missingTools('php', 'nginx');
 
-describe.skipIf(skipUnless(!missing && existsSync(pm2BinPath()), missing ?? 'pm2 not installed (npm ci)'))('services.* over the wire (PM2 backend, config-built definitions)', () => {
+describe.skipIf(skipUnless(!missing && existsSync(pm2BinPath()), missing ?? 'pm2 not installed (npm ci)'))('services.* over the wire (PM2 backend, config-built definitions)', { timeout: 120_000 }, () => {
   let dir: string;
   let engine: EngineClient;
   let reverbPort: number;
