@@ -1,11 +1,13 @@
 /**
  * -Tail: the last N entries of a file, read from the end in chunks (never the whole file). Entries come out newest
- * first; reading stops as soon as N entries passed the filter, or an entry is older than -Since.
+ * first; reading stops as soon as N entries passed the filter, or an entry is older than -Since. With -Pattern,
+ * chunks without the characters every match needs are skipped unparsed.
  */
 import { open } from 'node:fs/promises';
-import type { EntryFilter, LogEntry } from './entry';
+import type { EntryFilter, LogEntry, LogKind } from './entry';
 import { countFileLines } from './forward';
 import { keep, makeEntry, type Origin } from './region';
+import { hasLiteral, makeScanner } from './literal';
 import { isStart } from './parse';
 
 const BACK_CHUNK = 256 * 1024;
@@ -28,6 +30,7 @@ export async function readBackward(o: Origin, f: EntryFilter, want: number, end:
     /** Continuation lines seen (going up) whose entry start is not reached yet, newest last → reversed on use. */
     let pending: string[] = [];
     let done = false;
+    const sc = f.pattern ? makeScanner(f.pattern) : null;
     const take = (lines: string[], offset: number) => {
       const { entry, raw } = makeEntry(o, lines, null);
       if (entry.ownTime && f.since !== null && entry.ts < f.since) done = true;
@@ -50,6 +53,10 @@ export async function readBackward(o: Origin, f: EntryFilter, want: number, end:
       carry = pos > 0 ? Buffer.from(data.subarray(0, from)) : Buffer.alloc(0);
       let lineEnd = data.length;
       if (lineEnd > from && data[lineEnd - 1] === 10) lineEnd--;
+      if (sc?.literal && !pending.some((l) => f.pattern!.test(l)) && !hasLiteral(data.subarray(from, lineEnd), sc, sc.literal)) {
+        pending = skipRegion(o.kind, data, from, lineEnd, pending, pos === 0);
+        continue;
+      }
       while (!done && lineEnd >= from) {
         const lineStart = lineEnd > 0 ? Math.max(from, data.lastIndexOf(10, lineEnd - 1) + 1) : 0;
         const text = data.toString('utf8', lineStart, lineEnd);
@@ -70,6 +77,27 @@ export async function readBackward(o: Origin, f: EntryFilter, want: number, end:
   }
   if (found.length > 0 && end <= LINE_COUNT_LIMIT) await numberLines(o.path, found);
   return found.map((x) => x.entry);
+}
+
+/**
+ * -Pattern: a region of lines without the characters every match needs holds no matching line, so none of its
+ * entries match — unless one continues into lines already read (`pending`), which the caller checked. Only the
+ * lines at its top that continue an earlier entry are kept (newest first, as `pending` is); at the file's start,
+ * or when the region is all continuation of an entry further up, the rules are the same as line by line.
+ */
+function skipRegion(kind: LogKind, data: Buffer, from: number, end: number, pending: string[], atFileStart: boolean): string[] {
+  const top: string[] = [];
+  for (let s = from; s <= end;) {
+    let e = data.indexOf(10, s);
+    if (e === -1 || e > end) e = end;
+    const text = data.toString('utf8', s, e);
+    const l = text.endsWith('\r') ? text.slice(0, -1) : text;
+    if (isStart(kind, l)) return atFileStart ? [] : top.reverse();
+    top.push(l);
+    if (e >= end) break;
+    s = e + 1;
+  }
+  return atFileStart ? [] : [...pending, ...top.reverse()];
 }
 
 /** Sets Line from byte offsets (newest first in `found`): one forward count up to the oldest, then between them. */

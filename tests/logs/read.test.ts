@@ -168,6 +168,17 @@ describe('reading files', () => {
     expect(errTail.reverse()).toEqual(full.filter((e) => e.level === 'Error').slice(-3));
   });
 
+  it('-Tail with -Pattern skips chunks without the needed characters and still returns exactly the last matches', async () => {
+    const size = Buffer.byteLength(readFileSync(big, 'utf8'));
+    const full = await collect(readForward(origin(big), all, { end: Infinity }));
+    for (const [pattern, want] of [['run\\(\\)$', 60], ['JOB\\.PHP\\(1\\d+\\)', 7], ['deadlock', 400], ['Order 10999 ', 1], ['zebra', 5]] as const) {
+      const f = buildFilter({ pattern });
+      const expected = full.filter((e) => e.message.split('\n').some((l) => f.pattern!.test(l))).slice(-want);
+      const tail = (await readBackward(origin(big), f, want, size)).reverse();
+      expect(tail.map((e) => e.line), pattern).toEqual(expected.map((e) => e.line));
+    }
+  });
+
   it('-Tail larger than the file returns every entry, also for a file without a final newline', async () => {
     const f = p.write('small.log', LARAVEL_LOG.trimEnd());
     const entries = await readBackward(origin(f), all, 100, Buffer.byteLength(LARAVEL_LOG.trimEnd()));
