@@ -16,6 +16,9 @@ function Restore-WoosooBackup {
     database dump is streamed through gunzip into the mariadb (or mysql) client; tables created after the backup
     are left alone.
 
+    The configuration does not have to be valid (restoring is how a broken deployment.config.env is put back): only
+    BACKUP_PATH, and the DB_* keys when the database is imported, must be.
+
     With -WhatIf nothing is changed and one Woosoo.RestoreAction per file and for the database is returned
     (Action: Create, Replace, Unchanged or Import). Otherwise one Woosoo.RestoreResult is returned.
 

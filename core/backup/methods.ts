@@ -5,6 +5,7 @@ import { toItemError, WoosooError, type ItemError } from '../rpc/errors';
 import { defineMethod, projectPathParam, typed, typedSchema } from '../rpc/method';
 import { createBackup, listBackups, restoreBackup, toBackupInfo, verifyBackupAsync, type BackupInfo, type RestoreAction } from './index';
 import { ID_RE } from './layout';
+import { requireKeys } from './restore';
 import { removeSelected } from './retention';
 
 const idParam = z.string().regex(ID_RE, 'must be a backup id such as 2026-02-15_14-30-00');
@@ -107,7 +108,9 @@ export const backupRestore = defineMethod({
     BackupId: z.string(), SafetyBackupId: z.string(), FilesRestored: z.number(), DatabaseRestored: z.boolean(), Actions: z.array(actionItem),
   })]),
   async handler(p, ctx) {
-    const cfg = loadValidProject(p.path, ctx);
+    // Not loadValidProject: restoring is how a broken deployment.config.env is put back.
+    const cfg = loadProject(p.path, ctx);
+    requireKeys(cfg, ['BACKUP_PATH'], 'Finding the backups', 'Fix BACKUP_PATH in deployment.config.env (Test-WoosooConfig shows the problem).');
     const r = await restoreBackup(cfg, ctx, p.id, { skipDatabase: p.skipDatabase, whatIf: p.whatIf });
     const actions = r.actions.map((a) => actionObject(r.id, a));
     if (r.whatIf) return { items: actions };

@@ -10,6 +10,7 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ProjectConfig } from '../config';
+import { validateConfig } from '../config/validate';
 import type { RequestContext } from '../rpc/context';
 import { WoosooError } from '../rpc/errors';
 import { PARALLEL_COPIES, createBackupIn, insideProject } from './create';
@@ -45,6 +46,20 @@ export interface RestoreResult {
 export interface RestoreOptions {
   skipDatabase?: boolean;
   whatIf?: boolean;
+}
+
+const DB_KEYS = ['DB_HOST', 'DB_PORT', 'DB_DATABASE', 'DB_USERNAME', 'DB_PASSWORD', 'MYSQL_PATH'];
+
+/**
+ * A restore must work when deployment.config.env is broken (putting it back is often the point): only the keys
+ * this restore uses must be valid — BACKUP_PATH, and the database settings when the database is imported.
+ */
+export function requireKeys(cfg: ProjectConfig, keys: readonly string[], what: string, fix: string): void {
+  const bad = validateConfig(cfg).filter((p) => p.Severity === 'Error' && keys.includes(p.Key));
+  if (bad.length === 0) return;
+  throw new WoosooError('ConfigInvalid', `${what} needs ${bad.map((p) => p.Key).join(', ')} from ${cfg.location.file}, which have problems; nothing was changed:\n${bad.map((p) => `  - ${p.Message}`).join('\n')}`, {
+    category: 'InvalidData', target: cfg.location.file, fix,
+  });
 }
 
 /** The deepest existing folder at or above p, with symbolic links resolved. */
@@ -114,6 +129,7 @@ async function plan(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: R
     });
   }
   if (meta.database && !opts.skipDatabase) {
+    requireKeys(cfg, DB_KEYS, `Restoring the database of backup ${id}`, 'Fix those keys, or restore with -SkipDatabase first (it puts back deployment.config.env), then restore again.');
     clientTool(cfg, ctx.env); // before anything is touched: the client must exist
     const file = meta.database.file;
     actions.push({ kind: 'Database', target: cfg.str('DB_DATABASE'), source: file, action: 'Import', sizeBytes: statSync(join(dir, ...file.split('/'))).size });

@@ -65,6 +65,19 @@ describe('backup.* over the wire', () => {
     expect(listed.errors).toMatchObject([{ data: { errorId: 'BackupNotFound' } }]);
   });
 
+  it('restores a broken deployment.config.env (the config need not be valid to put it back)', async () => {
+    const p = makeProject();
+    const c = await engine(p.dir);
+    const good = readFileSync(join(p.dir, 'deployment.config.env'), 'utf8');
+    const b = (await c.call('backup.create', { path: p.dir })).items![0];
+    writeFileSync(join(p.dir, 'deployment.config.env'), 'ENVIRONMENT=staging\nDB_PASSWORD="never closed\n');
+    const refused = await c.request('backup.create', { path: p.dir });
+    expect(refused.error?.data?.errorId).toBe('ConfigInvalid');
+    const done = await c.call('backup.restore', { path: p.dir, id: b.Id });
+    expect(done.items![0]).toMatchObject({ $type: 'RestoreResult', FilesRestored: 1 });
+    expect(readFileSync(join(p.dir, 'deployment.config.env'), 'utf8')).toBe(good);
+  });
+
   it('never lets a secret out: the database password is not in any reply or notification', async () => {
     const p = makeProject();
     const c = await engine(p.dir);
