@@ -1,12 +1,23 @@
 /** RPC methods of backups: backup.create, backup.list, backup.test, backup.restore, backup.remove. Thin. */
 import { z } from 'zod';
-import { loadProject, loadValidProject } from '../config';
+import { loadProject, loadValidProject, type ProjectConfig } from '../config';
+import type { RequestContext } from '../rpc/context';
 import { toItemError, WoosooError, type ItemError } from '../rpc/errors';
 import { defineMethod, projectPathParam, typed, typedSchema } from '../rpc/method';
 import { createBackup, listBackups, restoreBackup, toBackupInfo, verifyBackupAsync, type BackupInfo, type RestoreAction } from './index';
 import { ID_RE } from './layout';
 import { requireKeys } from './restore';
 import { removeSelected } from './retention';
+
+/**
+ * The project for reading and restoring backups: the configuration need not be valid (restoring is how a broken
+ * one is put back), but the backup keys used must be — a bad BACKUP_PATH would point into the project itself.
+ */
+function loadBackupProject(path: string | undefined, ctx: Pick<RequestContext, 'env' | 'cwd'>, more: string[] = []): ProjectConfig {
+  const cfg = loadProject(path, ctx);
+  requireKeys(cfg, ['BACKUP_PATH', ...more], 'Working with the backups', 'Fix the keys listed in deployment.config.env (Test-WoosooConfig shows them).');
+  return cfg;
+}
 
 const idParam = z.string().regex(ID_RE, 'must be a backup id such as 2026-02-15_14-30-00');
 
@@ -59,7 +70,7 @@ export const backupList = defineMethod({
   params: z.object({ path: projectPathParam, ids: z.array(idParam).optional(), limit: z.number().int().positive().optional() }),
   item: backupItem,
   async handler(p, ctx) {
-    const cfg = loadProject(p.path, ctx);
+    const cfg = loadBackupProject(p.path, ctx);
     let list = listBackups(cfg);
     const errors: ItemError[] = [];
     if (p.ids && p.ids.length > 0) {
@@ -83,7 +94,7 @@ export const backupTest = defineMethod({
     Id: z.string(), Valid: z.boolean(), FilesChecked: z.number(), Problems: z.array(z.string()), BackupPath: z.string(),
   }),
   async handler(p, ctx) {
-    const cfg = loadProject(p.path, ctx);
+    const cfg = loadBackupProject(p.path, ctx);
     const ids = p.ids && p.ids.length > 0 ? p.ids : listBackups(cfg).map((b) => b.id);
     const items = [];
     const errors: ItemError[] = [];
@@ -109,8 +120,7 @@ export const backupRestore = defineMethod({
   })]),
   async handler(p, ctx) {
     // Not loadValidProject: restoring is how a broken deployment.config.env is put back.
-    const cfg = loadProject(p.path, ctx);
-    requireKeys(cfg, ['BACKUP_PATH'], 'Finding the backups', 'Fix BACKUP_PATH in deployment.config.env (Test-WoosooConfig shows the problem).');
+    const cfg = loadBackupProject(p.path, ctx);
     const r = await restoreBackup(cfg, ctx, p.id, { skipDatabase: p.skipDatabase, whatIf: p.whatIf });
     const actions = r.actions.map((a) => actionObject(r.id, a));
     if (r.whatIf) return { items: actions };
@@ -136,7 +146,7 @@ export const backupRemove = defineMethod({
   }),
   item: backupItem,
   async handler(p, ctx) {
-    const cfg = loadProject(p.path, ctx);
+    const cfg = loadBackupProject(p.path, ctx, ['BACKUP_RETENTION_DAYS', 'BACKUP_KEEP_MINIMUM']);
     const removed = await removeSelected(cfg, ctx, {
       ids: p.ids, olderThanMs: p.olderThanSeconds === undefined ? undefined : p.olderThanSeconds * 1000, keepMinimum: p.keepMinimum, plan: p.plan,
     });

@@ -4,7 +4,7 @@
  * no valid backup appears, the sources are untouched, and the next backup clears the leftover.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineClient } from '../support/engine';
@@ -63,6 +63,16 @@ describe('backup.* over the wire', () => {
     const listed = await c.call('backup.list', { path: p.dir, ids: ['2001-01-01_00-00-00'] });
     expect(listed.items).toEqual([]);
     expect(listed.errors).toMatchObject([{ data: { errorId: 'BackupNotFound' } }]);
+
+    // A bad backup key never falls back to something dangerous (an empty BACKUP_PATH would be the project itself).
+    appendFileSync(join(p.dir, 'deployment.config.env'), 'BACKUP_KEEP_MINIMUM=many\n');
+    const keep = await c.request('backup.remove', { path: p.dir, olderThanSeconds: 0 });
+    expect(keep.error?.data?.errorId).toBe('ConfigInvalid');
+    expect(keep.error?.message).toContain('BACKUP_KEEP_MINIMUM');
+    appendFileSync(join(p.dir, 'deployment.config.env'), 'BACKUP_PATH=\n');
+    const list = await c.request('backup.list', { path: p.dir });
+    expect(list.error?.data?.errorId).toBe('ConfigInvalid');
+    expect(list.error?.message).toContain('BACKUP_PATH');
   });
 
   it('restores a broken deployment.config.env (the config need not be valid to put it back)', async () => {
