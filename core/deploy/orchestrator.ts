@@ -4,7 +4,8 @@
  * say what happened, the lock is always released, and a failed deploy throws DeployFailed (the deployment id is
  * its target). Undo-WoosooDeploy completes the rollback of an interrupted or failed deploy from its journal.
  */
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { createBackup } from '../backup';
@@ -13,13 +14,14 @@ import { waitHealthy } from '../health';
 import { preflightPassed, runPreflight } from '../preflight';
 import { run } from '../process/run';
 import { getServices, installServices, startServices, stopServices } from '../services';
+import { serviceSettings, stackDefinitions } from '../services/definitions';
 import { syncConfig } from '../sync';
 import { WoosooError } from '../rpc/errors';
 import { changesSince, manifestOf, trackedNow } from './artifacts';
 import { runStep, uncancellable, type DeployCtx, type StepOutcome } from './context';
 import { listTables } from './database';
 import { interruptedDeployments, runningHere } from './history';
-import { newDeployId, newJournal, writeJournal, type DeployOptions, type Journal } from './journal';
+import { deployRoot, newDeployId, newJournal, writeJournal, type DeployOptions, type Journal } from './journal';
 import { acquireLock, releaseLock } from './lock';
 import { systemSnapshot, writeReport } from './report';
 import { rollbackDeploy } from './rollback';
@@ -82,12 +84,27 @@ async function stopStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promise
   return { message: `${notes.join('; ')}.` };
 }
 
+function definitionsHash(cfg: ProjectConfig, env: Record<string, string>): string {
+  const defs = stackDefinitions(cfg, env).map(({ problem: _p, ...d }) => d);
+  return createHash('sha256').update(JSON.stringify({ defs, settings: serviceSettings(cfg), manager: cfg.str('SERVICE_MANAGER') })).digest('hex');
+}
+
 async function startStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promise<StepOutcome> {
   const services = scopeServices(cfg, ctx.env, j.options.scope);
   if (services.length === 0) return { status: 'Skipped', message: 'No service in this scope.' };
-  serviceErrors(await installServices(cfg, ctx, services), 'Some services could not be installed');
+  // (Re)installing costs several service-manager calls per service: only when a service is missing or the
+  // definitions (from the configuration) differ from those of the last install by a deploy.
+  const defs = definitionsHash(cfg, ctx.env);
+  const marker = join(deployRoot(cfg), 'services.sha256');
+  const states = await getServices(cfg, ctx, services);
+  const stale = !existsSync(marker) || readFileSync(marker, 'utf8').trim() !== defs;
+  const install = stale || states.items.some((s) => s.Status === 'NotInstalled');
+  if (install) {
+    serviceErrors(await installServices(cfg, ctx, services), 'Some services could not be installed');
+    writeFileSync(marker, `${defs}\n`);
+  }
   serviceErrors(await startServices(cfg, ctx, services), 'Some services did not start');
-  return { message: `Started ${services.join(', ')}.` };
+  return { message: `${install ? 'Installed (updated) and started' : 'Started'} ${services.join(', ')}.` };
 }
 
 async function healthStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promise<StepOutcome> {
