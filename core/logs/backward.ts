@@ -20,7 +20,7 @@ interface Found {
 }
 
 /** Up to `want` entries of the file's first `end` bytes that pass the filter, newest first. */
-export async function readBackward(o: Origin, f: EntryFilter, want: number, end: number): Promise<LogEntry[]> {
+export async function readBackward(o: Origin, f: EntryFilter, want: number, end: number, signal?: AbortSignal): Promise<LogEntry[]> {
   const found: Found[] = [];
   const fh = await open(o.path, 'r');
   try {
@@ -37,7 +37,7 @@ export async function readBackward(o: Origin, f: EntryFilter, want: number, end:
       else if (keep(f, entry, raw)) found.push({ entry, offset });
       if (found.length >= want) done = true;
     };
-    while (!done && (pos > 0 || carry.length > 0)) {
+    while (!done && !signal?.aborted && (pos > 0 || carry.length > 0)) {
       const readStart = Math.max(0, pos - BACK_CHUNK);
       const chunk = Buffer.allocUnsafe(pos - readStart);
       if (chunk.length > 0) await fh.read(chunk, 0, chunk.length, readStart);

@@ -96,12 +96,12 @@ function snapshot(sources: LogSource[], f: EntryFilter): Snapshot[] {
 
 const origin = (src: LogSource, file: LogFile): Origin => ({ service: src.service, kind: src.kind, path: file.path, fallbackTs: file.mtimeMs });
 
-async function tailOf(snaps: Snapshot[], f: EntryFilter, want: number): Promise<LogEntry[]> {
+async function tailOf(snaps: Snapshot[], f: EntryFilter, want: number, signal: AbortSignal): Promise<LogEntry[]> {
   const all: LogEntry[] = [];
   for (const s of snaps) {
     const mine: LogEntry[] = [];
     for (let i = s.files.length - 1; i >= 0 && mine.length < want; i--) {
-      mine.push(...await readBackward(origin(s.src, s.files[i]), f, want - mine.length, s.files[i].size));
+      mine.push(...await readBackward(origin(s.src, s.files[i]), f, want - mine.length, s.files[i].size, signal));
     }
     all.push(...mine.reverse());
   }
@@ -123,7 +123,8 @@ export async function queryLogs(sources: LogSource[], q: LogQuery, ctx: RequestC
   const tail = q.tail ?? (q.wait ? WAIT_DEFAULT_TAIL : undefined);
   let rest: Item[] = [];
   if (tail !== undefined) {
-    rest = (await tailOf(snaps, f, tail)).map(toItem);
+    rest = (await tailOf(snaps, f, tail, ctx.signal)).map(toItem);
+    ctx.throwIfCancelled();
   } else {
     for await (const batch of mergeByTime(snaps.map((s) => forwardOf(s, f, ctx.signal)), BATCH)) {
       ctx.throwIfCancelled();
