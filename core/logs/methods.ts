@@ -33,7 +33,8 @@ export const logsGet = defineMethod({
   item: logEntrySchema,
   async handler(p, ctx) {
     const cfg = loadProject(p.path, ctx);
-    const { sources, errors } = pickSources(cfg.projectDir, cfg.path('BACKEND_PATH'), p.services);
+    const deployDir = cfg.values.DEPLOY_REPORT_PATH === undefined ? undefined : cfg.path('DEPLOY_REPORT_PATH');
+    const { sources, errors } = pickSources(cfg.projectDir, cfg.path('BACKEND_PATH'), p.services, deployDir);
     const items = await queryLogs(sources, p, ctx);
     return { items, errors };
   },

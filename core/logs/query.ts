@@ -62,8 +62,8 @@ export function buildFilter(q: LogQuery): EntryFilter {
 }
 
 /** The sources to read, and one non-terminating error per -Service name that matched nothing. */
-export function pickSources(projectDir: string, backendDir: string, services: string[] | undefined): { sources: LogSource[]; errors: ItemError[] } {
-  const all = discoverSources(projectDir, backendDir);
+export function pickSources(projectDir: string, backendDir: string, services: string[] | undefined, deployDir?: string): { sources: LogSource[]; errors: ItemError[] } {
+  const all = discoverSources(projectDir, backendDir, deployDir);
   const { sources, unmatched } = selectSources(all, services);
   const known = serviceNames(all);
   const knownText = known.length > 0 ? `Services with logs: ${known.join(', ')}.` : `There are no logs yet under ${projectDir}/logs or ${backendDir}/storage/logs.`;

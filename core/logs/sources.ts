@@ -1,12 +1,13 @@
 /**
  * Where the logs are. The contract with the services domain is logs/<service>/output.log and error.log (plus
  * their rotated files, e.g. NSSM's output-20260215T143000.000.log or logrotate's output.log.1); nginx writes
- * logs/nginx/access.log and error.log; Woosoo's deployments write logs/deployment/*.log; Laravel writes
- * BACKEND_PATH/storage/logs/laravel.log (or laravel-YYYY-MM-DD.log with the daily channel).
+ * logs/nginx/access.log and error.log; Laravel writes
+ * BACKEND_PATH/storage/logs/laravel.log (or laravel-YYYY-MM-DD.log with the daily channel); deployments write their
+ * build logs to DEPLOY_REPORT_PATH/<id>/<app>.log (default logs/deployment).
  * A source is one family of files (the live file and its rotated predecessors) read with one parser.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { LogKind } from './entry';
 
 export interface LogSource {
@@ -17,6 +18,8 @@ export interface LogSource {
   base: string | null;
   /** Which file names of `dir` belong to the family. */
   match: (name: string) => boolean;
+  /** Also the matching files one folder down (a deployment's build logs: <id>/<app>.log). */
+  subdirs?: boolean;
 }
 
 export interface LogFile {
@@ -47,21 +50,21 @@ function isDir(p: string): boolean {
   }
 }
 
-/** Every source of a project, by service name (folder names under logs/, plus laravel). */
-export function discoverSources(projectDir: string, backendDir: string): LogSource[] {
+/** Every source of a project, by service name (folder names under logs/, plus laravel and deployment). */
+export function discoverSources(projectDir: string, backendDir: string, deployDir = join(projectDir, 'logs', 'deployment')): LogSource[] {
   const sources: LogSource[] = [];
   const logsDir = join(projectDir, 'logs');
   const names = isDir(logsDir) ? readdirSync(logsDir).filter((n) => isDir(join(logsDir, n))).sort() : [];
   for (const name of names) {
     const dir = join(logsDir, name);
+    if (resolve(dir) === resolve(deployDir) || name.toLowerCase() === 'deployment') continue; // deployments: below
     if (name.toLowerCase() === 'nginx') {
       sources.push(family(name, 'nginx-access', dir, 'access.log'), family(name, 'nginx-error', dir, 'error.log'));
-    } else if (name.toLowerCase() === 'deployment') {
-      sources.push({ service: name, kind: 'plain', dir, base: null, match: (n) => /\.log$/i.test(n) });
     } else {
       sources.push(family(name, 'plain', dir, 'output.log'), family(name, 'plain', dir, 'error.log'));
     }
   }
+  if (isDir(deployDir)) sources.push({ service: 'deployment', kind: 'plain', dir: deployDir, base: null, match: (n) => /\.log$/i.test(n), subdirs: true });
   const laravelDir = join(backendDir, 'storage', 'logs');
   if (isDir(laravelDir)) sources.push(family('laravel', 'laravel', laravelDir, 'laravel.log'));
   return sources;
@@ -69,22 +72,26 @@ export function discoverSources(projectDir: string, backendDir: string): LogSour
 
 /** The family's files, oldest first, the live file last. */
 export function familyFiles(src: LogSource): LogFile[] {
-  let names: string[];
-  try {
-    names = readdirSync(src.dir);
-  } catch {
-    return [];
-  }
   const files: LogFile[] = [];
-  for (const name of names) {
-    if (!src.match(name)) continue;
+  const add = (dir: string, depth: number) => {
+    let names: string[];
     try {
-      const st = statSync(join(src.dir, name));
-      if (st.isFile()) files.push({ path: join(src.dir, name), ino: st.ino, size: st.size, mtimeMs: st.mtimeMs });
+      names = readdirSync(dir);
     } catch {
-      /* rotated away between readdir and stat */
+      return;
     }
-  }
+    for (const name of names) {
+      if (depth === 0 && !src.match(name)) continue;
+      try {
+        const st = statSync(join(dir, name));
+        if (st.isFile() && src.match(name)) files.push({ path: join(dir, name), ino: st.ino, size: st.size, mtimeMs: st.mtimeMs });
+        else if (st.isDirectory() && depth > 0) add(join(dir, name), depth - 1);
+      } catch {
+        /* rotated away between readdir and stat */
+      }
+    }
+  };
+  add(src.dir, src.subdirs ? 1 : 0);
   const live = src.base === null ? null : join(src.dir, src.base);
   return files.sort((a, b) => {
     if (a.path === live) return 1;

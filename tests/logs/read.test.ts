@@ -50,7 +50,9 @@ describe('log sources', () => {
     p.write('logs/nginx/access.log', NGINX_ACCESS);
     p.write('logs/nginx/error.log', NGINX_ERROR);
     p.write('logs/deployment/deploy-1.log', 'a\n', 1_000_000);
-    p.write('logs/deployment/deploy-2.log', 'b\n', 2_000_000);
+    p.write('logs/deployment/20260215-1430/backend.log', 'composer install\n', 2_000_000);
+    p.write('logs/deployment/20260215-1430/pwa.log', 'npm run build\n', 2_500_000);
+    p.write('logs/deployment/20260215-1430.json', '{}', 2_600_000);
     p.write('apps/backend/storage/logs/laravel-2026-02-14.log', 'x\n', 1_000_000);
     p.write('apps/backend/storage/logs/laravel-2026-02-15.log', 'y\n', 2_000_000);
   });
@@ -59,8 +61,8 @@ describe('log sources', () => {
   it('finds every service folder, nginx, deployments and Laravel, each with its parser', () => {
     const srcs = discoverSources(p.dir, p.backend);
     expect(srcs.map((s) => `${s.service}:${s.kind}:${s.base}`)).toEqual([
-      'backend:plain:output.log', 'backend:plain:error.log', 'deployment:plain:null',
-      'nginx:nginx-access:access.log', 'nginx:nginx-error:error.log', 'laravel:laravel:laravel.log',
+      'backend:plain:output.log', 'backend:plain:error.log',
+      'nginx:nginx-access:access.log', 'nginx:nginx-error:error.log', 'deployment:plain:null', 'laravel:laravel:laravel.log',
     ]);
   });
 
@@ -73,7 +75,18 @@ describe('log sources', () => {
   it('takes the newest file as live when there is no base file (Laravel daily, deployments)', () => {
     const srcs = discoverSources(p.dir, p.backend);
     expect(livePath(srcs[5])).toBe(join(p.backend, 'storage/logs/laravel-2026-02-15.log'));
-    expect(livePath(srcs[2])).toBe(join(p.dir, 'logs/deployment/deploy-2.log'));
+    expect(livePath(srcs[4])).toBe(join(p.dir, 'logs/deployment/20260215-1430/pwa.log'));
+  });
+
+  it('reads a deployment\'s build logs one folder down (DEPLOY_REPORT_PATH/<id>/<app>.log), also from a configured folder', () => {
+    const dep = discoverSources(p.dir, p.backend).find((s) => s.service === 'deployment')!;
+    expect(familyFiles(dep).map((f) => f.path.slice(p.dir.length + 1))).toEqual([
+      'logs/deployment/deploy-1.log', 'logs/deployment/20260215-1430/backend.log', 'logs/deployment/20260215-1430/pwa.log',
+    ]);
+    p.write('reports/7/api.log', 'x\n');
+    const moved = discoverSources(p.dir, p.backend, join(p.dir, 'reports'));
+    // the service name stays "deployment"; logs/deployment is not read as a service folder of its own
+    expect(moved.filter((s) => s.service === 'deployment').map((s) => s.dir)).toEqual([join(p.dir, 'reports')]);
   });
 
   it('selects services by name and wildcard, and reports names that match nothing', () => {
