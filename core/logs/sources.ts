@@ -1,6 +1,7 @@
 /**
  * Where the logs are. The contract with the services domain is logs/<service>/output.log and error.log (plus
  * their rotated files, e.g. NSSM's output-20260215T143000.000.log or logrotate's output.log.1); nginx writes
+ * logs/nginx-access.log and logs/nginx-error.log (the sync domain's template, prefix = the project) or
  * logs/nginx/access.log and error.log; Laravel writes
  * BACKEND_PATH/storage/logs/laravel.log (or laravel-YYYY-MM-DD.log with the daily channel); deployments write their
  * build logs to DEPLOY_REPORT_PATH/<id>/<app>.log (default logs/deployment).
@@ -63,6 +64,11 @@ export function discoverSources(projectDir: string, backendDir: string, deployDi
     } else {
       sources.push(family(name, 'plain', dir, 'output.log'), family(name, 'plain', dir, 'error.log'));
     }
+  }
+  // nginx run with the project as its prefix (templates/nginx.conf.hbs) writes logs/nginx-access.log and nginx-error.log.
+  for (const [base, kind] of [['nginx-access.log', 'nginx-access'], ['nginx-error.log', 'nginx-error']] as const) {
+    const src = family('nginx', kind, logsDir, base);
+    if (familyFiles(src).length > 0) sources.push(src);
   }
   if (isDir(deployDir)) sources.push({ service: 'deployment', kind: 'plain', dir: deployDir, base: null, match: (n) => /\.log$/i.test(n), subdirs: true });
   const laravelDir = join(backendDir, 'storage', 'logs');

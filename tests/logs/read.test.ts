@@ -89,6 +89,21 @@ describe('log sources', () => {
     expect(moved.filter((s) => s.service === 'deployment').map((s) => s.dir)).toEqual([join(p.dir, 'reports')]);
   });
 
+  it('finds nginx\'s logs also as logs/nginx-access.log and logs/nginx-error.log (the nginx.conf template\'s names)', () => {
+    const q = makeProject();
+    try {
+      q.write('logs/nginx-access.log', NGINX_ACCESS);
+      q.write('logs/nginx-access.log.1', NGINX_ACCESS);
+      q.write('logs/nginx-error.log', NGINX_ERROR);
+      const srcs = discoverSources(q.dir, q.backend);
+      expect(srcs.map((s) => `${s.service}:${s.kind}`)).toEqual(['nginx:nginx-access', 'nginx:nginx-error', 'laravel:laravel']);
+      expect(familyFiles(srcs[0]).map((f) => f.path.split('/').pop()).sort()).toEqual(['nginx-access.log', 'nginx-access.log.1']);
+      expect(familyFiles(srcs[1]).map((f) => f.path.split('/').pop())).toEqual(['nginx-error.log']);
+    } finally {
+      q.cleanup();
+    }
+  });
+
   it('selects services by name and wildcard, and reports names that match nothing', () => {
     const srcs = discoverSources(p.dir, p.backend);
     expect(selectSources(srcs, ['ngi*']).sources.map((s) => s.kind)).toEqual(['nginx-access', 'nginx-error']);
