@@ -3,6 +3,7 @@
  * of each file), everything in time order (several services merged as they stream), and with -Wait keep following.
  */
 import { once } from 'node:events';
+import { join } from 'node:path';
 import type { RequestContext } from '../rpc/context';
 import { WoosooError, toItemError, type ItemError } from '../rpc/errors';
 import { LEVELS, toItem, type EntryFilter, type Level, type LogEntry } from './entry';
@@ -120,6 +121,8 @@ async function drained(): Promise<void> {
 export async function queryLogs(sources: LogSource[], q: LogQuery, ctx: RequestContext): Promise<Item[]> {
   const f = buildFilter(q);
   const snaps = snapshot(sources, f);
+  const empty = snaps.filter((x) => x.files.length === 0).map((x) => (x.src.base ? join(x.src.dir, x.src.base) : x.src.dir));
+  if (empty.length > 0) ctx.log('verbose', `No log files${f.since === null ? '' : ' written since -Since'} yet: ${empty.join(', ')}`);
   const tail = q.tail ?? (q.wait ? WAIT_DEFAULT_TAIL : undefined);
   let rest: Item[] = [];
   if (tail !== undefined) {
