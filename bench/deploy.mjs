@@ -85,12 +85,15 @@ const deploy = async (params) => {
 try {
   const first = await deploy({ parallel: false });
   if (first.r.error) throw new Error(first.r.error.message);
+  const steps = {};
   const seq = [];
   const par = [];
   const plain = [];
   for (let i = 0; i < rounds; i++) {
     plain.push(plainScript(dir, db.port));
-    seq.push((await deploy({ parallel: false })).ms);
+    const one = await deploy({ parallel: false });
+    seq.push(one.ms);
+    for (const st of (await engine.call('deploy.get', { path: dir, last: 1 })).result.items[0].Steps) (steps[st.Name] ??= []).push(st.Duration * 1000);
     par.push((await deploy({ parallel: true })).ms);
   }
   // Rollback: a migration that drops failed_jobs makes the health step fail; the rollback restores the database.
@@ -105,6 +108,7 @@ try {
   console.log(`deploy bench (demo stack, ${rounds} rounds, medians)`);
   console.log(`  plain script, same commands in order     ${m(plain)} s`);
   console.log(`  deploy.run sequential builds              ${m(seq)} s   ratio ${(median(seq) / median(plain)).toFixed(2)}x the plain script`);
+  console.log(`    steps of the sequential deploy: ${Object.entries(steps).map(([n, xs]) => `${n} ${m(xs)}`).join(', ')} (s)`);
   console.log(`  deploy.run parallel builds                ${m(par)} s   ratio ${(median(par) / median(seq)).toFixed(2)}x sequential`);
   console.log(`  failed deploy (health) incl. rollback     ${(failed.ms / 1000).toFixed(2)} s; status ${d.Status}; rollback step ${rb ? rb.Duration.toFixed(2) : '?'} s`);
   console.log(`  engine peak memory (VmHWM)                ${peakMb(engine.child.pid).toFixed(0)} MB (target <= 200 MB)`);
