@@ -150,7 +150,7 @@ function Invoke-WoosooDeploy {
                 $question = 'Deployment {0} was interrupted and not rolled back. Complete its rollback from backup {1} first?' -f $old.Id, $old.BackupId
                 if ($Force -or $PSCmdlet.ShouldContinue($question, 'Interrupted deployment')) {
                     $undoParams.id = $old.Id
-                    $undone = @(Invoke-WoosooRpc -Method 'deploy.undo' -Params $undoParams -Cmdlet $PSCmdlet)
+                    $undone = @(Invoke-WoosooRpc -Method 'deploy.undo' -Params $undoParams -Cmdlet $PSCmdlet | Where-Object { $_.PSObject.TypeNames -contains 'Woosoo.Deployment' })
                     foreach ($u in $undone) { Write-Warning ('Deployment {0} rolled back: {1}. Report: {2}' -f $u.Id, $u.Status, $u.ReportPath) }
                 }
             }
