@@ -7,6 +7,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { allMethods } from './methods';
 import { Engine, serveLines } from './rpc/server';
+import { redact } from './util/redact';
 
 const protocolOut = process.stdout.write.bind(process.stdout);
 const toStderr = (...args: unknown[]) => {
@@ -34,11 +35,11 @@ function exit(code: number): void {
 engine.onShutdown = () => exit(0);
 
 process.on('uncaughtException', (err) => {
-  process.stderr.write(`engine: fatal: ${err.stack ?? String(err)}\n`);
+  process.stderr.write(`engine: fatal: ${redact(err.stack ?? String(err))}\n`);
   exit(70);
 });
 process.on('unhandledRejection', (err) => {
-  process.stderr.write(`engine: unhandled rejection: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(`engine: unhandled rejection: ${redact(err instanceof Error ? err.stack ?? err.message : String(err))}\n`);
 });
 process.stdout.on('error', () => exit(0)); // The module went away.
 

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { RequestContext, type SessionContext } from './context';
 import { RpcCode, WoosooError, toRpcError } from './errors';
 import type { MethodDef, MethodResult } from './method';
-import { redactDeep } from '../util/redact';
+import { redact, redactDeep } from '../util/redact';
 
 export const PROTOCOL_VERSION = '1.0';
 
@@ -41,7 +41,14 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[], root = 'para
 }
 
 export class Engine {
-  private readonly rpc = new JSONRPCServer<ServerParams>();
+  // The library reports every thrown error on stderr; expected failures (WoosooError, cancellations) are
+  // answers, not diagnostics, and anything logged is masked.
+  private readonly rpc = new JSONRPCServer<ServerParams>({
+    errorListener: (message, data) => {
+      if (data instanceof WoosooError) return;
+      process.stderr.write(`engine: ${redact(`${message} ${data instanceof Error ? data.stack ?? data.message : String(data)}`)}\n`);
+    },
+  });
   private readonly methods = new Map<string, MethodDef>();
   private readonly running = new Map<string | number, AbortController>();
   private readonly session: SessionContext = { env: { ...process.env } as Record<string, string>, cwd: process.cwd() };
