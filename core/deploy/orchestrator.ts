@@ -96,9 +96,10 @@ async function startStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promis
   // definitions (from the configuration) differ from those of the last install by a deploy.
   const defs = definitionsHash(cfg, ctx.env);
   const marker = join(deployRoot(cfg), 'services.sha256');
-  const states = await getServices(cfg, ctx, services);
+  // Which were missing was read at the Lock step (the deploy installs nothing before this step); unknown = install.
+  const missing = j.details.servicesNotInstalled as string[] | undefined;
   const stale = !existsSync(marker) || readFileSync(marker, 'utf8').trim() !== defs;
-  const install = stale || states.items.some((s) => s.Status === 'NotInstalled');
+  const install = stale || missing === undefined || services.some((s) => missing.includes(s));
   if (install) {
     serviceErrors(await installServices(cfg, ctx, services), 'Some services could not be installed');
     writeFileSync(marker, `${defs}\n`);
@@ -166,7 +167,9 @@ export async function runDeploy(cfg: ProjectConfig, ctx: DeployCtx, options: Dep
         const stale = acquireLock(cfg, ctx, j.id);
         locked = true;
         try {
-          j.servicesRunning = (await getServices(cfg, ctx)).items.filter((s) => s.Status === 'Running').map((s) => s.Name);
+          const items = (await getServices(cfg, ctx)).items;
+          j.servicesRunning = items.filter((s) => s.Status === 'Running').map((s) => s.Name);
+          j.details.servicesNotInstalled = items.filter((s) => s.Status === 'NotInstalled').map((s) => s.Name);
         } catch (err) {
           ctx.log('warning', `Could not list the services before the deploy: ${(err as Error).message}`);
         }
