@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listDeployments } from '../../core/deploy/history';
 import { lockPath } from '../../core/deploy/lock';
 import { runDeploy } from '../../core/deploy/orchestrator';
+import { undoDeploy } from '../../core/deploy/undo';
 import type { DeployOptions, Journal } from '../../core/deploy/journal';
 import { WoosooError } from '../../core/rpc/errors';
 import { openServiceSet } from '../../core/services';
@@ -126,6 +127,22 @@ describe.skipIf(skipUnless(!missing, missing))('Invoke-WoosooDeploy on the demo 
     expect(j.steps.find((s) => s.name === 'Rollback')?.message).toContain('health checks pass again');
     expectPutBack(before, j, 'Health');
     rmSync(file);
+    p.notes.length = 0;
+  }, 240_000);
+
+  it('-NoRollback leaves a failed deploy as it is (status Failed, lock free); undoDeploy then puts everything back', async () => {
+    p.set({ APP_NAME: "'Woosoo Demo NoRollback'", BUILD_PWA_COMMANDS: `'node -e "process.exit(7)"'` });
+    const before = snapshot();
+    const { err, j } = await failingDeploy({ noRollback: true });
+    expect(err.message).toContain('nothing was rolled back');
+    expect(j.status).toBe('Failed');
+    expect(existsSync(lockPath(p.cfg()))).toBe(false);
+    expect(treeDiff(before.tree, p.treeHash())).toContain('apps/woosoo-nexus/.env'); // the new APP_NAME is in place
+    const undone = await undoDeploy(p.cfg(), p.ctx(), j.id);
+    expect(undone.status).toBe('RolledBack');
+    expectPutBack(before, undone, 'Build');
+    await expect(undoDeploy(p.cfg(), p.ctx(), j.id)).rejects.toThrow(/RolledBack: there is nothing to roll back/);
+    p.set({ APP_NAME: "'Woosoo Demo'", BUILD_PWA_COMMANDS: "''" });
     p.notes.length = 0;
   }, 240_000);
 
