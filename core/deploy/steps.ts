@@ -21,7 +21,7 @@ export interface ScopeParts {
 
 export const SCOPES: Record<Scope, ScopeParts> = {
   Full: {},
-  Backend: { apps: ['backend'], syncTargets: ['backend'], services: ['queue-worker', 'reverb'] },
+  Backend: { apps: ['backend'], syncTargets: ['backend'], services: ['queue-worker', 'backend', 'reverb'] },
   Pwa: { apps: ['pwa'], syncTargets: ['pwa', 'nginx'], services: ['nginx'] },
   Relay: { apps: ['relay'], syncTargets: [], services: [] },
 };

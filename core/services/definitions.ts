@@ -1,6 +1,6 @@
 /**
- * The stack's services, built from the configuration: Reverb and the queue worker (php artisan in BACKEND_PATH, with
- * PHP_PATH or php on PATH) and nginx (NGINX_PATH or nginx on PATH, with the project's configs/nginx.conf). Nothing is
+ * The stack's services, built from the configuration: the queue worker, the Laravel HTTP backend (artisan serve on
+ * BACKEND_PORT) and Reverb (php artisan in BACKEND_PATH, with PHP_PATH or php on PATH) and nginx (NGINX_PATH or nginx on PATH, with the project's configs/nginx.conf). Nothing is
  * hard-coded but the shape of the commands. Also: name matching with wildcards and the dependency order.
  */
 import { join } from 'node:path';
@@ -67,6 +67,14 @@ export function stackDefinitions(cfg: ProjectConfig, env: Record<string, string>
       dependsOn: db ? [db] : [],
     },
     {
+      // artisan serve runs a child `php -S`: stopping must end the whole tree (PM2's treekill and NSSM's
+      // AppKillProcessTree, both on by default), or the child keeps the port.
+      ...base('backend'), order: 15, displayName: `${app} HTTP backend`,
+      description: `Serves the Laravel backend on 127.0.0.1:${cfg.num('BACKEND_PORT')} (php artisan serve) for nginx to proxy.`,
+      ...php, arguments: ['artisan', 'serve', '--host=127.0.0.1', `--port=${cfg.num('BACKEND_PORT')}`],
+      workingDirectory: backendDir, dependsOn: db ? [db] : [], readyPort: cfg.num('BACKEND_PORT'),
+    },
+    {
       ...base('reverb'), order: 20, displayName: `${app} Reverb websockets`,
       description: `Serves Laravel Reverb websockets on port ${cfg.num('REVERB_PORT')} (php artisan reverb:start).`,
       ...php, arguments: ['artisan', 'reverb:start', '--host=0.0.0.0', `--port=${cfg.num('REVERB_PORT')}`],
@@ -76,7 +84,7 @@ export function stackDefinitions(cfg: ProjectConfig, env: Record<string, string>
       ...base('nginx'), order: 30, displayName: `${app} nginx`,
       description: `Serves the PWA and proxies the API and websockets on port ${cfg.num('HTTP_PORT')} (${NGINX_CONF}).`,
       ...nginx, arguments: nginxArgs, workingDirectory: cfg.projectDir,
-      dependsOn: [svc('reverb')], readyPort: cfg.num('HTTP_PORT'),
+      dependsOn: [svc('backend'), svc('reverb')], readyPort: cfg.num('HTTP_PORT'),
     },
   ];
 }

@@ -145,7 +145,7 @@ describe('the plan (-WhatIf)', () => {
     const relay = deployPlan(cfg, { ...OPTIONS, scope: 'Relay' }, env);
     expect(relay.find((s) => s.Name === 'StopServices')!.Commands).toEqual([]);
     const backend = deployPlan(cfg, { ...OPTIONS, scope: 'Backend' }, env);
-    expect(backend.find((s) => s.Name === 'StopServices')!.Commands.join('\n')).toMatch(/queue:restart[\s\S]*stop woosoo-reverb\nstop woosoo-queue-worker$/);
+    expect(backend.find((s) => s.Name === 'StopServices')!.Commands.join('\n')).toMatch(/queue:restart[\s\S]*stop woosoo-reverb\nstop woosoo-backend\nstop woosoo-queue-worker$/);
     expect(deployPlan(cfg, { ...OPTIONS, skipBackup: true }, env).find((s) => s.Name === 'Backup')!.Description).toContain('no rollback');
     expect(existsSync(join(dir, 'deployments'))).toBe(false);
   });

@@ -19,21 +19,27 @@ function project(name: string, extra: Record<string, string>) {
 }
 
 describe('stack definitions from the configuration', () => {
-  it('builds reverb, queue worker and nginx from the keys, in start order', () => {
+  it('builds the queue worker, the HTTP backend, reverb and nginx from the keys, in start order', () => {
     mkdirSync(join(tmp, 'p1', 'backend'), { recursive: true });
-    const cfg = project('p1', { SERVICE_PREFIX: 'acme', REVERB_PORT: '9123', HTTP_PORT: '8099', BACKEND_PATH: 'backend', SERVICE_DB_NAME: 'MariaDB', APP_NAME: 'Acme' });
+    const cfg = project('p1', { SERVICE_PREFIX: 'acme', REVERB_PORT: '9123', HTTP_PORT: '8099', BACKEND_PORT: '8077', BACKEND_PATH: 'backend', SERVICE_DB_NAME: 'MariaDB', APP_NAME: 'Acme' });
     const defs = stackDefinitions(cfg, process.env as Record<string, string>);
-    expect(defs.map((d) => d.name)).toEqual(['acme-queue-worker', 'acme-reverb', 'acme-nginx']);
-    const [worker, reverb, nginx] = defs;
+    expect(defs.map((d) => d.name)).toEqual(['acme-queue-worker', 'acme-backend', 'acme-reverb', 'acme-nginx']);
+    expect(selectDefinitions(defs).map((d) => d.key)).toEqual(['queue-worker', 'backend', 'reverb', 'nginx']);
+    const [worker, web, reverb, nginx] = defs;
     expect(worker.application).toBe(which('php'));
     expect(worker.arguments.slice(0, 2)).toEqual(['artisan', 'queue:work']);
     expect(worker.workingDirectory).toBe(join(cfg.projectDir, 'backend'));
     expect(worker.dependsOn).toEqual(['MariaDB']);
+    expect(web.application).toBe(which('php'));
+    expect(web.arguments).toEqual(['artisan', 'serve', '--host=127.0.0.1', '--port=8077']);
+    expect(web.workingDirectory).toBe(join(cfg.projectDir, 'backend'));
+    expect(web.dependsOn).toEqual(['MariaDB']);
+    expect(web.readyPort).toBe(8077);
     expect(reverb.arguments).toContain('--port=9123');
     expect(reverb.readyPort).toBe(9123);
     expect(nginx.application).toBe(which('nginx'));
     expect(nginx.arguments).toEqual(['-p', `${cfg.projectDir}/`, '-c', join('configs', 'nginx.conf'), '-g', 'daemon off;']);
-    expect(nginx.dependsOn).toEqual(['acme-reverb']);
+    expect(nginx.dependsOn).toEqual(['acme-backend', 'acme-reverb']);
     expect(nginx.readyPort).toBe(8099);
     expect(reverb.stdoutLog).toBe(join(cfg.projectDir, 'logs', 'acme-reverb', 'output.log'));
     expect(reverb.stderrLog).toBe(join(cfg.projectDir, 'logs', 'acme-reverb', 'error.log'));

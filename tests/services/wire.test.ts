@@ -1,6 +1,6 @@
 /**
  * The services methods over the wire (the real engine bundle), with the definitions built from a real
- * deployment.config.env and run by real PM2: php (a stand-in artisan) for the queue worker and reverb:start.
+ * deployment.config.env and run by real PM2: php (a stand-in artisan) for the queue worker, serve (with its child php -S) and reverb:start.
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,15 +18,18 @@ describe.skipIf(skipUnless(!missing && existsSync(pm2BinPath()), missing ?? 'pm2
   let dir: string;
   let engine: EngineClient;
   let reverbPort: number;
+  let backendPort: number;
+  let servePid = 0;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(shortTmp(), 'wswire-'));
     mkdirSync(join(dir, 'backend'));
     copyFileSync(join(__dirname, 'fixtures', 'artisan'), join(dir, 'backend', 'artisan'));
     reverbPort = await freePort();
+    backendPort = await freePort();
     writeProject(dir, {
       SERVICE_MANAGER: 'pm2', SERVICE_PREFIX: 'wsw', BACKEND_PATH: 'backend', REVERB_PORT: String(reverbPort),
-      HTTP_PORT: String(await freePort()), SERVICE_START_TIMEOUT_SECONDS: '20', SERVICE_THROTTLE_MS: '800',
+      BACKEND_PORT: String(backendPort), HTTP_PORT: String(await freePort()), SERVICE_START_TIMEOUT_SECONDS: '20', SERVICE_THROTTLE_MS: '800',
     });
     engine = await EngineClient.start({ cwd: dir });
   }, 60_000);
@@ -41,21 +44,28 @@ describe.skipIf(skipUnless(!missing && existsSync(pm2BinPath()), missing ?? 'pm2
     const r = await engine.call('services.get', {});
     expect(r.items!.map((i) => [i.$type, i.Name, i.Status, i.Backend])).toEqual([
       ['Service', 'wsw-queue-worker', 'NotInstalled', 'PM2'],
+      ['Service', 'wsw-backend', 'NotInstalled', 'PM2'],
       ['Service', 'wsw-reverb', 'NotInstalled', 'PM2'],
       ['Service', 'wsw-nginx', 'NotInstalled', 'PM2'],
     ]);
-    expect(r.items![1]).toMatchObject({ Port: reverbPort, WorkingDirectory: join(dir, 'backend'), ProjectPath: dir, Arguments: `artisan reverb:start --host=0.0.0.0 --port=${reverbPort}` });
+    expect(r.items![1]).toMatchObject({ Port: backendPort, WorkingDirectory: join(dir, 'backend'), Arguments: `artisan serve --host=127.0.0.1 --port=${backendPort}` });
+    expect(r.items![2]).toMatchObject({ Port: reverbPort, WorkingDirectory: join(dir, 'backend'), ProjectPath: dir, Arguments: `artisan reverb:start --host=0.0.0.0 --port=${reverbPort}` });
   });
 
-  it('installs and starts the PHP services in order, waiting for reverb\'s port', async () => {
-    const names = ['queue-worker', 'reverb'];
+  it('installs and starts the PHP services in order, waiting for the backend\'s and reverb\'s ports', async () => {
+    const names = ['queue-worker', 'backend', 'reverb'];
     const inst = await engine.call('services.install', { path: dir, names });
     expect(inst.errors ?? []).toEqual([]);
-    expect(inst.items!.map((i) => i.Status)).toEqual(['Stopped', 'Stopped']);
+    expect(inst.items!.map((i) => i.Status)).toEqual(['Stopped', 'Stopped', 'Stopped']);
     const r = await engine.call('services.start', { path: dir, names });
     expect(r.errors ?? []).toEqual([]);
-    expect(r.items!.map((i) => [i.Name, i.Status])).toEqual([['wsw-queue-worker', 'Running'], ['wsw-reverb', 'Running']]);
+    expect(r.items!.map((i) => [i.Name, i.Status])).toEqual([['wsw-queue-worker', 'Running'], ['wsw-backend', 'Running'], ['wsw-reverb', 'Running']]);
     expect(await portOpen(reverbPort)).toBe(true);
+    // artisan serve answers through its child `php -S`, a process PM2 did not start itself.
+    const health = await (await fetch(`http://127.0.0.1:${backendPort}/api/health`)).json() as { status: string; pid: number };
+    expect(health.status).toBe('ok');
+    expect(health.pid).not.toBe(r.items![1].ProcessId);
+    servePid = health.pid;
     const progress = engine.notifications.filter((n) => n.method === '$/progress').map((n) => n.params!.status);
     expect(progress).toContain('wsw-reverb');
   });
@@ -64,7 +74,7 @@ describe.skipIf(skipUnless(!missing && existsSync(pm2BinPath()), missing ?? 'pm2
     expect((await engine.call('services.get', { names: ['zz*'] })).items).toEqual([]);
     const bad = await engine.request('services.get', { names: ['redis'] });
     expect(bad.error?.data?.errorId).toBe('ServiceNotFound');
-    expect(bad.error?.message).toContain('wsw-queue-worker, wsw-reverb, wsw-nginx');
+    expect(bad.error?.message).toContain('wsw-queue-worker, wsw-backend, wsw-reverb, wsw-nginx');
   });
 
   it('per-service failures are non-terminating errors: suspend is not supported by PM2, starting an uninstalled service fails', async () => {
@@ -93,12 +103,16 @@ describe.skipIf(skipUnless(!missing && existsSync(pm2BinPath()), missing ?? 'pm2
   });
 
   it('stops in reverse order and the processes are gone; uninstall removes them', async () => {
-    const pids = (await engine.call('services.get', { names: ['queue-worker', 'reverb'] })).items!.map((i) => i.ProcessId as number);
+    const pids = (await engine.call('services.get', { names: ['queue-worker', 'backend', 'reverb'] })).items!.map((i) => i.ProcessId as number);
+    expect(pids.every((pid) => pid > 0)).toBe(true);
     const r = await engine.call('services.stop', {});
     expect(r.errors ?? []).toEqual([]);
-    expect(r.items!.map((i) => [i.Name, i.Status])).toEqual([['wsw-nginx', 'NotInstalled'], ['wsw-reverb', 'Stopped'], ['wsw-queue-worker', 'Stopped']]);
-    for (const pid of pids) expect(pidAlive(pid)).toBe(false);
+    expect(r.items!.map((i) => [i.Name, i.Status])).toEqual([['wsw-nginx', 'NotInstalled'], ['wsw-reverb', 'Stopped'], ['wsw-backend', 'Stopped'], ['wsw-queue-worker', 'Stopped']]);
+    // The whole tree is gone: artisan serve's child `php -S` too, so the backend's port is free again.
+    for (const pid of [...pids, servePid]) expect(pidAlive(pid)).toBe(false);
+    expect(await portOpen(backendPort)).toBe(false);
+    expect(await portOpen(reverbPort)).toBe(false);
     const u = await engine.call('services.uninstall', {});
-    expect(u.items!.map((i) => i.Status)).toEqual(['NotInstalled', 'NotInstalled', 'NotInstalled']);
+    expect(u.items!.map((i) => i.Status)).toEqual(['NotInstalled', 'NotInstalled', 'NotInstalled', 'NotInstalled']);
   });
 });
