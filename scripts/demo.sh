@@ -25,9 +25,9 @@ trap cleanup EXIT
 git ls-files -z examples/demo | while IFS= read -r -d '' f; do
   mkdir -p "$PROJECT/$(dirname "${f#examples/demo/}")" && cp "$f" "$PROJECT/${f#examples/demo/}"
 done
-# No web service serves BACKEND_PORT in this stack yet (nginx proxies /api to it), so the demo's health gate is
-# the services, the Reverb handshake, the database and the queue tables.
-printf '\nDEPLOY_HEALTH_CHECKS=%s\nDEPLOY_HEALTH_DEADLINE_SECONDS=30\n' "'Service *,Reverb WebSocket,Database,Queue *'" >>"$PROJECT/deployment.config.env"
+# The default health gate (DEPLOY_HEALTH_CHECKS): the four services, the ports, the Reverb handshake, the database,
+# the queue tables and GET /api/health through nginx and straight from the backend (artisan serve on BACKEND_PORT).
+printf '\nDEPLOY_HEALTH_DEADLINE_SECONDS=30\n' >>"$PROJECT/deployment.config.env"
 conf() { sed -n "s/^$1=//p" "$PROJECT/deployment.config.env" | tail -n 1 | sed "s/^'\(.*\)'\$/\1/; s/^\"\(.*\)\"\$/\1/"; }
 DB_PORT=$(conf DB_PORT); DB_DATABASE=$(conf DB_DATABASE); DB_USERNAME=$(conf DB_USERNAME); DB_PASSWORD=$(conf DB_PASSWORD)
 MARIADBD=$(command -v mariadbd || echo /usr/sbin/mariadbd)
@@ -51,6 +51,7 @@ if [ -n "$PWSH" ] && [ "${PWSH#unavailable}" = "$PWSH" ] && [ -x "$PWSH" ]; then
     Invoke-WoosooDeploy -Path '$PROJECT' -WhatIf | Format-List Order, Name, Description, Commands
     Invoke-WoosooDeploy -Path '$PROJECT' -Confirm:\$false | Format-Table -AutoSize
     Get-WoosooDeployment -Path '$PROJECT' -Last 1 | Format-List
+    Get-WoosooHealth -Path '$PROJECT' | Format-Table -AutoSize
   "
 else
   echo "demo: PowerShell 7 is not available here (${PWSH:-not installed}); driving the same engine with scripts/rpc.mjs" >&2
@@ -60,4 +61,5 @@ else
   node scripts/rpc.mjs --cwd "$PROJECT" deploy.run '{"whatIf":true}'
   node scripts/rpc.mjs --cwd "$PROJECT" deploy.run '{}'
   node scripts/rpc.mjs --cwd "$PROJECT" deploy.get '{"last":1}'
+  node scripts/rpc.mjs --cwd "$PROJECT" health.get '{}'
 fi
