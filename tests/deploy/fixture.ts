@@ -54,7 +54,6 @@ export async function makeDemoProject(db: MariaDb, extra: Record<string, string>
     DB_DATABASE: db.database, DB_USERNAME: db.user, DB_PASSWORD: `'${SECRETS.db}'`,
     REVERB_APP_KEY: SECRETS.reverbKey, REVERB_APP_SECRET: SECRETS.reverbSecret,
     DEPLOY_HEALTH_DEADLINE_SECONDS: '15', DEPLOY_HEALTH_INTERVAL_SECONDS: '1',
-    DEPLOY_HEALTH_CHECKS: "'Service *,Reverb WebSocket,Database,Queue *'",
     SERVICE_START_TIMEOUT_SECONDS: '20', SERVICE_STOP_TIMEOUT_SECONDS: '20', SERVICE_THROTTLE_MS: '500',
     ...extra,
   });
