@@ -131,8 +131,15 @@ describe.skipIf(skipUnless(!wineReason, wineReason))('wine + nssm', () => {
     expect(again.exitCode).toBe(5); // service exists
 
     const start = await wine.run(['start', svc], { timeoutMs: 60_000 });
-    expect(start.exitCode, start.stderrText + start.stdoutText).toBe(0);
-    const status = await wine.run(['status', svc]);
+    // nssm start waits a bounded time for the service; on a loaded machine it can answer exit 1 with
+    // "Unexpected status SERVICE_START_PENDING" while the service is still coming up. That is not a failure
+    // of the service: what counts is the state it reaches, queried below.
+    if (start.exitCode !== 0) expect(start.stdoutText + start.stderrText).toMatch(/SERVICE_START_PENDING/);
+    let status = await wine.run(['status', svc]);
+    for (let i = 0; i < 60 && status.stdoutText.trim() === 'SERVICE_START_PENDING'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      status = await wine.run(['status', svc]);
+    }
     expect(status.exitCode).toBe(0);
     expect(status.stdoutText.trim()).toBe('SERVICE_RUNNING');
     // The service really runs: cmd.exe wrote its first line to AppStdout.
