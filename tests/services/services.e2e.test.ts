@@ -77,12 +77,13 @@ describe.skipIf(!ready)(`service cmdlets end to end (real pwsh, PM2)${pwsh.avail
   it('the default view is a table with the status and backend', () => {
     const r = runPwsh(`Get-WoosooService -Path '${dir}' | Out-String -Width 200`);
     expect(r.stdout).toMatch(/Name\s+Status\s+StartType\s+PID\s+Uptime\s+Restarts\s+Port\s+Backend/);
+    expect(r.stdout).toMatch(/wse-backend\s+NotInstalled/);
     expect(r.stdout).toMatch(/wse-nginx\s+NotInstalled/);
   });
 
   it('Stop- then Uninstall-WoosooService -Confirm:$false leave nothing installed', () => {
     const r = json(`Stop-WoosooService -Path '${dir}'
       @(Uninstall-WoosooService -Path '${dir}' -Confirm:$false -PassThru | ForEach-Object Status) | ConvertTo-Json -Depth 20 -Compress`);
-    expect(r).toEqual(['NotInstalled', 'NotInstalled', 'NotInstalled']);
+    expect(r).toEqual(['NotInstalled', 'NotInstalled', 'NotInstalled', 'NotInstalled']); // nginx, reverb, backend, queue worker
   });
 });
