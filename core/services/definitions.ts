@@ -68,10 +68,11 @@ export function stackDefinitions(cfg: ProjectConfig, env: Record<string, string>
     },
     {
       // artisan serve runs a child `php -S`: stopping must end the whole tree (PM2's treekill and NSSM's
-      // AppKillProcessTree, both on by default), or the child keeps the port.
+      // AppKillProcessTree, both on by default), or the child keeps the port. --no-reload: without it artisan serve
+      // restarts its child by itself whenever .env changes (a deploy's Sync step), while the old code is in place.
       ...base('backend'), order: 15, displayName: `${app} HTTP backend`,
       description: `Serves the Laravel backend on 127.0.0.1:${cfg.num('BACKEND_PORT')} (php artisan serve) for nginx to proxy.`,
-      ...php, arguments: ['artisan', 'serve', '--host=127.0.0.1', `--port=${cfg.num('BACKEND_PORT')}`],
+      ...php, arguments: ['artisan', 'serve', '--host=127.0.0.1', `--port=${cfg.num('BACKEND_PORT')}`, '--no-reload'],
       workingDirectory: backendDir, dependsOn: db ? [db] : [], readyPort: cfg.num('BACKEND_PORT'),
     },
     {

@@ -31,7 +31,7 @@ describe('stack definitions from the configuration', () => {
     expect(worker.workingDirectory).toBe(join(cfg.projectDir, 'backend'));
     expect(worker.dependsOn).toEqual(['MariaDB']);
     expect(web.application).toBe(which('php'));
-    expect(web.arguments).toEqual(['artisan', 'serve', '--host=127.0.0.1', '--port=8077']);
+    expect(web.arguments).toEqual(['artisan', 'serve', '--host=127.0.0.1', '--port=8077', '--no-reload']);
     expect(web.workingDirectory).toBe(join(cfg.projectDir, 'backend'));
     expect(web.dependsOn).toEqual(['MariaDB']);
     expect(web.readyPort).toBe(8077);

@@ -48,7 +48,7 @@ describe.skipIf(skipUnless(!missing && existsSync(pm2BinPath()), missing ?? 'pm2
       ['Service', 'wsw-reverb', 'NotInstalled', 'PM2'],
       ['Service', 'wsw-nginx', 'NotInstalled', 'PM2'],
     ]);
-    expect(r.items![1]).toMatchObject({ Port: backendPort, WorkingDirectory: join(dir, 'backend'), Arguments: `artisan serve --host=127.0.0.1 --port=${backendPort}` });
+    expect(r.items![1]).toMatchObject({ Port: backendPort, WorkingDirectory: join(dir, 'backend'), Arguments: `artisan serve --host=127.0.0.1 --port=${backendPort} --no-reload` });
     expect(r.items![2]).toMatchObject({ Port: reverbPort, WorkingDirectory: join(dir, 'backend'), ProjectPath: dir, Arguments: `artisan reverb:start --host=0.0.0.0 --port=${reverbPort}` });
   });
 
