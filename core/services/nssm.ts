@@ -187,7 +187,13 @@ export class NssmBackend implements ServiceBackend {
   private async set(name: string, param: string, ...values: string[]): Promise<void> {
     // `set NAME PARAM` with no value opens a dialog headless: an empty value is a reset instead.
     const args = values.length === 0 || values.every((v) => v === '') ? ['reset', name, param] : ['set', name, param, ...values];
-    const r = await this.call(args);
+    let r = await this.call(args);
+    if (r.exitCode !== 0 && r.exitCode !== null) {
+      // A set is idempotent. The service control manager can refuse a change while it is busy with another
+      // (ERROR_SERVICE_DATABASE_LOCKED; seen under Wine on a loaded machine as a failing `set DisplayName`): once more.
+      await new Promise((res) => setTimeout(res, 500));
+      r = await this.call(args);
+    }
     if (r.exitCode === 0) return;
     const err = this.failed(r, `${args[0]} ${param}`, name);
     if (param !== 'DependOnService') throw err;
