@@ -2,34 +2,14 @@
 // the same run. The PowerShell parts need a real pwsh; without one they print why and are not estimated.
 //
 //   node bench/foundation.mjs [--calls 1000]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { median, root, startEngine } from './lib/engine.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const engineJs = join(root, 'bin', 'woosoo-engine.cjs');
 const demo = join(root, 'examples', 'demo');
 const calls = Number(process.argv[process.argv.indexOf('--calls') + 1]) || 1000;
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const ms = (x) => `${x.toFixed(2)} ms`;
-
-function startEngine() {
-  const child = spawn(process.execPath, [engineJs], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const waiting = new Map();
-  createInterface({ input: child.stdout }).on('line', (l) => {
-    const m = JSON.parse(l);
-    if (waiting.has(m.id)) waiting.get(m.id)(m);
-  });
-  let id = 0;
-  const call = (method, params = {}) => new Promise((res) => {
-    const n = ++id;
-    waiting.set(n, res);
-    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id: n, method, params })}\n`);
-  });
-  return { child, call };
-}
 
 async function coldStart() {
   const t0 = performance.now();
