@@ -175,7 +175,12 @@ export class NssmBackend implements ServiceBackend {
       status === 'Running' && this.canListProcesses ? this.call(['processes', name]) : undefined,
     ]);
     const [application, args, dir, out, err, start, displayName] = values;
-    const app = processes?.exitCode === 0 ? parseProcesses(processes.stdout).find((p) => p.depth === 1) : undefined;
+    let app = processes?.exitCode === 0 ? parseProcesses(processes.stdout).find((p) => p.depth === 1) : undefined;
+    if (processes && !app) {
+      // A running service whose process list comes back empty is a transient answer (seen under load): ask once more.
+      const again = await this.call(['processes', name]);
+      app = again.exitCode === 0 ? parseProcesses(again.stdout).find((p) => p.depth === 1) : undefined;
+    }
     const path = (v: string | undefined) => (v ? this.fromNssmPath(v) : undefined);
     return {
       name, status, displayName, startType: start ? startType(start) : undefined, processId: app?.pid,
