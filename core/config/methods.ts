@@ -7,9 +7,7 @@ import { KEYS } from './keys';
 import { loadProject } from './index';
 import { configProblemSchema } from './problems';
 import { validateConfig } from './validate';
-
-const wildcard = (pattern: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+import { wildcard } from '../util/wildcard';
 
 const configValueSchema = typedSchema('ConfigValue', {
   Name: z.string(), Value: z.union([z.string(), z.number(), z.boolean()]), Group: z.string(), Secret: z.boolean(),

@@ -12,6 +12,7 @@ import { displayUrl, httpCheck } from './http';
 import { configuredPorts, cpuCheck, diskCheck, memoryCheck, portCheck } from './resources';
 import { servicesSpec } from './services';
 import { websocketHandshake } from './websocket';
+import { wildcard } from '../util/wildcard';
 
 export { HEALTH_CATEGORIES, HEALTH_STATUSES, healthCheckSchema, worst } from './check';
 export type { HealthCategory, HealthCheck, HealthStatus } from './check';
@@ -78,9 +79,6 @@ export function healthSpecs(cfg: ProjectConfig, env: Record<string, string>): Ch
   specs.push(cpuCheck(cfg), memoryCheck(cfg), diskCheck(cfg));
   return specs;
 }
-
-const wildcard = (pattern: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
 
 /** Runs the selected checks in parallel; results come back in the order of healthSpecs. */
 export async function runHealthChecks(cfg: ProjectConfig, ctx: Ctx, opts: HealthOptions = {}): Promise<HealthCheck[]> {

@@ -10,6 +10,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { LogKind } from './entry';
+import { wildcard } from '../util/wildcard';
 
 export interface LogSource {
   service: string;
@@ -113,9 +114,6 @@ export function livePath(src: LogSource): string | null {
   if (files.length > 0) return files[files.length - 1].path;
   return src.base === null ? null : join(src.dir, src.base);
 }
-
-const wildcard = (pattern: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
 
 /** The sources of the named services (wildcards; "all" or none = every service), and the names that matched nothing. */
 export function selectSources(all: LogSource[], services: string[] | undefined): { sources: LogSource[]; unmatched: string[] } {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../rpc/errors';
 import { which } from '../process/which';
+import { wildcard } from '../util/wildcard';
 import type { ServiceDefinition, ServiceSettings } from './types';
 
 /** Where the rendered nginx configuration lives, relative to the project (written by the sync capability). */
@@ -88,11 +89,6 @@ export function stackDefinitions(cfg: ProjectConfig, env: Record<string, string>
       dependsOn: [svc('backend'), svc('reverb')], readyPort: cfg.num('HTTP_PORT'),
     },
   ];
-}
-
-function wildcard(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
 }
 
 /**
