@@ -13,6 +13,7 @@ import { configuredPorts, cpuCheck, diskCheck, memoryCheck, portCheck } from './
 import { servicesSpec } from './services';
 import { websocketHandshake } from './websocket';
 import { wildcard } from '../util/wildcard';
+import { sleep } from '../util/sleep';
 
 export { HEALTH_CATEGORIES, HEALTH_STATUSES, healthCheckSchema, worst } from './check';
 export type { HealthCategory, HealthCheck, HealthStatus } from './check';
@@ -128,21 +129,6 @@ export interface WaitHealthyResult {
   checks: HealthCheck[];
   /** The checks of the last round whose status was not accepted. */
   failing: HealthCheck[];
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 /** Runs the checks until every result is accepted or the deadline passes (the deploy's health step). */

@@ -10,6 +10,7 @@ import { typed } from '../rpc/method';
 import { notInstalled } from './errors';
 import { ensureLogDirs, maintainLogs, tailLines } from './retention';
 import type { ServiceBackend, ServiceDefinition, ServiceSettings, ServiceState, ServiceStatus } from './types';
+import { sleep } from '../util/sleep';
 
 export type ServiceContext = Pick<RequestContext, 'env' | 'cwd' | 'signal' | 'log' | 'progress'>;
 
@@ -64,21 +65,6 @@ export function toItem(set: ServiceSet, def: ServiceDefinition, st: ServiceState
 
 async function stateOf(set: ServiceSet, def: ServiceDefinition): Promise<ServiceState> {
   return (await set.backend.query([def]))[0];
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export function portOpen(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
