@@ -164,6 +164,32 @@ describe('output types', () => {
   });
 });
 
+const decodeXml = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+
+describe.each(list('formats', '.ps1xml'))('%s', (file) => {
+  const blocks = [...read(file).matchAll(/<ScriptBlock>([\s\S]*?)<\/ScriptBlock>/g)].map((m) => decodeXml(m[1]));
+  it('has script blocks that parse as Windows PowerShell 5.1', () => {
+    expect(blocks.flatMap((b, i) => problems51(b).map((p) => `script block ${i + 1}: ${p}`))).toEqual([]);
+  });
+  it('colours a table view\'s Status only through $PSStyle, looked up so that 5.1 (which has none) shows plain text', () => {
+    for (const b of blocks.filter((x) => /Foreground/.test(x))) {
+      expect(b).toMatch(/Get-Variable -Name PSStyle -ValueOnly -ErrorAction Ignore/);
+      expect(b).toMatch(/\$null -ne \$style/);
+      expect(b).toMatch(/\$style\.Reset/);
+    }
+  });
+});
+
+describe('the views', () => {
+  it('colour the Status column of every table whose type has failure states', () => {
+    for (const [file, type] of [['Health', 'HealthCheck'], ['Service', 'Service'], ['Deploy', 'Deployment'], ['Deploy', 'DeployStep'], ['Preflight', 'PreflightCheck'], ['Build', 'BuildResult']]) {
+      const view = read(`formats/Woosoo.${file}.Format.ps1xml`).split('<View>').find((v) => v.includes(`<Name>Woosoo.${type}</Name>`) && v.includes('<TableControl>'));
+      expect(view, `${type} table view`).toBeDefined();
+      expect(view, `${type} colours Status`).toMatch(/\$colour = @\{[^}]*'Red'[^}]*\}\[\[string\]\$_\.Status\]/);
+    }
+  });
+});
+
 describe.skipIf(!pwsh.available)('the real PowerShell parser', () => {
   it('parses every file without errors', () => {
     const files = scripts.map((f) => `'${join(ROOT, f)}'`).join(',');
