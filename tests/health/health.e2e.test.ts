@@ -40,6 +40,18 @@ describe.skipIf(!pwsh.available)(`Get-WoosooHealth end to end${pwsh.available ? 
     expect(out.HasView).toBe(true);
   });
 
+  it('the table view colours Unhealthy red where the host renders colour, and stays plain text when it does not', () => {
+    const r = runPwsh(`
+      $checks = @(Get-WoosooHealth -Path '${project.dir}' -Name 'HTTP backend', 'HTTP via nginx')
+      $PSStyle.OutputRendering = 'Ansi'
+      $ansi = ($checks | Format-Table | Out-String -Width 200)
+      $PSStyle.OutputRendering = 'PlainText'
+      $plain = ($checks | Format-Table | Out-String -Width 200)
+      [PSCustomObject]@{ Red = $ansi.Contains([string][char]27 + '[31mUnhealthy'); PlainHasEscape = $plain.Contains([string][char]27) } | ConvertTo-Json -Depth 20`);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ Red: true, PlainHasEscape: false });
+  });
+
   it('-Quiet returns a boolean; -Category and -Name filter', () => {
     const r = runPwsh(`
       [PSCustomObject]@{
