@@ -152,13 +152,22 @@ export function evaluatePort(p: PortProbe): Outcome {
   }
   const who = p.holder.pid ? `${p.holder.process || 'a process'} (PID ${p.holder.pid})` : 'a process Woosoo may not see (no PID)';
   if (p.own) return { status: 'Pass', expected, actual: `held by ${who}`, message: `Port ${p.port} (${p.key}) is held by our own service: ${p.own}, ${who}.` };
-  const command = p.holder.command ? `: ${p.holder.command.slice(0, 200)}` : '';
+  if (!p.holder.pid || !p.holder.command) {
+    // Without elevation Windows hides the owner of a service's socket (and Linux hides other users' processes): the
+    // holder may well be our own service, so this is a warning to look, not a failure that blocks a deploy.
+    return {
+      status: 'Warn', expected, actual: `held by ${who}, not identified`,
+      message: `Port ${p.port} (${p.key}) is held by ${who} whose command line Woosoo cannot read, so it cannot tell whether it is our own service.`,
+      fix: p.holder.pid
+        ? `Run the command again as Administrator to identify it, or look it up: Get-Process -Id ${p.holder.pid}. If it is not this stack's, stop it or choose another port for ${p.key}.`
+        : `Run the command again as Administrator (or "netstat -ano" as Administrator) to see which program holds it. If it is not this stack's, stop it or choose another port for ${p.key}.`,
+    };
+  }
+  const command = `: ${p.holder.command.slice(0, 200)}`;
   return {
     status: 'Fail', expected, actual: `held by ${who}`,
     message: `Port ${p.port} (${p.key}) is held by another program, ${who}${command}.`,
-    fix: p.holder.pid
-      ? `Stop that program (Stop-Process -Id ${p.holder.pid}, or stop its service), or choose another port for ${p.key} in deployment.config.env.`
-      : `Find the program with "netstat -ano" as Administrator and stop it, or choose another port for ${p.key}.`,
+    fix: `Stop that program (Stop-Process -Id ${p.holder.pid}, or stop its service), or choose another port for ${p.key} in deployment.config.env.`,
   };
 }
 
