@@ -2,6 +2,9 @@
  * Operations over a set of services with any backend: query, install, start (dependency order, waiting until really
  * running), stop (reverse order, waiting until the processes are gone), restart, suspend, resume, uninstall. Each
  * service's failure is reported for that service and the others go on (a service whose dependency failed is not started).
+ *
+ * Start, restart and resume do not wait for one service after another: a service starts as soon as the services it
+ * depends on run with their port open, and the stability windows (PM2: SERVICE_THROTTLE_MS) are watched concurrently.
  */
 import { connect } from 'node:net';
 import type { RequestContext } from '../rpc/context';
@@ -30,6 +33,11 @@ export interface Outcome {
 }
 
 const POLL_MS = 250;
+
+/** The pause between two state checks: the backend's (PM2 over its socket: 100 ms), else POLL_MS. */
+function pollMs(set: ServiceSet): number {
+  return set.backend.pollMs?.() ?? POLL_MS;
+}
 
 function uptime(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000));
@@ -92,8 +100,9 @@ function crashLoop(def: ServiceDefinition, st: ServiceState, why: string): Wooso
 /**
  * Waits until the service is really running: the backend says Running, the process has stayed the same for the
  * throttle time (PM2, whose start returns before the app proved itself), and its port accepts connections.
+ * `onUp` is called the first time it is Running with its port open (its dependents may start from then on).
  */
-export async function waitRunning(set: ServiceSet, def: ServiceDefinition, ctx: ServiceContext): Promise<ServiceState> {
+export async function waitRunning(set: ServiceSet, def: ServiceDefinition, ctx: ServiceContext, onUp?: () => void): Promise<ServiceState> {
   const deadline = Date.now() + set.settings.startTimeoutMs;
   const stableMs = set.backend.name === 'PM2' ? Math.min(set.settings.throttleMs, set.settings.startTimeoutMs / 2) : 0;
   let first: ServiceState | undefined;
@@ -113,6 +122,7 @@ export async function waitRunning(set: ServiceSet, def: ServiceDefinition, ctx: 
       const stable = Date.now() - since >= stableMs;
       const portOk = def.readyPort === undefined || (await portOpen(def.readyPort));
       why = portOk ? `its process has not been up for ${stableMs} ms yet` : `port ${def.readyPort} does not accept connections`;
+      if (portOk) onUp?.();
       if (stable && portOk) return st;
     } else {
       since = 0;
@@ -124,7 +134,7 @@ export async function waitRunning(set: ServiceSet, def: ServiceDefinition, ctx: 
         fix: `Read ${def.stderrLog}; if the service only starts slowly, raise SERVICE_START_TIMEOUT_SECONDS.`,
       });
     }
-    await sleep(POLL_MS, ctx.signal);
+    await sleep(pollMs(set), ctx.signal);
   }
 }
 
@@ -142,7 +152,7 @@ export async function waitStopped(set: ServiceSet, def: ServiceDefinition, ctx: 
         category: 'OperationTimeout', target: def.name, fix: 'Stop the process by hand (Stop-Process -Id <ProcessId>), or raise SERVICE_STOP_TIMEOUT_SECONDS.',
       });
     }
-    await sleep(POLL_MS, ctx.signal);
+    await sleep(pollMs(set), ctx.signal);
   }
 }
 
@@ -157,29 +167,86 @@ function alive(pid: number): boolean {
 
 type Step = (def: ServiceDefinition, st: ServiceState) => Promise<ServiceState>;
 
-/** Runs a step per service in the given order, with progress; a failure is that service's error only. */
-async function each(set: ServiceSet, defs: ServiceDefinition[], ctx: ServiceContext, activity: string, step: Step, skipAfterFailedDependency: boolean): Promise<Outcome> {
+/** Runs a step per service, one after another in the given order, with progress; a failure is that service's error only. */
+async function each(set: ServiceSet, defs: ServiceDefinition[], ctx: ServiceContext, activity: string, step: Step): Promise<Outcome> {
   const out: Outcome = { items: [], errors: [] };
-  const failed = new Set<string>();
   for (const [i, def] of defs.entries()) {
     ctx.progress({ activity, status: def.name, percent: (i / defs.length) * 100 });
     try {
-      const dep = def.dependsOn.find((d) => failed.has(d));
-      if (skipAfterFailedDependency && dep) {
-        throw new WoosooError('DependencyFailed', `${def.name} was not started because ${dep}, which it depends on, failed.`, {
-          category: 'ResourceUnavailable', target: def.name, fix: `Fix ${dep} first (its error is above), then start ${def.name}.`,
-        });
-      }
-      const st = await step(def, await stateOf(set, def));
-      out.items.push(toItem(set, def, st));
+      out.items.push(toItem(set, def, await step(def, await stateOf(set, def))));
     } catch (err) {
       if (ctx.signal.aborted) throw err;
-      failed.add(def.name);
       out.errors.push(toItemError(err));
     }
   }
   ctx.progress({ activity, completed: true });
   return out;
+}
+
+/** A starting step: it calls `up` once the service runs with its port open, and returns once it proved stable. */
+type StartStep = (def: ServiceDefinition, st: ServiceState, up: () => void) => Promise<ServiceState>;
+
+function dependencyFailed(def: ServiceDefinition, dep: string, after?: 'stopped' | 'running'): WoosooError {
+  const what = after === undefined ? `was not started because ${dep}, which it depends on, failed`
+    : `came up, but ${dep}, which it depends on, failed after that; ${def.name} ${after === 'stopped' ? 'was stopped again' : 'is left running'}`;
+  return new WoosooError('DependencyFailed', `${def.name} ${what}.`, {
+    category: 'ResourceUnavailable', target: def.name, fix: `Fix ${dep} first (its error is above), then start ${def.name}.`,
+  });
+}
+
+function deferred(): { promise: Promise<boolean>; resolve: (ok: boolean) => void } {
+  let resolve!: (ok: boolean) => void;
+  const promise = new Promise<boolean>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+/**
+ * Runs a starting step for every service at once, each waiting only for the services it depends on (those earlier in
+ * `defs`) to be up: a service whose dependency failed is not started. When a dependency fails its stability window
+ * after a dependent started on it, the dependent is reported DependencyFailed too, and stopped again if this call
+ * started it (the end state is the one a start one after another would leave). Results keep the order of `defs`.
+ */
+async function inDependencyOrder(set: ServiceSet, defs: ServiceDefinition[], ctx: ServiceContext, activity: string, step: StartStep): Promise<Outcome> {
+  const up = new Map(defs.map((d) => [d.name, deferred()]));
+  const done = new Map(defs.map((d) => [d.name, deferred()]));
+  const results: (ServiceItem | ItemError)[] = [];
+  let finished = 0;
+  const position = new Map(defs.map((d, i) => [d.name, i]));
+  const one = async (def: ServiceDefinition, index: number): Promise<void> => {
+    const deps = def.dependsOn.filter((d) => (position.get(d) ?? Infinity) < index);
+    try {
+      const upOk = await Promise.all(deps.map((d) => up.get(d)!.promise));
+      const early = deps.find((_, i) => !upOk[i]);
+      if (early) throw dependencyFailed(def, early);
+      ctx.progress({ activity, status: def.name, percent: (finished / defs.length) * 100 });
+      const before = await stateOf(set, def);
+      const st = await step(def, before, () => up.get(def.name)!.resolve(true));
+      up.get(def.name)!.resolve(true);
+      const doneOk = await Promise.all(deps.map((d) => done.get(d)!.promise));
+      const late = deps.find((_, i) => !doneOk[i]);
+      if (late) {
+        // Started by this call: stop it again, as a start one after another would not have started it.
+        if (before.status === 'Running') throw dependencyFailed(def, late, 'running');
+        ctx.log('verbose', `Stopping ${def.name} again: ${late}, which it depends on, failed`);
+        await set.backend.stop(def, set.settings);
+        await waitStopped(set, def, ctx, st.processId);
+        throw dependencyFailed(def, late, 'stopped');
+      }
+      results[index] = toItem(set, def, st);
+      done.get(def.name)!.resolve(true);
+    } catch (err) {
+      up.get(def.name)!.resolve(false);
+      done.get(def.name)!.resolve(false);
+      if (ctx.signal.aborted) throw err;
+      results[index] = toItemError(err);
+    } finally {
+      finished++;
+    }
+  };
+  await Promise.all(defs.map(one));
+  ctx.progress({ activity, completed: true });
+  const isError = (r: ServiceItem | ItemError): r is ItemError => !('$type' in r);
+  return { items: results.filter((r): r is ServiceItem => !isError(r)), errors: results.filter(isError) };
 }
 
 function requireInstalled(def: ServiceDefinition, st: ServiceState): void {
@@ -205,15 +272,15 @@ export async function queryServices(set: ServiceSet): Promise<Outcome> {
 }
 
 export function startAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> {
-  return each(set, set.defs, ctx, 'Starting services', async (def, st) => {
+  return inDependencyOrder(set, set.defs, ctx, 'Starting services', async (def, st, up) => {
     requireInstalled(def, st);
     if (st.status === 'Running') return st;
     requireDefinable(def);
     await prepareLogs(set, def, ctx);
     ctx.log('verbose', `Starting ${def.name} (${set.backend.name})`);
     await set.backend.start(def, set.settings);
-    return waitRunning(set, def, ctx);
-  }, true);
+    return waitRunning(set, def, ctx, up);
+  });
 }
 
 export function stopAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> {
@@ -222,19 +289,19 @@ export function stopAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> 
     ctx.log('verbose', `Stopping ${def.name} (${set.backend.name})`);
     await set.backend.stop(def, set.settings);
     return waitStopped(set, def, ctx, st.processId);
-  }, false);
+  });
 }
 
 export function restartAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> {
-  return each(set, set.defs, ctx, 'Restarting services', async (def, st) => {
+  return inDependencyOrder(set, set.defs, ctx, 'Restarting services', async (def, st, up) => {
     requireInstalled(def, st);
     requireDefinable(def);
     await prepareLogs(set, def, ctx);
     ctx.log('verbose', `Restarting ${def.name} (${set.backend.name})`);
     if (st.status === 'Running') await set.backend.restart(def, set.settings);
     else await set.backend.start(def, set.settings);
-    return waitRunning(set, def, ctx);
-  }, true);
+    return waitRunning(set, def, ctx, up);
+  });
 }
 
 export function suspendAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> {
@@ -242,11 +309,11 @@ export function suspendAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcom
     requireInstalled(def, st);
     await set.backend.pause(def);
     return stateOf(set, def);
-  }, false);
+  });
 }
 
 export function resumeAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> {
-  return each(set, set.defs, ctx, 'Resuming services', async (def, st) => {
+  return inDependencyOrder(set, set.defs, ctx, 'Resuming services', async (def, st, up) => {
     requireInstalled(def, st);
     if (st.status === 'Running') return st;
     if (st.status === 'Stopped') {
@@ -256,8 +323,8 @@ export function resumeAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome
     }
     ctx.log('verbose', `Resuming ${def.name}: restarting the throttled application now`);
     await set.backend.resume(def, set.settings);
-    return waitRunning(set, def, ctx);
-  }, true);
+    return waitRunning(set, def, ctx, up);
+  });
 }
 
 export function installAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> {
@@ -267,7 +334,7 @@ export function installAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcom
     const how = await set.backend.install(def, set.settings);
     ctx.log('info', `${how} ${def.name} (${set.backend.name}): ${def.application} ${def.arguments.join(' ')}`);
     return stateOf(set, def);
-  }, false);
+  });
 }
 
 export function uninstallAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> {
@@ -280,5 +347,5 @@ export function uninstallAll(set: ServiceSet, ctx: ServiceContext): Promise<Outc
     await set.backend.remove(def);
     ctx.log('info', `Removed ${def.name} (${set.backend.name}); its logs in ${def.stdoutLog} are kept`);
     return { name: def.name, status: 'NotInstalled' as const };
-  }, false);
+  });
 }

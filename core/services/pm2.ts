@@ -4,18 +4,25 @@
  * session's secrets must not be in it). A service is "installed" when its process file exists
  * (<project>/.woosoo/pm2/<name>.json); PM2 has no installed-but-never-started state of its own.
  *
+ * State checks and stop/restart/reset of a loaded app go to the daemon's RPC socket (./pm2rpc.ts: the messages the pm2
+ * CLI sends, without starting node + pm2 for each); the CLI stays the fallback when the socket is absent or refuses,
+ * and does what needs its own logic (starting from a process file, delete, kill).
+ *
  * PM2 is not an honest source of truth on its own: `pm2 start` exits 0 for an app that dies at once; an app in a crash
  * loop shows `waiting restart` (pid 0); `pm_uptime` is the epoch-ms of the last start. So: pid 0 is down, a crash loop
  * is Throttled (Failed once PM2 gave up), and readiness is checked by the caller (process, port, stability).
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../rpc/errors';
 import { run, type RunResult } from '../process/run';
 import { which } from '../process/which';
 import { notInstalled } from './errors';
+import { limiter } from './limit';
+import { pm2Call, Pm2RpcError, pm2RpcSocket, Pm2RpcTimeout, Pm2RpcUnavailable } from './pm2rpc';
 import { DEFAULT_SETTINGS, type ServiceBackend, type ServiceDefinition, type ServiceSettings, type ServiceState, type ServiceStatus } from './types';
 
 const CALL_TIMEOUT_MS = 60_000;
@@ -72,13 +79,15 @@ export interface Pm2Options {
   /** The session's environment: only KEEP_ENV of it is passed on. */
   env: Record<string, string>;
   signal?: AbortSignal;
+  /** The daemon's RPC socket (default: where PM2 puts it for this home); false: always the CLI. A test seam. */
+  rpcSocket?: string | false;
 }
 
 interface Pm2Entry {
   name: string;
   pid: number;
   pm2_env: {
-    status: string; pm_uptime?: number; restart_time?: number; unstable_restarts?: number; exit_code?: number;
+    pm_id?: number; status: string; pm_uptime?: number; restart_time?: number; unstable_restarts?: number; exit_code?: number;
     pm_exec_path?: string; args?: string[] | string; pm_cwd?: string; pm_out_log_path?: string; pm_err_log_path?: string;
   };
 }
@@ -101,14 +110,55 @@ export class Pm2Backend implements ServiceBackend {
   readonly name = 'PM2' as const;
   readonly rotatesLogs = true;
   private readonly env: Record<string, string>;
-  /** The last jlist, for "is it registered?" checks right after a query (a pm2 CLI call costs ~0.4 s). */
+  /** The last list, for "is it registered?" checks right after a query (a pm2 CLI call costs ~0.4 s). */
   private last?: { at: number; entries: Pm2Entry[] };
+  /** The daemon's RPC socket, or undefined when every call goes through the CLI. */
+  private readonly socket?: string;
+  /** How the last query reached the daemon: over its socket (a few ms) or through the CLI (a node + pm2 start). */
+  transport: 'rpc' | 'cli' = 'rpc';
+  private readonly oneCli = limiter(1);
 
   constructor(private readonly opts: Pm2Options) {
     const env: Record<string, string> = {};
     for (const k of KEEP_ENV) if (opts.env[k] !== undefined) env[k] = opts.env[k];
     Object.assign(env, { PM2_HOME: opts.home, PM2_DISABLE_VERSION_CHECK: 'true', PM2_SILENT: 'true', FORCE_COLOR: '0', NO_COLOR: '1' });
     this.env = env;
+    this.socket = opts.rpcSocket === false ? undefined : opts.rpcSocket ?? pm2RpcSocket(opts.home);
+  }
+
+  /** Polling interval for the caller's waits: short when a query is a socket round trip, not a process start. */
+  pollMs(): number {
+    return this.transport === 'rpc' && this.socket ? 100 : 250;
+  }
+
+  /**
+   * One daemon method over the socket; undefined when the socket cannot be used and the request never reached the
+   * daemon (or `readOnly`: any broken connection), so the caller does it with the CLI.
+   */
+  private async rpc(method: string, args: unknown[], target: string, timeoutMs = CALL_TIMEOUT_MS, readOnly = false): Promise<unknown[] | undefined> {
+    if (!this.socket) return undefined;
+    try {
+      const r = await pm2Call(this.socket, method, args, { timeoutMs, signal: this.opts.signal });
+      this.transport = 'rpc';
+      return r;
+    } catch (e) {
+      if (e instanceof Pm2RpcUnavailable && (readOnly || !e.sent)) {
+        this.transport = 'cli';
+        return undefined;
+      }
+      if (e instanceof Pm2RpcTimeout) {
+        throw new WoosooError('Pm2Timeout', `PM2 did not answer ${method} for ${target} within ${Math.round(timeoutMs / 1000)} s.`, {
+          category: 'OperationTimeout', target,
+          fix: `The PM2 daemon in ${this.opts.home} may hang: end it with "pm2 kill" (PM2_HOME=${this.opts.home}) and run the command again.`,
+        });
+      }
+      if (e instanceof Pm2RpcError || e instanceof Pm2RpcUnavailable) {
+        throw new WoosooError('Pm2Failed', `PM2 ${method} for ${target} failed: ${e.message}`, {
+          category: 'InvalidResult', target, fix: `Look at ${join(this.opts.home, 'pm2.log')}, or run pm2 with PM2_HOME=${this.opts.home}.`,
+        });
+      }
+      throw e;
+    }
   }
 
   get home(): string {
@@ -136,7 +186,9 @@ export class Pm2Backend implements ServiceBackend {
 
   private async must(args: string[], name: string, timeoutMs?: number): Promise<void> {
     this.last = undefined;
-    const r = await this.call(args, timeoutMs);
+    // One changing CLI call at a time: services start concurrently, and concurrent CLIs with no daemon yet would each
+    // launch one. (Over the socket the daemon serialises the calls itself.)
+    const r = await this.oneCli(() => this.call(args, timeoutMs));
     this.last = undefined;
     if (r.exitCode !== 0) {
       throw new WoosooError('Pm2Failed', `pm2 ${args[0]} for service ${name} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`, {
@@ -162,6 +214,12 @@ export class Pm2Backend implements ServiceBackend {
       this.last = { at: Date.now(), entries: [] };
       return [];
     }
+    const viaSocket = await this.rpc('getMonitorData', [{}], 'pm2', CALL_TIMEOUT_MS, true);
+    if (viaSocket && Array.isArray(viaSocket[0])) {
+      this.last = { at: Date.now(), entries: viaSocket[0] as Pm2Entry[] };
+      return this.last.entries;
+    }
+    this.transport = 'cli';
     const r = await this.call(['jlist']);
     const line = r.stdout.split('\n').find((l) => l.trimStart().startsWith('['));
     if (r.exitCode !== 0 || line === undefined) {
@@ -226,14 +284,44 @@ export class Pm2Backend implements ServiceBackend {
     return entries.some((e) => e.name === name);
   }
 
+  /**
+   * `pm2 stop|restart|reset <name>` over the socket: the same daemon calls, in the same order, with the same arguments
+   * as the CLI sends them (read from the wire: stopWatch + stopProcessId + notify; restartProcessId with the CLI's
+   * current_conf + notify; resetMetaProcessId). The daemon answers a stop once the process tree has exited (or
+   * kill_timeout passed). False when the socket cannot be used: the caller runs the CLI.
+   */
+  private async operate(verb: 'stop' | 'restart' | 'reset', name: string, timeoutMs: number): Promise<boolean> {
+    if (!this.socket) return false;
+    const entries = await this.list();
+    const ids = entries.filter((e) => e.name === name).map((e) => e.pm2_env.pm_id).filter((id): id is number => typeof id === 'number');
+    if (this.transport !== 'rpc' || ids.length === 0) return false;
+    this.last = undefined;
+    try {
+      for (const id of ids) {
+        if (verb === 'stop' && !(await this.rpc('stopWatch', ['stopProcessId', id], name))) return false;
+        const [method, arg] = verb === 'stop' ? ['stopProcessId', id] : verb === 'reset' ? ['resetMetaProcessId', id] : ['restartProcessId', { id, env: { current_conf: cliConf() } }];
+        if (!(await this.rpc(method, [arg], name, timeoutMs))) return false;
+        if (verb !== 'reset') await this.rpc('notifyByProcessId', [{ id, action_name: verb, manually: true }], name).catch(() => undefined);
+      }
+    } finally {
+      this.last = undefined;
+    }
+    return true;
+  }
+
   async start(def: ServiceDefinition, _settings?: ServiceSettings): Promise<void> {
-    if (await this.registered(def.name)) return this.must(['restart', def.name], def.name);
+    if (await this.registered(def.name)) {
+      if (await this.operate('restart', def.name, CALL_TIMEOUT_MS)) return;
+      return this.must(['restart', def.name], def.name);
+    }
     if (!existsSync(this.processFile(def.name))) throw notInstalled(def.name);
     return this.must(['start', this.processFile(def.name)], def.name);
   }
 
   async stop(def: ServiceDefinition, settings: ServiceSettings): Promise<void> {
-    if (await this.registered(def.name)) await this.must(['stop', def.name], def.name, settings.stopTimeoutMs + 10_000);
+    if (!(await this.registered(def.name))) return;
+    const timeoutMs = settings.stopTimeoutMs + 10_000;
+    if (!(await this.operate('stop', def.name, timeoutMs))) await this.must(['stop', def.name], def.name, timeoutMs);
   }
 
   restart(def: ServiceDefinition, _settings?: ServiceSettings): Promise<void> {
@@ -249,7 +337,7 @@ export class Pm2Backend implements ServiceBackend {
 
   async resume(def: ServiceDefinition, _settings?: ServiceSettings): Promise<void> {
     // A crash-looping app: clear PM2's restart counters (so it is not given up on) and restart it now.
-    if (await this.registered(def.name)) await this.must(['reset', def.name], def.name);
+    if (await this.registered(def.name) && !(await this.operate('reset', def.name, CALL_TIMEOUT_MS))) await this.must(['reset', def.name], def.name);
     return this.start(def);
   }
 
@@ -259,8 +347,25 @@ export class Pm2Backend implements ServiceBackend {
   }
 
   async reopenLogs(): Promise<void> {
+    if (this.daemonRunning() && (await this.rpc('reloadLogs', [{}], 'pm2'))) return;
     await this.call(['reloadLogs']);
   }
+}
+
+/**
+ * What `pm2 restart <name>` sends as env.current_conf (PM2 7, no options given); the daemon merges it into the app's
+ * pm2_env. Captured from the CLI's own request; the CLI also adds an empty object under the app's name, which the
+ * daemon's merge skips.
+ */
+function cliConf(): Record<string, unknown> {
+  let username = '';
+  try {
+    username = userInfo().username;
+  } catch {
+    /* no passwd entry: PM2 falls back to the environment */
+  }
+  if (username === '') username = process.env.USER ?? process.env.LNAME ?? process.env.USERNAME ?? process.env.SUDO_USER ?? process.env.LOGNAME ?? '';
+  return { filter_env: [], env: {}, merge_logs: true, instance_var: 'NODE_APP_INSTANCE', username, windowsHide: true, kill_retry_time: 100, km_link: false };
 }
 
 /** For tests and clean-up: the daemon of this PM2_HOME, ended with the CLI's `pm2 kill`. */

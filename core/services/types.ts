@@ -89,6 +89,8 @@ export interface ServiceBackend {
   resume(def: ServiceDefinition, settings: ServiceSettings): Promise<void>;
   /** Removes the service (stopped first by the caller). */
   remove(def: ServiceDefinition): Promise<void>;
+  /** How long the caller's waits sleep between two state checks (a cheap query allows a short one); default 250 ms. */
+  pollMs?(): number;
   /** Called after logs were rotated by Woosoo (PM2 reopens its files); optional. */
   reopenLogs?(defs: readonly ServiceDefinition[]): Promise<void>;
   /** Whether Woosoo must rotate this backend's logs itself (NSSM rotates its own). */
