@@ -3,7 +3,8 @@
 // engine memory after the search; and follow lag (-Wait) from a write to the $/items notification, p50/p99
 // (target p99 ≤ 50 ms), with a rename rotation in the middle.
 //
-//   npm run build && node bench/logs.mjs [--mib 256] [--pattern 'deadlock found'] [--samples 300]
+//   npm run build && node bench/logs.mjs [--mib 256] [--pattern 'deadlock found'] [--samples 300] [--runs 3]
+//     [--engine bin/woosoo-engine.cjs] [--before /tmp/engine-before.cjs]   (an older build, interleaved in the same run)
 import { spawn } from 'node:child_process';
 import { appendFileSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ const arg = (name, dflt) => (process.argv.includes(name) ? process.argv[process.
 const mib = Number(arg('--mib', '256'));
 const pattern = arg('--pattern', 'deadlock found');
 const samples = Number(arg('--samples', '300'));
+const runs = Number(arg('--runs', '3'));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
 const ms = (x) => `${x.toFixed(1)} ms`;
@@ -51,27 +53,47 @@ const big = join(logsDir, 'laravel.log');
 }
 
 // ---- the engine over the wire ------------------------------------------------------------------------------------
-const child = spawn(process.execPath, [engineJs], { stdio: ['pipe', 'pipe', 'ignore'] });
-const waiting = new Map();
-const onItems = new Set();
-createInterface({ input: child.stdout }).on('line', (l) => {
-  const m = JSON.parse(l);
-  if (m.method === '$/items') for (const f of onItems) f(m);
-  else if (waiting.has(m.id)) waiting.get(m.id)(m);
-});
-let nextId = 0;
-const send = (method, params = {}) => {
-  const id = ++nextId;
-  const reply = new Promise((res) => waiting.set(id, res));
-  child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
-  return { id, reply };
-};
-const call = async (method, params) => {
-  const r = await send(method, params).reply;
-  if (r.error) throw new Error(`${method}: ${r.error.message}`);
-  return r.result;
-};
+/** One engine process: send/call over its stdin/stdout, $/items listeners, and its CPU time from /proc. */
+function engine(js) {
+  const child = spawn(process.execPath, [js], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const waiting = new Map();
+  const onItems = new Set();
+  createInterface({ input: child.stdout }).on('line', (l) => {
+    const m = JSON.parse(l);
+    if (m.method === '$/items') for (const f of onItems) f(m);
+    else if (waiting.has(m.id)) waiting.get(m.id)(m);
+  });
+  let nextId = 0;
+  const send = (method, params = {}) => {
+    const id = ++nextId;
+    const reply = new Promise((res) => waiting.set(id, res));
+    child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', id, method, params })}\n`);
+    return { id, reply };
+  };
+  const call = async (method, params) => {
+    const r = await send(method, params).reply;
+    if (r.error) throw new Error(`${method}: ${r.error.message}`);
+    return r.result;
+  };
+  /** CPU time (user + sys, ms) the engine process has used so far (Linux /proc; NaN elsewhere). */
+  const cpu = () => {
+    try {
+      const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks at USER_HZ = 100
+    } catch {
+      return NaN;
+    }
+  };
+  return { child, send, call, onItems, cpu };
+}
+
+const eng = engine(arg('--engine', engineJs));
+const { send, call, onItems } = eng;
 await call('initialize', { protocolVersion: '1.0' });
+// --before <engine.cjs>: an older build measured in the same run, interleaved, for a before/after ratio
+const before = process.argv.includes('--before') ? engine(arg('--before')) : null;
+if (before) await before.call('initialize', { protocolVersion: '1.0' });
 
 /**
  * Runs a program, reading (and counting) its output as grep's users would (/dev/null would let grep stop early).
@@ -95,57 +117,57 @@ function timed(file, args) {
   });
 }
 
-/** CPU time (user + sys, ms) the engine process has used so far (Linux /proc; NaN elsewhere). */
-function engineCpu() {
-  try {
-    const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
-    const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks at USER_HZ = 100
-  } catch {
-    return NaN;
-  }
-}
-
-async function engineSearch(params) {
+async function engineSearch(params, e = eng) {
   let streamed = 0;
-  const c0 = engineCpu();
+  const c0 = e.cpu();
   const t0 = performance.now();
-  const { id, reply } = send('logs.get', { path: dir, services: ['laravel'], ...params });
+  const { id, reply } = e.send('logs.get', { path: dir, services: ['laravel'], ...params });
   const count = (m) => {
     if (m.params.requestId === id) streamed += m.params.items.length;
   };
-  onItems.add(count);
+  e.onItems.add(count);
   const r = await reply;
-  onItems.delete(count);
+  e.onItems.delete(count);
   if (r.error) throw new Error(r.error.message);
-  return { ms: performance.now() - t0, cpu: engineCpu() - c0, entries: streamed + (r.result.items?.length ?? 0) };
+  return { ms: performance.now() - t0, cpu: e.cpu() - c0, entries: streamed + (r.result.items?.length ?? 0) };
 }
 
 async function compare(label, grepArgs, params) {
   await timed('grep', [...grepArgs, big]); // warm the page cache
   const g = [];
   const e = [];
+  const b = [];
   let entries = 0;
   let gBytes = 0;
-  for (let r = 0; r < 3; r++) {
+  for (let r = 0; r < runs; r++) {
     const gr = await timed('grep', [...grepArgs, big]);
     g.push(gr);
     gBytes = gr.bytes;
     const er = await engineSearch(params);
     e.push(er);
     entries = er.entries;
+    if (before) {
+      const br = await engineSearch(params, before);
+      if (br.entries !== er.entries) throw new Error(`${label}: the --before engine found ${br.entries} entries, this one ${er.entries}`);
+      b.push(br);
+    }
   }
   const [gw, ew, gc, ec] = [median(g.map((x) => x.ms)), median(e.map((x) => x.ms)), median(g.map((x) => x.cpu)), median(e.map((x) => x.cpu))];
   console.log(`${label}: grep ${grepArgs.join(' ')} wall ${ms(gw)} cpu ${ms(gc)} (${gBytes} bytes out) | logs.get wall ${ms(ew)} cpu ${ms(ec)} (${entries} entries) | ratio wall ${(ew / gw).toFixed(2)}× cpu ${(ec / gc).toFixed(2)}×`);
+  if (before) {
+    const [bw, bc] = [median(b.map((x) => x.ms)), median(b.map((x) => x.cpu))];
+    console.log(`${' '.repeat(label.length)}  --before engine: wall ${ms(bw)} cpu ${ms(bc)} | ratio cpu ${(bc / gc).toFixed(2)}× | this run vs before: cpu ${(ec / bc).toFixed(2)}×`);
+  }
 }
 
-console.log(`\n-Pattern '${pattern}' over ${mib} MiB (medians of 3; both read the file from the page cache; load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`);
+console.log(`\n-Pattern '${pattern}' over ${mib} MiB (medians of ${runs}; both read the file from the page cache; load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`);
 await compare('case-sensitive  ', ['-E', pattern], { pattern, caseSensitive: true });
 await compare('ignore case     ', ['-iE', pattern], { pattern });
 await compare('no match        ', ['-E', 'zebra-crossing'], { pattern: 'zebra-crossing', caseSensitive: true });
 const regex = 'failure: [0-9]+ dead(lock|end)';
 await compare('regex           ', ['-E', regex], { pattern: regex, caseSensitive: true });
 const rss = (await call('engine.info', {})).value.rssBytes;
+before?.child.stdin.end();
 console.log(`engine RSS after the searches: ${(rss / 1048576).toFixed(0)} MB (file: ${mib} MiB)`);
 
 {
@@ -183,10 +205,10 @@ console.log(`engine RSS after the searches: ${(rss / 1048576).toFixed(0)} MB (fi
     await new Promise((r) => setTimeout(r, 10 + (n % 7)));
   }
   await new Promise((r) => setTimeout(r, 600));
-  child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: '$/cancel', params: { id } })}\n`);
+  eng.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: '$/cancel', params: { id } })}\n`);
   const end = await reply;
   console.log(`\nfollow: ${lags.length}/${samples} lines received (one rename rotation); lag p50 ${ms(pct(lags, 50))}, p99 ${ms(pct(lags, 99))}, max ${ms(Math.max(...lags))}; cancel → ${end.error?.data?.errorId}`);
 }
 
-child.stdin.end();
+eng.child.stdin.end();
 rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,8 @@
  * non-unicode case folding never maps a non-ASCII character to an ASCII one, so the prefilter is exact).
  */
 
+import { MAX_DELTA, type Needle } from './kernel';
+
 export interface Scanner {
   /** The pattern with flags g and m, for running over a whole block. */
   scan: RegExp;
@@ -22,7 +24,8 @@ export function makeScanner(pattern: RegExp): Scanner {
   const flags = new Set([...pattern.flags, 'g', 'm']);
   const scan = new RegExp(pattern.source, [...flags].join(''));
   const required = requiredLiteral(pattern.source);
-  const usable = required !== null && (!pattern.ignoreCase || /^[\x20-\x7e]*$/.test(required));
+  // U+FFFD: the decoder also makes it of invalid bytes, which do not contain its UTF-8 bytes
+  const usable = required !== null && !required.includes('\uFFFD') && (!pattern.ignoreCase || /^[\x20-\x7e]*$/.test(required));
   const literal = usable ? Buffer.from(pattern.ignoreCase ? required.toLowerCase() : required, 'utf8') : null;
   return { scan, literal, foldCase: pattern.ignoreCase, rare: -1, rare2: 0 };
 }
@@ -87,7 +90,8 @@ function pickRare(sc: Scanner, literal: Buffer, sample: Buffer): void {
   for (let i = 0; i < sample.length; i++) freq[sc.foldCase ? lower(sample[i]) : sample[i]]++;
   const order = [...literal.keys()].sort((a, b) => freq[literal[a]] - freq[literal[b]] || a - b);
   sc.rare = order[0];
-  sc.rare2 = order.find((i) => literal[i] !== literal[order[0]]) ?? order[0];
+  // the second byte is loaded relative to the first: keep it near (a literal of 16 KiB would need a wider margin)
+  sc.rare2 = order.find((i) => literal[i] !== literal[order[0]] && Math.abs(i - order[0]) <= MAX_DELTA) ?? order[0];
 }
 
 function matchesAt(block: Buffer, start: number, lit: Buffer, foldCase: boolean): boolean {
@@ -97,18 +101,42 @@ function matchesAt(block: Buffer, start: number, lit: Buffer, foldCase: boolean)
   return true;
 }
 
-/** Whether the block contains the scanner's literal. */
-export function hasLiteral(block: Buffer, sc: Scanner, lit: Buffer): boolean {
+/** Measures which of the literal's bytes are rarest on the file's first block (once per scanner). */
+function prepared(sc: Scanner, lit: Buffer, block: Buffer): Scanner {
   if (sc.rare === -1) pickRare(sc, lit, block.subarray(0, 64 * 1024));
-  const k = sc.rare;
-  const k2 = sc.rare2;
+  return sc;
+}
+
+/** What the WebAssembly scan looks for: the rarest byte, and the second rarest at its distance. */
+export function needleOf(sc: Scanner, lit: Buffer, block: Buffer): Needle {
+  const { rare, rare2, foldCase } = prepared(sc, lit, block);
+  const or = (b: number) => (foldCase && b >= 97 && b <= 122 ? 0x20 : 0);
+  return { b1: lit[rare], or1: or(lit[rare]), b2: lit[rare2], or2: or(lit[rare2]), delta: rare2 - rare, fold: foldCase };
+}
+
+/** Where the literal starts in the block, given the kernel's candidates (positions of its rarest byte). */
+export function literalAt(block: Buffer, sc: Scanner, lit: Buffer, candidates: Int32Array): number[] {
+  const out: number[] = [];
+  for (const c of candidates) if (matchesAt(block, c - sc.rare, lit, sc.foldCase)) out.push(c - sc.rare);
+  return out;
+}
+
+/** Where the literal starts in the block (ascending, at most `limit`), by Buffer.indexOf jumps between its rarest bytes. */
+export function findLiteral(block: Buffer, sc: Scanner, lit: Buffer, limit = Infinity): number[] {
+  const { rare: k, rare2: k2 } = prepared(sc, lit, block);
   const b = lit[k];
   const variants = sc.foldCase && b >= 97 && b <= 122 ? [b, b - 32] : [b];
+  const out: number[] = [];
   for (const v of variants) {
-    for (let i = block.indexOf(v, k); i !== -1; i = block.indexOf(v, i + 1)) {
+    for (let i = block.indexOf(v, k); i !== -1 && out.length < limit; i = block.indexOf(v, i + 1)) {
       const second = block[i - k + k2];
-      if ((sc.foldCase ? lower(second) : second) === lit[k2] && matchesAt(block, i - k, lit, sc.foldCase)) return true;
+      if ((sc.foldCase ? lower(second) : second) === lit[k2] && matchesAt(block, i - k, lit, sc.foldCase)) out.push(i - k);
     }
   }
-  return false;
+  return variants.length > 1 ? out.sort((x, y) => x - y) : out;
+}
+
+/** Whether the block contains the scanner's literal. */
+export function hasLiteral(block: Buffer, sc: Scanner, lit: Buffer): boolean {
+  return findLiteral(block, sc, lit, 1).length > 0;
 }

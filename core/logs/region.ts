@@ -4,7 +4,8 @@
  * match (grep's trick: most of a large log is never split into lines nor parsed).
  */
 import { accepts, acceptsTime, levelRank, type EntryFilter, type LogEntry, type LogKind } from './entry';
-import { hasLiteral, type Scanner } from './literal';
+import type { Kernel } from './kernel';
+import { findLiteral, literalAt, needleOf, type Scanner } from './literal';
 import { countNewlines } from './newlines';
 import { isStart, parseEntry } from './parse';
 
@@ -85,45 +86,112 @@ export function byteSafe(re: RegExp): boolean {
 
 const START_PROBE = 200;
 
-/**
- * The fast path for -Pattern over a block of complete lines (bytes): the regex runs over the whole block, each hit
- * is confirmed on its own line, then widened to its whole entry, which alone is parsed. Returns the entries that
- * pass and the number of newlines in the block.
- */
-export function scanBlock(o: Origin, block: Buffer, firstLine: number, f: EntryFilter & { pattern: RegExp }, sc: Scanner): { entries: LogEntry[]; newlines: number } {
-  if (sc.literal !== null && !hasLiteral(block, sc, sc.literal)) return { entries: [], newlines: countNewlines(block, 0, block.length) };
-  const scan = sc.scan;
-  const latin1 = byteSafe(scan);
-  const text = block.toString(latin1 ? 'latin1' : 'utf8');
-  const slice = (a: number, b: number) => (latin1 ? block.toString('utf8', a, b) : text.slice(a, b));
-  const lineEnd = (from: number) => {
-    const i = text.indexOf('\n', from);
-    return i === -1 ? text.length : i;
+/** A block of complete lines seen either as bytes or as its decoded text (positions are in the same space). */
+interface Lines {
+  length: number;
+  /** Start of the line that holds `pos`. */
+  lineStart(pos: number): number;
+  /** The newline that ends the line holding `pos` (or `length`). */
+  lineEnd(pos: number): number;
+  /** The decoded text of [a, b). */
+  text(a: number, b: number): string;
+  /** Newlines in [a, b). */
+  newlines(a: number, b: number): number;
+}
+
+function bytesLines(block: Buffer, newlines: (a: number, b: number) => number): Lines {
+  return {
+    length: block.length,
+    lineStart: (pos) => (pos === 0 ? 0 : block.lastIndexOf(10, pos - 1) + 1),
+    lineEnd: (pos) => {
+      const i = pos < block.length ? block.indexOf(10, pos) : -1;
+      return i === -1 ? block.length : i;
+    },
+    text: (a, b) => block.toString('utf8', a, b),
+    newlines,
   };
-  const startsEntry = (at: number) => isStart(o.kind, stripCr(text.slice(at, Math.min(lineEnd(at), at + START_PROBE))));
+}
+
+function textLines(block: Buffer, text: string, latin1: boolean): Lines {
+  return {
+    length: text.length,
+    lineStart: (pos) => (pos === 0 ? 0 : text.lastIndexOf('\n', pos - 1) + 1),
+    lineEnd: (pos) => {
+      const i = text.indexOf('\n', pos);
+      return i === -1 ? text.length : i;
+    },
+    text: (a, b) => (latin1 ? block.toString('utf8', a, b) : text.slice(a, b)),
+    newlines: (a, b) => countChar(text, a, b),
+  };
+}
+
+/**
+ * The entries around the hits: `next(from)` gives the first place at or after `from` where a match may be (-1 =
+ * none); its line is tested, and when it matches the whole entry around it is parsed. Only those entries are.
+ */
+function pick(o: Origin, L: Lines, firstLine: number, f: EntryFilter & { pattern: RegExp }, next: (from: number) => number): LogEntry[] {
+  const startsEntry = (at: number) => isStart(o.kind, stripCr(L.text(at, Math.min(L.lineEnd(at), at + START_PROBE))));
   const multi = multiLine(o.kind);
   const out: LogEntry[] = [];
   let countedAt = 0;
   let line = firstLine;
-  scan.lastIndex = 0;
-  for (let m = scan.exec(text); m !== null; m = scan.exec(text)) {
-    const ls = m.index === 0 ? 0 : text.lastIndexOf('\n', m.index - 1) + 1;
-    const le = lineEnd(m.index);
-    if (!f.pattern.test(stripCr(slice(ls, le)))) {
-      scan.lastIndex = le + 1;
+  for (let at = next(0); at !== -1; ) {
+    const ls = L.lineStart(at);
+    const le = L.lineEnd(at);
+    if (!f.pattern.test(stripCr(L.text(ls, le)))) {
+      at = next(le + 1);
       continue;
     }
     let es = ls;
-    while (multi && es > 0 && !startsEntry(es)) es = es <= 1 ? 0 : text.lastIndexOf('\n', es - 2) + 1;
+    while (multi && es > 0 && !startsEntry(es)) es = L.lineStart(es - 1);
     let ee = le;
-    while (multi && ee + 1 < text.length && !startsEntry(ee + 1)) ee = lineEnd(ee + 1);
-    line += countChar(text, countedAt, es);
+    while (multi && ee + 1 < L.length && !startsEntry(ee + 1)) ee = L.lineEnd(ee + 1);
+    line += L.newlines(countedAt, es);
     countedAt = es;
-    const { entry } = makeEntry(o, splitLines(slice(es, ee)).map(stripCr), line);
+    const { entry } = makeEntry(o, splitLines(L.text(es, ee)).map(stripCr), line);
     if (levelRank(entry.level) >= f.minLevel && acceptsTime(f, entry.ts)) out.push(entry);
-    scan.lastIndex = ee + 1;
+    at = next(ee + 1);
   }
-  return { entries: out, newlines: countNewlines(block, 0, block.length) };
+  return out;
+}
+
+/**
+ * The fast path for -Pattern over a block of complete lines (bytes). With a required literal, only the lines where
+ * it occurs are tested: the kernel (when given, `block` must start at its data[0]) finds them in the same pass that
+ * counts the block's newlines, else Buffer.indexOf jumps do. Without one, the regex runs over the whole decoded
+ * block and each hit is confirmed on its own line. Either way only the entries around a match are parsed.
+ */
+export function scanBlock(o: Origin, block: Buffer, firstLine: number, f: EntryFilter & { pattern: RegExp }, sc: Scanner, kernel: Kernel | null = null): { entries: LogEntry[]; newlines: number } {
+  const count = kernel ? (a: number, b: number) => kernel.count(a, b) : (a: number, b: number) => countNewlines(block, a, b);
+  const lit = sc.literal;
+  if (lit !== null) {
+    let starts: number[];
+    let newlines: number;
+    if (kernel) {
+      const r = kernel.scan(0, block.length, needleOf(sc, lit, block));
+      newlines = r.newlines;
+      starts = r.candidates ? literalAt(block, sc, lit, r.candidates) : findLiteral(block, sc, lit);
+    } else {
+      starts = findLiteral(block, sc, lit);
+      newlines = count(0, block.length);
+    }
+    if (starts.length === 0) return { entries: [], newlines };
+    let i = 0;
+    const next = (from: number) => {
+      while (i < starts.length && starts[i] < from) i++;
+      return i < starts.length ? starts[i] : -1;
+    };
+    return { entries: pick(o, bytesLines(block, count), firstLine, f, next), newlines };
+  }
+  const scan = sc.scan;
+  const latin1 = byteSafe(scan);
+  const text = block.toString(latin1 ? 'latin1' : 'utf8');
+  const next = (from: number) => {
+    scan.lastIndex = from;
+    const m = scan.exec(text);
+    return m === null ? -1 : m.index;
+  };
+  return { entries: pick(o, textLines(block, text, latin1), firstLine, f, next), newlines: count(0, block.length) };
 }
 
 function countChar(text: string, from: number, to: number): number {
