@@ -5,11 +5,12 @@
 //   (tests/logs/kernel.test.ts checks that the embedded bytes are what this script assembles)
 //
 // Exports: memory; count(p, n) → newlines in [p, p+n); scan(p, n, out, cap, b1, or1, b2, or2, delta) and
-// scanFold(…) → newlines in [p, p+n), and at out+4… the addresses q in [p, p+n) where
+// scanFold, scanPair, scanPairFold(…) → newlines in [p, p+n), and at out+4… the addresses q in [p, p+n) where
 //   (mem[q] | or1) == b1  and  (mem[q + delta] | or2) == b2
 // (the rarest byte of -Pattern's required literal, and its second rarest byte `delta` further), at most `cap` of
-// them, their number at out. `scan` ignores or1/or2 (exact bytes); `scanFold` applies them (or = 0x20 folds ASCII
-// letters). Memory at [p + delta, p + n + delta + 16) must exist (the caller keeps a margin on both sides).
+// them, their number at out. `scan` ignores or1/or2 (exact bytes); the *Fold ones apply them (or = 0x20 folds ASCII
+// letters); the *Pair ones test both bytes in the hot loop (for a rarest byte that is still common), the others
+// only b1 there. Memory at [p + delta, p + n + delta + 16) must exist (the caller keeps a margin on both sides).
 import { fileURLToPath } from 'node:url';
 
 const uleb = (v) => {
@@ -80,8 +81,14 @@ const sub8 = simd(0x71);
 const pairs8 = simd(0x7d); // i16x8.extadd_pairwise_i8x16_u
 const pairs16 = simd(0x7f); // i32x4.extadd_pairwise_i16x8_u
 
-/** The lane counters (bytes) count at most 63 steps of 4 vectors before they are added up: 252 < 256. */
-const STEPS = 63;
+/** Vectors (16 bytes) per step, and the bytes of a step. */
+const VECS = 8;
+const STEP = 16 * VECS;
+/** The lane counters (bytes) count at most STEPS steps of VECS vectors before they are added up: 248 < 256. */
+const STEPS = Math.floor(255 / VECS);
+const lanes = [...new Array(VECS).keys()];
+/** Combines the values of `codes` pairwise with `op`, as a tree (short dependency chains). */
+const tree = (codes, op) => (codes.length === 1 ? codes[0] : [...tree(codes.slice(0, codes.length >> 1), op), ...tree(codes.slice(codes.length >> 1), op), ...op]);
 
 // ---- sum(acc: v128) → i32: the sum of its 16 unsigned bytes --------------------------------------------------
 const sum = [
@@ -90,7 +97,7 @@ const sum = [
 ];
 
 /**
- * The shared frame: p, end and stop; loops over 64-byte steps (`step` = the body of one step, which must leave `p`
+ * The shared frame: p, end and stop; loops over STEP-byte steps (`step` = the body of one step, which must leave `p`
  * alone), adding the newline lane counters up every STEPS steps, then the bytes after the last whole step (`tail`).
  */
 function frame({ p, n, end: e, stop, lines, acc, nl }, step, tail) {
@@ -98,19 +105,19 @@ function frame({ p, n, end: e, stop, lines, acc, nl }, step, tail) {
     ...get(p), ...get(n), ...add, ...set(e),
     ...i32(10), ...splat8, ...set(nl),
     ...block, ...loop,
-    ...get(p), ...i32(64), ...add, ...get(e), ...gt_u, ...br_if(1),
-    // stop = min(end - 64, p + 64 * (STEPS - 1)): the last p a step may start at
-    ...get(e), ...i32(64), ...sub, ...set(stop),
-    ...get(p), ...i32(64 * (STEPS - 1)), ...add, ...get(stop), ...get(p), ...i32(64 * (STEPS - 1)), ...add, ...get(stop), ...lt_u, ...select, ...set(stop),
+    ...get(p), ...i32(STEP), ...add, ...get(e), ...gt_u, ...br_if(1),
+    // stop = min(end - STEP, p + STEP * (STEPS - 1)): the last p a step may start at
+    ...get(e), ...i32(STEP), ...sub, ...set(stop),
+    ...get(p), ...i32(STEP * (STEPS - 1)), ...add, ...get(stop), ...get(p), ...i32(STEP * (STEPS - 1)), ...add, ...get(stop), ...lt_u, ...select, ...set(stop),
     ...vzero, ...set(acc),
     ...loop,
     ...step,
-    ...get(p), ...i32(64), ...add, ...tee(p), ...get(stop), ...le_u, ...br_if(0),
+    ...get(p), ...i32(STEP), ...add, ...tee(p), ...get(stop), ...le_u, ...br_if(0),
     ...end,
     ...get(lines), ...get(acc), ...call(0), ...add, ...set(lines),
     ...br(0),
     ...end, ...end,
-    // the last < 64 bytes, one by one
+    // the last < STEP bytes, one by one
     ...block, ...loop,
     ...get(p), ...get(e), ...ge_u, ...br_if(1),
     ...get(lines), ...get(p), ...load8_u, ...i32(10), ...eq, ...add, ...set(lines),
@@ -121,25 +128,29 @@ function frame({ p, n, end: e, stop, lines, acc, nl }, step, tail) {
   ];
 }
 
-/** acc -= the newlines of the 64 bytes at p, summed as a tree (short dependency chains); the vectors stay in v0…v3. */
+/** acc -= the newlines of the STEP bytes at p, summed as a tree; the vectors stay in locals v[0…VECS-1]. */
 const countStep = (L) => {
   const isNl = (k) => [...get(L.p), ...vload(16 * k), ...tee(L.v[k]), ...get(L.nl), ...eq8];
-  return [...get(L.acc), ...isNl(0), ...isNl(1), ...add8, ...isNl(2), ...isNl(3), ...add8, ...add8, ...sub8, ...set(L.acc)];
+  return [...get(L.acc), ...tree(lanes.map(isNl), add8), ...sub8, ...set(L.acc)];
 };
 
 // ---- count(p, n) → newlines in [p, p + n) ----------------------------------------------------------------------
 function countFunc() {
-  const L = { p: 0, n: 1, end: 2, stop: 3, lines: 4, acc: 5, nl: 6, v: [7, 8, 9, 10] };
+  const L = { p: 0, n: 1, end: 2, stop: 3, lines: 4, acc: 5, nl: 6, v: lanes.map((k) => 7 + k) };
   const body = [...frame(L, countStep(L), []), ...get(L.lines)];
-  return { locals: [[3, I32], [6, V128]], body };
+  return { locals: [[3, I32], [2 + VECS, V128]], body };
 }
 
 // ---- scan(p, n, out, cap, b1, or1, b2, or2, delta) → newlines; candidates at out ------------------------------
-function scanFunc(fold) {
+/**
+ * fold: apply or1/or2. pair: test both bytes in every step (for a "rarest" byte that is still common: the slow
+ * path would run for almost every step); else only b1, and both where a step has one.
+ */
+function scanFunc(fold, pair) {
   const L = {
     p: 0, n: 1, out: 2, cap: 3, b1: 4, or1: 5, b2: 6, or2: 7, delta: 8,
     end: 9, stop: 10, lines: 11, cnt: 12, q: 13, m: 14, qend: 15,
-    acc: 16, nl: 17, v: [18, 19, 20, 21], B1: 22, O1: 23, B2: 24, O2: 25,
+    acc: 16, nl: 17, B1: 18, O1: 19, B2: 20, O2: 21, v: lanes.map((k) => 22 + k),
   };
   const folded = (vecOnStack, O) => (fold ? [...vecOnStack, ...get(O), ...vor] : vecOnStack);
   /** Records address `addrCode` as a candidate (when there is room) and counts it. */
@@ -149,13 +160,14 @@ function scanFunc(fold) {
     ...end,
     ...get(L.cnt), ...i32(1), ...add, ...set(L.cnt),
   ];
-  const isRare = (k) => [...folded(get(L.v[k]), L.O1), ...get(L.B1), ...eq8];
+  const second = (k) => [...folded([...get(L.p), ...get(L.delta), ...add, ...vload(16 * k)], L.O2), ...get(L.B2), ...eq8];
+  const isRare = (k) => [...folded(get(L.v[k]), L.O1), ...get(L.B1), ...eq8, ...(pair ? [...second(k), ...vand] : [])];
   const step = [
     ...countStep(L),
-    ...isRare(0), ...isRare(1), ...vor, ...isRare(2), ...isRare(3), ...vor, ...vor,
-    // a rare byte somewhere in these 64 bytes: where is the second byte at its place too?
+    ...tree(lanes.map(isRare), vor),
+    // a rare byte somewhere in these STEP bytes: where is the second byte at its place too?
     ...anyTrue, ...if_,
-    ...get(L.p), ...set(L.q), ...get(L.p), ...i32(64), ...add, ...set(L.qend),
+    ...get(L.p), ...set(L.q), ...get(L.p), ...i32(STEP), ...add, ...set(L.qend),
     ...loop,
     ...folded([...get(L.q), ...vload(0)], L.O1), ...get(L.B1), ...eq8,
     ...folded([...get(L.q), ...get(L.delta), ...add, ...vload(0)], L.O2), ...get(L.B2), ...eq8,
@@ -186,7 +198,7 @@ function scanFunc(fold) {
     ...get(L.out), ...get(L.cnt), ...store(0),
     ...get(L.lines),
   ];
-  return { locals: [[7, I32], [10, V128]], body };
+  return { locals: [[7, I32], [6 + VECS, V128]], body };
 }
 
 export function assemble() {
@@ -198,8 +210,10 @@ export function assemble() {
   const funcs = [
     { type: 0, ...{ locals: [], body: sum } },
     { type: 1, ...countFunc() },
-    { type: 2, ...scanFunc(false) },
-    { type: 2, ...scanFunc(true) },
+    { type: 2, ...scanFunc(false, false) },
+    { type: 2, ...scanFunc(true, false) },
+    { type: 2, ...scanFunc(false, true) },
+    { type: 2, ...scanFunc(true, true) },
   ];
   const section = (id, bytes) => [id, ...uleb(bytes.length), ...bytes];
   const code = funcs.map((f) => {
@@ -211,6 +225,8 @@ export function assemble() {
     [...str('count'), 0x00, 1],
     [...str('scan'), 0x00, 2],
     [...str('scanFold'), 0x00, 3],
+    [...str('scanPair'), 0x00, 4],
+    [...str('scanPairFold'), 0x00, 5],
   ];
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,

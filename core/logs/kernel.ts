@@ -1,13 +1,13 @@
 /**
- * The WebAssembly SIMD kernel of -Pattern and Line (1.2 KB, assembled by scripts/logs-kernel.mjs, which is its
+ * The WebAssembly SIMD kernel of -Pattern and Line (2.9 KB, assembled by scripts/logs-kernel.mjs, which is its
  * source). A Kernel owns a WebAssembly memory that a log's blocks are read into directly (`data`, no copy); one
  * pass over a block then counts its newlines and, for -Pattern, finds where the required literal's rarest byte
- * occurs with its second rarest byte at its place (64 bytes per step: i8x16.eq, then bitmask + ctz only where
+ * occurs with its second rarest byte at its place (128 bytes per step: i8x16.eq, then bitmask + ctz only where
  * v128.any_true saw one) — a block without the literal costs one read and that pass, nothing in JavaScript.
  * Kernels are pooled; `null` where WebAssembly SIMD is missing (callers fall back to Buffer.indexOf loops).
  */
 /** The module's bytes (base64): the output of scripts/logs-kernel.mjs. */
-export const KERNEL_WASM = 'AGFzbQEAAAABGQNgAXsBf2ACf38Bf2AJf39/f39/f39/AX8DBQQAAQICBQMBAAEHJAQGbWVtb3J5AgAFY291bnQAAQRzY2FuAAIIc2NhbkZvbGQAAwr/CAQhACAA/X39fyEAIAD9GwAgAP0bAWogAP0bAmogAP0bA2oL0AECA38GeyAAIAFqIQJBCv0PIQYCQANAIABBwABqIAJLDQEgAkHAAGshAyAAQYAfaiADIABBgB9qIANJGyED/QwAAAAAAAAAAAAAAAAAAAAAIQUDQCAFIAD9AAAAIgcgBv0jIAD9AAAQIgggBv0j/W4gAP0AACAiCSAG/SMgAP0AADAiCiAG/SP9bv1u/XEhBSAAQcAAaiIAIANNDQALIAQgBRAAaiEEDAALCwJAA0AgACACTw0BIAQgAC0AAEEKRmohBCAAQQFqIQAMAAsLIAQLtAMCB38KeyAE/Q8hFiAF/Q8hFyAG/Q8hGCAH/Q8hGSAAIAFqIQlBCv0PIRECQANAIABBwABqIAlLDQEgCUHAAGshCiAAQYAfaiAKIABBgB9qIApJGyEK/QwAAAAAAAAAAAAAAAAAAAAAIRADQCAQIAD9AAAAIhIgEf0jIAD9AAAQIhMgEf0j/W4gAP0AACAiFCAR/SMgAP0AADAiFSAR/SP9bv1u/XEhECASIBb9IyATIBb9I/1QIBQgFv0jIBUgFv0j/VD9UP1TBEAgACENIABBwABqIQ8DQCAN/QAAACAW/SMgDSAIav0AAAAgGP0j/U79ZCEOAkADQCAORQ0BIAwgA0kEQCACIAxBAnRqIA0gDmhqNgIECyAMQQFqIQwgDiAOQQFrcSEODAALCyANQRBqIg0gD0kNAAsLIABBwABqIgAgCk0NAAsgCyAQEABqIQsMAAsLAkADQCAAIAlPDQEgCyAALQAAQQpGaiELIAAtAAAgBEYgACAIai0AACAGRnEEQCAMIANJBEAgAiAMQQJ0aiAANgIECyAMQQFqIQwLIABBAWohAAwACwsgAiAMNgIAIAsL0gMCB38KeyAE/Q8hFiAF/Q8hFyAG/Q8hGCAH/Q8hGSAAIAFqIQlBCv0PIRECQANAIABBwABqIAlLDQEgCUHAAGshCiAAQYAfaiAKIABBgB9qIApJGyEK/QwAAAAAAAAAAAAAAAAAAAAAIRADQCAQIAD9AAAAIhIgEf0jIAD9AAAQIhMgEf0j/W4gAP0AACAiFCAR/SMgAP0AADAiFSAR/SP9bv1u/XEhECASIBf9UCAW/SMgEyAX/VAgFv0j/VAgFCAX/VAgFv0jIBUgF/1QIBb9I/1Q/VD9UwRAIAAhDSAAQcAAaiEPA0AgDf0AAAAgF/1QIBb9IyANIAhq/QAAACAZ/VAgGP0j/U79ZCEOAkADQCAORQ0BIAwgA0kEQCACIAxBAnRqIA0gDmhqNgIECyAMQQFqIQwgDiAOQQFrcSEODAALCyANQRBqIg0gD0kNAAsLIABBwABqIgAgCk0NAAsgCyAQEABqIQsMAAsLAkADQCAAIAlPDQEgCyAALQAAQQpGaiELIAAtAAAgBXIgBEYgACAIai0AACAHciAGRnEEQCAMIANJBEAgAiAMQQJ0aiAANgIECyAMQQFqIQwLIABBAWohAAwACwsgAiAMNgIAIAsL';
+export const KERNEL_WASM = 'AGFzbQEAAAABGQNgAXsBf2ACf38Bf2AJf39/f39/f39/AX8DBwYAAQICAgIFAwEAAQc+BgZtZW1vcnkCAAVjb3VudAABBHNjYW4AAghzY2FuRm9sZAADCHNjYW5QYWlyAAQMc2NhblBhaXJGb2xkAAUK0RUGIQAgAP19/X8hACAA/RsAIAD9GwFqIAD9GwJqIAD9GwNqC4gCAgN/CnsgACABaiECQQr9DyEGAkADQCAAQYABaiACSw0BIAJBgAFrIQMgAEGAHmogAyAAQYAeaiADSRshA/0MAAAAAAAAAAAAAAAAAAAAACEFA0AgBSAA/QAAACIHIAb9IyAA/QAAECIIIAb9I/1uIAD9AAAgIgkgBv0jIAD9AAAwIgogBv0j/W79biAA/QAAQCILIAb9IyAA/QAAUCIMIAb9I/1uIAD9AABgIg0gBv0jIAD9AABwIg4gBv0j/W79bv1u/XEhBSAAQYABaiIAIANNDQALIAQgBRAAaiEEDAALCwJAA0AgACACTw0BIAQgAC0AAEEKRmohBCAAQQFqIQAMAAsLIAQLjAQCB38OeyAE/Q8hEiAF/Q8hEyAG/Q8hFCAH/Q8hFSAAIAFqIQlBCv0PIRECQANAIABBgAFqIAlLDQEgCUGAAWshCiAAQYAeaiAKIABBgB5qIApJGyEK/QwAAAAAAAAAAAAAAAAAAAAAIRADQCAQIAD9AAAAIhYgEf0jIAD9AAAQIhcgEf0j/W4gAP0AACAiGCAR/SMgAP0AADAiGSAR/SP9bv1uIAD9AABAIhogEf0jIAD9AABQIhsgEf0j/W4gAP0AAGAiHCAR/SMgAP0AAHAiHSAR/SP9bv1u/W79cSEQIBYgEv0jIBcgEv0j/VAgGCAS/SMgGSAS/SP9UP1QIBogEv0jIBsgEv0j/VAgHCAS/SMgHSAS/SP9UP1Q/VD9UwRAIAAhDSAAQYABaiEPA0AgDf0AAAAgEv0jIA0gCGr9AAAAIBT9I/1O/WQhDgJAA0AgDkUNASAMIANJBEAgAiAMQQJ0aiANIA5oajYCBAsgDEEBaiEMIA4gDkEBa3EhDgwACwsgDUEQaiINIA9JDQALCyAAQYABaiIAIApNDQALIAsgEBAAaiELDAALCwJAA0AgACAJTw0BIAsgAC0AAEEKRmohCyAALQAAIARGIAAgCGotAAAgBkZxBEAgDCADSQRAIAIgDEECdGogADYCBAsgDEEBaiEMCyAAQQFqIQAMAAsLIAIgDDYCACALC7oEAgd/DnsgBP0PIRIgBf0PIRMgBv0PIRQgB/0PIRUgACABaiEJQQr9DyERAkADQCAAQYABaiAJSw0BIAlBgAFrIQogAEGAHmogCiAAQYAeaiAKSRshCv0MAAAAAAAAAAAAAAAAAAAAACEQA0AgECAA/QAAACIWIBH9IyAA/QAAECIXIBH9I/1uIAD9AAAgIhggEf0jIAD9AAAwIhkgEf0j/W79biAA/QAAQCIaIBH9IyAA/QAAUCIbIBH9I/1uIAD9AABgIhwgEf0jIAD9AABwIh0gEf0j/W79bv1u/XEhECAWIBP9UCAS/SMgFyAT/VAgEv0j/VAgGCAT/VAgEv0jIBkgE/1QIBL9I/1Q/VAgGiAT/VAgEv0jIBsgE/1QIBL9I/1QIBwgE/1QIBL9IyAdIBP9UCAS/SP9UP1Q/VD9UwRAIAAhDSAAQYABaiEPA0AgDf0AAAAgE/1QIBL9IyANIAhq/QAAACAV/VAgFP0j/U79ZCEOAkADQCAORQ0BIAwgA0kEQCACIAxBAnRqIA0gDmhqNgIECyAMQQFqIQwgDiAOQQFrcSEODAALCyANQRBqIg0gD0kNAAsLIABBgAFqIgAgCk0NAAsgCyAQEABqIQsMAAsLAkADQCAAIAlPDQEgCyAALQAAQQpGaiELIAAtAAAgBXIgBEYgACAIai0AACAHciAGRnEEQCAMIANJBEAgAiAMQQJ0aiAANgIECyAMQQFqIQwLIABBAWohAAwACwsgAiAMNgIAIAsLhAUCB38OeyAE/Q8hEiAF/Q8hEyAG/Q8hFCAH/Q8hFSAAIAFqIQlBCv0PIRECQANAIABBgAFqIAlLDQEgCUGAAWshCiAAQYAeaiAKIABBgB5qIApJGyEK/QwAAAAAAAAAAAAAAAAAAAAAIRADQCAQIAD9AAAAIhYgEf0jIAD9AAAQIhcgEf0j/W4gAP0AACAiGCAR/SMgAP0AADAiGSAR/SP9bv1uIAD9AABAIhogEf0jIAD9AABQIhsgEf0j/W4gAP0AAGAiHCAR/SMgAP0AAHAiHSAR/SP9bv1u/W79cSEQIBYgEv0jIAAgCGr9AAAAIBT9I/1OIBcgEv0jIAAgCGr9AAAQIBT9I/1O/VAgGCAS/SMgACAIav0AACAgFP0j/U4gGSAS/SMgACAIav0AADAgFP0j/U79UP1QIBogEv0jIAAgCGr9AABAIBT9I/1OIBsgEv0jIAAgCGr9AABQIBT9I/1O/VAgHCAS/SMgACAIav0AAGAgFP0j/U4gHSAS/SMgACAIav0AAHAgFP0j/U79UP1Q/VD9UwRAIAAhDSAAQYABaiEPA0AgDf0AAAAgEv0jIA0gCGr9AAAAIBT9I/1O/WQhDgJAA0AgDkUNASAMIANJBEAgAiAMQQJ0aiANIA5oajYCBAsgDEEBaiEMIA4gDkEBa3EhDgwACwsgDUEQaiINIA9JDQALCyAAQYABaiIAIApNDQALIAsgEBAAaiELDAALCwJAA0AgACAJTw0BIAsgAC0AAEEKRmohCyAALQAAIARGIAAgCGotAAAgBkZxBEAgDCADSQRAIAIgDEECdGogADYCBAsgDEEBaiEMCyAAQQFqIQAMAAsLIAIgDDYCACALC9IFAgd/DnsgBP0PIRIgBf0PIRMgBv0PIRQgB/0PIRUgACABaiEJQQr9DyERAkADQCAAQYABaiAJSw0BIAlBgAFrIQogAEGAHmogCiAAQYAeaiAKSRshCv0MAAAAAAAAAAAAAAAAAAAAACEQA0AgECAA/QAAACIWIBH9IyAA/QAAECIXIBH9I/1uIAD9AAAgIhggEf0jIAD9AAAwIhkgEf0j/W79biAA/QAAQCIaIBH9IyAA/QAAUCIbIBH9I/1uIAD9AABgIhwgEf0jIAD9AABwIh0gEf0j/W79bv1u/XEhECAWIBP9UCAS/SMgACAIav0AAAAgFf1QIBT9I/1OIBcgE/1QIBL9IyAAIAhq/QAAECAV/VAgFP0j/U79UCAYIBP9UCAS/SMgACAIav0AACAgFf1QIBT9I/1OIBkgE/1QIBL9IyAAIAhq/QAAMCAV/VAgFP0j/U79UP1QIBogE/1QIBL9IyAAIAhq/QAAQCAV/VAgFP0j/U4gGyAT/VAgEv0jIAAgCGr9AABQIBX9UCAU/SP9Tv1QIBwgE/1QIBL9IyAAIAhq/QAAYCAV/VAgFP0j/U4gHSAT/VAgEv0jIAAgCGr9AABwIBX9UCAU/SP9Tv1Q/VD9UP1TBEAgACENIABBgAFqIQ8DQCAN/QAAACAT/VAgEv0jIA0gCGr9AAAAIBX9UCAU/SP9Tv1kIQ4CQANAIA5FDQEgDCADSQRAIAIgDEECdGogDSAOaGo2AgQLIAxBAWohDCAOIA5BAWtxIQ4MAAsLIA1BEGoiDSAPSQ0ACwsgAEGAAWoiACAKTQ0ACyALIBAQAGohCwwACwsCQANAIAAgCU8NASALIAAtAABBCkZqIQsgAC0AACAFciAERiAAIAhqLQAAIAdyIAZGcQRAIAwgA0kEQCACIAxBAnRqIAA2AgQLIAxBAWohDAsgAEEBaiEADAALCyACIAw2AgAgCws=';
 
 /** The part of the WebAssembly global used here (the project's TypeScript lib has no DOM/WebAssembly types). */
 declare const WebAssembly: {
@@ -28,7 +28,10 @@ const DATA = 64 * 1024;
 const MARGIN = 32 * 1024;
 export const MAX_DELTA = 16 * 1024;
 
-/** What the scan looks for: byte b1 at q and b2 at q + delta; or1/or2 = 0x20 to match either case of a letter. */
+/**
+ * What the scan looks for: byte b1 at q and b2 at q + delta; or1/or2 = 0x20 to match either case of a letter
+ * (fold); pair = test both bytes in the hot loop (b1 is common), else b2 only where b1 occurs.
+ */
 export interface Needle {
   b1: number;
   or1: number;
@@ -36,6 +39,7 @@ export interface Needle {
   or2: number;
   delta: number;
   fold: boolean;
+  pair: boolean;
 }
 
 export interface ScanResult {
@@ -61,8 +65,8 @@ function module(): object | null {
 export class Kernel {
   private readonly memory: WasmMemory;
   private readonly countFn: (p: number, n: number) => number;
-  private readonly scanFn: ScanFn;
-  private readonly scanFoldFn: ScanFn;
+  /** scan, scanFold, scanPair, scanPairFold: index = fold + 2 · pair. */
+  private readonly scans: ScanFn[];
   /** The data area: read blocks into it. Replaced (same content) when `ensure` grows the memory. */
   data!: Buffer;
   private out!: Int32Array;
@@ -71,8 +75,7 @@ export class Kernel {
     const { exports } = new WebAssembly.Instance(mod);
     this.memory = exports.memory as WasmMemory;
     this.countFn = exports.count as Kernel['countFn'];
-    this.scanFn = exports.scan as ScanFn;
-    this.scanFoldFn = exports.scanFold as ScanFn;
+    this.scans = ['scan', 'scanFold', 'scanPair', 'scanPairFold'].map((name) => exports[name] as ScanFn);
     this.ensure(capacity);
     this.count(0, 0);
   }
@@ -101,7 +104,7 @@ export class Kernel {
   /** One pass over data[from, to): its newlines and the needle's candidates. */
   scan(from: number, to: number, nd: Needle): ScanResult {
     if (to <= from) return { newlines: 0, candidates: new Int32Array(0) };
-    const fn = nd.fold ? this.scanFoldFn : this.scanFn;
+    const fn = this.scans[(nd.fold ? 1 : 0) + (nd.pair ? 2 : 0)];
     const newlines = fn(DATA + from, to - from, 0, CAP, nd.b1, nd.or1, nd.b2, nd.or2, nd.delta);
     const found = this.out[0];
     if (found > CAP) return { newlines, candidates: null };

@@ -18,7 +18,11 @@ export interface Scanner {
   rare: number;
   /** Index of the next rarest byte: checked inline before a full comparison. */
   rare2: number;
+  /** The rarest byte is still common (more than one in PAIR_BELOW bytes of the sample): test both in the hot loop. */
+  common: boolean;
 }
+
+const PAIR_BELOW = 320;
 
 export function makeScanner(pattern: RegExp): Scanner {
   const flags = new Set([...pattern.flags, 'g', 'm']);
@@ -27,7 +31,7 @@ export function makeScanner(pattern: RegExp): Scanner {
   // U+FFFD: the decoder also makes it of invalid bytes, which do not contain its UTF-8 bytes
   const usable = required !== null && !required.includes('\uFFFD') && (!pattern.ignoreCase || /^[\x20-\x7e]*$/.test(required));
   const literal = usable ? Buffer.from(pattern.ignoreCase ? required.toLowerCase() : required, 'utf8') : null;
-  return { scan, literal, foldCase: pattern.ignoreCase, rare: -1, rare2: 0 };
+  return { scan, literal, foldCase: pattern.ignoreCase, rare: -1, rare2: 0, common: false };
 }
 
 const QUANTIFIER = /^\{\d+(?:,\d*)?\}/;
@@ -90,6 +94,7 @@ function pickRare(sc: Scanner, literal: Buffer, sample: Buffer): void {
   for (let i = 0; i < sample.length; i++) freq[sc.foldCase ? lower(sample[i]) : sample[i]]++;
   const order = [...literal.keys()].sort((a, b) => freq[literal[a]] - freq[literal[b]] || a - b);
   sc.rare = order[0];
+  sc.common = freq[literal[order[0]]] * PAIR_BELOW > sample.length;
   // the second byte is loaded relative to the first: keep it near (a literal of 16 KiB would need a wider margin)
   sc.rare2 = order.find((i) => literal[i] !== literal[order[0]] && Math.abs(i - order[0]) <= MAX_DELTA) ?? order[0];
 }
@@ -109,9 +114,9 @@ function prepared(sc: Scanner, lit: Buffer, block: Buffer): Scanner {
 
 /** What the WebAssembly scan looks for: the rarest byte, and the second rarest at its distance. */
 export function needleOf(sc: Scanner, lit: Buffer, block: Buffer): Needle {
-  const { rare, rare2, foldCase } = prepared(sc, lit, block);
+  const { rare, rare2, foldCase, common } = prepared(sc, lit, block);
   const or = (b: number) => (foldCase && b >= 97 && b <= 122 ? 0x20 : 0);
-  return { b1: lit[rare], or1: or(lit[rare]), b2: lit[rare2], or2: or(lit[rare2]), delta: rare2 - rare, fold: foldCase };
+  return { b1: lit[rare], or1: or(lit[rare]), b2: lit[rare2], or2: or(lit[rare2]), delta: rare2 - rare, fold: foldCase, pair: common };
 }
 
 /** Where the literal starts in the block, given the kernel's candidates (positions of its rarest byte). */

@@ -60,7 +60,7 @@ describe('WebAssembly kernel', () => {
     expect(k).not.toBeNull();
   });
 
-  it('counts newlines and finds the same candidates as a byte loop, at every length, alignment and distance', () => {
+  it('counts newlines and finds the same candidates as a byte loop, at every length, alignment and distance, in all four variants', () => {
     const r = random(7);
     const alphabet = [10, 13, 97, 65, 98, 66, 120, 0x5b, 0xc3, 0xa9, 32];
     let checked = 0;
@@ -72,7 +72,9 @@ describe('WebAssembly kernel', () => {
       const fold = r.int(2) === 1;
       const b1 = r.pick([97, 98, 10, 0x5b, 0xa9]);
       const b2 = r.pick([97, 98, 120, 32]);
-      const nd: Needle = { b1, b2, fold, or1: fold && b1 >= 97 && b1 <= 122 ? 32 : 0, or2: fold && b2 >= 97 && b2 <= 122 ? 32 : 0, delta: r.int(129) - 64 };
+      const nd: Needle = {
+        b1, b2, fold, pair: r.int(2) === 1, or1: fold && b1 >= 97 && b1 <= 122 ? 32 : 0, or2: fold && b2 >= 97 && b2 <= 122 ? 32 : 0, delta: r.int(129) - 64,
+      };
       const want = reference(k.data, from, to, nd);
       const got = k.scan(from, to, nd);
       expect(got.newlines, `scan newlines, case ${t}`).toBe(want.newlines);
@@ -89,7 +91,7 @@ describe('WebAssembly kernel', () => {
 
   it('reports more candidates than it can hold as unknown (null), never a partial list', () => {
     k.data.fill(97, 0, 20_000);
-    const nd: Needle = { b1: 97, b2: 97, or1: 0, or2: 0, delta: 1, fold: false };
+    const nd: Needle = { b1: 97, b2: 97, or1: 0, or2: 0, delta: 1, fold: false, pair: false };
     expect(k.scan(0, 8000, nd).candidates).toBeNull();
     expect(k.scan(0, 4000, nd).candidates).toHaveLength(4000);
   });
