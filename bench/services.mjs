@@ -1,10 +1,17 @@
-// Services benchmark: Get-WoosooService's engine call (services.get) for the stack's three services, against the
+// Services benchmark: Get-WoosooService's engine call (services.get) for the stack's four services, against the
 // raw backend queries it issues, run the same way (concurrently) in the same run. Target: ratio <= 1.3x.
-//   PM2:  one `pm2 jlist` (with the engine's PM2_HOME) — always run.
+//   PM2:  one `pm2 jlist` (with the engine's PM2_HOME) — always run. services.get itself asks the daemon over its
+//         RPC socket, so the ratio is far below 1.
+//         Then a stop + start cycle (what a deploy's StopServices and StartServices do): services.stop then
+//         services.start, which wait until the processes exited / stayed up SERVICE_THROTTLE_MS with their ports
+//         open, against a plain script's `pm2 stop` per service (reverse order) then `pm2 start` per service (no wait).
 //   NSSM: per service `nssm status` + 7 `nssm get` under Wine with the real nssm64.exe 2.24 — when wine and
 //         .cache/nssm exist (bash scripts/setup.sh); the Wine prefix set-up (~12 s) is not timed.
 //
-//   node bench/services.mjs [--runs 15] [--skip-nssm]
+// To compare engines in one sitting, run this same file from a clone of an older commit (its bin/ holds that
+// engine): both print the same lines.
+//
+//   node bench/services.mjs [--runs 15] [--cycles 5] [--skip-nssm]
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -13,6 +20,7 @@ import { median, root, startEngine } from './lib/engine.mjs';
 
 const arg = (name, dflt) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : dflt);
 const runs = arg('--runs', 15);
+const cycles = arg('--cycles', 5);
 const pm2Bin = join(root, 'node_modules', 'pm2', 'bin', 'pm2');
 const nssmExe = join(root, '.cache', 'nssm', '2.24', 'nssm64.exe');
 const ms = (x) => `${x.toFixed(0)} ms`;
@@ -47,7 +55,7 @@ async function project(extra) {
   const keys = {
     ENVIRONMENT: 'production', APP_IP: '127.0.0.1', DB_DATABASE: 'woosoo', DB_USERNAME: 'woosoo', DB_PASSWORD: 'bench-Passw0rd-1',
     REVERB_APP_KEY: 'bench-key-1', REVERB_APP_SECRET: 'bench-secret-1', BACKEND_PATH: 'backend', PWA_PATH: 'backend',
-    HTTP_PORT: String(http), REVERB_PORT: String(await freePort()), SERVICE_PREFIX: 'wsb', ...extra,
+    HTTP_PORT: String(http), REVERB_PORT: String(await freePort()), BACKEND_PORT: String(await freePort()), SERVICE_PREFIX: 'wsb', ...extra,
   };
   writeFileSync(join(dir, 'deployment.config.env'), Object.entries(keys).map(([k, v]) => `${k}='${v}'`).join('\n') + '\n');
   return dir;
@@ -80,6 +88,37 @@ async function compare(label, engineCall, baselines) {
   console.log(`${label}: services.get ${ms(engine)}; ${against.join('; ')} — median of ${runs}; target <= 1.3x`);
 }
 
+const SERVICES = ['wsb-queue-worker', 'wsb-backend', 'wsb-reverb', 'wsb-nginx'];
+
+/** A changer over the wire that must leave every service in `status`. */
+async function changeAll(engine, method, dir, status) {
+  const r = await engine.call(method, { path: dir });
+  const bad = r.error ?? r.result.errors.find(Boolean) ?? r.result.items.find((i) => i.Status !== status);
+  if (bad) throw new Error(`${method}: ${JSON.stringify(bad)}`);
+}
+
+/** services.stop + services.start against `pm2 stop` ×4 (reverse order) + `pm2 start` ×4, alternated. */
+async function cyclePm2(engine, dir, env) {
+  const times = { engine: [], plain: [], stop: [], start: [] };
+  for (let i = 0; i < cycles; i++) {
+    let t = performance.now();
+    for (const s of [...SERVICES].reverse()) await exec(process.execPath, [pm2Bin, 'stop', s], env);
+    for (const s of SERVICES) await exec(process.execPath, [pm2Bin, 'start', s], env);
+    times.plain.push(performance.now() - t);
+    await changeAll(engine, 'services.start', dir, 'Running'); // the plain script does not wait: let them settle
+    t = performance.now();
+    await changeAll(engine, 'services.stop', dir, 'Stopped');
+    const mid = performance.now();
+    await changeAll(engine, 'services.start', dir, 'Running');
+    times.stop.push(mid - t);
+    times.start.push(performance.now() - mid);
+    times.engine.push(performance.now() - t);
+  }
+  const [e, p] = [median(times.engine), median(times.plain)];
+  console.log(`PM2 stop + start of 4 services: services.stop ${ms(median(times.stop))} + services.start ${ms(median(times.start))} = ${ms(e)}; `
+    + `plain pm2 stop x4 + pm2 start x4 ${ms(p)} (ratio ${(e / p).toFixed(2)}x) — median of ${cycles}; the start waits SERVICE_THROTTLE_MS (1500 ms) of stability`);
+}
+
 async function benchPm2() {
   const dir = await project({ SERVICE_MANAGER: 'pm2' });
   const engine = startEngine();
@@ -90,15 +129,16 @@ async function benchPm2() {
     const started = await engine.call('services.start', { path: dir });
     const states = (started.result?.items ?? []).map((i) => `${i.Name}=${i.Status}`);
     console.log(`PM2: ${states.join(', ')}${started.result?.errors?.length ? ` (errors: ${started.result.errors.map((x) => x.message).join('; ')})` : ''}`);
-    await compare('PM2 (3 running services)', async () => {
+    await compare('PM2 (4 running services)', async () => {
       const r = await engine.call('services.get', { path: dir });
-      if (r.result?.items?.length !== 3) throw new Error(JSON.stringify(r.error ?? r.result));
+      if (r.result?.items?.length !== SERVICES.length) throw new Error(JSON.stringify(r.error ?? r.result));
     }, {
       'raw pm2 jlist': async () => {
         const r = await exec(process.execPath, [pm2Bin, 'jlist'], env);
         JSON.parse(r.stdout.split('\n').find((l) => l.startsWith('[')));
       },
     });
+    if (cycles > 0) await cyclePm2(engine, dir, env);
   } finally {
     await engine.call('services.uninstall', { path: dir });
     await engine.close();
@@ -127,11 +167,11 @@ async function benchNssm() {
     await engine.call('initialize', { protocolVersion: '1.0' });
     const inst = await engine.call('services.install', { path: dir });
     if (inst.error || inst.result.errors?.length) throw new Error(JSON.stringify(inst.error ?? inst.result.errors));
-    const names = ['wsb-queue-worker', 'wsb-reverb', 'wsb-nginx'];
+    const names = SERVICES;
     const params = ['Application', 'AppParameters', 'AppDirectory', 'AppStdout', 'AppStderr', 'Start', 'DisplayName'];
-    await compare('NSSM under Wine (3 installed services, 24 nssm calls)', async () => {
+    await compare('NSSM under Wine (4 installed services, 32 nssm calls)', async () => {
       const r = await engine.call('services.get', { path: dir });
-      if (r.result?.items?.length !== 3) throw new Error(JSON.stringify(r.error ?? r.result));
+      if (r.result?.items?.length !== SERVICES.length) throw new Error(JSON.stringify(r.error ?? r.result));
     }, {
       // What services.get issues: status first, then the seven values, the services concurrently.
       'raw nssm calls, unbounded': () => Promise.all(names.map(async (n) => {
