@@ -29,7 +29,9 @@ writeFileSync(join(dir, 'deployment.config.env'), 'ENVIRONMENT=production\nAPP_I
 const logsDir = join(dir, 'backend', 'storage', 'logs');
 mkdirSync(logsDir, { recursive: true });
 const big = join(logsDir, 'laravel.log');
-{
+// --follow-only: just the follow lag (quick; with --before both engines follow the same file at once)
+const followOnly = process.argv.includes('--follow-only');
+if (!followOnly) {
   const t0 = performance.now();
   const fd = openSync(big, 'w');
   let written = 0;
@@ -160,17 +162,16 @@ async function compare(label, grepArgs, params) {
   }
 }
 
-console.log(`\n-Pattern '${pattern}' over ${mib} MiB (medians of ${runs}; both read the file from the page cache; load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`);
-await compare('case-sensitive  ', ['-E', pattern], { pattern, caseSensitive: true });
-await compare('ignore case     ', ['-iE', pattern], { pattern });
-await compare('no match        ', ['-E', 'zebra-crossing'], { pattern: 'zebra-crossing', caseSensitive: true });
-const regex = 'failure: [0-9]+ dead(lock|end)';
-await compare('regex           ', ['-E', regex], { pattern: regex, caseSensitive: true });
-const rss = (await call('engine.info', {})).value.rssBytes;
-before?.child.stdin.end();
-console.log(`engine RSS after the searches: ${(rss / 1048576).toFixed(0)} MB (file: ${mib} MiB)`);
+if (!followOnly) {
+  console.log(`\n-Pattern '${pattern}' over ${mib} MiB (medians of ${runs}; both read the file from the page cache; load average ${(await import('node:os')).loadavg()[0].toFixed(1)} on ${(await import('node:os')).cpus().length} cores)`);
+  await compare('case-sensitive  ', ['-E', pattern], { pattern, caseSensitive: true });
+  await compare('ignore case     ', ['-iE', pattern], { pattern });
+  await compare('no match        ', ['-E', 'zebra-crossing'], { pattern: 'zebra-crossing', caseSensitive: true });
+  const regex = 'failure: [0-9]+ dead(lock|end)';
+  await compare('regex           ', ['-E', regex], { pattern: regex, caseSensitive: true });
+  const rss = (await call('engine.info', {})).value.rssBytes;
+  console.log(`engine RSS after the searches: ${(rss / 1048576).toFixed(0)} MB (file: ${mib} MiB)`);
 
-{
   const tl = [];
   const el = [];
   for (let r = 0; r < 5; r++) {
@@ -187,15 +188,18 @@ console.log(`engine RSS after the searches: ${(rss / 1048576).toFixed(0)} MB (fi
   const live = join(svc, 'output.log');
   writeFileSync(live, 'start\n');
   const sentAt = new Map();
-  const lags = [];
-  const { id, reply } = send('logs.get', { path: dir, services: ['worker'], wait: true, tail: 1 });
-  onItems.add((m) => {
-    if (m.params.requestId !== id) return;
-    const now = performance.now();
-    for (const it of m.params.items) {
-      const n = /^tick (\d+)$/.exec(it.Message)?.[1];
-      if (n !== undefined && sentAt.has(+n)) lags.push(now - sentAt.get(+n));
-    }
+  const followers = [['', eng], ['--before engine ', before]].filter(([, e]) => e).map(([label, e]) => {
+    const lags = [];
+    const { id, reply } = e.send('logs.get', { path: dir, services: ['worker'], wait: true, tail: 1 });
+    e.onItems.add((m) => {
+      if (m.params.requestId !== id) return;
+      const now = performance.now();
+      for (const it of m.params.items) {
+        const n = /^tick (\d+)$/.exec(it.Message)?.[1];
+        if (n !== undefined && sentAt.has(+n)) lags.push(now - sentAt.get(+n));
+      }
+    });
+    return { label, e, id, reply, lags };
   });
   await new Promise((r) => setTimeout(r, 500));
   for (let n = 0; n < samples; n++) {
@@ -205,10 +209,14 @@ console.log(`engine RSS after the searches: ${(rss / 1048576).toFixed(0)} MB (fi
     await new Promise((r) => setTimeout(r, 10 + (n % 7)));
   }
   await new Promise((r) => setTimeout(r, 600));
-  eng.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: '$/cancel', params: { id } })}\n`);
-  const end = await reply;
-  console.log(`\nfollow: ${lags.length}/${samples} lines received (one rename rotation); lag p50 ${ms(pct(lags, 50))}, p99 ${ms(pct(lags, 99))}, max ${ms(Math.max(...lags))}; cancel → ${end.error?.data?.errorId}`);
+  const load = (await import('node:os')).loadavg()[0].toFixed(1);
+  for (const { label, e, id, reply, lags } of followers) {
+    e.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: '$/cancel', params: { id } })}\n`);
+    const end = await reply;
+    console.log(`\n${label}follow: ${lags.length}/${samples} lines received (one rename rotation, load ${load}); lag p50 ${ms(pct(lags, 50))}, p99 ${ms(pct(lags, 99))}, max ${ms(Math.max(...lags))}; cancel → ${end.error?.data?.errorId}`);
+  }
 }
 
+before?.child.stdin.end();
 eng.child.stdin.end();
 rmSync(dir, { recursive: true, force: true });
