@@ -167,6 +167,17 @@ if (!followOnly) {
   await compare('case-sensitive  ', ['-E', pattern], { pattern, caseSensitive: true });
   await compare('ignore case     ', ['-iE', pattern], { pattern });
   await compare('no match        ', ['-E', 'zebra-crossing'], { pattern: 'zebra-crossing', caseSensitive: true });
+  {
+    // the floor: a node process that only reads the file the way the engine does (256 KiB readSync), no search
+    const readOnly = "const fs=require('fs'),fd=fs.openSync(process.argv[1],'r'),b=Buffer.allocUnsafe(262144);let p=0,n;while((n=fs.readSync(fd,b,0,b.length,p))>0)p+=n;";
+    const start = [];
+    const floor = [];
+    for (let r = 0; r < runs; r++) {
+      start.push((await timed(process.execPath, ['-e', '0'])).cpu);
+      floor.push((await timed(process.execPath, ['-e', readOnly, big])).cpu);
+    }
+    console.log(`read floor      : node reading the file in 256 KiB readSync calls, nothing else: cpu ${ms(median(floor) - median(start))} (node's start-up, ${ms(median(start))}, taken off)`);
+  }
   const regex = 'failure: [0-9]+ dead(lock|end)';
   await compare('regex           ', ['-E', regex], { pattern: regex, caseSensitive: true });
   const rss = (await call('engine.info', {})).value.rssBytes;
