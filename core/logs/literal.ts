@@ -1,9 +1,11 @@
 /**
  * -Pattern prepared for block scans, and grep's trick: the characters every match must contain (the whole pattern
- * when it is a plain literal) are looked for first, by finding the places where their rarest byte occurs (memchr, via
- * Buffer.indexOf) and comparing only there, so a block without them is skipped without being decoded or searched
- * by the regex. Case-insensitive literals are handled for ASCII text (JavaScript's
- * non-unicode case folding never maps a non-ASCII character to an ASCII one, so the prefilter is exact).
+ * when it is a plain literal) are looked for first, at the places where their rarest byte occurs with their second
+ * rarest byte at its distance — found by the WebAssembly kernel's pass (kernel.ts: `needleOf`, then `literalAt`
+ * compares there), or by Buffer.indexOf (memchr) jumps without it (`findLiteral`) — so a block without them is
+ * skipped without being decoded, and only the lines that hold them are tested by the regex. Case-insensitive
+ * literals are handled for ASCII text (JavaScript's non-unicode case folding never maps a non-ASCII character to
+ * an ASCII one, so the prefilter is exact).
  */
 
 import { MAX_DELTA, type Needle } from './kernel';
