@@ -7,6 +7,7 @@
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../rpc/context';
 import { typed } from '../rpc/method';
+import { sleep } from '../util/sleep';
 import { endStep, startStep, STEP_NAMES, writeJournal, type Journal, type StepRecord, type StepStatus } from './journal';
 
 export type DeployCtx = RequestContext;
@@ -30,25 +31,45 @@ export class StepFailure extends Error {
   }
 }
 
+/**
+ * TEST SEAM (crash points for the fault-injection tests, tests/deploy/kill.test.ts): when the engine's own environment
+ * has WOOSOO_ENGINE_TEST_METHODS=1 and WOOSOO_TEST_HOLD_AT_STEP=<point>, the deploy waits here, cancellable, until the
+ * test kills the engine — so a kill lands in a step that is otherwise over in a few milliseconds. runStep holds right
+ * after journaling a step's start (point = the step's name); the Lock step holds after the lock file is written.
+ * Never active in a normal engine (both variables are needed, and the module's engine does not set them).
+ */
+export async function holdForTest(ctx: DeployCtx, point: string): Promise<void> {
+  if (process.env.WOOSOO_ENGINE_TEST_METHODS !== '1' || process.env.WOOSOO_TEST_HOLD_AT_STEP !== point) return;
+  ctx.log('warning', `Test seam: holding at ${point} until the engine is killed (WOOSOO_TEST_HOLD_AT_STEP).`);
+  await sleep(2 ** 31 - 1, ctx.signal);
+}
+
+/**
+ * Runs one step. With journal: false (Preflight, which changes nothing and holds no lock) the start is not written:
+ * an engine that dies there leaves no journal at all; the end is written by the next step (or the Report).
+ */
 export async function runStep(
   cfg: ProjectConfig, ctx: DeployCtx, j: Journal, name: StepRecord['name'], body: (s: StepRecord) => Promise<StepOutcome>,
+  opts: { journal?: boolean } = {},
 ): Promise<void> {
+  const journal = opts.journal !== false;
   const s = startStep(j, name);
-  writeJournal(cfg, j);
+  if (journal) writeJournal(cfg, j);
   const index = STEP_NAMES.indexOf(name as (typeof STEP_NAMES)[number]);
   ctx.progress({ id: 1, activity: `Invoke-WoosooDeploy ${j.id}`, status: index >= 0 ? `Step ${index + 1} of ${STEP_NAMES.length}: ${name}` : name, percent: index >= 0 ? (100 * index) / STEP_NAMES.length : undefined });
   ctx.log('verbose', `Deploy ${j.id}: ${name} started.`);
   try {
+    if (name !== 'Lock') await holdForTest(ctx, name);
     const out = await body(s);
     endStep(s, out.status ?? 'Succeeded', out.message);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     endStep(s, ctx.signal.aborted ? 'Cancelled' : 'Failed', ctx.signal.aborted ? `Cancelled (Ctrl+C): ${message}` : message);
-    writeJournal(cfg, j);
+    if (journal) writeJournal(cfg, j);
     ctx.emit([stepItem(j, s)]);
     throw new StepFailure(name, s.message);
   }
-  writeJournal(cfg, j);
+  if (journal) writeJournal(cfg, j);
   ctx.log('verbose', `Deploy ${j.id}: ${name} ${s.status} in ${((s.durationMs ?? 0) / 1000).toFixed(2)} s. ${s.message}`);
   ctx.emit([stepItem(j, s)]);
 }

@@ -1,33 +1,59 @@
 /**
  * Get-WoosooDeployment: the journals as Woosoo.Deployment objects, newest first. A journal still saying Running
- * whose engine is gone (this host, its PID dead, and not running in this engine) is an interrupted deploy.
+ * whose engine is gone (this host, its PID dead, and not running in this engine) is an interrupted deploy; a step
+ * still saying Running in the journal of a gone engine is shown as Failed (interrupted).
  */
 import { hostname } from 'node:os';
 import type { ProjectConfig } from '../config';
 import { typed } from '../rpc/method';
 import { stepItem } from './context';
-import { listDeployIds, readJournal, type DeployStatus, type Journal } from './journal';
+import { listDeployIds, readJournal, type DeployStatus, type Journal, type StepRecord } from './journal';
 import { pidAlive } from './lock';
 
 /** Deployments running in this engine right now. */
 export const runningHere = new Set<string>();
 
+/** The engine that wrote this journal is gone (this host, its PID dead or this engine's, and not running here). */
+export function engineGone(j: Journal): boolean {
+  return !runningHere.has(j.id) && j.host === hostname() && (j.pid === process.pid || !pidAlive(j.pid));
+}
+
 export function effectiveStatus(j: Journal): DeployStatus {
   if (j.status !== 'Running') return j.status;
-  if (runningHere.has(j.id)) return 'Running';
-  if (j.host === hostname() && (j.pid === process.pid || !pidAlive(j.pid))) return 'Interrupted';
-  return 'Running';
+  return engineGone(j) ? 'Interrupted' : 'Running';
+}
+
+/** The steps that change the project (files, database, services); Preflight, Lock and Backup only read it. */
+const CHANGING_STEPS: readonly string[] = ['Sync', 'Build', 'StopServices', 'PlaceArtifacts', 'StartServices', 'Health'];
+
+/** Whether the deploy may have changed the project: a step after the backup started (and was not skipped). */
+export function changedProject(j: Journal): boolean {
+  return j.steps.some((s) => CHANGING_STEPS.includes(s.name) && s.status !== 'Skipped');
+}
+
+/** The step a gone engine was in (the last one still Running), if any. */
+export function interruptedStep(j: Journal): StepRecord | undefined {
+  return [...j.steps].reverse().find((s) => s.status === 'Running');
+}
+
+function shownStep(j: Journal, s: StepRecord, gone: boolean) {
+  return stepItem(j, gone && s.status === 'Running' ? { ...s, status: 'Failed', message: `Interrupted: its engine (PID ${j.pid}) is gone.` } : s);
 }
 
 export function toDeployment(j: Journal) {
   const status = effectiveStatus(j);
   const end = j.endedAt ?? j.steps.reduce((m, s) => (s.endedAt && s.endedAt > m ? s.endedAt : m), j.startedAt);
   const failed = j.steps.find((s) => s.status === 'Failed' || s.status === 'Cancelled');
+  const gone = engineGone(j);
+  const cut = status === 'Interrupted' ? interruptedStep(j) : undefined;
+  const error = j.error ?? (status !== 'Interrupted' ? '' : `Interrupted during step ${cut?.name ?? '(unknown)'}: its engine (PID ${j.pid}) is gone. ${changedProject(j)
+    ? `Undo-WoosooDeploy -Id ${j.id} completes the rollback${j.backupId ? ` from backup ${j.backupId}` : ''}.`
+    : 'It had changed nothing (it stopped before the first step that changes the project): nothing to roll back.'}`);
   return typed('Deployment', {
     Id: j.id, Scope: j.options.scope, Status: status, StartedAt: j.startedAt,
     Duration: Math.max(0, Date.parse(end) - Date.parse(j.startedAt)) / 1000,
-    BackupId: j.backupId ?? '', FailedStep: j.failedStep ?? failed?.name ?? '', Steps: j.steps.map((s) => stepItem(j, s)),
-    ReportPath: j.htmlReportPath ?? '', JsonReportPath: j.reportPath ?? '', Error: j.error ?? '', LeftToDo: j.leftToDo ?? [],
+    BackupId: j.backupId ?? '', FailedStep: j.failedStep ?? failed?.name ?? cut?.name ?? '', Steps: j.steps.map((s) => shownStep(j, s, gone)),
+    ReportPath: j.htmlReportPath ?? '', JsonReportPath: j.reportPath ?? '', Error: error, LeftToDo: j.leftToDo ?? [],
     Host: j.host, User: j.user, ProjectPath: j.project,
   });
 }
@@ -48,4 +74,9 @@ export function listDeployments(cfg: ProjectConfig, opts: { id?: string; last?: 
 
 export function interruptedDeployments(cfg: ProjectConfig): Journal[] {
   return listDeployments(cfg).filter((j) => effectiveStatus(j) === 'Interrupted');
+}
+
+/** Deployments a rollback must be completed for: interrupted, failed or rollback-failed ones that changed the project. */
+export function needsRollback(j: Journal): boolean {
+  return ['Interrupted', 'Failed', 'RollbackFailed'].includes(effectiveStatus(j)) && changedProject(j);
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { loadValidProject } from '../config';
 import { defineMethod, projectPathParam, typedSchema } from '../rpc/method';
 import { stepItem } from './context';
-import { toDeployment, interruptedDeployments, listDeployments } from './history';
+import { effectiveStatus, interruptedDeployments, listDeployments, needsRollback, toDeployment } from './history';
 import { readJournal } from './journal';
 import { runDeploy } from './orchestrator';
 import { deployPlan } from './steps';
@@ -76,7 +76,8 @@ export const deployUndo = defineMethod({
     const cfg = loadValidProject(p.path, ctx);
     let id = p.id;
     if (!id) {
-      const candidates = listDeployments(cfg).filter((j) => ['Interrupted', 'Failed', 'RollbackFailed'].includes(toDeployment(j).Status));
+      // Interrupted ones (even those that changed nothing: undo closes them), and failed ones that changed the project.
+      const candidates = listDeployments(cfg).filter((j) => effectiveStatus(j) === 'Interrupted' || needsRollback(j));
       if (candidates.length === 0) return { items: [] };
       id = candidates[0].id;
     }

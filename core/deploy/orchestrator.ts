@@ -18,13 +18,14 @@ import { serviceSettings, stackDefinitions } from '../services/definitions';
 import { syncConfig } from '../sync';
 import { WoosooError } from '../rpc/errors';
 import { changesSince, manifestOf, trackedNow } from './artifacts';
-import { runStep, uncancellable, type DeployCtx, type StepOutcome } from './context';
+import { holdForTest, runStep, uncancellable, type DeployCtx, type StepOutcome } from './context';
 import { listTables } from './database';
-import { interruptedDeployments, runningHere } from './history';
+import { changedProject, interruptedDeployments, runningHere } from './history';
 import { deployRoot, newDeployId, newJournal, writeJournal, type DeployOptions, type Journal } from './journal';
 import { acquireLock, releaseLock } from './lock';
 import { systemSnapshot, writeReport } from './report';
 import { rollbackDeploy } from './rollback';
+import { closeUnchanged } from './undo';
 import { healthNames, queueRestartCommand, reportDir, SCOPES, scopeServices } from './steps';
 import { notifyWebhook } from './webhook';
 
@@ -148,13 +149,20 @@ export async function runDeploy(cfg: ProjectConfig, ctx: DeployCtx, options: Dep
   runningHere.add(j.id);
   let locked = false;
   try {
-    const interrupted = interruptedDeployments(cfg).filter((x) => x.id !== j.id);
+    const gone = interruptedDeployments(cfg).filter((x) => x.id !== j.id);
+    const interrupted = gone.filter(changedProject);
+    // One that died before it changed anything (Lock, Backup) needs no rollback: it is closed and the deploy goes on.
+    for (const x of gone.filter((g) => !interrupted.includes(g))) {
+      closeUnchanged(cfg, x, `deployment ${j.id}`);
+      ctx.log('warning', `Deployment ${x.id} was interrupted during ${x.failedStep}, before it changed anything: closed, nothing to roll back.`);
+    }
     if (interrupted.length > 0) {
       throw new WoosooError('DeployInterruptedFound', `Deployment ${interrupted[0].id} was interrupted (its engine is gone) and its rollback is not complete; nothing was changed.`, {
         category: 'InvalidOperation', target: interrupted[0].id, fix: `Run Undo-WoosooDeploy -Id ${interrupted[0].id} first (Invoke-WoosooDeploy asks to do it for you).`,
       });
     }
     try {
+      // Preflight changes nothing and takes no lock: not journaled until it ends (an engine killed here leaves nothing).
       await runStep(cfg, ctx, j, 'Preflight', async () => {
         const checks = await runPreflight(cfg, ctx);
         j.details.preflight = checks.filter((c) => c.Status !== 'Pass').map((c) => ({ name: c.Name, status: c.Status, critical: c.Critical, message: c.Message }));
@@ -162,10 +170,11 @@ export async function runDeploy(cfg: ProjectConfig, ctx: DeployCtx, options: Dep
         if (!preflightPassed(checks) && !options.force) throw new Error(`Critical preflight checks failed: ${bad.map((c) => `${c.Name}: ${c.Message}`).join('; ')} (-Force goes on anyway).`);
         for (const c of bad) ctx.log('warning', `Preflight ${c.Name} failed, going on (-Force): ${c.Message}`);
         return { message: `${checks.length} checks: ${checks.filter((c) => c.Status === 'Fail').length} failed, ${checks.filter((c) => c.Status === 'Warn').length} warnings.` };
-      });
+      }, { journal: false });
       await runStep(cfg, ctx, j, 'Lock', async () => {
         const stale = acquireLock(cfg, ctx, j.id);
         locked = true;
+        await holdForTest(ctx, 'Lock');
         try {
           const items = (await getServices(cfg, ctx)).items;
           j.servicesRunning = items.filter((s) => s.Status === 'Running').map((s) => s.Name);
@@ -194,15 +203,21 @@ export async function runDeploy(cfg: ProjectConfig, ctx: DeployCtx, options: Dep
       const failed = j.steps.find((s) => s.status === 'Failed' || s.status === 'Cancelled');
       j.failedStep = failed?.name ?? 'Preflight';
       j.error = failed?.message ?? (err instanceof Error ? err.message : String(err));
-      j.status = 'Failed';
       const rb = uncancellable(ctx);
       if (j.backupId && !options.noRollback) {
+        // The journal keeps saying Running during the rollback: an engine that dies in it leaves an Interrupted
+        // deploy (the next deploy refuses, Undo-WoosooDeploy completes the rollback), not a "Failed" one.
         const r = await rollbackDeploy(cfg, rb, j);
         j.status = r.ok ? 'RolledBack' : 'RollbackFailed';
-      } else if (j.backupId) {
-        rb.log('warning', `-NoRollback: the failed deployment was left as it is. Undo-WoosooDeploy -Id ${j.id} rolls it back from backup ${j.backupId}.`);
+      } else {
+        j.status = 'Failed';
+        if (j.backupId) rb.log('warning', `-NoRollback: the failed deployment was left as it is. Undo-WoosooDeploy -Id ${j.id} rolls it back from backup ${j.backupId}.`);
       }
     }
+    // The outcome is decided: the lock is released before the Report step (which only writes the reports), so an
+    // engine that dies while reporting leaves the outcome in the journal and no lock.
+    if (locked) releaseLock(cfg, j.id);
+    locked = false;
     await finish(cfg, uncancellable(ctx), j);
     writeJournal(cfg, j);
   } finally {

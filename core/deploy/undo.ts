@@ -2,12 +2,14 @@
  * Undo-WoosooDeploy: completes the rollback of a deployment that was interrupted (its engine died), failed with
  * -NoRollback, or whose rollback failed — from the backup its journal names. Takes the deploy lock (a lock left by
  * the dead engine is stale and taken over), rolls back, rewrites the journal and the report, releases the lock.
+ * An interrupted deployment that had changed nothing yet (its engine died in Lock or Backup) is only closed: nothing
+ * is restored, no service is touched (closeUnchanged; the next deploy does the same by itself).
  */
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../rpc/errors';
 import { uncancellable, type DeployCtx } from './context';
-import { effectiveStatus } from './history';
-import { readJournal, writeJournal, type Journal } from './journal';
+import { changedProject, effectiveStatus } from './history';
+import { endStep, readJournal, startStep, writeJournal, type Journal } from './journal';
 import { acquireLock, releaseLock } from './lock';
 import { systemSnapshot, writeReport } from './report';
 import { rollbackDeploy } from './rollback';
@@ -16,6 +18,11 @@ export const UNDOABLE = ['Interrupted', 'Failed', 'RollbackFailed'];
 
 export function checkUndoable(j: Journal): void {
   const status = effectiveStatus(j);
+  if (UNDOABLE.includes(status) && status !== 'Interrupted' && !changedProject(j)) {
+    throw new WoosooError('DeploymentNotUndoable', `Deployment ${j.id} is ${status} at step ${j.failedStep ?? '(unknown)'}, before it changed anything: there is nothing to roll back.`, {
+      category: 'InvalidOperation', target: j.id, fix: 'Nothing to do; Get-WoosooDeployment shows why it failed.',
+    });
+  }
   if (!UNDOABLE.includes(status)) {
     throw new WoosooError('DeploymentNotUndoable', `Deployment ${j.id} is ${status}: there is nothing to roll back (only ${UNDOABLE.join(', ')} deployments can be).`, {
       category: 'InvalidOperation', target: j.id,
@@ -24,32 +31,58 @@ export function checkUndoable(j: Journal): void {
   }
 }
 
+/** Marks the steps a gone engine left Running as Failed (interrupted); sets failedStep and error. */
+function markInterrupted(j: Journal, outcome: string): void {
+  for (const s of j.steps) {
+    if (s.status === 'Running') {
+      s.status = 'Failed';
+      s.message = 'Interrupted: the engine running this step was gone.';
+      j.failedStep = j.failedStep ?? s.name;
+    }
+  }
+  j.error = j.error ?? `Interrupted during step ${j.failedStep ?? '(unknown)'}; ${outcome}`;
+}
+
+function writeOutcome(cfg: ProjectConfig, j: Journal): void {
+  j.endedAt = new Date().toISOString();
+  j.details.system = systemSnapshot();
+  const paths = writeReport(cfg, j);
+  j.reportPath = paths.json;
+  j.htmlReportPath = paths.html;
+  writeReport(cfg, j);
+  writeJournal(cfg, j);
+}
+
+/**
+ * Closes an interrupted deployment whose engine died before it changed anything (Preflight, Lock or Backup: those
+ * steps only read the project and write Woosoo's own lock, journal and backup folders): status RolledBack with a
+ * Rollback step saying there was nothing to roll back. Its stale lock, if any, is left to the next taker.
+ */
+export function closeUnchanged(cfg: ProjectConfig, j: Journal, by: string): Journal {
+  markInterrupted(j, `it had changed nothing, so there was nothing to roll back (closed by ${by}).`);
+  const s = startStep(j, 'Rollback');
+  endStep(s, 'Succeeded', `Nothing to roll back: the deploy was interrupted during ${j.failedStep ?? '(unknown)'}, before the first step that changes the project.`);
+  j.status = 'RolledBack';
+  j.leftToDo = [];
+  writeOutcome(cfg, j);
+  return j;
+}
+
 export async function undoDeploy(cfg: ProjectConfig, ctx: DeployCtx, id: string): Promise<Journal> {
   const j = readJournal(cfg, id);
   checkUndoable(j);
   const wasInterrupted = effectiveStatus(j) === 'Interrupted';
   acquireLock(cfg, ctx, j.id);
   try {
-    if (wasInterrupted) {
-      for (const s of j.steps) {
-        if (s.status === 'Running') {
-          s.status = 'Failed';
-          s.message = 'Interrupted: the engine running this step was gone.';
-          j.failedStep = j.failedStep ?? s.name;
-        }
-      }
-      j.error = j.error ?? `Interrupted during step ${j.failedStep ?? '(unknown)'}; the rollback was completed by Undo-WoosooDeploy.`;
+    if (wasInterrupted && !changedProject(j)) {
+      closeUnchanged(cfg, j, 'Undo-WoosooDeploy');
+      return j;
     }
+    if (wasInterrupted) markInterrupted(j, 'the rollback was completed by Undo-WoosooDeploy.');
     j.pid = process.pid;
     const r = await rollbackDeploy(cfg, uncancellable(ctx), j);
     j.status = r.ok ? 'RolledBack' : 'RollbackFailed';
-    j.endedAt = new Date().toISOString();
-    j.details.system = systemSnapshot();
-    const paths = writeReport(cfg, j);
-    j.reportPath = paths.json;
-    j.htmlReportPath = paths.html;
-    writeReport(cfg, j);
-    writeJournal(cfg, j);
+    writeOutcome(cfg, j);
   } finally {
     releaseLock(cfg, j.id);
   }

@@ -3,7 +3,8 @@
  * demo stack with a real MariaDB and PM2: -WhatIf returns the plan and writes nothing; a deploy streams
  * Woosoo.DeployStep objects and ends with a Woosoo.Deployment (Duration a TimeSpan); a failing build is a
  * terminating Woosoo.DeployFailed error whose TargetObject is the deployment id, and `pwsh -File` of a scheduled
- * script exits non-zero. Skipped, with the reason, where pwsh is not installed.
+ * script exits non-zero; after an engine was killed mid-deploy, Invoke-WoosooDeploy -Force completes the interrupted
+ * deploy's rollback before deploying. Skipped, with the reason, where pwsh is not installed.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,9 +12,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServiceSet } from '../../core/services';
 import { killPm2, type Pm2Backend } from '../../core/services/pm2';
-import { ROOT } from '../support/engine';
+import { EngineClient, ROOT } from '../support/engine';
 import { pwsh, runPwsh } from '../support/pwsh';
 import { startMariaDb, type MariaDb } from '../harness/mariadb';
+import { waitFor } from '../harness/tools';
 import { makeDemoProject, SECRETS, treeDiff, type DemoProject } from './fixture';
 
 const json = (script: string, env: Record<string, string>) => {
@@ -89,5 +91,22 @@ describe.skipIf(!pwsh.available)(`deploy cmdlets end to end (real pwsh)${pwsh.av
       [pscustomobject]@{ What = $what.Count; Before = $before; After = $undone.Status; Type = $undone.PSObject.TypeNames[0] } | ConvertTo-Json -Depth 20 -Compress`, p.env);
     expect(r).toMatchObject({ What: 0, Before: 'Failed', After: 'RolledBack', Type: 'Woosoo.Deployment' });
     p.set({ BUILD_PWA_COMMANDS: "''" });
+  }, 600_000);
+
+  it('after an engine was killed mid-deploy: Get-WoosooDeployment shows it Interrupted; Invoke-WoosooDeploy -Force completes its rollback first, then deploys', async () => {
+    // The engine killed at the Sync step through the engine's test seam (docs/deploy.md, crash points).
+    const e = await EngineClient.start({ cwd: p.dir, env: { ...p.env, WOOSOO_TEST_HOLD_AT_STEP: 'Sync' } });
+    void e.request('deploy.run', { path: p.dir, skipBuild: true, skipTests: true });
+    await waitFor(() => e.notifications.some((n) => n.method === '$/log' && String(n.params?.message).includes('holding at Sync ')), 240_000, 20);
+    e.child.kill('SIGKILL');
+    await e.exited;
+    const r = json(`$before = Get-WoosooDeployment -Path '${p.dir}' -Last 1
+      $out = @(Invoke-WoosooDeploy -Path '${p.dir}' -SkipBuild -SkipTests -Force -Confirm:$false -WarningVariable w 3>$null)
+      $old = Get-WoosooDeployment -Path '${p.dir}' -Id $before.Id
+      $d = $out | Where-Object { $_.PSObject.TypeNames -contains 'Woosoo.Deployment' }
+      [pscustomobject]@{ Before = $before.Status; FailedStep = $before.FailedStep; Old = $old.Status; New = $d.Status
+        Warnings = @($w | ForEach-Object { [string]$_ }) } | ConvertTo-Json -Depth 20 -Compress`, p.env);
+    expect(r).toMatchObject({ Before: 'Interrupted', FailedStep: 'Sync', Old: 'RolledBack', New: 'Succeeded' });
+    expect(r.Warnings.join('\n')).toContain('rolled back: RolledBack');
   }, 600_000);
 });

@@ -7,10 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadValidProject, type ProjectConfig } from '../../core/config';
-import { effectiveStatus } from '../../core/deploy/history';
-import { checkDeployId, journalPath, newDeployId, newJournal, readJournal, writeJournal, type DeployOptions } from '../../core/deploy/journal';
+import { holdForTest, runStep } from '../../core/deploy/context';
+import { changedProject, effectiveStatus, needsRollback, toDeployment } from '../../core/deploy/history';
+import { checkDeployId, endStep, journalPath, newDeployId, newJournal, readJournal, startStep, writeJournal, type DeployOptions, type Journal } from '../../core/deploy/journal';
 import { acquireLock, lockPath, releaseLock, staleReason } from '../../core/deploy/lock';
 import { renderHtml } from '../../core/deploy/report';
+import { checkUndoable, closeUnchanged, undoDeploy } from '../../core/deploy/undo';
+import { RequestContext } from '../../core/rpc/context';
 import { deployPlan } from '../../core/deploy/steps';
 import { notifyWebhook } from '../../core/deploy/webhook';
 import { WoosooError } from '../../core/rpc/errors';
@@ -148,5 +151,90 @@ describe('the plan (-WhatIf)', () => {
     expect(backend.find((s) => s.Name === 'StopServices')!.Commands.join('\n')).toMatch(/queue:restart[\s\S]*stop woosoo-reverb\nstop woosoo-backend\nstop woosoo-queue-worker$/);
     expect(deployPlan(cfg, { ...OPTIONS, skipBackup: true }, env).find((s) => s.Name === 'Backup')!.Description).toContain('no rollback');
     expect(existsSync(join(dir, 'deployments'))).toBe(false);
+  });
+});
+
+/** A journal of an engine that is gone (PID 999999), with these steps (the last one as given, the others Succeeded). */
+function goneJournal(steps: string[], last: 'Running' | 'Failed' = 'Running', status: Journal['status'] = 'Running'): Journal {
+  const j = { ...newJournal(cfg, newDeployId(), OPTIONS, env), pid: 999_999, status };
+  for (const [i, name] of steps.entries()) {
+    const s = startStep(j, name as never);
+    if (i < steps.length - 1) endStep(s, 'Succeeded', 'ok');
+    else if (last === 'Failed') endStep(s, 'Failed', 'it failed');
+  }
+  writeJournal(cfg, j);
+  return j;
+}
+
+describe('what an interrupted or failed deploy left to undo', () => {
+  it('Preflight, Lock and Backup change nothing; from Sync on (a skipped step does not count) the project may have changed', () => {
+    expect(changedProject(goneJournal(['Preflight', 'Lock']))).toBe(false);
+    expect(changedProject(goneJournal(['Preflight', 'Lock', 'Backup']))).toBe(false);
+    expect(changedProject(goneJournal(['Preflight', 'Lock', 'Backup', 'Sync']))).toBe(true);
+    const skipped = goneJournal(['Preflight', 'Lock', 'Backup', 'Sync']);
+    skipped.steps[3].status = 'Skipped';
+    expect(changedProject(skipped)).toBe(false);
+    expect(needsRollback(goneJournal(['Preflight', 'Lock', 'Backup', 'Sync', 'Build']))).toBe(true);
+    expect(needsRollback(goneJournal(['Preflight'], 'Failed', 'Failed'))).toBe(false);
+  });
+
+  it('deploy.get shows a gone engine\'s Running step as Failed (interrupted) and says whether there is anything to roll back', () => {
+    const early = toDeployment(goneJournal(['Preflight', 'Lock']));
+    expect(early).toMatchObject({ Status: 'Interrupted', FailedStep: 'Lock' });
+    expect(early.Error).toContain('It had changed nothing');
+    expect(early.Steps[1]).toMatchObject({ Name: 'Lock', Status: 'Failed', Message: expect.stringContaining('Interrupted') });
+    const late = goneJournal(['Preflight', 'Lock', 'Backup', 'Sync', 'Build']);
+    late.backupId = '2026-11-22_0500-01';
+    expect(toDeployment(late).Error).toContain(`Undo-WoosooDeploy -Id ${late.id} completes the rollback from backup 2026-11-22_0500-01`);
+    // A succeeded deploy killed while writing its report keeps its outcome.
+    const reported = toDeployment(goneJournal(['Preflight', 'Lock', 'Backup', 'Sync', 'Build', 'StopServices', 'PlaceArtifacts', 'StartServices', 'Health', 'Report'], 'Running', 'Succeeded'));
+    expect(reported).toMatchObject({ Status: 'Succeeded', Error: '' });
+    expect(reported.Steps[9]).toMatchObject({ Name: 'Report', Status: 'Failed' });
+  });
+
+  it('a failed deploy that changed nothing is not undoable (no service is touched); an interrupted one that changed nothing is only closed', async () => {
+    const failed = goneJournal(['Preflight'], 'Failed', 'Failed');
+    expect(() => checkUndoable(failed)).toThrow(/before it changed anything: there is nothing to roll back/);
+    const j = goneJournal(['Preflight', 'Lock', 'Backup']);
+    writeFileSync(lockPath(cfg), JSON.stringify({ host: j.host, pid: 999_999, user: 'ghost', startedAt: j.startedAt, deployId: j.id }));
+    const c = new RequestContext(1, { env, cwd: dir }, new AbortController().signal, () => {});
+    const undone = await undoDeploy(cfg, c, j.id);
+    expect(undone.status).toBe('RolledBack');
+    expect(undone.steps.map((s) => [s.name, s.status])).toEqual([['Preflight', 'Succeeded'], ['Lock', 'Succeeded'], ['Backup', 'Failed'], ['Rollback', 'Succeeded']]);
+    expect(undone.error).toContain('Interrupted during step Backup');
+    expect(readJournal(cfg, j.id).status).toBe('RolledBack');
+    expect(existsSync(undone.htmlReportPath!)).toBe(true);
+    expect(existsSync(lockPath(cfg))).toBe(false);
+    expect(() => checkUndoable(undone)).toThrow(WoosooError);
+    expect(closeUnchanged(cfg, goneJournal(['Preflight', 'Lock']), 'a test').steps.at(-1)?.message).toContain('Nothing to roll back: the deploy was interrupted during Lock');
+  });
+});
+
+describe('the step runner', () => {
+  it('journal: false (Preflight) writes no journal; the test seam does nothing unless both variables are set', async () => {
+    const j = newJournal(cfg, newDeployId(), OPTIONS, env);
+    const c = new RequestContext(1, { env, cwd: dir }, new AbortController().signal, () => {});
+    await runStep(cfg, c, j, 'Preflight', async () => ({ message: 'ok' }), { journal: false });
+    expect(existsSync(journalPath(cfg, j.id))).toBe(false);
+    await runStep(cfg, c, j, 'Lock', async () => ({ message: 'ok' }));
+    expect(readJournal(cfg, j.id).steps.map((s) => s.name)).toEqual(['Preflight', 'Lock']);
+    const saved = process.env.WOOSOO_TEST_HOLD_AT_STEP;
+    process.env.WOOSOO_TEST_HOLD_AT_STEP = 'Sync'; // without WOOSOO_ENGINE_TEST_METHODS=1: no hold
+    const testMethods = process.env.WOOSOO_ENGINE_TEST_METHODS;
+    delete process.env.WOOSOO_ENGINE_TEST_METHODS;
+    try {
+      await expect(holdForTest(c, 'Sync')).resolves.toBeUndefined();
+      // With both, it holds until cancelled.
+      process.env.WOOSOO_ENGINE_TEST_METHODS = '1';
+      const abort = new AbortController();
+      const held = holdForTest(new RequestContext(2, { env, cwd: dir }, abort.signal, () => {}), 'Sync');
+      abort.abort(new Error('cancelled by the test'));
+      await expect(held).rejects.toThrow('cancelled by the test');
+    } finally {
+      if (saved === undefined) delete process.env.WOOSOO_TEST_HOLD_AT_STEP;
+      else process.env.WOOSOO_TEST_HOLD_AT_STEP = saved;
+      if (testMethods === undefined) delete process.env.WOOSOO_ENGINE_TEST_METHODS;
+      else process.env.WOOSOO_ENGINE_TEST_METHODS = testMethods;
+    }
   });
 });
