@@ -1,32 +1,50 @@
 /**
  * Every RPC method of the engine, by domain. A method is defined next to its domain's code
- * (core/<domain>/methods.ts) and listed here once.
+ * (core/<domain>/methods.ts) and listed here once, by name, with the import that loads it: a domain's code
+ * (its modules, its zod schemas) runs on the first call of one of its methods, not at engine start
+ * (docs/performance.md, Foundation). tests/methods.test.ts checks that the names here are exactly those each
+ * domain defines.
  */
-import type { MethodDef } from './rpc/method';
-import { configGet, configSchema, configTest } from './config/methods';
-import { backupMethods } from './backup/methods';
-import { configSync } from './sync/methods';
+import type { LazyMethods, MethodDef } from './rpc/method';
 import { engineMethods } from './rpc/engine-methods';
-import { logsGet } from './logs/methods';
-import { healthGet } from './health/methods';
-import { certGet, certNew, certTest, certTrust } from './certs/methods';
-import { preflightRun } from './preflight/methods';
-import { servicesMethods } from './services/methods';
-import { buildRun } from './build/methods';
-import { deployMethods } from './deploy/methods';
 
-export function allMethods(): MethodDef[] {
-  return [
-    ...engineMethods(),
-    configGet, configTest, configSchema,
-    logsGet,
-    ...backupMethods,
-    configSync,
-    healthGet,
-    certNew, certGet, certTest, certTrust,
-    preflightRun,
-    ...servicesMethods,
-    buildRun,
-    ...deployMethods,
-  ];
+export const DOMAINS: readonly LazyMethods[] = [
+  {
+    domain: 'config', names: ['config.get', 'config.test', 'config.schema'],
+    load: async () => { const m = await import('./config/methods'); return [m.configGet, m.configTest, m.configSchema]; },
+  },
+  { domain: 'logs', names: ['logs.get'], load: async () => [(await import('./logs/methods')).logsGet] },
+  {
+    domain: 'backup', names: ['backup.create', 'backup.list', 'backup.test', 'backup.restore', 'backup.remove'],
+    load: async () => (await import('./backup/methods')).backupMethods,
+  },
+  { domain: 'sync', names: ['config.sync'], load: async () => [(await import('./sync/methods')).configSync] },
+  { domain: 'health', names: ['health.get'], load: async () => [(await import('./health/methods')).healthGet] },
+  {
+    domain: 'certs', names: ['cert.new', 'cert.get', 'cert.test', 'cert.trust'],
+    load: async () => { const m = await import('./certs/methods'); return [m.certNew, m.certGet, m.certTest, m.certTrust]; },
+  },
+  { domain: 'preflight', names: ['preflight.run'], load: async () => [(await import('./preflight/methods')).preflightRun] },
+  {
+    domain: 'services',
+    names: ['services.get', 'services.install', 'services.uninstall', 'services.start', 'services.stop', 'services.restart',
+      'services.suspend', 'services.resume'],
+    load: async () => (await import('./services/methods')).servicesMethods,
+  },
+  { domain: 'build', names: ['build.run'], load: async () => [(await import('./build/methods')).buildRun] },
+  {
+    domain: 'deploy', names: ['deploy.run', 'deploy.get', 'deploy.undo'],
+    load: async () => (await import('./deploy/methods')).deployMethods,
+  },
+];
+
+/** The engine's own methods (engine.ping, engine.info; test.* in tests): small, defined at start. */
+export function eagerMethods(): MethodDef[] {
+  return engineMethods();
+}
+
+/** Every method with its definition, every domain loaded (the docs generator and its test). */
+export async function allMethods(): Promise<MethodDef[]> {
+  const loaded = await Promise.all(DOMAINS.map((d) => d.load()));
+  return [...eagerMethods(), ...loaded.flat()];
 }

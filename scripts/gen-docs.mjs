@@ -21,5 +21,5 @@ const mod = await import(pathToFileURL(bundle).href);
 writeFileSync(join(root, 'docs/configuration.md'), mod.renderConfigDoc());
 const protocol = join(root, 'docs/protocol.md');
 process.env.WOOSOO_ENGINE_TEST_METHODS = '';
-writeFileSync(protocol, mod.withMethodTable(readFileSync(protocol, 'utf8'), mod.allMethods()));
+writeFileSync(protocol, mod.withMethodTable(readFileSync(protocol, 'utf8'), await mod.allMethods()));
 process.stderr.write('wrote docs/configuration.md and the method table of docs/protocol.md\n');

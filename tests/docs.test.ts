@@ -13,9 +13,9 @@ describe('generated documentation', () => {
   it('docs/configuration.md describes every key as declared in core/config/keys', () => {
     expect(read('docs/configuration.md')).toBe(renderConfigDoc());
   });
-  it('docs/protocol.md lists every method with its params', () => {
+  it('docs/protocol.md lists every method with its params', async () => {
     const doc = read('docs/protocol.md');
-    expect(doc).toBe(withMethodTable(doc, allMethods()));
+    expect(doc).toBe(withMethodTable(doc, await allMethods()));
   });
   it('every key is documented with its type and help text', () => {
     const doc = read('docs/configuration.md');

@@ -5,7 +5,6 @@
  * notification: the wire tests need a long-running request and notifications before later domains exist.
  */
 import { z } from 'zod';
-import { run } from '../process/run';
 import { WoosooError } from './errors';
 import { defineMethod, type MethodDef } from './method';
 import { ENGINE_VERSION, PROTOCOL_VERSION } from './server';
@@ -40,6 +39,7 @@ const testSleep = defineMethod({
   params: z.object({ seconds: z.number().positive().max(600) }),
   async handler(p, ctx) {
     ctx.progress({ activity: 'Sleeping', status: `${p.seconds} s`, percent: 0 });
+    const { run } = await import('../process/run'); // execa loads with the first domain that spawns, not at start
     const r = await run(process.execPath, ['-e', `console.log(process.pid); setTimeout(() => {}, ${p.seconds * 1000})`], {
       env: ctx.env, signal: ctx.signal, timeoutMs: 0,
       onLine: (_s, line) => ctx.log('debug', `child pid ${line}`),

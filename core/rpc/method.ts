@@ -26,6 +26,16 @@ export interface MethodDef<P extends z.ZodType = z.ZodType, I extends z.ZodType 
   handler: (params: z.output<P>, ctx: RequestContext) => Promise<MethodResult<z.input<I>>>;
 }
 
+/**
+ * A domain's methods declared by name and loaded on their first call (core/methods.ts): the engine starts
+ * without running any domain's code or building its schemas. `load` must return exactly `names`.
+ */
+export interface LazyMethods {
+  domain: string;
+  names: readonly string[];
+  load: () => Promise<MethodDef[]>;
+}
+
 export function defineMethod<P extends z.ZodType, I extends z.ZodType>(def: MethodDef<P, I>): MethodDef {
   return def as unknown as MethodDef;
 }

@@ -2,7 +2,8 @@
  * The wire: JSON-RPC 2.0, one UTF-8 message per line, on the engine's stdin and stdout.
  * Requests run concurrently; each gets its own AbortController so `$/cancel` (or engine shutdown) stops the
  * child processes it started. A line that is not JSON, or not a JSON-RPC message, gets an error and the engine
- * keeps serving.
+ * keeps serving. Domains' methods are declared by name and their code is loaded on the first call (LazyMethods),
+ * so the engine starts without running any domain's code or building its schemas.
  */
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
@@ -10,7 +11,7 @@ import { JSONRPCServer, createJSONRPCErrorResponse, type JSONRPCResponse } from 
 import { z } from 'zod';
 import { RequestContext, type SessionContext } from './context';
 import { RpcCode, WoosooError, toRpcError } from './errors';
-import type { MethodDef, MethodResult } from './method';
+import type { LazyMethods, MethodDef, MethodResult } from './method';
 import { redact, redactDeep } from '../util/redact';
 
 export const PROTOCOL_VERSION = '1.0';
@@ -49,7 +50,11 @@ export class Engine {
       process.stderr.write(`engine: ${redact(`${message} ${data instanceof Error ? data.stack ?? data.message : String(data)}`)}\n`);
     },
   });
-  private readonly methods = new Map<string, MethodDef>();
+  /** Every method the engine offers: defined at start, or declared by a domain that loads on first call. */
+  private readonly methods = new Map<string, MethodDef | LazyMethods>();
+  /** Definitions at hand: the eager ones, and a lazy domain's once it has loaded. */
+  private readonly ready = new Map<string, MethodDef>();
+  private readonly loading = new Map<LazyMethods, Promise<void>>();
   private readonly running = new Map<string | number, AbortController>();
   private readonly session: SessionContext = { env: { ...process.env } as Record<string, string>, cwd: process.cwd() };
   private initialized = false;
@@ -58,14 +63,15 @@ export class Engine {
   /** Called whenever a request finishes and none is running. */
   onIdle: () => void = () => {};
 
-  constructor(write: (line: string) => void, methods: MethodDef[]) {
+  constructor(write: (line: string) => void, methods: MethodDef[], lazy: readonly LazyMethods[] = []) {
     this.write = write;
     this.rpc.mapErrorToJSONRPCErrorResponse = (id, error) => {
       const e = toRpcError(error);
       return createJSONRPCErrorResponse(id, e.code, e.message, e.data);
     };
     this.addBuiltins();
-    for (const m of methods) this.register(m);
+    for (const m of methods) this.register(m.name, m);
+    for (const domain of lazy) for (const name of domain.names) this.register(name, domain);
   }
 
   get methodNames(): string[] {
@@ -146,16 +152,18 @@ export class Engine {
     // Unknown notifications are ignored, as JSON-RPC requires.
   }
 
-  private register(def: MethodDef): void {
-    if (this.methods.has(def.name)) throw new Error(`method ${def.name} registered twice`);
-    this.methods.set(def.name, def);
-    this.rpc.addMethod(def.name, async (rawParams, { id }) => {
+  private register(name: string, source: MethodDef | LazyMethods): void {
+    if (this.methods.has(name)) throw new Error(`method ${name} registered twice`);
+    this.methods.set(name, source);
+    if ('handler' in source) this.ready.set(name, source);
+    this.rpc.addMethod(name, async (rawParams, { id }) => {
       if (!this.initialized) {
         throw new WoosooError('NotInitialized', 'The engine has not been initialized: send "initialize" first.', {
           category: 'ProtocolError',
           code: RpcCode.ServerNotInitialized,
         });
       }
+      const def = this.ready.get(name) ?? await this.load(name, source as LazyMethods);
       const parsed = def.params.safeParse(rawParams ?? {});
       if (!parsed.success) {
         const problems = describeIssues(parsed.error.issues);
@@ -180,6 +188,27 @@ export class Engine {
         if (this.running.size === 0) this.onIdle();
       }
     });
+  }
+
+  /** Loads a lazy domain once (concurrent first calls share the load) and returns the method's definition. */
+  private async load(name: string, domain: LazyMethods): Promise<MethodDef> {
+    let loading = this.loading.get(domain);
+    if (!loading) {
+      loading = domain.load().then((defs) => {
+        for (const d of defs) if (domain.names.includes(d.name)) this.ready.set(d.name, d);
+      });
+      this.loading.set(domain, loading);
+    }
+    await loading;
+    const def = this.ready.get(name);
+    if (!def) {
+      throw new WoosooError('MethodNotLoaded', `The engine declares ${name}, but the ${domain.domain} code it loaded does not define it.`, {
+        category: 'NotImplemented',
+        code: RpcCode.InternalError,
+        fix: 'This is a bug in Woosoo (core/methods.ts and the domain disagree); please report it with the command you ran.',
+      });
+    }
+    return def;
   }
 
   private checkResult(def: MethodDef, result: MethodResult): MethodResult {
