@@ -1,19 +1,29 @@
 // Foundation benchmark: engine start, per-call cost and idle memory. Ratios are against baselines measured in
 // the same run. The PowerShell parts need a real pwsh; without one they print why and are not estimated.
 //
-//   node bench/foundation.mjs [--calls 1000]
+//   node bench/foundation.mjs [--calls 1000] [--compare OLD.cjs]
+//
+// --compare measures another build of the engine too, in the same run and interleaved with this one, started
+// bare (`node OLD.cjs`, as the module started it before bin/engine-launch.json): the before/after of a change.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { median, root, startEngine } from './lib/engine.mjs';
+import { engineJs, engineNodeOptions, median, root, startEngine } from './lib/engine.mjs';
 
 const demo = join(root, 'examples', 'demo');
-const calls = Number(process.argv[process.argv.indexOf('--calls') + 1]) || 1000;
+const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
+const calls = Number(arg('--calls')) || 1000;
 const ms = (x) => `${x.toFixed(2)} ms`;
+const sleep = (t) => new Promise((r) => setTimeout(r, t));
+const rssMb = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
-async function coldStart() {
+const engines = [{ label: 'engine', engine: engineJs, nodeOptions: engineNodeOptions }];
+if (arg('--compare')) engines.push({ label: `before (${arg('--compare')}, bare node)`, engine: arg('--compare'), nodeOptions: [] });
+const show = (label) => (engines.length > 1 ? `[${label}] ` : '');
+
+async function coldStart(cfg) {
   const t0 = performance.now();
-  const e = startEngine();
+  const e = startEngine(cfg);
   await e.call('initialize', { protocolVersion: '1.0' });
   const r = await e.call('config.get', { path: demo });
   const t = performance.now() - t0;
@@ -28,40 +38,44 @@ function nodeBaseline() {
   return performance.now() - t0;
 }
 
-const results = {};
 // (1) cold: engine start + initialize + first config.get, against `node -e 0`
-const cold = [];
 const base = [];
+const cold = engines.map(() => []);
 for (let i = 0; i < 7; i++) {
   base.push(nodeBaseline());
-  cold.push(await coldStart());
+  for (const [n, cfg] of engines.entries()) cold[n].push(await coldStart(cfg));
 }
-results.cold = { engine: median(cold), node: median(base) };
-console.log(`(1) cold engine start + initialize + first config.get: ${ms(results.cold.engine)}; node -e 0: ${ms(results.cold.node)}; adds ${ms(results.cold.engine - results.cold.node)} (ratio ${(results.cold.engine / results.cold.node).toFixed(2)}x)`);
+for (const [n, cfg] of engines.entries()) {
+  const c = median(cold[n]), b = median(base);
+  console.log(`(1) ${show(cfg.label)}cold engine start + initialize + first config.get: ${ms(c)}; node -e 0: ${ms(b)}; adds ${ms(c - b)} (ratio ${(c / b).toFixed(2)}x)`);
+}
 
-// (2) warm calls: config.get against engine.ping (the wire's floor) from a client that waits for each reply
-const e = startEngine();
-await e.call('initialize', { protocolVersion: '1.0' });
-const time = async (method, params) => {
-  const xs = [];
-  for (let i = 0; i < calls; i++) {
-    const t0 = performance.now();
-    await e.call(method, params);
-    xs.push(performance.now() - t0);
-  }
-  return median(xs);
-};
-await time('config.get', { path: demo }); // warm-up
-const ping = await time('engine.ping', {});
-const get = await time('config.get', { path: demo });
-console.log(`(2) ${calls} warm calls, median: config.get ${ms(get)}, engine.ping ${ms(ping)}; config.get adds ${ms(get - ping)} over the wire's floor (ratio ${(get / ping).toFixed(2)}x)`);
+for (const cfg of engines) {
+  // (2) warm calls: config.get against engine.ping (the wire's floor) from a client that waits for each reply
+  const e = startEngine(cfg);
+  await e.call('initialize', { protocolVersion: '1.0' });
+  await sleep(1500);
+  const rssInit = rssMb(e.child.pid);
+  const time = async (method, params) => {
+    const xs = [];
+    for (let i = 0; i < calls; i++) {
+      const t0 = performance.now();
+      await e.call(method, params);
+      xs.push(performance.now() - t0);
+    }
+    return median(xs);
+  };
+  await time('config.get', { path: demo }); // warm-up
+  const ping = await time('engine.ping', {});
+  const get = await time('config.get', { path: demo });
+  console.log(`(2) ${show(cfg.label)}${calls} warm calls, median: config.get ${ms(get)}, engine.ping ${ms(ping)}; config.get adds ${ms(get - ping)} over the wire's floor (ratio ${(get / ping).toFixed(2)}x)`);
 
-// (3) idle RSS after use
-await new Promise((r) => setTimeout(r, 2500)); // the engine collects garbage after 1 s idle
-const status = readFileSync(`/proc/${e.child.pid}/status`, 'utf8');
-const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)[1]);
-console.log(`(3) engine idle RSS after ${2 * calls + 1} calls: ${(rssKb / 1024).toFixed(1)} MB (target <= 60 MB)`);
-e.child.stdin.end();
+  // (3) idle RSS: right after initialize, and after use
+  await sleep(2500); // the engine collects garbage after 1 s idle
+  const rss = rssMb(e.child.pid);
+  console.log(`(3) ${show(cfg.label)}engine idle RSS after initialize: ${rssInit.toFixed(1)} MB; after ${3 * calls + 1} calls: ${rss.toFixed(1)} MB (target <= 60 MB)`);
+  e.child.stdin.end();
+}
 
 // PowerShell: fresh pwsh + Import-Module + first Get-WoosooConfig vs pwsh + Import-Module; 1000 warm calls vs a no-op function
 const statusFile = join(root, '.cache', 'pwsh-status');

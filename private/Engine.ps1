@@ -29,7 +29,29 @@ function Get-WoosooEngineCommand {
             -Message 'Node.js is not on PATH; the Woosoo engine (bin/woosoo-engine.cjs) needs it.' `
             -RecommendedAction 'Install Node.js 18 or later and make sure "node" is on PATH, then run the command again.')
     }
-    return @{ FileName = $node.Path; Arguments = '"' + $cjs + '"' }
+    $options = Get-WoosooEngineNodeOption -Path (Join-Path $bin 'engine-launch.json')
+    return @{ FileName = $node.Path; Arguments = (($options + @('"' + $cjs + '"')) -join ' ') }
+}
+
+function Get-WoosooEngineNodeOption {
+    # The node options the engine is started with (bin/engine-launch.json, shared with the tests and the
+    # benchmarks): they keep the idle engine small. A missing or unreadable file means no options.
+    [CmdletBinding()]
+    [OutputType([string[]])]
+    param([Parameter(Mandatory)][string]$Path)
+    $options = @()
+    if (-not (Test-Path -LiteralPath $Path -PathType Leaf)) { return ,$options }
+    try {
+        $launch = Get-Content -LiteralPath $Path -Raw -Encoding UTF8 | ConvertFrom-Json
+        foreach ($option in @($launch.nodeArguments)) {
+            # Plain --flag or --flag=value only: they are joined into one command line.
+            if ($option -is [string] -and $option -match '^--[a-z0-9-]+(=[A-Za-z0-9._-]+)?$') { $options += $option }
+        }
+    }
+    catch {
+        Write-Debug "ignoring ${Path}: $_"
+    }
+    return ,$options
 }
 
 function Start-WoosooEngine {

@@ -1,17 +1,23 @@
 // Shared by the benchmarks: a minimal JSON-RPC client for the real engine (bin/woosoo-engine.cjs) and statistics.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const engineJs = join(root, 'bin', 'woosoo-engine.cjs');
+/** The node options the module starts the engine with (bin/engine-launch.json, read by private/Engine.ps1 too). */
+export const engineNodeOptions = JSON.parse(readFileSync(join(root, 'bin', 'engine-launch.json'), 'utf8')).nodeArguments;
 
 export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Starts the engine; call(method, params) resolves with the whole reply ({result} or {error}). */
-export function startEngine() {
-  const child = spawn(process.execPath, [engineJs], { stdio: ['pipe', 'pipe', 'ignore'] });
+/**
+ * Starts the engine as the module does; call(method, params) resolves with the whole reply ({result} or {error}).
+ * `engine` and `nodeOptions` let a benchmark compare another build or other options in the same run.
+ */
+export function startEngine({ engine = engineJs, nodeOptions = engineNodeOptions } = {}) {
+  const child = spawn(process.execPath, [...nodeOptions, engine], { stdio: ['pipe', 'pipe', 'ignore'] });
   const waiting = new Map();
   createInterface({ input: child.stdout }).on('line', (l) => {
     const m = JSON.parse(l);

@@ -3,11 +3,14 @@
  * exactly as the module does. Records every notification and stderr line.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
 export const ENGINE = join(ROOT, 'bin', 'woosoo-engine.cjs');
+/** The node options the module starts the engine with (bin/engine-launch.json, read by private/Engine.ps1 too). */
+export const ENGINE_NODE_OPTIONS: string[] = JSON.parse(readFileSync(join(ROOT, 'bin', 'engine-launch.json'), 'utf8')).nodeArguments;
 
 export interface RpcMessage {
   jsonrpc: '2.0';
@@ -30,7 +33,7 @@ export class EngineClient {
   constructor(opts: { env?: Record<string, string>; testMethods?: boolean } = {}) {
     const env = { ...process.env, ...opts.env } as Record<string, string>;
     if (opts.testMethods !== false) env.WOOSOO_ENGINE_TEST_METHODS = '1';
-    this.child = spawn(process.execPath, [ENGINE], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(process.execPath, [...ENGINE_NODE_OPTIONS, ENGINE], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     this.child.stderr.on('data', (d: Buffer) => {
       this.stderr += d.toString('utf8');
     });

@@ -28,20 +28,28 @@ export type KeyTable = Record<string, Omit<KeyDef, 'name'>>;
 
 type Kind = { kind: string; schema: z.ZodType<unknown, string> };
 
+/** One schema per kind and arguments: zod schemas are immutable, so keys of the same kind share theirs. */
+const shared = new Map<string, Kind>();
+function once(id: string, make: () => Kind): Kind {
+  let k = shared.get(id);
+  if (!k) shared.set(id, (k = make()));
+  return k;
+}
+
 export const t = {
-  string: (): Kind => ({ kind: 'text', schema: z.string() }),
-  nonEmpty: (): Kind => ({ kind: 'text', schema: z.string().min(1, 'must not be empty') }),
-  port: (): Kind => ({
+  string: (): Kind => once('string', () => ({ kind: 'text', schema: z.string() })),
+  nonEmpty: (): Kind => once('nonEmpty', () => ({ kind: 'text', schema: z.string().min(1, 'must not be empty') })),
+  port: (): Kind => once('port', () => ({
     kind: 'port',
     schema: z.string().regex(/^\d+$/, 'must be a port number (a whole number)').transform(Number)
       .pipe(z.number().int().min(1, 'must be between 1 and 65535').max(65535, 'must be between 1 and 65535')),
-  }),
-  int: (min: number, max: number): Kind => ({
+  })),
+  int: (min: number, max: number): Kind => once(`int ${min} ${max}`, () => ({
     kind: `whole number ${min}–${max}`,
     schema: z.string().regex(/^-?\d+$/, 'must be a whole number').transform(Number)
       .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)),
-  }),
-  bool: (): Kind => ({
+  })),
+  bool: (): Kind => once('bool', () => ({
     kind: 'true/false',
     schema: z.string().transform((s, ctx) => {
       const v = s.trim().toLowerCase();
@@ -50,7 +58,7 @@ export const t = {
       ctx.addIssue({ code: 'custom', message: 'must be true or false' });
       return z.NEVER;
     }),
-  }),
+  })),
   oneOf: <T extends string>(values: readonly [T, ...T[]]): Kind => ({
     kind: values.join(' | '),
     schema: z.string().transform((s, ctx) => {
@@ -64,7 +72,7 @@ export const t = {
   }),
   ipv4: (): Kind => ({ kind: 'IPv4 address', schema: z.string().refine((s) => isIPv4(s), 'must be an IPv4 address such as 192.168.1.10') }),
   /** A path relative to the project folder (or absolute). */
-  path: (): Kind => ({ kind: 'path', schema: z.string().min(1, 'must not be empty') }),
+  path: (): Kind => once('path', () => ({ kind: 'path', schema: z.string().min(1, 'must not be empty') })),
   url: (): Kind => ({
     kind: 'URL',
     schema: z.string().refine((s) => s === '' || /^https?:\/\/[^\s]+$/i.test(s), 'must be an http(s) URL or empty'),
