@@ -22,7 +22,7 @@ const FAST = { skipBuild: true, skipTests: true };
 
 describe.skipIf(skipUnless(!missingForDeploy, missingForDeploy))('the engine killed during a deploy', () => {
   const kit = useDeployWire('woosoo_kill');
-  const { start, progressAt, snapshot, expectPutBack, noSecretOnTheWire, last, errorOf } = kit;
+  const { start, progressAt, snapshot, expectPutBack, noSecretOnTheWire, noSecretWritten, last, errorOf } = kit;
   const path = () => kit.p.dir;
 
   /**
@@ -129,6 +129,7 @@ describe.skipIf(skipUnless(!missingForDeploy, missingForDeploy))('the engine kil
     expect(closed.Steps.find((s) => s.Name === 'Rollback')?.Message).toContain('Nothing to roll back');
     expect(readdirSync(root).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
     expect(existsSync(lockPath(kit.p.cfg()))).toBe(false);
+    noSecretWritten();
     noSecretOnTheWire(a, b);
     await b.close();
   }, 240_000);
@@ -166,6 +167,7 @@ describe.skipIf(skipUnless(!missingForDeploy, missingForDeploy))('the engine kil
     expect(listed.Steps.find((s) => s.Name === 'Report')).toMatchObject({ Status: 'Failed', Message: expect.stringContaining('Interrupted') });
     expect((await b.call('deploy.undo', { path: path() })).items).toEqual([]);
     expect(errorOf(await b.request('deploy.undo', { path: path(), id: listed.Id }))).toBe('DeploymentNotUndoable');
+    noSecretWritten();
     noSecretOnTheWire(a, b);
     await b.close();
   }, 240_000);

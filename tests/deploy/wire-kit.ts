@@ -81,8 +81,10 @@ export function useDeployWire(database: string) {
       expect(treeDiff(before.tree, kit.p.treeHash())).toEqual([]);
       expect(kit.p.dump()).toBe(before.dump);
       expect(existsSync(lockPath(kit.p.cfg()))).toBe(false);
-      expect(filesWithSecrets(kit.p.dir, ['deployments', 'logs'])).toEqual([]);
+      kit.noSecretWritten();
     },
+    /** No secret value in any journal, report or build log (deployments/, logs/). */
+    noSecretWritten: () => expect(filesWithSecrets(kit.p.dir, ['deployments', 'logs'])).toEqual([]),
     noSecretOnTheWire: (...es: EngineClient[]) => {
       for (const e of es) expect(e.stdoutLines.join('\n')).not.toMatch(SECRET_RE);
     },
