@@ -54,6 +54,7 @@ export async function* readForward(o: Origin, f: EntryFilter, opts: ForwardOptio
     // The unfinished entry carried from the last read stays at the front and the next read lands right after it
     // (no copy of the whole chunk per read); the store grows only for an entry longer than a chunk.
     const scanner = f.pattern ? makeScanner(f.pattern) : null;
+    const withPattern = f.pattern ? { ...f, pattern: f.pattern } : null;
     let end = opts.end;
     let pos = opts.start ?? 0;
     let line = opts.firstLine ?? 1;
@@ -85,8 +86,8 @@ export async function* readForward(o: Origin, f: EntryFilter, opts: ForwardOptio
       }
       const block = data.subarray(0, cut);
       let entries: LogEntry[];
-      if (scanner && f.pattern) {
-        const r = scanBlock(o, block, line, { ...f, pattern: f.pattern }, scanner, kernel);
+      if (scanner && withPattern) {
+        const r = scanBlock(o, block, line, withPattern, scanner, kernel);
         entries = r.entries;
         line += r.newlines;
       } else {

@@ -48,6 +48,8 @@ export interface ScanResult {
   candidates: Int32Array | null;
 }
 
+const NONE = new Int32Array(0);
+
 let compiled: object | null | undefined;
 
 function module(): object | null {
@@ -103,10 +105,11 @@ export class Kernel {
 
   /** One pass over data[from, to): its newlines and the needle's candidates. */
   scan(from: number, to: number, nd: Needle): ScanResult {
-    if (to <= from) return { newlines: 0, candidates: new Int32Array(0) };
+    if (to <= from) return { newlines: 0, candidates: NONE };
     const fn = this.scans[(nd.fold ? 1 : 0) + (nd.pair ? 2 : 0)];
     const newlines = fn(DATA + from, to - from, 0, CAP, nd.b1, nd.or1, nd.b2, nd.or2, nd.delta);
     const found = this.out[0];
+    if (found === 0) return { newlines, candidates: NONE };
     if (found > CAP) return { newlines, candidates: null };
     const candidates = this.out.slice(1, 1 + found);
     for (let i = 0; i < found; i++) candidates[i] -= DATA;

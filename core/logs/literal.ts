@@ -22,6 +22,8 @@ export interface Scanner {
   rare2: number;
   /** The rarest byte is still common (more than one in PAIR_BELOW bytes of the sample): test both in the hot loop. */
   common: boolean;
+  /** The kernel's needle, once the rare bytes are known. */
+  needle?: Needle;
 }
 
 const PAIR_BELOW = 320;
@@ -118,7 +120,8 @@ function prepared(sc: Scanner, lit: Buffer, block: Buffer): Scanner {
 export function needleOf(sc: Scanner, lit: Buffer, block: Buffer): Needle {
   const { rare, rare2, foldCase, common } = prepared(sc, lit, block);
   const or = (b: number) => (foldCase && b >= 97 && b <= 122 ? 0x20 : 0);
-  return { b1: lit[rare], or1: or(lit[rare]), b2: lit[rare2], or2: or(lit[rare2]), delta: rare2 - rare, fold: foldCase, pair: common };
+  sc.needle = { b1: lit[rare], or1: or(lit[rare]), b2: lit[rare2], or2: or(lit[rare2]), delta: rare2 - rare, fold: foldCase, pair: common };
+  return sc.needle;
 }
 
 /** Where the literal starts in the block, given the kernel's candidates (positions of its rarest byte). */

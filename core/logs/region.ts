@@ -158,31 +158,39 @@ function pick(o: Origin, L: Lines, firstLine: number, f: EntryFilter & { pattern
 /**
  * The fast path for -Pattern over a block of complete lines (bytes). With a required literal, only the lines where
  * it occurs are tested: the kernel (when given, `block` must start at its data[0]) finds them in the same pass that
- * counts the block's newlines, else Buffer.indexOf jumps do. Without one, the regex runs over the whole decoded
- * block and each hit is confirmed on its own line. Either way only the entries around a match are parsed.
+ * counts the block's newlines, else Buffer.indexOf jumps do; a block where it occurs more than once per KiB is
+ * searched whole instead. Without one, the regex runs over the whole decoded block and each hit is confirmed on its
+ * own line. Either way only the entries around a match are parsed.
  */
 export function scanBlock(o: Origin, block: Buffer, firstLine: number, f: EntryFilter & { pattern: RegExp }, sc: Scanner, kernel: Kernel | null = null): { entries: LogEntry[]; newlines: number } {
-  const count = kernel ? (a: number, b: number) => kernel.count(a, b) : (a: number, b: number) => countNewlines(block, a, b);
   const lit = sc.literal;
-  if (lit !== null) {
-    let starts: number[];
-    let newlines: number;
-    if (kernel) {
-      const r = kernel.scan(0, block.length, needleOf(sc, lit, block));
-      newlines = r.newlines;
-      starts = r.candidates ? literalAt(block, sc, lit, r.candidates) : findLiteral(block, sc, lit);
-    } else {
-      starts = findLiteral(block, sc, lit);
-      newlines = count(0, block.length);
-    }
-    if (starts.length === 0) return { entries: [], newlines };
-    let i = 0;
-    const next = (from: number) => {
-      while (i < starts.length && starts[i] < from) i++;
-      return i < starts.length ? starts[i] : -1;
-    };
-    return { entries: pick(o, bytesLines(block, count), firstLine, f, next), newlines };
+  if (lit === null) return { entries: wholeBlock(o, block, firstLine, f, sc), newlines: counter(block, kernel)(0, block.length) };
+  // more places than this and testing line by line costs more than one regex run over the decoded block
+  const dense = block.length >> 10;
+  let starts: number[] | null;
+  let newlines: number;
+  if (kernel) {
+    const r = kernel.scan(0, block.length, sc.needle ?? needleOf(sc, lit, block));
+    newlines = r.newlines;
+    const c = r.candidates;
+    starts = c === null || c.length > dense ? null : c.length === 0 ? [] : literalAt(block, sc, lit, c);
+  } else {
+    starts = findLiteral(block, sc, lit, dense + 1);
+    newlines = countNewlines(block, 0, block.length);
   }
+  if (starts !== null && starts.length === 0) return { entries: [], newlines };
+  if (starts === null || starts.length > dense) return { entries: wholeBlock(o, block, firstLine, f, sc), newlines };
+  const at = starts;
+  let i = 0;
+  const next = (from: number) => {
+    while (i < at.length && at[i] < from) i++;
+    return i < at.length ? at[i] : -1;
+  };
+  return { entries: pick(o, bytesLines(block, counter(block, kernel)), firstLine, f, next), newlines };
+}
+
+/** The regex over the whole decoded block (byte for byte when that cannot miss a match), each hit confirmed on its line. */
+function wholeBlock(o: Origin, block: Buffer, firstLine: number, f: EntryFilter & { pattern: RegExp }, sc: Scanner): LogEntry[] {
   const scan = sc.scan;
   const latin1 = byteSafe(scan);
   const text = block.toString(latin1 ? 'latin1' : 'utf8');
@@ -191,7 +199,12 @@ export function scanBlock(o: Origin, block: Buffer, firstLine: number, f: EntryF
     const m = scan.exec(text);
     return m === null ? -1 : m.index;
   };
-  return { entries: pick(o, textLines(block, text, latin1), firstLine, f, next), newlines: count(0, block.length) };
+  return pick(o, textLines(block, text, latin1), firstLine, f, next);
+}
+
+/** Newlines in block[a, b): in the kernel's memory when the block is there (at its data[0]), else copied to one. */
+function counter(block: Buffer, kernel: Kernel | null): (a: number, b: number) => number {
+  return kernel ? (a, b) => kernel.count(a, b) : (a, b) => countNewlines(block, a, b);
 }
 
 function countChar(text: string, from: number, to: number): number {
