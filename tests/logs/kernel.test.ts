@@ -190,6 +190,21 @@ describe('-Pattern over the kernel and over the fallback', () => {
     }
   });
 
+  it('searches a block whose literal is on every line with one regex run, and finds the same entries', async () => {
+    const lines = Array.from({ length: 12_000 }, (_, i) => `[2026-02-15 14:30:00] production.INFO: Order ${i} placed by table ${i % 40} for ${i % 997} PHP`);
+    const text = `${lines.join('\n')}\n`;
+    const path = p.write('dense.log', text);
+    for (const pattern of ['placed by table \\d+ for 99[0-9] ', 'placed by table 3\\d for 12']) {
+      const f = buildFilter({ pattern, caseSensitive: true });
+      const sc = makeScanner(f.pattern!);
+      expect(sc.literal?.toString()).toBe('placed by table ');
+      const want = parseBlock(origin(path, 'laravel'), text, 1, f);
+      expect(want.length, pattern).toBeGreaterThan(0);
+      expect(await collect(readForward(origin(path, 'laravel'), f, { end: Infinity })), pattern).toEqual(want);
+      expect(scanBlock(origin(path, 'laravel'), Buffer.from(text), 1, f as EntryFilter & { pattern: RegExp }, sc, null).entries, pattern).toEqual(want);
+    }
+  });
+
   it('finds every occurrence of the literal with Buffer.indexOf jumps, in order, ignoring ASCII case when asked', () => {
     const text = Buffer.from('DeadLock deadlock xdeadlockx DEADLOCK deadloc');
     const sc = makeScanner(/deadlock/i);
