@@ -197,7 +197,7 @@ describe('-Pattern over the kernel and over the fallback', () => {
     for (const pattern of ['placed by table \\d+ for 99[0-9] ', 'placed by table 3\\d for 12']) {
       const f = buildFilter({ pattern, caseSensitive: true });
       const sc = makeScanner(f.pattern!);
-      expect(sc.literal?.toString()).toBe('placed by table ');
+      expect(sc.literal?.toString()).toMatch(/^placed by table /);
       const want = parseBlock(origin(path, 'laravel'), text, 1, f);
       expect(want.length, pattern).toBeGreaterThan(0);
       expect(await collect(readForward(origin(path, 'laravel'), f, { end: Infinity })), pattern).toEqual(want);
