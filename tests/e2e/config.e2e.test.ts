@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../support/engine';
+import { ENGINE_NODE_OPTIONS, ROOT } from '../support/engine';
 import { pwsh, runPwsh } from '../support/pwsh';
 
 const demo = join(ROOT, 'examples', 'demo');
@@ -72,5 +72,21 @@ describe.skipIf(!pwsh.available)(`module end to end (real pwsh)${pwsh.available 
     const r = json(`$null = Get-WoosooConfig -Path '${demo}'; $p = Get-Process -Id (& (Get-Module Woosoo) { $script:WoosooEngine.Process.Id })
       Remove-Module Woosoo; Start-Sleep -Milliseconds 500; $p.Refresh(); $p.HasExited | ConvertTo-Json -Depth 20 -Compress`);
     expect(r).toBe(true);
+  });
+
+  it('starts the engine with the node options of bin/engine-launch.json, before the script', () => {
+    const r = json(`$null = Get-WoosooConfig -Path '${demo}'
+      $id = & (Get-Module Woosoo) { $script:WoosooEngine.Process.Id }
+      if (Test-Path "/proc/$id/cmdline") { $cmd = (Get-Content -LiteralPath "/proc/$id/cmdline" -Raw) -replace "\`0", ' ' }
+      else { $cmd = (Get-CimInstance -ClassName Win32_Process -Filter "ProcessId=$id").CommandLine }
+      [pscustomobject]@{ Cmd = $cmd; Args = (& (Get-Module Woosoo) { Get-WoosooEngineCommand }).Arguments } | ConvertTo-Json -Depth 20 -Compress`);
+    const script = r.Cmd.indexOf('woosoo-engine.cjs');
+    expect(script).toBeGreaterThan(0);
+    for (const option of ENGINE_NODE_OPTIONS) {
+      expect(r.Cmd.indexOf(option)).toBeGreaterThan(0);
+      expect(r.Cmd.indexOf(option)).toBeLessThan(script);
+    }
+    expect(r.Args.startsWith(`${ENGINE_NODE_OPTIONS.join(' ')} "`)).toBe(true);
+    expect(r.Args).toMatch(/woosoo-engine\.cjs"$/);
   });
 });
