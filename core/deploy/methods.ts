@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { loadValidProject } from '../config';
 import { defineMethod, projectPathParam, typedSchema } from '../rpc/method';
 import { stepItem } from './context';
-import { effectiveStatus, interruptedDeployments, listDeployments, needsRollback, toDeployment } from './history';
+import { changedProject, effectiveStatus, interruptedDeployments, listDeployments, needsRollback, toDeployment } from './history';
 import { readJournal } from './journal';
 import { runDeploy } from './orchestrator';
 import { deployPlan } from './steps';
@@ -48,7 +48,10 @@ export const deployRun = defineMethod({
       noRollback: p.noRollback, parallel: p.parallel, reportPath: p.reportPath,
     };
     if (p.whatIf) {
-      for (const j of interruptedDeployments(cfg)) ctx.log('warning', `Deployment ${j.id} was interrupted; Undo-WoosooDeploy -Id ${j.id} completes its rollback.`);
+      for (const j of interruptedDeployments(cfg)) {
+        ctx.log('warning', changedProject(j) ? `Deployment ${j.id} was interrupted; Undo-WoosooDeploy -Id ${j.id} completes its rollback.`
+          : `Deployment ${j.id} was interrupted before it changed anything: the deploy closes it (nothing to roll back).`);
+      }
       return { items: deployPlan(cfg, options, ctx.env) };
     }
     const j = await runDeploy(cfg, ctx, options);

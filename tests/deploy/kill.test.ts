@@ -1,6 +1,7 @@
 // Fault injection: the real engine (bin/woosoo-engine.cjs) killed with SIGKILL during each step of deploy.run in turn,
 // during the automatic rollback of a failed deploy and during deploy.undo itself — against the demo stack with real
 // composer/artisan/npm, MariaDB and PM2. Long steps (Backup at its database dump, Build, StopServices, StartServices)
+// and the rollbacks (the automatic one while it stops the services, deploy.undo while it imports the database dump)
 // are killed in the middle of their real work; short ones (Preflight, Lock after the lock is written, Sync,
 // PlaceArtifacts, Health, Report) through the engine's test seam WOOSOO_TEST_HOLD_AT_STEP (core/deploy/context.ts
 // holdForTest), a real crash point right after the step's start is journaled. What must hold after each kill is in
@@ -14,7 +15,7 @@ import { backupRoot } from '../../core/backup/layout';
 import { deployRoot } from '../../core/deploy/journal';
 import { lockPath, readLock } from '../../core/deploy/lock';
 import type { EngineClient } from '../support/engine';
-import { skipUnless, sleep, waitFor } from '../harness/tools';
+import { skipUnless, waitFor } from '../harness/tools';
 import { treeDiff } from './fixture';
 import { buildToolRunning, missingForDeploy, processesIn, useDeployWire, type Snapshot } from './wire-kit';
 
@@ -102,6 +103,8 @@ describe.skipIf(skipUnless(!missingForDeploy, missingForDeploy))('the engine kil
     expect(listed).toMatchObject({ Status: 'Interrupted', FailedStep: 'Lock', BackupId: '' });
     expect(listed.Error).toContain('It had changed nothing');
     expect(readLock(kit.p.cfg())?.deployId).toBe(listed.Id); // the dead engine's lock, stale
+    await b.call('deploy.run', { path: path(), whatIf: true });
+    expect(logged(b, `Deployment ${listed.Id} was interrupted before it changed anything: the deploy closes it`)).toBe(true);
     const undone = ((await b.call('deploy.undo', { path: path(), id: listed.Id })).items as { Status: string; Steps: { Name: string; Message: string }[] }[])[0];
     expect(undone.Status).toBe('RolledBack');
     expect(undone.Steps.find((s) => s.Name === 'Rollback')?.Message).toContain('Nothing to roll back: the deploy was interrupted during Lock');
@@ -172,9 +175,16 @@ describe.skipIf(skipUnless(!missingForDeploy, missingForDeploy))('the engine kil
     await b.close();
   }, 240_000);
 
-  it('killed during the automatic rollback of a failed build, then during deploy.undo: a second deploy.undo completes it', async () => {
+  // Within `ms` of the rollback's start: as soon as `cond` holds (or at `ms` if it never does: a machine too fast to see it).
+  const inRollback = (e: EngineClient, cond: () => boolean, ms: number) => progressAt(e, 'Rollback').then(() => {
+    const t = Date.now() + ms;
+    return waitFor(() => cond() || Date.now() > t, ms + 1000, 10);
+  });
+  const IMPORT = /(^|\/)(mariadb|mysql) .*--batch woosoo_kill\s*$/;
+
+  it('killed during the automatic rollback of a failed build (stopping the services), then during deploy.undo (importing the dump): a second deploy.undo completes it', async () => {
     kit.p.set({ BUILD_PWA_COMMANDS: `'node -e "process.exit(7)"'` });
-    const { a, before } = await killDuring('Rollback', { params: { skipTests: true }, when: (e) => progressAt(e, 'Rollback').then(() => sleep(1000)) });
+    const { a, before } = await killDuring('Rollback', { params: { skipTests: true }, when: (e) => inRollback(e, () => processesIn(path(), NGINX).length === 0, 1500) });
     const b = await start();
     const listed = await last(b);
     expect(listed).toMatchObject({ Status: 'Interrupted', FailedStep: 'Build' });
@@ -184,8 +194,7 @@ describe.skipIf(skipUnless(!missingForDeploy, missingForDeploy))('the engine kil
 
     const c = await start();
     void c.request('deploy.undo', { path: path(), id: listed.Id });
-    await progressAt(c, 'Rollback');
-    await sleep(1000);
+    await inRollback(c, () => processesIn('/', IMPORT).length > 0, 5000);
     await kit.kill(c);
 
     const d = await start();
