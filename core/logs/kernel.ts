@@ -55,8 +55,11 @@ let compiled: object | null | undefined;
 function module(): object | null {
   if (compiled === undefined) {
     try {
+      // compiling validates the SIMD instructions (a runtime without them throws here); the first instance is run once
       compiled = new WebAssembly.Module(Buffer.from(KERNEL_WASM, 'base64'));
-      new Kernel(compiled, PAGE); // instantiates and runs once: a runtime without SIMD fails here
+      const first = new Kernel(compiled, PAGE);
+      first.count(0, PAGE);
+      idle.push(first);
     } catch {
       compiled = null;
     }
@@ -79,7 +82,6 @@ export class Kernel {
     this.countFn = exports.count as Kernel['countFn'];
     this.scans = ['scan', 'scanFold', 'scanPair', 'scanPairFold'].map((name) => exports[name] as ScanFn);
     this.ensure(capacity);
-    this.count(0, 0);
   }
 
   get capacity(): number {
