@@ -4,7 +4,7 @@
  * scale, the steps with durations and messages, errors, what is left to do, health results and the system.
  * Every value is HTML-escaped and every string passes the secret mask.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { arch, cpus, freemem, hostname, loadavg, platform, release, totalmem, uptime } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ProjectConfig } from '../config';
@@ -89,6 +89,13 @@ ${healthRows ? `<h2>Health</h2><table><tr><th>Check</th><th>Status</th><th>Messa
 `;
 }
 
+/** Writes a file whole or not at all (temp file + rename): an engine killed while reporting leaves no half report. */
+function writeWhole(file: string, text: string): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
 /** Writes <id>.json and <id>.html (and copies to -ReportPath); returns the JSON and HTML paths. */
 export function writeReport(cfg: ProjectConfig, j: Journal, extraPath?: string): { json: string; html: string } {
   const dir = reportDir(cfg);
@@ -96,8 +103,8 @@ export function writeReport(cfg: ProjectConfig, j: Journal, extraPath?: string):
   const json = join(dir, `${j.id}.json`);
   const html = join(dir, `${j.id}.html`);
   const safe = redactDeep(j);
-  writeFileSync(json, `${JSON.stringify(safe, null, 2)}\n`, { mode: 0o600 });
-  writeFileSync(html, renderHtml(safe), { mode: 0o600 });
+  writeWhole(json, `${JSON.stringify(safe, null, 2)}\n`);
+  writeWhole(html, renderHtml(safe));
   if (extraPath) {
     mkdirSync(dirname(extraPath), { recursive: true });
     if (/\.json$/i.test(extraPath)) copyFileSync(json, extraPath);

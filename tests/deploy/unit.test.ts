@@ -11,7 +11,7 @@ import { holdForTest, runStep } from '../../core/deploy/context';
 import { changedProject, effectiveStatus, needsRollback, toDeployment } from '../../core/deploy/history';
 import { checkDeployId, endStep, journalPath, newDeployId, newJournal, readJournal, startStep, writeJournal, type DeployOptions, type Journal } from '../../core/deploy/journal';
 import { acquireLock, lockPath, releaseLock, staleReason } from '../../core/deploy/lock';
-import { renderHtml } from '../../core/deploy/report';
+import { renderHtml, writeReport } from '../../core/deploy/report';
 import { checkUndoable, closeUnchanged, undoDeploy } from '../../core/deploy/undo';
 import { RequestContext } from '../../core/rpc/context';
 import { deployPlan } from '../../core/deploy/steps';
@@ -108,6 +108,12 @@ describe('the HTML report', () => {
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;');
     expect(html).toContain('Failed — rolled back');
     expect(html).not.toMatch(/(src|href)=["']?https?:/);
+  });
+  it('is written whole (temp file + rename): the report folder holds <id>.json and <id>.html and nothing else', () => {
+    const j = newJournal(cfg, '20261122-030000-abce', OPTIONS, env);
+    const paths = writeReport(cfg, j);
+    expect(readdirSync(join(dir, 'logs', 'deployment')).sort()).toEqual(['20261122-030000-abce.html', '20261122-030000-abce.json']);
+    expect(JSON.parse(readFileSync(paths.json, 'utf8')).id).toBe(j.id);
   });
 });
 
