@@ -31,11 +31,19 @@ const PAIR_BELOW = 320;
 export function makeScanner(pattern: RegExp): Scanner {
   const flags = new Set([...pattern.flags, 'g', 'm']);
   const scan = new RegExp(pattern.source, [...flags].join(''));
-  const required = requiredLiteral(pattern.source);
+  let required = requiredLiteral(pattern.source);
+  // ignoring case, only ASCII is folded here: keep the longest ASCII part (every match holds it too, in either case)
+  if (required !== null && pattern.ignoreCase) required = longestAscii(required);
   // U+FFFD: the decoder also makes it of invalid bytes, which do not contain its UTF-8 bytes
-  const usable = required !== null && !required.includes('\uFFFD') && (!pattern.ignoreCase || /^[\x20-\x7e]*$/.test(required));
-  const literal = usable ? Buffer.from(pattern.ignoreCase ? required.toLowerCase() : required, 'utf8') : null;
+  const run = required === null || required.includes('\uFFFD') ? null : required;
+  const literal = run === null ? null : Buffer.from(pattern.ignoreCase ? run.toLowerCase() : run, 'utf8');
   return { scan, literal, foldCase: pattern.ignoreCase, rare: -1, rare2: 0, common: false };
+}
+
+/** The longest run of printable ASCII in a string, when it has at least 3 characters. */
+function longestAscii(s: string): string | null {
+  const best = (s.match(/[\x20-\x7e]+/g) ?? []).reduce((a, b) => (b.length > a.length ? b : a), '');
+  return best.length >= 3 ? best : null;
 }
 
 const QUANTIFIER = /^\{\d+(?:,\d*)?\}/;

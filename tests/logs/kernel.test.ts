@@ -152,6 +152,7 @@ describe('-Pattern over the kernel and over the fallback', () => {
   const patterns: Array<[string, boolean]> = [
     ['deadlock found', true], ['deadlock found', false], ['deadlockfound', false], ['café', true], ['日本語-x', true], ['SQLSTATE\\[40001\\]', true],
     ['lock-dead', false], ['Order \\w+ table', false], ['fou(nd)? lock', true], ['x-x-x', true], ['d-nd', false],
+    ['CAFÉ-x', false], ['x café', false], ['日本語', false],
   ];
 
   it('returns what parsing every entry returns, with exact Line numbers, across read-block edges (LF and CRLF)', async () => {
