@@ -24,8 +24,10 @@ interface Found {
   offset: number;
 }
 
-/** Whether data[from, to) may hold the literal (false only when it surely does not). */
-function mayHold(data: Buffer, from: number, to: number, sc: Scanner, lit: Buffer, kernel: Kernel | null): boolean {
+/** Whether data[from, to) may hold the literal, or one of the alternatives' (false only when it surely does not). */
+function mayHold(data: Buffer, from: number, to: number, sc: Scanner, kernel: Kernel | null): boolean {
+  const lit = sc.literal;
+  if (lit === null) return sc.alternatives === null || sc.alternatives.some((alt) => mayHold(data, from, to, alt, kernel));
   if (kernel === null) return hasLiteral(data.subarray(from, to), sc, lit);
   const c = kernel.scan(from, to, sc.needle ?? needleOf(sc, lit, data.subarray(from, to))).candidates;
   return c === null || (c.length > 0 && literalAt(data.subarray(0, to), sc, lit, c).length > 0);
@@ -75,7 +77,7 @@ export async function readBackward(o: Origin, f: EntryFilter, want: number, end:
       carry = pos > 0 ? Buffer.from(data.subarray(0, from)) : Buffer.alloc(0);
       let lineEnd = data.length;
       if (lineEnd > from && data[lineEnd - 1] === 10) lineEnd--;
-      if (sc?.literal && !pending.some((l) => f.pattern!.test(l)) && !mayHold(data, from, lineEnd, sc, sc.literal, kernel)) {
+      if (sc && (sc.literal || sc.alternatives) && !pending.some((l) => f.pattern!.test(l)) && !mayHold(data, from, lineEnd, sc, kernel)) {
         pending = skipRegion(o.kind, data, from, lineEnd, pending, pos === 0);
         continue;
       }

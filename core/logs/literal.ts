@@ -24,20 +24,58 @@ export interface Scanner {
   common: boolean;
   /** The kernel's needle, once the rare bytes are known. */
   needle?: Needle;
+  /**
+   * For a pattern with a top-level | and no literal of its own: one scanner (literal) per alternative, when each
+   * has one (every match holds one of them). null otherwise.
+   */
+  alternatives: Scanner[] | null;
 }
+
+/** More alternatives than this cost more passes than one regex run over the block. */
+const MAX_ALTERNATIVES = 4;
 
 const PAIR_BELOW = 320;
 
 export function makeScanner(pattern: RegExp): Scanner {
   const flags = new Set([...pattern.flags, 'g', 'm']);
   const scan = new RegExp(pattern.source, [...flags].join(''));
-  let required = requiredLiteral(pattern.source);
+  const fold = pattern.ignoreCase;
+  const make = (literal: Buffer | null, alternatives: Scanner[] | null = null): Scanner => ({ scan, literal, foldCase: fold, rare: -1, rare2: 0, common: false, alternatives });
+  const literal = literalOf(pattern.source, fold);
+  const alts = literal === null ? splitAlternatives(pattern.source) : null;
+  const subs = alts !== null && alts.length <= MAX_ALTERNATIVES ? alts.map((a) => literalOf(a, fold)) : [];
+  return make(literal, subs.length > 0 && subs.every((b) => b !== null) ? subs.map((b) => make(b)) : null);
+}
+
+/** The characters every match of `source` holds, as bytes (lower-cased ASCII when ignoring case), or null. */
+function literalOf(source: string, ignoreCase: boolean): Buffer | null {
+  let required = requiredLiteral(source);
   // ignoring case, only ASCII is folded here: keep the longest ASCII part (every match holds it too, in either case)
-  if (required !== null && pattern.ignoreCase) required = longestAscii(required);
+  if (required !== null && ignoreCase) required = longestAscii(required);
   // U+FFFD: the decoder also makes it of invalid bytes, which do not contain its UTF-8 bytes
-  const run = required === null || required.includes('\uFFFD') ? null : required;
-  const literal = run === null ? null : Buffer.from(pattern.ignoreCase ? run.toLowerCase() : run, 'utf8');
-  return { scan, literal, foldCase: pattern.ignoreCase, rare: -1, rare2: 0, common: false };
+  if (required === null || required.includes('\uFFFD')) return null;
+  return Buffer.from(ignoreCase ? required.toLowerCase() : required, 'utf8');
+}
+
+/** The alternatives of a top-level | ("a|b(c|d)" → "a", "b(c|d)"), or null when there is none. */
+export function splitAlternatives(source: string): string[] | null {
+  const parts: string[] = [];
+  let depth = 0;
+  let inClass = false;
+  let start = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) {
+      parts.push(source.slice(start, i));
+      start = i + 1;
+    }
+  }
+  return parts.length === 0 ? null : [...parts, source.slice(start)];
 }
 
 /** The longest run of printable ASCII in a string, when it has at least 3 characters. */

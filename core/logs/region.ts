@@ -163,30 +163,48 @@ function pick(o: Origin, L: Lines, firstLine: number, f: EntryFilter & { pattern
  * own line. Either way only the entries around a match are parsed.
  */
 export function scanBlock(o: Origin, block: Buffer, firstLine: number, f: EntryFilter & { pattern: RegExp }, sc: Scanner, kernel: Kernel | null = null): { entries: LogEntry[]; newlines: number } {
-  const lit = sc.literal;
-  if (lit === null) return { entries: wholeBlock(o, block, firstLine, f, sc), newlines: counter(block, kernel)(0, block.length) };
+  const count = counter(block, kernel);
+  const subs = sc.literal !== null ? [sc] : sc.alternatives;
+  if (subs === null) return { entries: wholeBlock(o, block, firstLine, f, sc), newlines: count(0, block.length) };
   // more places than this and testing line by line costs more than one regex run over the decoded block
   const dense = block.length >> 10;
-  let starts: number[] | null;
-  let newlines: number;
-  if (kernel) {
-    const r = kernel.scan(0, block.length, sc.needle ?? needleOf(sc, lit, block));
-    newlines = r.newlines;
-    const c = r.candidates;
-    starts = c === null || c.length > dense ? null : c.length === 0 ? [] : literalAt(block, sc, lit, c);
-  } else {
-    starts = findLiteral(block, sc, lit, dense + 1);
-    newlines = countNewlines(block, 0, block.length);
+  let newlines = -1;
+  let starts: number[] | null = [];
+  for (const s of subs) {
+    const found = literalPlaces(block, s, kernel, dense);
+    if (newlines === -1 && found.newlines !== null) newlines = found.newlines;
+    if (found.at === null || starts.length + found.at.length > dense) {
+      starts = null;
+      break;
+    }
+    starts.push(...found.at);
   }
+  if (newlines === -1) newlines = count(0, block.length);
   if (starts !== null && starts.length === 0) return { entries: [], newlines };
-  if (starts === null || starts.length > dense) return { entries: wholeBlock(o, block, firstLine, f, sc), newlines };
-  const at = starts;
+  if (starts === null) return { entries: wholeBlock(o, block, firstLine, f, sc), newlines };
+  const at = subs.length > 1 ? starts.sort((x, y) => x - y) : starts;
   let i = 0;
   const next = (from: number) => {
     while (i < at.length && at[i] < from) i++;
     return i < at.length ? at[i] : -1;
   };
-  return { entries: pick(o, bytesLines(block, counter(block, kernel)), firstLine, f, next), newlines };
+  return { entries: pick(o, bytesLines(block, count), firstLine, f, next), newlines };
+}
+
+/**
+ * Where the scanner's literal starts in the block (null: more than `dense` candidates, not worth listing), and the
+ * block's newlines when the kernel counted them on the way.
+ */
+function literalPlaces(block: Buffer, sc: Scanner, kernel: Kernel | null, dense: number): { at: number[] | null; newlines: number | null } {
+  const lit = sc.literal;
+  if (lit === null) return { at: null, newlines: null };
+  if (kernel === null) {
+    const at = findLiteral(block, sc, lit, dense + 1);
+    return { at: at.length > dense ? null : at, newlines: null };
+  }
+  const r = kernel.scan(0, block.length, sc.needle ?? needleOf(sc, lit, block));
+  const c = r.candidates;
+  return { at: c === null || c.length > dense ? null : c.length === 0 ? [] : literalAt(block, sc, lit, c), newlines: r.newlines };
 }
 
 /** The regex over the whole decoded block (byte for byte when that cannot miss a match), each hit confirmed on its line. */

@@ -10,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 import type { EntryFilter, LogEntry } from '../../core/logs/entry';
 import { CHUNK_BYTES, countFileLines, readForward } from '../../core/logs/forward';
 import { acquireKernel, KERNEL_WASM, releaseKernel, type Kernel, type Needle } from '../../core/logs/kernel';
-import { findLiteral, makeScanner } from '../../core/logs/literal';
+import { findLiteral, makeScanner, splitAlternatives } from '../../core/logs/literal';
+import { readBackward } from '../../core/logs/backward';
 import { buildFilter } from '../../core/logs/query';
 import { parseBlock, scanBlock, type Origin } from '../../core/logs/region';
 import { makeProject, type Project } from './fixtures';
@@ -153,6 +154,8 @@ describe('-Pattern over the kernel and over the fallback', () => {
     ['deadlock found', true], ['deadlock found', false], ['deadlockfound', false], ['café', true], ['日本語-x', true], ['SQLSTATE\\[40001\\]', true],
     ['lock-dead', false], ['Order \\w+ table', false], ['fou(nd)? lock', true], ['x-x-x', true], ['d-nd', false],
     ['CAFÉ-x', false], ['x café', false], ['日本語', false],
+    ['deadlock-found|café x', false], ['lock-dead|日本語-x', true], ['Order|table x', true], ['^\\[stack|fou-nd', true],
+    ['SQLSTATE\\[40001\\]-x|日本語-café', true], ['Order-table|café-日本語|x-dead-x', true], ['found-Order|TABLE-X', false],
   ];
 
   it('returns what parsing every entry returns, with exact Line numbers, across read-block edges (LF and CRLF)', async () => {
@@ -203,6 +206,30 @@ describe('-Pattern over the kernel and over the fallback', () => {
       expect(want.length, pattern).toBeGreaterThan(0);
       expect(await collect(readForward(origin(path, 'laravel'), f, { end: Infinity })), pattern).toEqual(want);
       expect(scanBlock(origin(path, 'laravel'), Buffer.from(text), 1, f as EntryFilter & { pattern: RegExp }, sc, null).entries, pattern).toEqual(want);
+    }
+  });
+
+  it('splits a top-level alternation and gives each alternative its literal (every match holds one of them)', () => {
+    expect(splitAlternatives('deadlock|timeout')).toEqual(['deadlock', 'timeout']);
+    expect(splitAlternatives('x|(y|z)w|[|]ab')).toEqual(['x', '(y|z)w', '[|]ab']);
+    expect(splitAlternatives('a(b|c)d')).toBeNull();
+    expect(splitAlternatives('a\\|b')).toBeNull();
+    const alts = (pattern: string) => makeScanner(buildFilter({ pattern }).pattern!).alternatives?.map((a) => a.literal!.toString()) ?? null;
+    expect(alts('DeadLock|TimeOut [0-9]+')).toEqual(['deadlock', 'timeout ']);
+    expect(alts('deadlock|x')).toBeNull(); // "x" is too short to look for
+    expect(alts('a|b|c|d|e')).toBeNull();
+    expect(alts('deadlock found')).toBeNull(); // a literal of its own
+  });
+
+  it('-Tail with an alternation returns exactly the last matches of a full read', async () => {
+    const text = randomLog(5, 2 * CHUNK_BYTES + 777, false);
+    const path = p.write('alt-tail.log', text);
+    for (const pattern of ['deadlock-found|café x', 'zzzz|lock-dead', 'DeadLock x|found-café']) {
+      const f = buildFilter({ pattern });
+      const want = parseBlock(origin(path, 'laravel'), text, 1, f).slice(-7);
+      const got = (await readBackward(origin(path, 'laravel'), f, 7, Buffer.byteLength(text))).reverse();
+      expect(got.length, pattern).toBeGreaterThan(0);
+      expect(got, pattern).toEqual(want);
     }
   });
 
