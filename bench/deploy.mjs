@@ -1,6 +1,6 @@
 // Benchmark of Invoke-WoosooDeploy (deploy.run over the wire, the real engine) on a copy of the demo stack with a
 // private MariaDB and PM2, against a plain script running the same commands in the same order in the same run:
-// the dump, the build and test commands, the PM2 stop/start of the three services, one database query.
+// the dump, the build and test commands, the PM2 stop/start of the four services, one database query.
 // Prints: sequential deploy / plain script (ratio), parallel deploy / sequential deploy, rollback time (a deploy whose
 // health check fails, rolled back), and the engine's peak memory (VmHWM). Usage: node bench/deploy.mjs [rounds]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -63,8 +63,9 @@ function plainScript(dir, port) {
   sh('npm', ['run', 'build'], pwa);
   sh('npm', ['test'], pwa);
   sh('php', ['artisan', 'queue:restart'], be);
-  for (const s of ['woosoo-nginx', 'woosoo-reverb', 'woosoo-queue-worker']) sh(process.execPath, [pm2, 'stop', s], dir, pm2env);
-  for (const s of ['woosoo-queue-worker', 'woosoo-reverb', 'woosoo-nginx']) sh(process.execPath, [pm2, 'start', s], dir, pm2env);
+  // The four services the deploy stops and starts (the backend, php artisan serve, since eaa714e).
+  for (const s of ['woosoo-nginx', 'woosoo-reverb', 'woosoo-backend', 'woosoo-queue-worker']) sh(process.execPath, [pm2, 'stop', s], dir, pm2env);
+  for (const s of ['woosoo-queue-worker', 'woosoo-backend', 'woosoo-reverb', 'woosoo-nginx']) sh(process.execPath, [pm2, 'start', s], dir, pm2env);
   sh('mariadb', ['--host=127.0.0.1', `--port=${port}`, '--user=bench', '-e', 'SELECT 1', 'bench'], dir, { ...env, MYSQL_PWD: PASSWORD });
   rmSync(join(dir, 'plain-dump.sql'));
   return performance.now() - t0;
