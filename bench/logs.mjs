@@ -180,6 +180,7 @@ if (!followOnly) {
   }
   const regex = 'failure: [0-9]+ dead(lock|end)';
   await compare('regex           ', ['-E', regex], { pattern: regex, caseSensitive: true });
+  await compare('alternation    ', ['-E', 'deadlock|timeout'], { pattern: 'deadlock|timeout', caseSensitive: true });
   await compare('-Tail 5, none  ', ['-E', 'zebra-crossing'], { pattern: 'zebra-crossing', caseSensitive: true, tail: 5 });
   const rss = (await call('engine.info', {})).value.rssBytes;
   console.log(`engine RSS after the searches: ${(rss / 1048576).toFixed(0)} MB (file: ${mib} MiB)`);
