@@ -8,7 +8,7 @@
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../rpc/errors';
 import { uncancellable, type DeployCtx } from './context';
-import { changedProject, effectiveStatus } from './history';
+import { changedProject, effectiveStatus, runningHere } from './history';
 import { endStep, readJournal, startStep, writeJournal, type Journal } from './journal';
 import { acquireLock, releaseLock } from './lock';
 import { systemSnapshot, writeReport } from './report';
@@ -73,6 +73,7 @@ export async function undoDeploy(cfg: ProjectConfig, ctx: DeployCtx, id: string)
   checkUndoable(j);
   const wasInterrupted = effectiveStatus(j) === 'Interrupted';
   acquireLock(cfg, ctx, j.id);
+  runningHere.add(j.id);
   try {
     if (wasInterrupted && !changedProject(j)) {
       closeUnchanged(cfg, j, 'Undo-WoosooDeploy');
@@ -80,10 +81,14 @@ export async function undoDeploy(cfg: ProjectConfig, ctx: DeployCtx, id: string)
     }
     if (wasInterrupted) markInterrupted(j, 'the rollback was completed by Undo-WoosooDeploy.');
     j.pid = process.pid;
+    // Running while the rollback runs (as during a deploy's own rollback): if this engine dies half-way, the deploy is
+    // Interrupted — the next deploy refuses it and another Undo-WoosooDeploy completes it — even if it was Failed.
+    j.status = 'Running';
     const r = await rollbackDeploy(cfg, uncancellable(ctx), j);
     j.status = r.ok ? 'RolledBack' : 'RollbackFailed';
     writeOutcome(cfg, j);
   } finally {
+    runningHere.delete(j.id);
     releaseLock(cfg, j.id);
   }
   if (j.status === 'RollbackFailed') {

@@ -182,6 +182,22 @@ describe.skipIf(skipUnless(!missingForDeploy, missingForDeploy))('the engine kil
   });
   const IMPORT = /(^|\/)(mariadb|mysql) .*--batch woosoo_kill\s*$/;
 
+  /** deploy.undo of `id` killed while it imports the database dump; then it is Interrupted, the next deploy refuses, a second undo completes it. */
+  async function killUndoThenUndo(id: string, before: Snapshot, ...others: EngineClient[]) {
+    const c = await start();
+    void c.request('deploy.undo', { path: path(), id });
+    await inRollback(c, () => processesIn('/', IMPORT).length > 0, 5000);
+    await kit.kill(c);
+    const d = await start();
+    expect((await last(d))).toMatchObject({ Id: id, Status: 'Interrupted' });
+    expect(errorOf(await d.request('deploy.run', { path: path() }))).toBe('DeployInterruptedFound');
+    const undone = ((await d.call('deploy.undo', { path: path() })).items as { Id: string; Status: string }[])[0];
+    expect(undone).toMatchObject({ Id: id, Status: 'RolledBack' });
+    expectPutBack(before);
+    noSecretOnTheWire(...others, c, d);
+    await d.close();
+  }
+
   it('killed during the automatic rollback of a failed build (stopping the services), then during deploy.undo (importing the dump): a second deploy.undo completes it', async () => {
     kit.p.set({ BUILD_PWA_COMMANDS: `'node -e "process.exit(7)"'` });
     const { a, before } = await killDuring('Rollback', { params: { skipTests: true }, when: (e) => inRollback(e, () => processesIn(path(), NGINX).length === 0, 1500) });
@@ -191,19 +207,21 @@ describe.skipIf(skipUnless(!missingForDeploy, missingForDeploy))('the engine kil
     expect(listed.Steps.find((s) => s.Name === 'Rollback')).toMatchObject({ Status: 'Failed', Message: expect.stringContaining('Interrupted') });
     expect(errorOf(await b.request('deploy.run', { path: path() }))).toBe('DeployInterruptedFound');
     await b.close();
+    await killUndoThenUndo(listed.Id, before, a);
+    kit.p.set({ BUILD_PWA_COMMANDS: "''" });
+  }, 300_000);
 
-    const c = await start();
-    void c.request('deploy.undo', { path: path(), id: listed.Id });
-    await inRollback(c, () => processesIn('/', IMPORT).length > 0, 5000);
-    await kit.kill(c);
-
-    const d = await start();
-    expect((await last(d)).Status).toBe('Interrupted');
-    const undone = ((await d.call('deploy.undo', { path: path() })).items as { Id: string; Status: string }[])[0];
-    expect(undone).toMatchObject({ Id: listed.Id, Status: 'RolledBack' });
-    expectPutBack(before);
-    noSecretOnTheWire(a, c, d);
-    await d.close();
+  it('a -NoRollback deploy that failed, its deploy.undo killed while importing the dump: Interrupted (no longer Failed), the next deploy refuses, a second deploy.undo completes it', async () => {
+    await undoLeftovers();
+    kit.p.set({ APP_NAME: "'Woosoo Demo NoRollback'", BUILD_PWA_COMMANDS: `'node -e "process.exit(7)"'` });
+    const before = snapshot();
+    const a = await start();
+    const failed = await a.request('deploy.run', { path: path(), noRollback: true, skipTests: true });
+    expect(errorOf(failed)).toBe('DeployFailed');
+    const id = String(failed.error?.data?.targetObject);
+    expect(await last(a)).toMatchObject({ Id: id, Status: 'Failed' });
+    await a.close();
+    await killUndoThenUndo(id, before, a);
     kit.p.set({ BUILD_PWA_COMMANDS: "''" });
   }, 300_000);
 });
