@@ -112,6 +112,8 @@ export class Pm2Backend implements ServiceBackend {
   private readonly env: Record<string, string>;
   /** The last list, for "is it registered?" checks right after a query (a pm2 CLI call costs ~0.4 s). */
   private last?: { at: number; entries: Pm2Entry[] };
+  private inflight?: Promise<Pm2Entry[]>;
+  private generation = 0;
   /** The daemon's RPC socket, or undefined when every call goes through the CLI. */
   private readonly socket?: string;
   /** How the last query reached the daemon: over its socket (a few ms) or through the CLI (a node + pm2 start). */
@@ -185,11 +187,11 @@ export class Pm2Backend implements ServiceBackend {
   }
 
   private async must(args: string[], name: string, timeoutMs?: number): Promise<void> {
-    this.last = undefined;
+    this.changed();
     // One changing CLI call at a time: services start concurrently, and concurrent CLIs with no daemon yet would each
     // launch one. (Over the socket the daemon serialises the calls itself.)
     const r = await this.oneCli(() => this.call(args, timeoutMs));
-    this.last = undefined;
+    this.changed();
     if (r.exitCode !== 0) {
       throw new WoosooError('Pm2Failed', `pm2 ${args[0]} for service ${name} failed (exit ${r.exitCode}): ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' ')}`, {
         category: 'InvalidResult', target: name, fix: `Run "${r.display}" with PM2_HOME=${this.opts.home} to see PM2's full output.`,
@@ -209,16 +211,35 @@ export class Pm2Backend implements ServiceBackend {
     }
   }
 
-  async list(): Promise<Pm2Entry[]> {
-    if (!this.daemonRunning()) {
-      this.last = { at: Date.now(), entries: [] };
-      return [];
+  /**
+   * The daemon's list. Concurrent waits share the query in flight; a change of ours ends the sharing, so a query
+   * asked after a change sees its effect (and a list fetched across a change is not remembered).
+   */
+  list(): Promise<Pm2Entry[]> {
+    if (!this.inflight) {
+      const gen = this.generation;
+      const p = this.fetchList().then((entries) => {
+        if (gen === this.generation) this.last = { at: Date.now(), entries };
+        return entries;
+      }).finally(() => {
+        if (this.inflight === p) this.inflight = undefined;
+      });
+      this.inflight = p;
     }
+    return this.inflight;
+  }
+
+  /** Called around every change: forgets the last list and the query in flight. */
+  private changed(): void {
+    this.generation++;
+    this.last = undefined;
+    this.inflight = undefined;
+  }
+
+  private async fetchList(): Promise<Pm2Entry[]> {
+    if (!this.daemonRunning()) return [];
     const viaSocket = await this.rpc('getMonitorData', [{}], 'pm2', CALL_TIMEOUT_MS, true);
-    if (viaSocket && Array.isArray(viaSocket[0])) {
-      this.last = { at: Date.now(), entries: viaSocket[0] as Pm2Entry[] };
-      return this.last.entries;
-    }
+    if (viaSocket && Array.isArray(viaSocket[0])) return viaSocket[0] as Pm2Entry[];
     this.transport = 'cli';
     const r = await this.call(['jlist']);
     const line = r.stdout.split('\n').find((l) => l.trimStart().startsWith('['));
@@ -227,9 +248,7 @@ export class Pm2Backend implements ServiceBackend {
         category: 'InvalidResult', target: 'pm2', fix: `Check the PM2 daemon: pm2 ping with PM2_HOME=${this.opts.home}.`,
       });
     }
-    const entries = JSON.parse(line) as Pm2Entry[];
-    this.last = { at: Date.now(), entries };
-    return entries;
+    return JSON.parse(line) as Pm2Entry[];
   }
 
   async query(defs: readonly ServiceDefinition[]): Promise<ServiceState[]> {
@@ -295,7 +314,7 @@ export class Pm2Backend implements ServiceBackend {
     const entries = await this.list();
     const ids = entries.filter((e) => e.name === name).map((e) => e.pm2_env.pm_id).filter((id): id is number => typeof id === 'number');
     if (this.transport !== 'rpc' || ids.length === 0) return false;
-    this.last = undefined;
+    this.changed();
     try {
       for (const id of ids) {
         if (verb === 'stop' && !(await this.rpc('stopWatch', ['stopProcessId', id], name))) return false;
@@ -304,7 +323,7 @@ export class Pm2Backend implements ServiceBackend {
         if (verb !== 'reset') await this.rpc('notifyByProcessId', [{ id, action_name: verb, manually: true }], name).catch(() => undefined);
       }
     } finally {
-      this.last = undefined;
+      this.changed();
     }
     return true;
   }
