@@ -3,7 +3,7 @@
  * worker loop, a websocket server on `ws`, and nginx as the web server. Crash → restart count, stop/start/restart,
  * logs written, a crash loop reported truthfully, the daemon's clean environment; `pm2 kill` after.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -165,6 +165,9 @@ wss.on('listening', () => console.log('ws listening on ${wsPort}'));\n`);
     const out = join(dir, 'logs', 'wst-worker', 'output.log');
     for (const day of [1, 2, 3]) writeFileSync(join(dir, 'logs', 'wst-worker', `output-2026010${day}T000000.000.log`), 'old');
     const one: ServiceSet = { ...set, defs: [set.defs[0]], settings: settings({ throttleMs: 1000, rotateBytes: 100, retentionCount: 2, retentionDays: 0 }) };
+    // The worker writes 3 bytes ("v2\n") every 200 ms: let the log pass LOG_ROTATE_BYTES first (the services now start
+    // and stop fast enough that it may not have yet).
+    expect(await waitFor(() => existsSync(out) && statSync(out).size > 150, 20_000)).toBe(true);
     const r = await control.restartAll(one, ctx());
     expect(r.errors).toEqual([]);
     const rotated = rotatedLogs(out);
