@@ -93,7 +93,7 @@ const SERVICES = ['wsb-queue-worker', 'wsb-backend', 'wsb-reverb', 'wsb-nginx'];
 /** A changer over the wire that must leave every service in `status`. */
 async function changeAll(engine, method, dir, status) {
   const r = await engine.call(method, { path: dir });
-  const bad = r.error ?? r.result.errors.find(Boolean) ?? r.result.items.find((i) => i.Status !== status);
+  const bad = r.error ?? (r.result.errors ?? [])[0] ?? r.result.items.find((i) => i.Status !== status);
   if (bad) throw new Error(`${method}: ${JSON.stringify(bad)}`);
 }
 
