@@ -5,6 +5,7 @@
  *
  * Start, restart and resume do not wait for one service after another: a service starts as soon as the services it
  * depends on run with their port open, and the stability windows (PM2: SERVICE_THROTTLE_MS) are watched concurrently.
+ * Stop likewise stops a service as soon as the services depending on it have stopped.
  */
 import { connect } from 'node:net';
 import type { RequestContext } from '../rpc/context';
@@ -245,6 +246,37 @@ async function inDependencyOrder(set: ServiceSet, defs: ServiceDefinition[], ctx
   };
   await Promise.all(defs.map(one));
   ctx.progress({ activity, completed: true });
+  return split(results);
+}
+
+/**
+ * Runs a stopping step for every service at once, each once the services of the set that depend on it have been
+ * dealt with (stopped, or failed to: the stop goes on, as one after another would). Results in reverse start order.
+ */
+async function inReverseDependencyOrder(set: ServiceSet, defs: ServiceDefinition[], ctx: ServiceContext, activity: string, step: Step): Promise<Outcome> {
+  const over = new Map(defs.map((d) => [d.name, deferred()]));
+  const results: (ServiceItem | ItemError)[] = [];
+  let finished = 0;
+  const one = async (def: ServiceDefinition, index: number): Promise<void> => {
+    const dependents = defs.filter((d, i) => i > index && d.dependsOn.includes(def.name));
+    try {
+      await Promise.all(dependents.map((d) => over.get(d.name)!.promise));
+      ctx.progress({ activity, status: def.name, percent: (finished / defs.length) * 100 });
+      results[defs.length - 1 - index] = toItem(set, def, await step(def, await stateOf(set, def)));
+    } catch (err) {
+      if (ctx.signal.aborted) throw err;
+      results[defs.length - 1 - index] = toItemError(err);
+    } finally {
+      finished++;
+      over.get(def.name)!.resolve(true);
+    }
+  };
+  await Promise.all(defs.map(one));
+  ctx.progress({ activity, completed: true });
+  return split(results);
+}
+
+function split(results: (ServiceItem | ItemError)[]): Outcome {
   const isError = (r: ServiceItem | ItemError): r is ItemError => !('$type' in r);
   return { items: results.filter((r): r is ServiceItem => !isError(r)), errors: results.filter(isError) };
 }
@@ -284,7 +316,7 @@ export function startAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome>
 }
 
 export function stopAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> {
-  return each(set, [...set.defs].reverse(), ctx, 'Stopping services', async (def, st) => {
+  return inReverseDependencyOrder(set, set.defs, ctx, 'Stopping services', async (def, st) => {
     if (GONE.includes(st.status)) return st;
     ctx.log('verbose', `Stopping ${def.name} (${set.backend.name})`);
     await set.backend.stop(def, set.settings);

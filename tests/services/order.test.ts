@@ -4,7 +4,7 @@
  * dependency that crash-loops is reported for itself and its dependent is not started; a dependency that fails its
  * stability window after its dependent came up gets the dependent stopped again.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as control from '../../core/services/control';
@@ -34,6 +34,15 @@ const FRAGILE = `const net = require('net'), fs = require('fs');
 if (fs.existsSync(process.env.MARK)) { console.error('marker found: giving up'); process.exit(1); }
 net.createServer((s) => { s.on('error', () => {}); s.end('up\\n'); }).listen(+process.env.PORT, '127.0.0.1');
 setInterval(() => { if (fs.existsSync(process.env.MARK)) { console.error('marker found: giving up'); process.exit(1); } }, 50);\n`;
+
+/** Listens on PORT; on SIGINT says whether its dependent had already exited (DONE written), then exits. */
+const PATIENT = `const net = require('net'), fs = require('fs');
+net.createServer((s) => { s.on('error', () => {}); s.end('up\\n'); }).listen(+process.env.PORT, '127.0.0.1');
+process.on('SIGINT', () => { console.log(fs.existsSync(process.env.DONE) ? 'stopped after its dependent' : 'stopped while its dependent ran'); process.exit(0); });\n`;
+/** Runs; on SIGINT takes 600 ms to finish, writes DONE, exits. */
+const SLOW_TO_STOP = `const fs = require('fs');
+setInterval(() => {}, 1000);
+process.on('SIGINT', () => setTimeout(() => { fs.writeFileSync(process.env.DONE, 'done'); process.exit(0); }, 600));\n`;
 
 describe.skipIf(skipUnless(existsSync(pm2BinPath()), 'pm2 not installed (npm ci)'))('start in dependency order, stability windows concurrently (real PM2)', { timeout: 120_000 }, () => {
   let dir: string;
@@ -108,6 +117,23 @@ describe.skipIf(skipUnless(existsSync(pm2BinPath()), 'pm2 not installed (npm ci)
     expect(st.ProcessId).toBeNull();
     await control.uninstallAll(set, makeCtx(env));
     rmSync(mark, { force: true });
+  });
+
+  it('stop: a service is stopped only once the services depending on it have exited', async () => {
+    const [port, done] = [await freePort(), join(dir, 'dependent-done')];
+    const patient = node('ord-patient', 10, script('patient', PATIENT), { readyPort: port, env: { PORT: String(port), DONE: done } });
+    const other = node('ord-other', 20, script('other', SLOW_TO_STOP), { env: { DONE: join(dir, 'other-done') } });
+    const slowStop = node('ord-slowstop', 30, script('slowstop', SLOW_TO_STOP), { dependsOn: ['ord-patient'], env: { DONE: done } });
+    const set = setOf([patient, other, slowStop]);
+    await control.installAll(set, makeCtx(env));
+    const up = await control.startAll(set, makeCtx(env));
+    expect(up.errors).toEqual([]);
+    const r = await control.stopAll(set, makeCtx(env));
+    expect(r.errors).toEqual([]);
+    expect(r.items.map((i) => [i.Name, i.Status])).toEqual([['ord-slowstop', 'Stopped'], ['ord-other', 'Stopped'], ['ord-patient', 'Stopped']]);
+    for (const item of up.items) expect(pidAlive(item.ProcessId!)).toBe(false);
+    expect(readFileSync(join(dir, 'logs', 'ord-patient', 'output.log'), 'utf8')).toContain('stopped after its dependent');
+    await control.uninstallAll(set, makeCtx(env));
   });
 
   it('restart of running services keeps dependency order and leaves them running with new processes', async () => {
