@@ -25,8 +25,10 @@ function Invoke-WoosooDeploy {
     RollbackFailed with what is left to do by hand) and the report; its TargetObject is the deployment id
     (Get-WoosooDeployment -Id <id> returns the Woosoo.Deployment).
 
-    When an earlier deploy was interrupted (its engine died), you are asked whether to complete its rollback first
-    (-Force does it without asking); otherwise the deploy stops with Woosoo.DeployInterruptedFound.
+    When an earlier deploy was interrupted (its engine died) after it changed the project, you are asked whether to
+    complete its rollback first (-Force does it without asking); otherwise the deploy stops with
+    Woosoo.DeployInterruptedFound. One that died before it changed anything (during Lock or Backup) is closed
+    without a question.
 
     With -WhatIf nothing is changed (no lock, no backup, no file): the whole plan is shown, each step with the
     commands it would run, and returned as Woosoo.DeployPlanStep objects.
@@ -140,31 +142,34 @@ function Invoke-WoosooDeploy {
         }
         if (-not $PSCmdlet.ShouldProcess($target, ('Deploy ({0}): {1}' -f $Scope, ((@($plan) | ForEach-Object { $_.Name }) -join ', ')))) { return }
 
-        $getParams = @{}
-        if ($resolved) { $getParams.path = $resolved }
+        # The engine decides whether an interrupted deploy needs its rollback completed (one that died before it
+        # changed anything is closed by deploy.run itself): ask only when it refuses with DeployInterruptedFound.
+        $params.whatIf = $false
         $undoParams = @{ whatIf = $false }
         if ($resolved) { $undoParams.path = $resolved }
-        try {
-            $interrupted = @(Invoke-WoosooRpc -Method 'deploy.get' -Params $getParams -Cmdlet $PSCmdlet | Where-Object { $_.Status -eq 'Interrupted' })
-            foreach ($old in $interrupted) {
-                $question = 'Deployment {0} was interrupted and not rolled back. Complete its rollback from backup {1} first?' -f $old.Id, $old.BackupId
-                if ($Force -or $PSCmdlet.ShouldContinue($question, 'Interrupted deployment')) {
-                    $undoParams.id = $old.Id
-                    $undone = @(Invoke-WoosooRpc -Method 'deploy.undo' -Params $undoParams -Cmdlet $PSCmdlet | Where-Object { $_.PSObject.TypeNames -contains 'Woosoo.Deployment' })
-                    foreach ($u in $undone) { Write-Warning ('Deployment {0} rolled back: {1}. Report: {2}' -f $u.Id, $u.Status, $u.ReportPath) }
-                }
+        $completed = @{}
+        while ($true) {
+            try {
+                Invoke-WoosooRpc -Method 'deploy.run' -Params $params -Cmdlet $PSCmdlet | ForEach-Object { ConvertTo-WoosooDeployDuration -InputObject $_ }
+                return
             }
-        }
-        catch {
-            $PSCmdlet.ThrowTerminatingError($_)
-        }
-
-        $params.whatIf = $false
-        try {
-            Invoke-WoosooRpc -Method 'deploy.run' -Params $params -Cmdlet $PSCmdlet | ForEach-Object { ConvertTo-WoosooDeployDuration -InputObject $_ }
-        }
-        catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            catch {
+                $refusal = $_
+            }
+            $oldId = [string]$refusal.TargetObject
+            $isInterrupted = $refusal.FullyQualifiedErrorId -like 'Woosoo.DeployInterruptedFound*'
+            if (-not $isInterrupted -or $oldId -eq '' -or $completed.ContainsKey($oldId)) { $PSCmdlet.ThrowTerminatingError($refusal) }
+            $question = 'Deployment {0} was interrupted and not rolled back. Complete its rollback first?' -f $oldId
+            if (-not ($Force -or $PSCmdlet.ShouldContinue($question, 'Interrupted deployment'))) { $PSCmdlet.ThrowTerminatingError($refusal) }
+            $completed[$oldId] = $true
+            $undoParams.id = $oldId
+            try {
+                $undone = @(Invoke-WoosooRpc -Method 'deploy.undo' -Params $undoParams -Cmdlet $PSCmdlet | Where-Object { $_.PSObject.TypeNames -contains 'Woosoo.Deployment' })
+            }
+            catch {
+                $PSCmdlet.ThrowTerminatingError($_)
+            }
+            foreach ($u in $undone) { Write-Warning ('Deployment {0} rolled back: {1}. Report: {2}' -f $u.Id, $u.Status, $u.ReportPath) }
         }
     }
 }
