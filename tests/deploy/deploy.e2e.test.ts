@@ -9,14 +9,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openServiceSet } from '../../core/services';
-import { killPm2, type Pm2Backend } from '../../core/services/pm2';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient, ROOT } from '../support/engine';
 import { pwsh, runPwsh } from '../support/pwsh';
-import { startMariaDb, type MariaDb } from '../harness/mariadb';
+import type { MariaDb } from '../harness/mariadb';
 import { waitFor } from '../harness/tools';
-import { makeDemoProject, SECRETS, treeDiff, type DemoProject } from './fixture';
+import { SECRETS, treeDiff, type DemoProject, useDemoProject } from './fixture';
 
 const json = (script: string, env: Record<string, string>) => {
   const r = runPwsh(script, { timeoutMs: 300_000, env });
@@ -25,17 +23,12 @@ const json = (script: string, env: Record<string, string>) => {
 };
 
 describe.skipIf(!pwsh.available)(`deploy cmdlets end to end (real pwsh)${pwsh.available ? '' : ` — skipped: ${pwsh.reason}`}`, () => {
+  const stack = useDemoProject('woosoo_e2e');
   let db: MariaDb;
   let p: DemoProject;
-  beforeAll(async () => {
-    db = await startMariaDb({ database: 'woosoo_e2e', user: 'woosoo', password: SECRETS.db });
-    p = await makeDemoProject(db);
-  }, 60_000);
-  afterAll(async () => {
-    if (p) await killPm2(openServiceSet(p.cfg(), p.ctx()).backend as Pm2Backend).catch(() => {});
-    await db?.stop();
-    if (p) rmSync(p.dir, { recursive: true, force: true });
-  }, 60_000);
+  beforeAll(() => {
+    ({ p, db } = stack);
+  });
 
   it('-WhatIf returns ten Woosoo.DeployPlanStep objects with their commands and writes nothing', () => {
     const before = p.treeHash();

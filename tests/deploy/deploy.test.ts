@@ -7,18 +7,16 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { listDeployments } from '../../core/deploy/history';
 import { lockPath } from '../../core/deploy/lock';
 import { runDeploy } from '../../core/deploy/orchestrator';
 import { undoDeploy } from '../../core/deploy/undo';
 import type { DeployOptions, Journal } from '../../core/deploy/journal';
 import { WoosooError } from '../../core/rpc/errors';
-import { openServiceSet } from '../../core/services';
-import { killPm2, type Pm2Backend } from '../../core/services/pm2';
-import { startMariaDb, type MariaDb } from '../harness/mariadb';
+import type { MariaDb } from '../harness/mariadb';
 import { missingTools, skipUnless } from '../harness/tools';
-import { filesWithSecrets, makeDemoProject, SECRETS, treeDiff, type DemoProject } from './fixture';
+import { filesWithSecrets, SECRETS, treeDiff, type DemoProject, useDemoProject } from './fixture';
 
 const missing = missingTools('php', 'composer', 'npm', 'mariadbd', 'mariadb-dump', 'nginx') ?? '';
 const OPTIONS: DeployOptions = { scope: 'Full', skipBackup: false, skipBuild: false, skipTests: false, force: false, noRollback: false, parallel: true };
@@ -30,18 +28,12 @@ export function migration(cls: string, up: string): string {
 }
 
 describe.skipIf(skipUnless(!missing, missing))('Invoke-WoosooDeploy on the demo stack (in-process)', () => {
+  const stack = useDemoProject('woosoo_deploy');
   let db: MariaDb;
   let p: DemoProject;
-
-  beforeAll(async () => {
-    db = await startMariaDb({ database: 'woosoo_deploy', user: 'woosoo', password: SECRETS.db });
-    p = await makeDemoProject(db);
-  }, 60_000);
-  afterAll(async () => {
-    if (p) await killPm2(openServiceSet(p.cfg(), p.ctx()).backend as Pm2Backend).catch(() => {});
-    await db?.stop();
-    if (p) rmSync(p.dir, { recursive: true, force: true });
-  }, 60_000);
+  beforeAll(() => {
+    ({ p, db } = stack);
+  });
 
   /** Runs a deploy that must fail; returns its error and journal. */
   async function failingDeploy(opts: Partial<DeployOptions> = {}): Promise<{ err: WoosooError; j: Journal }> {

@@ -6,12 +6,15 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import { join, relative } from 'node:path';
 import { loadValidProject, type ProjectConfig } from '../../core/config';
 import { RequestContext } from '../../core/rpc/context';
+import { openServiceSet } from '../../core/services';
+import { killPm2, type Pm2Backend } from '../../core/services/pm2';
 import { ROOT } from '../support/engine';
-import type { MariaDb } from '../harness/mariadb';
+import { startMariaDb, type MariaDb } from '../harness/mariadb';
 import { freePort } from '../harness/ports';
 
 export const SECRETS = { db: 'deploy-Test-Pw#4471', reverbKey: 'deploy-reverb-key-5521', reverbSecret: 'deploy-reverb-secret-8813' };
@@ -115,4 +118,23 @@ export function filesWithSecrets(dir: string, folders: string[]): string[] {
   };
   for (const f of folders) walk(join(dir, f));
   return hits;
+}
+
+/**
+ * Registers a test file's private MariaDB and demo project (beforeAll) and their removal with the project's PM2
+ * daemon (afterAll); `before` runs first at the end (e.g. closing the file's engines). Read p and db inside tests.
+ */
+export function useDemoProject(database: string, before?: () => Promise<void>): { p: DemoProject; db: MariaDb } {
+  const stack = { p: undefined as unknown as DemoProject, db: undefined as unknown as MariaDb };
+  beforeAll(async () => {
+    stack.db = await startMariaDb({ database, user: 'woosoo', password: SECRETS.db });
+    stack.p = await makeDemoProject(stack.db);
+  }, 60_000);
+  afterAll(async () => {
+    await before?.();
+    if (stack.p) await killPm2(openServiceSet(stack.p.cfg(), stack.p.ctx()).backend as Pm2Backend).catch(() => {});
+    await stack.db?.stop();
+    if (stack.p) rmSync(stack.p.dir, { recursive: true, force: true });
+  }, 60_000);
+  return stack;
 }

@@ -4,15 +4,12 @@
  * and waiting for its orphans, and the checks after each fault: every project file and the database as before, the
  * lock free, no secret in what Woosoo wrote or in anything on the wire.
  */
-import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { beforeAll, expect } from 'vitest';
 import { lockPath } from '../../core/deploy/lock';
-import { openServiceSet } from '../../core/services';
-import { killPm2, type Pm2Backend } from '../../core/services/pm2';
 import { EngineClient, type RpcMessage } from '../support/engine';
-import { startMariaDb, type MariaDb } from '../harness/mariadb';
 import { missingTools, sleep, waitFor } from '../harness/tools';
-import { filesWithSecrets, makeDemoProject, SECRETS, treeDiff, type DemoProject } from './fixture';
+import { filesWithSecrets, SECRETS, treeDiff, useDemoProject, type DemoProject } from './fixture';
 
 export const missingForDeploy = missingTools('php', 'composer', 'npm', 'mariadbd', 'mariadb-dump', 'nginx') ?? '';
 const BUILD_TOOLS = /composer|npm|build\.mjs|artisan (migrate|config:cache|route:cache|view:cache|app:selftest)|node --test/;
@@ -58,7 +55,6 @@ export function sawProgress(e: EngineClient, step: string | RegExp): boolean {
 
 /** Registers the file's MariaDB + demo project (beforeAll/afterAll) and returns what the tests use. */
 export function useDeployWire(database: string) {
-  let db: MariaDb;
   const kit = {
     p: undefined as unknown as DemoProject,
     engines: [] as EngineClient[],
@@ -94,15 +90,11 @@ export function useDeployWire(database: string) {
     },
     errorOf: (r: RpcMessage) => r.error?.data?.errorId,
   };
-  beforeAll(async () => {
-    db = await startMariaDb({ database, user: 'woosoo', password: SECRETS.db });
-    kit.p = await makeDemoProject(db);
-  }, 60_000);
-  afterAll(async () => {
+  const stack = useDemoProject(database, async () => {
     for (const e of kit.engines) if (e.child.exitCode === null && e.child.signalCode === null) await e.close();
-    if (kit.p) await killPm2(openServiceSet(kit.p.cfg(), kit.p.ctx()).backend as Pm2Backend).catch(() => {});
-    await db?.stop();
-    if (kit.p) rmSync(kit.p.dir, { recursive: true, force: true });
-  }, 60_000);
+  });
+  beforeAll(() => {
+    kit.p = stack.p;
+  });
   return kit;
 }
