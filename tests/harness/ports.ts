@@ -1,5 +1,5 @@
 // Free TCP ports on 127.0.0.1.
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 
 /**
  * A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it). Another process can take it before you bind
@@ -18,16 +18,5 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
-/** True when something accepts TCP connections on host:port. */
-export function portOpen(port: number, host = '127.0.0.1', timeoutMs = 1000): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const sock = connect({ port, host });
-    const done = (ok: boolean) => {
-      sock.destroy();
-      resolve(ok);
-    };
-    sock.setTimeout(timeoutMs, () => done(false));
-    sock.once('connect', () => done(true));
-    sock.once('error', () => done(false));
-  });
-}
+/** True when something accepts TCP connections on host:port: the engine's own probe (services readiness). */
+export { portOpen } from '../../core/services/control';
