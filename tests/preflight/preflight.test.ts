@@ -17,6 +17,20 @@ import { ENGINE } from '../support/engine';
 const TOOLS = ['php', 'composer', 'mariadbd', 'mariadb', 'nginx', 'mkcert', 'node'];
 const PASSWORD = 'Pre-flight#pw-1';
 
+
+/** A listener the test opens on a free loopback port for the enclosing block (closed after it). */
+function useListener(): { port: number } {
+  const listener = { port: 0 };
+  let server: Server;
+  beforeAll(async () => {
+    listener.port = await freePort();
+    server = createServer();
+    await new Promise<void>((resolve) => server.listen(listener.port, '127.0.0.1', resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  return listener;
+}
+
 describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('preflight with the real tools', () => {
   let project: TestProject;
   let stop: () => Promise<void>;
@@ -96,16 +110,10 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
   });
 
   describe('a port held by a listener the test opens', () => {
-    let server: Server;
-    let port: number;
-    beforeAll(async () => {
-      port = await freePort();
-      server = createServer();
-      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    });
-    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+    const listener = useListener();
 
     it('is a critical Fail naming the program and its PID', async () => {
+      const { port } = listener;
       const checks = await project.run({ BACKEND_PORT: String(port) }, { categories: ['Network'] });
       const c = find(checks, 'Network', 'BACKEND_PORT');
       expect(c.Status).toBe('Fail');
@@ -120,25 +128,18 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
   // The engine as an unprivileged user (nobody) cannot see which process of another user (root, the test) holds a
   // port — as a non-elevated session on Windows cannot see a service's. It may be our own service: Warn, not Fail.
   describe.skipIf(process.getuid?.() !== 0 || !which('setpriv'))('a port held by a process the engine may not identify (engine run as nobody)', () => {
-    let server: Server;
-    let port: number;
+    const listener = useListener();
     let dir: string;
     beforeAll(async () => {
-      port = await freePort();
-      server = createServer();
-      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
       dir = mkdtempSync(join(shortTmp(), 'wspf-nobody-'));
       chmodSync(dir, 0o755);
       copyFileSync(ENGINE, join(dir, 'engine.cjs'));
-      project.write({ BACKEND_PORT: String(port) });
+      project.write({ BACKEND_PORT: String(listener.port) });
       copyFileSync(join(project.dir, 'deployment.config.env'), join(dir, 'deployment.config.env'));
       for (const d of ['apps/woosoo-nexus', 'apps/tablet-ordering-pwa']) mkdirSync(join(dir, d), { recursive: true });
       spawnSync('chmod', ['-R', 'a+rX', dir]);
     });
-    afterAll(async () => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      rmSync(dir, { recursive: true, force: true });
-    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     it('is a Warn that says the holder could not be identified and how to find it, not a critical Fail', async () => {
       // stdin stays open until the answer arrives (the engine cancels what is running when its input closes).
@@ -162,7 +163,7 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
       const c = find(reply.result.items, 'Network', 'BACKEND_PORT');
       expect(c.Status).toBe('Warn');
       expect(c.Actual).toMatch(/not identified$/);
-      expect(c.Message).toContain(`Port ${port} (BACKEND_PORT)`);
+      expect(c.Message).toContain(`Port ${listener.port} (BACKEND_PORT)`);
       expect(c.Message).toContain('cannot tell whether it is our own service');
       expect(c.Fix).toMatch(/as Administrator/);
     });
