@@ -100,12 +100,13 @@ function crashLoop(def: ServiceDefinition, st: ServiceState, why: string): Wooso
 
 /**
  * Waits until the service is really running: the backend says Running, the process has stayed the same for the
- * throttle time (PM2, whose start returns before the app proved itself), and its port accepts connections.
+ * throttle time (any backend: PM2's start returns before the app proved itself, and NSSM reports an application that
+ * exits at once as running for a moment before it throttles it), and its port accepts connections.
  * `onUp` is called the first time it is Running with its port open (its dependents may start from then on).
  */
 export async function waitRunning(set: ServiceSet, def: ServiceDefinition, ctx: ServiceContext, onUp?: () => void): Promise<ServiceState> {
   const deadline = Date.now() + set.settings.startTimeoutMs;
-  const stableMs = set.backend.name === 'PM2' ? Math.min(set.settings.throttleMs, set.settings.startTimeoutMs / 2) : 0;
+  const stableMs = Math.min(set.settings.throttleMs, set.settings.startTimeoutMs / 2);
   let first: ServiceState | undefined;
   let since = 0;
   let why = 'it did not report Running';
