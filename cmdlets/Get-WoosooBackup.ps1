@@ -68,7 +68,7 @@ function Get-WoosooBackup {
             Invoke-WoosooRpc -Method 'backup.list' -Params $params -Cmdlet $PSCmdlet
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

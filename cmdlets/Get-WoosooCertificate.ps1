@@ -62,7 +62,7 @@ function Get-WoosooCertificate {
             Invoke-WoosooCertificateRpc -Method 'cert.get' -Params @{} -Files $files -ProjectPath $ProjectPath -Cmdlet $PSCmdlet
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

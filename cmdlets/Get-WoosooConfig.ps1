@@ -66,7 +66,7 @@ function Get-WoosooConfig {
             Invoke-WoosooRpc -Method 'config.get' -Params $params -Cmdlet $PSCmdlet
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

@@ -75,7 +75,7 @@ function Get-WoosooDeployment {
             Invoke-WoosooRpc -Method 'deploy.get' -Params $params -Cmdlet $PSCmdlet | ForEach-Object { ConvertTo-WoosooDeployDuration -InputObject $_ }
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

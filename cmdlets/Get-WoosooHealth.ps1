@@ -92,7 +92,7 @@ function Get-WoosooHealth {
             Invoke-WoosooRpc -Method 'health.get' -Params $params -Cmdlet $PSCmdlet
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

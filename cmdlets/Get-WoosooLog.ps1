@@ -133,7 +133,7 @@ function Get-WoosooLog {
             Invoke-WoosooRpc -Method 'logs.get' -Params $params -Cmdlet $PSCmdlet
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

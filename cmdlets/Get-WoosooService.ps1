@@ -62,7 +62,7 @@ function Get-WoosooService {
             Invoke-WoosooRpc -Method 'services.get' -Params $params -Cmdlet $PSCmdlet
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

@@ -56,7 +56,7 @@ function Install-WoosooCertificateTrust {
             }
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

@@ -96,7 +96,7 @@ function Invoke-WoosooBuild {
             $plan = @(Invoke-WoosooRpc -Method 'build.run' -Params $params -Cmdlet $PSCmdlet)
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
 
         # Ask per app that would run commands; skipped and blocked apps run nothing and are only reported.
@@ -125,7 +125,7 @@ function Invoke-WoosooBuild {
             }
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

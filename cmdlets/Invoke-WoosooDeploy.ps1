@@ -127,7 +127,7 @@ function Invoke-WoosooDeploy {
             $plan = @(Invoke-WoosooRpc -Method 'deploy.run' -Params $params -Cmdlet $PSCmdlet)
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
         $target = $resolved
         if (-not $target -and $plan.Count -gt 0) { $target = $plan[0].ProjectPath }
@@ -158,16 +158,16 @@ function Invoke-WoosooDeploy {
             }
             $oldId = [string]$refusal.TargetObject
             $isInterrupted = $refusal.FullyQualifiedErrorId -like 'Woosoo.DeployInterruptedFound*'
-            if (-not $isInterrupted -or $oldId -eq '' -or $completed.ContainsKey($oldId)) { $PSCmdlet.ThrowTerminatingError($refusal) }
+            if (-not $isInterrupted -or $oldId -eq '' -or $completed.ContainsKey($oldId)) { Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $refusal; return }
             $question = 'Deployment {0} was interrupted and not rolled back. Complete its rollback first?' -f $oldId
-            if (-not ($Force -or $PSCmdlet.ShouldContinue($question, 'Interrupted deployment'))) { $PSCmdlet.ThrowTerminatingError($refusal) }
+            if (-not ($Force -or $PSCmdlet.ShouldContinue($question, 'Interrupted deployment'))) { Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $refusal; return }
             $completed[$oldId] = $true
             $undoParams.id = $oldId
             try {
                 $undone = @(Invoke-WoosooRpc -Method 'deploy.undo' -Params $undoParams -Cmdlet $PSCmdlet | Where-Object { $_.PSObject.TypeNames -contains 'Woosoo.Deployment' })
             }
             catch {
-                $PSCmdlet.ThrowTerminatingError($_)
+                Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
             }
             foreach ($u in $undone) { Write-Warning ('Deployment {0} rolled back: {1}. Report: {2}' -f $u.Id, $u.Status, $u.ReportPath) }
         }

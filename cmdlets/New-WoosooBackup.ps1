@@ -83,7 +83,7 @@ function New-WoosooBackup {
             Invoke-WoosooRpc -Method 'backup.create' -Params $params -Cmdlet $PSCmdlet
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

@@ -73,7 +73,7 @@ function New-WoosooCertificate {
             }
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

@@ -91,9 +91,10 @@ function Remove-WoosooBackup {
                     if ([timespan]::TryParse([string]$OlderThan, [System.Globalization.CultureInfo]::InvariantCulture, [ref]$parsed)) { $span = $parsed }
                 }
                 if ($null -eq $span -or $span -lt [timespan]::Zero) {
-                    $PSCmdlet.ThrowTerminatingError((New-WoosooErrorRecord -ErrorId 'BackupAgeInvalid' -Category InvalidArgument -TargetObject ([string]$OlderThan) `
-                                -Message "-OlderThan '$OlderThan' is not a time span." `
-                                -RecommendedAction 'Pass a [TimeSpan] or a string such as 30d, 12h, 90m or 2w.'))
+                    $record = New-WoosooErrorRecord -ErrorId 'BackupAgeInvalid' -Category InvalidArgument -TargetObject ([string]$OlderThan) `
+                        -Message "-OlderThan '$OlderThan' is not a time span." `
+                        -RecommendedAction 'Pass a [TimeSpan] or a string such as 30d, 12h, 90m or 2w.'
+                    Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $record; return
                 }
                 $params.olderThanSeconds = $span.TotalSeconds
             }
@@ -102,7 +103,7 @@ function Remove-WoosooBackup {
                 $selected = @(Invoke-WoosooRpc -Method 'backup.remove' -Params $params -Cmdlet $PSCmdlet | ForEach-Object { $_.Id })
             }
             catch {
-                $PSCmdlet.ThrowTerminatingError($_)
+                Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
             }
             if ($selected.Count -eq 0) { Write-Verbose 'No backup is due for removal.' }
         }

@@ -78,7 +78,7 @@ function Restore-WoosooBackup {
             $plan = @(Invoke-WoosooRpc -Method 'backup.restore' -Params $params -Cmdlet $PSCmdlet)
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
         $replace = @($plan | Where-Object { $_.Action -eq 'Replace' }).Count
         $create = @($plan | Where-Object { $_.Action -eq 'Create' }).Count
@@ -91,7 +91,7 @@ function Restore-WoosooBackup {
                 Invoke-WoosooRpc -Method 'backup.restore' -Params $params -Cmdlet $PSCmdlet
             }
             catch {
-                $PSCmdlet.ThrowTerminatingError($_)
+                Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
             }
         }
         elseif ($WhatIfPreference) {

@@ -80,7 +80,7 @@ function Sync-WoosooConfig {
             $plan = @(Invoke-WoosooRpc -Method 'config.sync' -Params $params -Cmdlet $PSCmdlet)
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
 
         # Ask per changed file; unchanged files need no consent.
@@ -107,7 +107,7 @@ function Sync-WoosooConfig {
             Invoke-WoosooRpc -Method 'config.sync' -Params $params -Cmdlet $PSCmdlet
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

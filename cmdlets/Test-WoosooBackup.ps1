@@ -70,7 +70,7 @@ function Test-WoosooBackup {
             $results = @(Invoke-WoosooRpc -Method 'backup.test' -Params $params -Cmdlet $PSCmdlet)
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
         if ($Id -and $results.Count -lt @($Id).Count) { $allValid = $false }
         foreach ($result in $results) {

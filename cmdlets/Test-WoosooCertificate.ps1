@@ -68,7 +68,7 @@ function Test-WoosooCertificate {
             Invoke-WoosooCertificateRpc -Method 'cert.test' -Params @{ quiet = $Quiet.IsPresent } -Files $files -ProjectPath $ProjectPath -Cmdlet $PSCmdlet
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

@@ -55,7 +55,7 @@ function Test-WoosooConfig {
             Invoke-WoosooRpc -Method 'config.test' -Params $params -Cmdlet $PSCmdlet
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

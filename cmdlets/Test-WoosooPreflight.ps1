@@ -86,7 +86,7 @@ function Test-WoosooPreflight {
             Invoke-WoosooRpc -Method 'preflight.run' -Params $params -Cmdlet $PSCmdlet
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

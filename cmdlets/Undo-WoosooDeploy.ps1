@@ -65,7 +65,7 @@ function Undo-WoosooDeploy {
             $found = @(Invoke-WoosooRpc -Method 'deploy.undo' -Params $params -Cmdlet $PSCmdlet)
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
         if ($found.Count -eq 0) {
             Write-Verbose 'No deployment needs a rollback.'
@@ -82,7 +82,7 @@ function Undo-WoosooDeploy {
                 ForEach-Object { ConvertTo-WoosooDeployDuration -InputObject $_ }
         }
         catch {
-            $PSCmdlet.ThrowTerminatingError($_)
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
     }
 }

@@ -40,3 +40,24 @@ function ConvertFrom-WoosooRpcError {
     }
     return (New-WoosooErrorRecord -ErrorId $errorId -Category $category -TargetObject $target -Message ([string]$RpcError.message) -RecommendedAction $action)
 }
+
+function Write-WoosooFailure {
+    # How a cmdlet fails as a whole (docs/errors.md). $PSCmdlet.ThrowTerminatingError alone is statement-terminating:
+    # `-ErrorAction Stop` would not stop the caller's script and `-ErrorAction SilentlyContinue` would not silence it.
+    # So the effective action decides: Stop (or Break) -> WriteError, which PowerShell turns into a script-terminating
+    # error; SilentlyContinue/Ignore -> WriteError, which PowerShell silences (and keeps out of $Error for Ignore);
+    # Continue (the default) -> a terminating error as before, so try/catch catches it and the next statement runs.
+    # The caller returns right after this call.
+    param(
+        [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet,
+        [Parameter(Mandatory)][System.Management.Automation.ErrorRecord]$ErrorRecord
+    )
+    $bound = $Cmdlet.MyInvocation.BoundParameters
+    if ($bound.ContainsKey('ErrorAction')) { $action = [string]$bound['ErrorAction'] }
+    else { $action = [string]$Cmdlet.SessionState.PSVariable.GetValue('ErrorActionPreference') }
+    if ($action -eq 'Stop' -or $action -eq 'Break' -or $action -eq 'SilentlyContinue' -or $action -eq 'Ignore') {
+        $Cmdlet.WriteError($ErrorRecord)
+        return
+    }
+    $Cmdlet.ThrowTerminatingError($ErrorRecord)
+}

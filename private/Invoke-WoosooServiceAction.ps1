@@ -45,6 +45,6 @@ function Invoke-WoosooServiceAction {
         if ($PassThru) { $result }
     }
     catch {
-        $Cmdlet.ThrowTerminatingError($_)
+        Write-WoosooFailure -Cmdlet $Cmdlet -ErrorRecord $_
     }
 }

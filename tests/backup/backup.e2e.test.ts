@@ -6,16 +6,14 @@
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pwsh, runPwsh } from '../support/pwsh';
+import { describePwsh, pwsh, pwshJson, runPwsh } from '../support/pwsh';
 import { makeProject } from './fixture';
 
 const json = (script: string, cwd: string) => {
-  const r = runPwsh(script, { cwd });
-  if (r.status !== 0) throw new Error(`pwsh exited ${r.status}: ${r.stderr}\n${r.stdout}`);
-  return JSON.parse(r.stdout);
+  return pwshJson(script, { cwd });
 };
 
-describe.skipIf(!pwsh.available)(`backup cmdlets end to end (real pwsh)${pwsh.available ? '' : ` — skipped: ${pwsh.reason}`}`, () => {
+describePwsh('backup cmdlets end to end', () => {
   it('New-WoosooBackup returns a Woosoo.Backup; Get-WoosooBackup lists newest first; Test-WoosooBackup verifies from the pipeline', () => {
     const p = makeProject();
     const r = json(`$a = New-WoosooBackup -Path '${p.dir}' -Description 'first' -IncludeFiles

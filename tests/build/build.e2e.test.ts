@@ -7,16 +7,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { pwsh, runPwsh } from '../support/pwsh';
+import { describePwsh, pwsh, pwshJson, runPwsh } from '../support/pwsh';
 import { makeBuildProject } from './fixture';
 
 const json = (script: string) => {
-  const r = runPwsh(script, { timeoutMs: 180_000 });
-  if (r.status !== 0) throw new Error(`pwsh exited ${r.status}: ${r.stderr}\n${r.stdout}`);
-  return JSON.parse(r.stdout);
+  return pwshJson(script, { timeoutMs: 180_000 });
 };
 
-describe.skipIf(!pwsh.available)(`Invoke-WoosooBuild end to end (real pwsh)${pwsh.available ? '' : ` — skipped: ${pwsh.reason}`}`, () => {
+describePwsh('Invoke-WoosooBuild end to end', () => {
   it('-WhatIf returns Woosoo.BuildPlan objects with the commands and runs nothing', () => {
     const p = makeBuildProject();
     const r = json(`$plan = @(Invoke-WoosooBuild -Path '${p.dir}' -App Backend, Pwa -WhatIf)

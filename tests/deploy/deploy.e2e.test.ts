@@ -11,18 +11,16 @@ import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EngineClient, ROOT } from '../support/engine';
-import { pwsh, runPwsh } from '../support/pwsh';
+import { describePwsh, pwsh, pwshJson, runPwsh } from '../support/pwsh';
 import type { MariaDb } from '../harness/mariadb';
 import { waitFor } from '../harness/tools';
 import { SECRETS, treeDiff, type DemoProject, useDemoProject } from './fixture';
 
 const json = (script: string, env: Record<string, string>) => {
-  const r = runPwsh(script, { timeoutMs: 300_000, env });
-  if (r.status !== 0) throw new Error(`pwsh exited ${r.status}: ${r.stderr}\n${r.stdout}`);
-  return JSON.parse(r.stdout);
+  return pwshJson(script, { timeoutMs: 300_000, env });
 };
 
-describe.skipIf(!pwsh.available)(`deploy cmdlets end to end (real pwsh)${pwsh.available ? '' : ` — skipped: ${pwsh.reason}`}`, () => {
+describePwsh('deploy cmdlets end to end', () => {
   const stack = useDemoProject('woosoo_e2e');
   let db: MariaDb;
   let p: DemoProject;

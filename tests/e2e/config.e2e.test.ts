@@ -8,16 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENGINE_NODE_OPTIONS, ROOT } from '../support/engine';
-import { pwsh, runPwsh } from '../support/pwsh';
+import { describePwsh, pwsh, pwshJson, runPwsh } from '../support/pwsh';
 
 const demo = join(ROOT, 'examples', 'demo');
-const json = (script: string, opts?: Parameters<typeof runPwsh>[1]) => {
-  const r = runPwsh(script, opts);
-  if (r.status !== 0) throw new Error(`pwsh exited ${r.status}: ${r.stderr}\n${r.stdout}`);
-  return JSON.parse(r.stdout);
-};
+const json = pwshJson;
 
-describe.skipIf(!pwsh.available)(`module end to end (real pwsh)${pwsh.available ? '' : ` — skipped: ${pwsh.reason}`}`, () => {
+describePwsh('module end to end', () => {
   it('Get-WoosooConfig returns a typed Woosoo.Config with integer ports and masked secrets', () => {
     const r = json(`$c = Get-WoosooConfig -Path '${demo}'
       [pscustomobject]@{ Type = $c.PSObject.TypeNames[0]; Port = $c.HTTP_PORT; PortType = $c.HTTP_PORT.GetType().Name; Pw = $c.DB_PASSWORD; Debug = $c.APP_DEBUG } | ConvertTo-Json -Depth 20 -Compress`);

@@ -1,9 +1,9 @@
 // Get-WoosooHealth in the real PowerShell 7 with the module imported (skipped, with the reason, where there is none).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pwsh, runPwsh } from '../support/pwsh';
+import { describePwsh, pwsh, pwshJson, runPwsh } from '../support/pwsh';
 import { makeProject, startPartialStack, type Project, type Stack } from './fixtures';
 
-describe.skipIf(!pwsh.available)(`Get-WoosooHealth end to end${pwsh.available ? '' : ` (skipped: ${pwsh.reason})`}`, () => {
+describePwsh('Get-WoosooHealth end to end', () => {
   let stack: Stack;
   let project: Project;
 

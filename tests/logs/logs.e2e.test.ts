@@ -5,10 +5,8 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pwsh, runPwsh } from '../support/pwsh';
+import { describePwsh, pwsh, pwshJson, runPwsh } from '../support/pwsh';
 import { makeStackProject, type Project } from './fixtures';
-
-if (!pwsh.available) console.warn(`[skip] logs e2e: ${pwsh.reason}`);
 
 const json = <T>(r: { status: number | null; stdout: string; stderr: string }): T => {
   expect(r.stderr).toBe('');
@@ -17,7 +15,7 @@ const json = <T>(r: { status: number | null; stdout: string; stderr: string }): 
 };
 const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-describe.skipIf(!pwsh.available)('Get-WoosooLog in PowerShell', () => {
+describePwsh('Get-WoosooLog', () => {
   let p: Project;
   beforeAll(() => {
     p = makeStackProject();

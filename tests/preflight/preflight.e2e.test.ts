@@ -4,17 +4,15 @@
  * Skipped, with the reason, where PowerShell 7 is not installed (this Debian machine: see scripts/setup.sh).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pwsh, runPwsh } from '../support/pwsh';
+import { describePwsh, pwsh, pwshJson, runPwsh } from '../support/pwsh';
 import { projectWithDatabase, type TestProject } from './project';
 
 const PASSWORD = 'E2e-preflight#42';
 const json = (script: string) => {
-  const r = runPwsh(script);
-  if (r.status !== 0) throw new Error(`pwsh exited ${r.status}: ${r.stderr}\n${r.stdout}`);
-  return JSON.parse(r.stdout);
+  return pwshJson(script);
 };
 
-describe.skipIf(!pwsh.available)(`Test-WoosooPreflight end to end (real pwsh)${pwsh.available ? '' : ` — skipped: ${pwsh.reason}`}`, () => {
+describePwsh('Test-WoosooPreflight end to end', () => {
   let project: TestProject;
   let stop: () => Promise<void>;
   beforeAll(async () => {

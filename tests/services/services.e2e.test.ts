@@ -11,17 +11,13 @@ import { killPm2, Pm2Backend, pm2Home } from '../../core/services/pm2';
 import { pm2BinPath } from '../harness/pm2';
 import { freePort } from '../harness/ports';
 import { hasTool, shortTmp } from '../harness/tools';
-import { pwsh, runPwsh } from '../support/pwsh';
+import { describePwsh, pwsh, pwshJson, runPwsh } from '../support/pwsh';
 import { writeProject } from './support';
 
 const json = (script: string) => {
-  const r = runPwsh(script, { timeoutMs: 180_000 });
-  if (r.status !== 0) throw new Error(`pwsh exited ${r.status}: ${r.stderr}\n${r.stdout}`);
-  return JSON.parse(r.stdout);
+  return pwshJson(script, { timeoutMs: 180_000 });
 };
-const ready = pwsh.available && hasTool('php') && existsSync(pm2BinPath());
-
-describe.skipIf(!ready)(`service cmdlets end to end (real pwsh, PM2)${pwsh.available ? '' : ` — skipped: ${pwsh.reason}`}`, { timeout: 120_000 }, () => {
+describePwsh('service cmdlets end to end (PM2)', () => {
   let dir: string;
 
   beforeAll(async () => {
@@ -86,4 +82,4 @@ describe.skipIf(!ready)(`service cmdlets end to end (real pwsh, PM2)${pwsh.avail
       @(Uninstall-WoosooService -Path '${dir}' -Confirm:$false -PassThru | ForEach-Object Status) | ConvertTo-Json -Depth 20 -Compress`);
     expect(r).toEqual(['NotInstalled', 'NotInstalled', 'NotInstalled', 'NotInstalled']); // nginx, reverb, backend, queue worker
   });
-});
+}, { timeout: 120_000, missing: !hasTool('php') ? 'php is not installed (bash scripts/setup.sh)' : !existsSync(pm2BinPath()) ? 'pm2 is not installed (npm ci)' : undefined });

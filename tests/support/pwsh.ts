@@ -1,11 +1,18 @@
 /**
- * Runs scripts in the REAL PowerShell 7 (installed by scripts/setup.sh when the registry has it), with the
- * module imported. When there is no pwsh, `pwsh.available` is false and `pwsh.reason` says exactly why, so
- * the end-to-end suites skip with that reason instead of pretending.
+ * Runs scripts in the REAL PowerShell 7 (installed by scripts/setup.sh), with the module imported.
+ *
+ * Objects come back through a file, never through the console: the script's pipeline output goes to a file
+ * (`& { script } | Out-File`), while `What if:` lines, warnings and host text go to the console and are returned
+ * apart (`console`). So a test's JSON is never mixed with what PowerShell prints for a person.
+ *
+ * Where pwsh is missing, `describePwsh` skips the suite with the reason, except under CI=true, where the missing
+ * PowerShell is a failing test: CI must never pass with the end-to-end tier silently gone.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, it } from 'vitest';
 import { ROOT } from './engine';
 
 function locate(): { path?: string; reason: string } {
@@ -21,23 +28,77 @@ function locate(): { path?: string; reason: string } {
   } catch {
     /* not on PATH */
   }
-  return { reason: 'PowerShell 7 is not installed (run scripts/setup.sh; see its output for the registry\'s answer)' };
+  return { reason: 'PowerShell 7 is not installed (run scripts/setup.sh; its output says why)' };
 }
 
 const found = locate();
 export const pwsh = { available: found.path !== undefined, path: found.path ?? '', reason: found.reason };
+export const IN_CI = process.env.CI === 'true';
+
+/**
+ * A describe() for a suite that needs the real pwsh: runs it where pwsh exists; elsewhere skips it with the reason,
+ * or, under CI=true, replaces it with one test that fails with the reason. `missing` names another real component
+ * the suite needs and does not have.
+ */
+export function describePwsh(title: string, body: () => void, opts: { missing?: string; timeout?: number } = {}): void {
+  const reason = pwsh.available ? opts.missing : pwsh.reason;
+  const options = opts.timeout ? { timeout: opts.timeout } : {};
+  if (!reason) {
+    describe(`${title} (real pwsh)`, options, body);
+  } else if (IN_CI) {
+    describe(`${title} (real pwsh)`, () => {
+      it('has what it needs, which CI=true requires', () => {
+        throw new Error(reason);
+      });
+    });
+  } else {
+    describe.skip(`${title} (real pwsh) — skipped: ${reason}`, body);
+  }
+}
 
 export interface PwshResult {
   status: number | null;
+  /** The script's pipeline output (Out-File -Width 4096), read from the file it was written to. */
   stdout: string;
+  /** What pwsh printed on the console: What if: lines, warnings, host text. */
+  console: string;
   stderr: string;
 }
 
-/** Runs a script after `Import-Module Woosoo.psd1`; the script's output should be JSON (ConvertTo-Json -Depth 20). */
-export function runPwsh(script: string, opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}): PwshResult {
-  const full = `$ErrorActionPreference = 'Stop'; $ProgressPreference = 'SilentlyContinue'\nImport-Module '${join(ROOT, 'Woosoo.psd1')}' -Force\n${script}`;
-  const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', full], {
-    cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000,
-  });
-  return { status: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+export interface PwshOptions {
+  cwd?: string;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+/** The preamble every script gets: stop on errors, no progress bars, the module from this checkout. */
+export function pwshPreamble(): string {
+  return `$ErrorActionPreference = 'Stop'; $ProgressPreference = 'SilentlyContinue'\nImport-Module '${join(ROOT, 'Woosoo.psd1')}' -Force\n`;
+}
+
+/** Runs a script after `Import-Module Woosoo.psd1`; its pipeline output comes back in `stdout`. */
+export function runPwsh(script: string, opts: PwshOptions = {}): PwshResult {
+  const dir = mkdtempSync(join(tmpdir(), 'woosoo-pwsh-'));
+  const out = join(dir, 'out.txt');
+  const full = `${pwshPreamble()}& {\n${script}\n} | Out-File -LiteralPath '${out}' -Encoding utf8 -Width 4096\n`;
+  try {
+    const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', full], {
+      cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000,
+    });
+    const output = existsSync(out) ? readFileSync(out, 'utf8').replace(/^\uFEFF/, '') : '';
+    return { status: r.status, stdout: output, console: r.stdout ?? '', stderr: r.stderr ?? '' };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs a script whose pipeline output is JSON (`… | ConvertTo-Json -Depth 20 -Compress`) and parses it. */
+export function pwshJson<T = any>(script: string, opts: PwshOptions = {}): T {
+  const r = runPwsh(script, opts);
+  if (r.status !== 0) throw new Error(`pwsh exited ${r.status}:\n${r.stderr}\n${r.console}\n${r.stdout}`);
+  try {
+    return JSON.parse(r.stdout) as T;
+  } catch (e) {
+    throw new Error(`pwsh output is not JSON (${(e as Error).message}):\n${r.stdout}\n--- console:\n${r.console}\n--- stderr:\n${r.stderr}`);
+  }
 }

@@ -7,21 +7,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pwsh, runPwsh } from '../support/pwsh';
+import { describePwsh, pwsh, pwshJson, runPwsh } from '../support/pwsh';
 import { hasTool } from '../harness/tools';
 import { makeProject, type Project } from './fixtures';
 
-const json = (script: string) => {
-  const r = runPwsh(script);
-  if (r.status !== 0) throw new Error(`pwsh exited ${r.status}: ${r.stderr}\n${r.stdout}`);
-  // -WhatIf's "What if: ..." lines go to the host, which is stdout here: the JSON is the last line.
-  const lines = r.stdout.trim().split(/\r?\n/);
-  return JSON.parse(lines[lines.length - 1]);
-};
+const json = (script: string) => pwshJson(script);
 
 const shape = `ForEach-Object { [pscustomobject]@{ T = $_.PSObject.TypeNames[0]; App = $_.App; Action = $_.Action; WhatIf = $_.WhatIf; Diff = $_.Diff; BackupId = $_.BackupId; Check = $_.Check } }`;
 
-describe.skipIf(!pwsh.available)(`Sync-WoosooConfig end to end (real pwsh)${pwsh.available ? '' : ` — skipped: ${pwsh.reason}`}`, () => {
+describePwsh('Sync-WoosooConfig end to end', () => {
   let project: Project;
   beforeEach(() => {
     project = makeProject();
