@@ -1,6 +1,6 @@
 /** RPC methods of backups: backup.create, backup.list, backup.test, backup.restore, backup.remove. Thin. */
 import { z } from 'zod';
-import { loadProject, loadValidProject, type ProjectConfig } from '../config';
+import { loadValidProject, readProject, type ProjectConfig } from '../config';
 import type { RequestContext } from '../rpc/context';
 import { toItemError, WoosooError, type ItemError } from '../rpc/errors';
 import { defineMethod, projectPathParam, typed, typedSchema } from '../rpc/method';
@@ -14,7 +14,7 @@ import { removeSelected } from './retention';
  * one is put back), but the backup keys used must be — a bad BACKUP_PATH would point into the project itself.
  */
 function loadBackupProject(path: string | undefined, ctx: Pick<RequestContext, 'env' | 'cwd'>, more: string[] = []): ProjectConfig {
-  const cfg = loadProject(path, ctx);
+  const cfg = readProject(path, ctx);
   requireKeys(cfg, ['BACKUP_PATH', ...more], 'Working with the backups', 'Fix the keys listed in deployment.config.env (Test-WoosooConfig shows them).');
   return cfg;
 }

@@ -1,26 +1,50 @@
-/** What other domains use of the configuration: load the caller's project, and insist that it is valid. */
+/**
+ * What other domains use of the configuration: load the caller's project, and insist that it can be used.
+ * The one place a bad deployment.config.env becomes an error, so every method refuses it the same way.
+ */
 import type { RequestContext } from '../rpc/context';
 import { WoosooError } from '../rpc/errors';
 import { findProject, readConfig, type ProjectConfig } from './load';
+import type { ConfigProblem } from './problems';
 import { validateConfig } from './validate';
 
 export { ProjectConfig, CONFIG_FILE } from './load';
 
-export function loadProject(path: string | undefined, ctx: Pick<RequestContext, 'env' | 'cwd'>): ProjectConfig {
+type Session = Pick<RequestContext, 'env' | 'cwd'>;
+
+/**
+ * The project as written, problems and all: only for the methods that report the problems (config.test,
+ * preflight.run) or check the few keys they use themselves (backups: restoring puts a broken file back).
+ */
+export function readProject(path: string | undefined, ctx: Session): ProjectConfig {
   return readConfig(findProject(path, ctx));
 }
 
-/** Loads the project and throws one error listing every Error-severity problem (nothing is written then). */
-export function loadValidProject(path: string | undefined, ctx: Pick<RequestContext, 'env' | 'cwd'>): ProjectConfig {
-  const cfg = loadProject(path, ctx);
-  const errors = validateConfig(cfg).filter((p) => p.Severity === 'Error');
-  if (errors.length > 0) {
-    const list = errors.map((p) => `  - ${p.Message} Fix: ${p.Fix}`).join('\n');
-    throw new WoosooError('ConfigInvalid', `${cfg.location.file} has ${errors.length} problem(s); nothing was changed:\n${list}`, {
-      category: 'InvalidData',
-      target: cfg.location.file,
-      fix: 'Fix the problems listed (Test-WoosooConfig shows them as objects), then run the command again.',
-    });
-  }
+/**
+ * The project, refused when a value cannot be read (a syntax error, a value of the wrong type such as
+ * HTTP_PORT=80x88): no method can work with a key it does not have, and the user is the one to fix it.
+ */
+export function loadProject(path: string | undefined, ctx: Session): ProjectConfig {
+  const cfg = readProject(path, ctx);
+  refuse(cfg, cfg.problems);
   return cfg;
+}
+
+/** The project, refused when any rule of Test-WoosooConfig finds an Error-severity problem (nothing is written then). */
+export function loadValidProject(path: string | undefined, ctx: Session): ProjectConfig {
+  const cfg = readProject(path, ctx);
+  refuse(cfg, validateConfig(cfg));
+  return cfg;
+}
+
+/** Throws one Woosoo.ConfigInvalid listing every Error-severity problem (key, line, fix), if there is one. */
+function refuse(cfg: ProjectConfig, problems: readonly ConfigProblem[]): void {
+  const errors = problems.filter((p) => p.Severity === 'Error');
+  if (errors.length === 0) return;
+  const list = errors.map((p) => `  - ${p.Message} Fix: ${p.Fix}`).join('\n');
+  throw new WoosooError('ConfigInvalid', `${cfg.location.file} has ${errors.length} problem(s); nothing was changed:\n${list}`, {
+    category: 'InvalidData',
+    target: cfg.location.file,
+    fix: 'Fix the problems listed (Test-WoosooConfig shows them as objects), then run the command again.',
+  });
 }

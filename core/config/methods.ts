@@ -4,7 +4,7 @@ import { WoosooError } from '../rpc/errors';
 import { defineMethod, projectPathParam, typed, typedSchema } from '../rpc/method';
 import { MASK } from '../util/redact';
 import { KEYS } from './keys';
-import { loadProject } from './index';
+import { loadProject, readProject } from './index';
 import { configProblemSchema } from './problems';
 import { validateConfig } from './validate';
 import { wildcard } from '../util/wildcard';
@@ -28,12 +28,6 @@ export const configGet = defineMethod({
   ]),
   async handler(p, ctx) {
     const cfg = loadProject(p.path, ctx);
-    const syntax = cfg.problems.filter((x) => x.Rule === 'Syntax');
-    if (syntax.length > 0) {
-      throw new WoosooError('ConfigSyntax', syntax.map((x) => `${x.File}: ${x.Message}`).join('\n'), {
-        category: 'ParserError', target: cfg.location.file, fix: syntax[0].Fix,
-      });
-    }
     const shown = (name: string) => (cfg.isSecret(name) && !p.reveal && cfg.str(name) !== '' ? MASK : cfg.values[name]);
     if (p.names === undefined) {
       const props: Record<string, string | number | boolean> = {};
@@ -70,9 +64,9 @@ export const configTest = defineMethod({
   }),
   item: configProblemSchema,
   async handler(p, ctx) {
-    if (!p.quiet) return { items: validateConfig(loadProject(p.path, ctx)) };
+    if (!p.quiet) return { items: validateConfig(readProject(p.path, ctx)) };
     try {
-      return { value: !validateConfig(loadProject(p.path, ctx)).some((x) => x.Severity === 'Error') };
+      return { value: !validateConfig(readProject(p.path, ctx)).some((x) => x.Severity === 'Error') };
     } catch (err) {
       if (!(err instanceof WoosooError)) throw err;
       ctx.log('verbose', err.message);

@@ -1,6 +1,6 @@
 /** RPC method of preflight: preflight.run. Thin: load the project (problems are reported, not thrown), run, shape. */
 import { z } from 'zod';
-import { loadProject } from '../config';
+import { readProject } from '../config';
 import { defineMethod, projectPathParam } from '../rpc/method';
 import { preflightPassed, runPreflight } from './index';
 import { CATEGORIES, preflightCheckSchema } from './types';
@@ -17,7 +17,7 @@ export const preflightRun = defineMethod({
   }),
   item: preflightCheckSchema,
   async handler(p, ctx) {
-    const cfg = loadProject(p.path, ctx);
+    const cfg = readProject(p.path, ctx);
     const checks = await runPreflight(cfg, ctx, { categories: p.categories, detailed: p.detailed });
     if (p.quiet) return { value: preflightPassed(checks) };
     return { items: checks };

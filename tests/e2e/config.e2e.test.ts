@@ -3,7 +3,7 @@
  * down the pipeline, the error records, -Quiet, masking, and that the engine comes back after being killed.
  * Skipped, with the reason, where PowerShell 7 could not be installed (see scripts/setup.sh).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -52,6 +52,27 @@ describePwsh('module end to end', () => {
     expect(r.Id).toMatch(/^Woosoo\.ConfigNotFound/);
     expect(r.Cat).toBe('ObjectNotFound');
     expect(r.Fix).toContain('-Path');
+  });
+
+  it('a value of the wrong type is the same Woosoo.ConfigInvalid from Get-WoosooConfig and Get-WoosooService', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'woosoo-e2e-'));
+    cpSync(demo, dir, { recursive: true });
+    const file = join(dir, 'deployment.config.env');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(/^HTTP_PORT=8088$/m, 'HTTP_PORT=80x88'));
+    const r = json(`@(foreach ($cmd in 'Get-WoosooConfig', 'Get-WoosooService') {
+        try { & $cmd -Path '${dir}' | Out-Null; [pscustomobject]@{ Cmd = $cmd; Id = 'no error' } } catch {
+          [pscustomobject]@{ Cmd = $cmd; Id = $_.FullyQualifiedErrorId; Cat = [string]$_.CategoryInfo.Category; Target = [string]$_.TargetObject
+            Message = $_.Exception.Message; Fix = $_.ErrorDetails.RecommendedAction } } }) | ConvertTo-Json -Depth 20 -Compress`);
+    expect(r.map((e: { Cmd: string }) => e.Cmd)).toEqual(['Get-WoosooConfig', 'Get-WoosooService']);
+    for (const e of r) {
+      expect(e.Id).toMatch(/^Woosoo\.ConfigInvalid/);
+      expect(e).toMatchObject({ Cat: 'InvalidData', Target: file });
+      expect(e.Message).toContain(file);
+      expect(e.Message).toMatch(/HTTP_PORT \(line \d+\) must be a port number/);
+      expect(e.Message).toContain('Fix: Set HTTP_PORT');
+      expect(e.Message).not.toMatch(/bug in Woosoo/i);
+      expect(e.Fix).toContain('Test-WoosooConfig');
+    }
   });
 
   it('keeps one engine across calls and starts a fresh one after it was killed', () => {

@@ -180,12 +180,12 @@ describe('configuration over the wire', () => {
     expect((await c.call('config.test', { quiet: true, path: join(dir, 'nope') })).value).toBe(false);
   });
 
-  it('a syntax error in the file is a ParserError naming the file and line', async () => {
+  it('a syntax error in the file is the ConfigInvalid every cmdlet gives, naming the file and line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'woosoo-wire-'));
     writeFileSync(join(dir, 'deployment.config.env'), 'ENVIRONMENT=production\nDB_PASSWORD="unterminated\n');
     const c = await engine({ cwd: dir });
     const r = await c.request('config.get', {});
-    expect(r.error?.data).toMatchObject({ errorId: 'ConfigSyntax', category: 'ParserError' });
+    expect(r.error?.data).toMatchObject({ errorId: 'ConfigInvalid', category: 'InvalidData' });
     expect(r.error?.message).toMatch(/deployment\.config\.env line 2/);
   });
 });
