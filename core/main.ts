@@ -42,6 +42,12 @@ process.on('unhandledRejection', (err) => {
   process.stderr.write(`engine: unhandled rejection: ${redact(err instanceof Error ? err.stack ?? err.message : String(err))}\n`);
 });
 process.stdout.on('error', () => exit(0)); // The module went away.
+// Ctrl+C at the admin's console reaches every process of the terminal's foreground group, the engine included (it is
+// the module's child). The keystroke belongs to the module: PowerShell stops the pipeline and the module sends
+// $/cancel, so a deploy rolls back in order. The engine ends only on stdin EOF, $/shutdown, SIGTERM or SIGKILL.
+process.on('SIGINT', () => {
+  process.stderr.write('engine: ignoring SIGINT (the module cancels requests with $/cancel)\n');
+});
 
 // The engine idles most of its life between cmdlets, so it is kept small (docs/performance.md, Foundation):
 // - the young generation stays at its initial size: V8 would otherwise grow it to 2 x 16 MB during a run of

@@ -1,0 +1,86 @@
+/**
+ * The module in a real terminal: pwsh runs in a tmux pane (a pty with a foreground process group, as at a console),
+ * and keys are typed into it. Ctrl+C during a long call must cancel the call through the module ($/cancel: the
+ * build's child process is ended in order) while the engine lives on and serves the next cmdlet of the session.
+ * Before the engine ignored the terminal's SIGINT, it died with the keystroke and the next call started a new one.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { alive, makeBuildProject } from '../build/fixture';
+import { waitFor } from '../harness/tools';
+import { ROOT } from '../support/engine';
+import { describePwsh, pwsh } from '../support/pwsh';
+
+const hasTmux = spawnSync('sh', ['-c', 'command -v tmux'], { encoding: 'utf8' }).status === 0;
+const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/**
+ * A pwsh session in a detached tmux pane of 200x50. `type` waits for a prompt, then types a line and Enter (keys sent
+ * before PSReadLine reads lose their Enter); `key` sends a key such as C-c.
+ */
+async function terminal(name: string) {
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', name, ...args], { encoding: 'utf8' });
+  tmux('new-session', '-d', '-s', 'w', '-x', '200', '-y', '50', `${pwsh.path} -NoProfile -NoLogo`);
+  const screen = () => tmux('capture-pane', '-p', '-t', 'w', '-S', '-200');
+  const prompts = () => (screen().match(/^PS [^\n]*?>/gm) ?? []).length;
+  let seen = 0;
+  return {
+    type: async (line: string) => {
+      if (!(await waitFor(() => prompts() > seen, 60_000, 50))) throw new Error(`no prompt:\n${screen()}`);
+      seen = prompts();
+      tmux('send-keys', '-t', 'w', '-l', line);
+      tmux('send-keys', '-t', 'w', 'Enter');
+    },
+    key: (key: string) => tmux('send-keys', '-t', 'w', key),
+    screen,
+    close: () => spawnSync('tmux', ['-L', name, 'kill-server']),
+  };
+}
+
+function processesWith(marker: string): number[] {
+  const r = spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' });
+  return r.stdout.split('\n').filter(Boolean).map(Number).filter((p) => p !== process.pid);
+}
+
+describePwsh('the module at a real console (tmux)', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('Ctrl+C during a long build cancels it in order and keeps the engine for the next cmdlet', async () => {
+    const p = makeBuildProject();
+    dirs.push(p.dir);
+    const marker = `woosoo-ctrlc-${process.pid}-${Date.now()}`;
+    p.configure(`BUILD_PWA_COMMANDS='node -e "setTimeout(() => {}, 120000)" ${marker}'`);
+    const out = mkdtempSync(join(tmpdir(), 'woosoo-console-'));
+    dirs.push(out);
+    const t = await terminal(`woosoo-${process.pid}`);
+    try {
+      await t.type(`Import-Module ${q(join(ROOT, 'Woosoo.psd1'))}; $m = Get-Module Woosoo; $null = Get-WoosooConfig -Path ${q(p.dir)}; ` +
+        `Set-Content -LiteralPath ${q(join(out, 'pid1'))} -Value (& $m { $script:WoosooEngine.Process.Id })`);
+      await waitFor(() => existsSync(join(out, 'pid1')), 60_000, 50);
+      const enginePid = Number(readFileSync(join(out, 'pid1'), 'utf8').trim());
+      expect(alive(enginePid)).toBe(true);
+
+      await t.type(`Invoke-WoosooBuild -Path ${q(p.dir)} -App Pwa -SkipTests -Confirm:$false`);
+      await waitFor(() => processesWith(marker).length > 0, 60_000, 50);
+      const child = processesWith(marker);
+      t.key('C-c');
+
+      // The module cancelled the request: the build's process is ended by the engine, and the prompt is back.
+      await waitFor(() => child.every((pid) => !alive(pid)), 15_000, 50);
+      await t.type(`Set-Content -LiteralPath ${q(join(out, 'after'))} -Value ((& $m { $script:WoosooEngine.Process.Id }), (Get-WoosooConfig -Path ${q(p.dir)}).ENVIRONMENT)`);
+      await waitFor(() => existsSync(join(out, 'after')), 60_000, 50);
+      const [pidAfter, environment] = readFileSync(join(out, 'after'), 'utf8').trim().split(/\r?\n/);
+      expect(alive(enginePid), t.screen()).toBe(true);
+      expect(Number(pidAfter)).toBe(enginePid);
+      expect(environment).toBe('production');
+    } finally {
+      t.close();
+    }
+  }, 180_000);
+}, { missing: hasTmux ? undefined : 'tmux is not installed (apt-get install tmux)' });
