@@ -42,7 +42,8 @@ export function renderConfigDoc(): string {
     '(warning, with a suggestion).',
     '',
     'Keys marked *secret* are masked in all output, logs, reports and journals; so is any unknown key whose',
-    'name contains PASSWORD, SECRET, TOKEN, PRIVATE, WEBHOOK or ends in _KEY.',
+    'name contains PASSWORD, SECRET, TOKEN, PRIVATE, WEBHOOK or ends in _KEY. A secret shorter than 8 characters',
+    'cannot be masked safely (it would mask parts of ordinary words): it is an Error (`SecretLength`).',
     '',
     ...sections.flatMap((s) => [s, '']),
   ].join('\n');

@@ -3,6 +3,7 @@
  * All problems are reported at once; nothing here throws.
  */
 import { existsSync } from 'node:fs';
+import { MIN_SECRET_LENGTH } from '../util/redact';
 import { KEYS } from './keys';
 import { CONFIG_FILE, type ProjectConfig } from './load';
 import type { ConfigProblem } from './problems';
@@ -53,6 +54,13 @@ export function validateConfig(cfg: ProjectConfig): ConfigProblem[] {
   const password = cfg.entries.get('DB_PASSWORD')?.value;
   if (password !== undefined && password.length < MIN_PASSWORD_LENGTH) {
     add({ Key: 'DB_PASSWORD', Rule: 'PasswordLength', Severity: 'Error', Message: `DB_PASSWORD is ${password.length === 0 ? 'empty' : 'shorter than 8 characters'}.`, Fix: `Use a database password of at least ${MIN_PASSWORD_LENGTH} characters (and change it in the database too).` });
+  }
+
+  // Other secrets must be long enough to be masked in output (shorter values are not: they would mangle it).
+  for (const def of KEYS.values()) {
+    const value = cfg.entries.get(def.name)?.value;
+    if (!def.secret || def.name === 'DB_PASSWORD' || !value || value.length >= MIN_SECRET_LENGTH) continue;
+    add({ Key: def.name, Rule: 'SecretLength', Severity: 'Error', Message: `${def.name} is shorter than ${MIN_SECRET_LENGTH} characters: too short to be masked in output, so it would show in logs and reports.`, Fix: `Use a random value of at least ${MIN_SECRET_LENGTH} characters for ${def.name} (then Sync-WoosooConfig puts it in the apps).` });
   }
 
   if (cfg.values.ENVIRONMENT === 'production' && cfg.values.APP_DEBUG === true) {

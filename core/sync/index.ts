@@ -10,9 +10,10 @@ import { createBackup } from '../backup';
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../rpc/context';
 import { WoosooError } from '../rpc/errors';
-import { MASK, looksSecret, redact, registerSecret } from '../util/redact';
+import { MASK, MIN_SECRET_LENGTH, looksSecret, redact } from '../util/redact';
 import { unifiedDiff } from './diff';
-import { dotenvSyntaxProblems, mergeDotenv, scanEntries, splitLines } from './envmerge';
+import { dotenvSyntaxProblems, mergeDotenv, splitLines } from './envmerge';
+import { placeholders, registerSecrets, secretEntries } from './secrets';
 import { checkNginxConf, NGINX_PREFIX_DIRS } from './nginxcheck';
 import { selectTargets, templateContext, type SyncTarget } from './targets';
 import { findTemplate, renderTemplate } from './templates';
@@ -70,24 +71,9 @@ function readExisting(path: string): string | null {
   return bytes.toString('utf8');
 }
 
-/** Secret keys of a dotenv text: registered for masking, and they make the file owner-only. */
-function secretKeys(cfg: ProjectConfig, text: string): string[] {
-  const lines = splitLines(text);
-  const keys: string[] = [];
-  for (const span of scanEntries(lines)) {
-    if (!(cfg.isSecret(span.key) || looksSecret(span.key))) continue;
-    keys.push(span.key);
-    const value = lines.slice(span.start, span.end + 1).join('\n').replace(/^[^=]*=\s*/, '').replace(/^(['"])([\s\S]*)\1\s*$/, '$2');
-    registerSecret(value);
-    // A multi-line value is shown line by line in a diff: each of its lines is masked too.
-    for (const line of lines.slice(span.start + 1, span.end + 1)) registerSecret(line.trim());
-  }
-  return keys;
-}
-
 /** Whether a rendered file (not a .env) contains the value of a secret configuration key. */
 function holdsSecret(cfg: ProjectConfig, content: string): boolean {
-  return [...cfg.entries.keys()].some((k) => cfg.isSecret(k) && cfg.str(k).length >= 4 && content.includes(cfg.str(k)));
+  return [...cfg.entries.keys()].some((k) => cfg.isSecret(k) && cfg.str(k).length >= MIN_SECRET_LENGTH && content.includes(cfg.str(k)));
 }
 
 async function planTarget(cfg: ProjectConfig, ctx: RequestContext, target: SyncTarget, context: Record<string, unknown>): Promise<Plan> {
@@ -109,10 +95,12 @@ async function planTarget(cfg: ProjectConfig, ctx: RequestContext, target: SyncT
           category: 'ParserError', target: basePath, fix: `Correct line ${problems[0].line} of ${basePath}${basePath === target.path ? ' (or delete the file to have it created anew)' : ''}, then run the command again.`,
         });
       }
-      secretKeys(cfg, base);
     }
+    // The real .env's secrets and the rendered ones are masked from now on; .env.example's placeholders are not.
+    if (existing !== null) registerSecrets(cfg, existing, placeholders(cfg, example));
+    registerSecrets(cfg, rendered);
     content = mergeDotenv(base, rendered).text;
-    secret = secretKeys(cfg, content).length > 0;
+    secret = secretEntries(cfg, content).length > 0;
   } else {
     content = rendered.endsWith('\n') || rendered === '' ? rendered : `${rendered}\n`;
     secret = holdsSecret(cfg, content);

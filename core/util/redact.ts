@@ -8,8 +8,12 @@ export const MASK = '********';
 const secrets = new Set<string>();
 let pattern: RegExp | null = null;
 
-/** Values shorter than this are not registered: masking "1" or "ab" everywhere would mangle output. */
-const MIN_SECRET_LENGTH = 4;
+/**
+ * Values shorter than this are not registered: a short value ("1", "admin", "woosoo") is also part of ordinary
+ * words, paths and numbers, and masking it everywhere would mangle them. A secret key whose value is this short is a
+ * configuration problem (Test-WoosooConfig: SecretLength, PasswordLength), not a reason to mask substrings.
+ */
+export const MIN_SECRET_LENGTH = 8;
 
 export function registerSecret(value: string | undefined | null): void {
   if (!value || value.length < MIN_SECRET_LENGTH || secrets.has(value)) return;

@@ -42,6 +42,15 @@ describe('configuration typing', () => {
   });
 });
 
+describe('secrets too short to mask', () => {
+  it('are a SecretLength problem of the configuration, and never masked as substrings everywhere', () => {
+    const text = VALID.replace('REVERB_APP_KEY=key-123456', 'REVERB_APP_KEY=pwa').replace('REVERB_APP_SECRET=secret-123456', 'REVERB_APP_SECRET=s3cr3t7');
+    const found = problems(text).map((p) => `${p.Key}:${p.Rule}:${p.Severity}`);
+    expect(found).toEqual(['REVERB_APP_KEY:SecretLength:Error', 'REVERB_APP_SECRET:SecretLength:Error']);
+    expect(redact('apps/tablet-ordering-pwa s3cr3t7 correct-horse-9')).toBe('apps/tablet-ordering-pwa s3cr3t7 ********');
+  });
+});
+
 describe('validateConfig', () => {
   it('finds nothing wrong with a valid configuration', () => {
     expect(problems(VALID)).toEqual([]);
