@@ -1,7 +1,7 @@
 /** A throw-away Woosoo project for the preflight tests: a real folder with deployment.config.env and the app folders. */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadProject, type ProjectConfig } from '../../core/config';
+import { readProject, type ProjectConfig } from '../../core/config';
 import { runPreflight, type PreflightCheck } from '../../core/preflight';
 import type { RunOptions } from '../../core/preflight/runner';
 import { startMariaDb, type MariaDb } from '../harness/mariadb';
@@ -29,7 +29,7 @@ export function makeProject(base: Record<string, string>): TestProject {
   };
   write();
   const env = () => ({ ...process.env }) as Record<string, string>;
-  const load = () => loadProject(dir, { env: env(), cwd: dir });
+  const load = () => readProject(dir, { env: env(), cwd: dir }); // as preflight.run: problems are results, not errors
   return {
     dir, write, load,
     async run(overrides, opts = {}) {
