@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCommandList, planBuilds } from '../../core/build';
 import { validateConfig } from '../../core/config/validate';
-import { loadProject } from '../../core/config';
+import { readProject } from '../../core/config';
 import { makeBuildProject, noFlutterEnv } from './fixture';
 
 const env = process.env as Record<string, string>;
@@ -32,7 +32,7 @@ describe('parseCommandList', () => {
   it('an unclosed quote in a BUILD_* key is a configuration error naming the key and line', () => {
     const p = makeBuildProject();
     p.configure('BUILD_PWA_COMMANDS=npm ci; npm run "build');
-    const problems = validateConfig(loadProject(p.dir, { env, cwd: p.dir })).filter((x) => x.Severity === 'Error');
+    const problems = validateConfig(readProject(p.dir, { env, cwd: p.dir })).filter((x) => x.Severity === 'Error');
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ Key: 'BUILD_PWA_COMMANDS', Line: 14 });
     expect(problems[0].Message).toContain('never closed');

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadProject } from '../../core/config';
+import { readProject } from '../../core/config';
 import { toItem } from '../../core/services/control';
 import { selectDefinitions, serviceSettings, stackDefinitions } from '../../core/services/definitions';
 import { pm2Home, pm2Status } from '../../core/services/pm2';
@@ -15,7 +15,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function project(name: string, extra: Record<string, string>) {
   const dir = writeProject(join(tmp, name), extra);
-  return loadProject(dir, { env: process.env as Record<string, string>, cwd: dir });
+  return readProject(dir, { env: process.env as Record<string, string>, cwd: dir });
 }
 
 describe('stack definitions from the configuration', () => {
