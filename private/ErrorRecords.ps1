@@ -44,18 +44,26 @@ function ConvertFrom-WoosooRpcError {
 function Write-WoosooFailure {
     # How a cmdlet fails as a whole (docs/errors.md). $PSCmdlet.ThrowTerminatingError alone is statement-terminating:
     # `-ErrorAction Stop` would not stop the caller's script and `-ErrorAction SilentlyContinue` would not silence it.
-    # So the effective action decides: Stop (or Break) -> WriteError, which PowerShell turns into a script-terminating
-    # error; SilentlyContinue/Ignore -> WriteError, which PowerShell silences (and keeps out of $Error for Ignore);
-    # Continue (the default) -> a terminating error as before, so try/catch catches it and the next statement runs.
-    # The caller returns right after this call.
+    # So the effective action decides - the call's -ErrorAction, else the CALLER's $ErrorActionPreference (a module
+    # function does not see a caller's local preference through its own scopes; $PSCmdlet.SessionState is the caller's):
+    # Stop/Break -> throw, a script-terminating error; SilentlyContinue/Ignore -> WriteError, which PowerShell silences
+    # (and keeps out of $Error for Ignore); Continue (the default) -> a terminating error as before, so try/catch
+    # catches it and the next statement runs. The caller returns right after this call.
     param(
         [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet,
         [Parameter(Mandatory)][System.Management.Automation.ErrorRecord]$ErrorRecord
     )
+    # The module's own `throw` on the way here already put the record in $Error: take it out, so that $Error holds
+    # it once (and not at all under Ignore).
+    $errors = $Cmdlet.SessionState.PSVariable.GetValue('Error')
+    if ($null -ne $errors -and $errors.Count -gt 0 -and [object]::ReferenceEquals($errors[0].Exception, $ErrorRecord.Exception)) {
+        $errors.RemoveAt(0)
+    }
     $bound = $Cmdlet.MyInvocation.BoundParameters
     if ($bound.ContainsKey('ErrorAction')) { $action = [string]$bound['ErrorAction'] }
     else { $action = [string]$Cmdlet.SessionState.PSVariable.GetValue('ErrorActionPreference') }
-    if ($action -eq 'Stop' -or $action -eq 'Break' -or $action -eq 'SilentlyContinue' -or $action -eq 'Ignore') {
+    if ($action -eq 'Stop' -or $action -eq 'Break') { throw $ErrorRecord }
+    if ($action -eq 'SilentlyContinue' -or $action -eq 'Ignore') {
         $Cmdlet.WriteError($ErrorRecord)
         return
     }

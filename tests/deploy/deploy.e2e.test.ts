@@ -64,12 +64,16 @@ describePwsh('deploy cmdlets end to end', () => {
     expect(r.Msg).toContain('Failed-RolledBack');
     expect(r).toMatchObject({ Status: 'RolledBack', Failed: 'Build' });
 
+    // As Task Scheduler runs it: with the preference, and with -ErrorAction Stop on the call alone.
     const script = join(p.dir, '..', `${p.dir.split('/').pop()}-scheduled.ps1`);
-    writeFileSync(script, `$ErrorActionPreference = 'Stop'\nImport-Module '${join(ROOT, 'Woosoo.psd1')}'\nInvoke-WoosooDeploy -Path '${p.dir}' -SkipTests -Confirm:$false\n`);
-    const run = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-File', script], { env: { ...process.env, ...p.env }, encoding: 'utf8', timeout: 300_000 });
-    rmSync(script);
-    expect(run.status).not.toBe(0);
-    expect(run.stdout + run.stderr).not.toContain(SECRETS.db);
+    for (const [preference, action] of [["$ErrorActionPreference = 'Stop'", ''], ['', ' -ErrorAction Stop']]) {
+      writeFileSync(script, `${preference}\nImport-Module '${join(ROOT, 'Woosoo.psd1')}'\nInvoke-WoosooDeploy -Path '${p.dir}' -SkipTests -Confirm:$false${action}\n'not reached'\n`);
+      const run = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-File', script], { env: { ...process.env, ...p.env }, encoding: 'utf8', timeout: 300_000 });
+      rmSync(script);
+      expect(run.status, action).toBe(1);
+      expect(run.stdout, action).not.toContain('not reached');
+      expect(run.stdout + run.stderr).not.toContain(SECRETS.db);
+    }
     p.set({ BUILD_PWA_COMMANDS: "''" });
   }, 600_000);
 
