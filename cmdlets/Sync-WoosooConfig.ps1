@@ -9,7 +9,7 @@ function Sync-WoosooConfig {
     any target listed in SYNC_TARGETS. A template in the project's TEMPLATES_PATH folder replaces the built-in one of
     the same name.
 
-    .env files are merged, never clobbered: only the keys the template manages are updated, in place; every other
+    The apps' .env files are merged, never clobbered: only the keys the template manages are updated, in place; every other
     line (Laravel's APP_KEY, comments, blank lines, order) stays as it is, and managed keys that are missing are
     appended. Values are quoted so that phpdotenv and Node's dotenv read them back exactly. The rendered nginx.conf
     is checked with nginx -t (when nginx is installed) before it replaces the old one; a failing check keeps the old

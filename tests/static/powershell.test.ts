@@ -111,6 +111,32 @@ describe('the manifest', () => {
   });
 });
 
+/** Comment-based help keywords (about_Comment_Based_Help); any other `.word` at the start of a help line voids the block. */
+const HELP_KEYWORDS = new Set(['SYNOPSIS', 'DESCRIPTION', 'PARAMETER', 'EXAMPLE', 'INPUTS', 'OUTPUTS', 'NOTES', 'LINK', 'COMPONENT', 'ROLE',
+  'FUNCTIONALITY', 'FORWARDHELPTARGETNAME', 'FORWARDHELPCATEGORY', 'REMOTEHELPRUNSPACE', 'EXTERNALHELP']);
+
+/** Lines of `<# … #>` help blocks (those with a .SYNOPSIS or .DESCRIPTION) that PowerShell's help parser reads as a keyword line (`.word` then spaces or the end) with an unknown word. */
+function unknownHelpKeywords(source: string): string[] {
+  const found: string[] = [];
+  for (const block of source.matchAll(/<#([\s\S]*?)#>/g)) {
+    if (!/^\s*\.(SYNOPSIS|DESCRIPTION)\b/im.test(block[1])) continue;
+    const startLine = source.slice(0, block.index).split('\n').length;
+    block[1].split('\n').forEach((line, i) => {
+      const m = /^\s*\.(\w+)(\s+\S.*)?\s*$/.exec(line);
+      if (m && !HELP_KEYWORDS.has(m[1].toUpperCase())) found.push(`line ${startLine + i}: ${line.trim()}`);
+    });
+  }
+  return found;
+}
+
+describe('the help keyword check itself', () => {
+  it('finds a description line that starts with .env, and accepts keywords in any case', () => {
+    expect(unknownHelpKeywords('<#\n.SYNOPSIS\nX.\n.DESCRIPTION\n.env files are merged.\n#>')).toEqual(['line 5: .env files are merged.']);
+    expect(unknownHelpKeywords('<#\n.SYNOPSIS\nX.\n.NET is\n#>')).toEqual(['line 4: .NET is']);
+    expect(unknownHelpKeywords('<#\n.synopsis\nX.\n.Parameter Path\nThe .env file.\n.env.\n..\\x and .\\x.ps1\n#>')).toEqual([]);
+  });
+});
+
 /** Get-Verb, as of PowerShell 7.4. */
 const APPROVED = new Set(('Add Clear Close Copy Enter Exit Find Format Get Hide Join Lock Move New Open Optimize Pop Push Redo Remove Rename Reset Resize Search Select Set Show Skip Split Step Switch Undo Unlock Watch ' +
   'Connect Disconnect Read Receive Send Write Backup Checkpoint Compare Compress Convert ConvertFrom ConvertTo Dismount Edit Expand Export Group Import Initialize Limit Merge Mount Out Publish Restore Save Sync Unpublish Update ' +
@@ -133,6 +159,9 @@ describe.each(cmdlets)('%s', (file) => {
     expect((source.match(/\.EXAMPLE/g) ?? []).length).toBeGreaterThanOrEqual(2);
     const params = [...source.matchAll(/^\s*\[[\w.]+(\[\])?\]\$(\w+)/gm)].map((m) => m[2]);
     for (const p of params) expect(source, `.PARAMETER ${p}`).toMatch(new RegExp(`\\.PARAMETER ${p}\\b`));
+  });
+  it('has no help line that PowerShell reads as an unknown keyword (it would drop the whole help block)', () => {
+    expect(unknownHelpKeywords(source)).toEqual([]);
   });
   it('is an advanced function; state changes support -WhatIf/-Confirm, destructive ones at High impact', () => {
     expect(source).toMatch(/\[CmdletBinding\(/);
