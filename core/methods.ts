@@ -13,7 +13,10 @@ export const DOMAINS: readonly LazyMethods[] = [
     domain: 'config', names: ['config.get', 'config.test', 'config.schema'],
     load: async () => { const m = await import('./config/methods'); return [m.configGet, m.configTest, m.configSchema]; },
   },
-  { domain: 'logs', names: ['logs.get'], load: async () => [(await import('./logs/methods')).logsGet] },
+  {
+    domain: 'logs', names: ['logs.get', 'logs.list'],
+    load: async () => { const m = await import('./logs/methods'); return [m.logsGet, m.logsList]; },
+  },
   {
     domain: 'backup', names: ['backup.create', 'backup.list', 'backup.test', 'backup.restore', 'backup.remove'],
     load: async () => (await import('./backup/methods')).backupMethods,

@@ -1,9 +1,10 @@
-/** RPC method of the logs slice: logs.get (Get-WoosooLog). Thin: load the project, pick sources, query. */
+/** RPC methods of the logs slice: logs.get (Get-WoosooLog) and logs.list (its -Service completion). Thin: load the project, pick sources, query. */
 import { z } from 'zod';
 import { loadProject } from '../config';
 import { defineMethod, projectPathParam, typedSchema } from '../rpc/method';
 import { LEVELS } from './entry';
 import { pickSources, queryLogs } from './query';
+import { discoverSources, familyFiles, serviceNames } from './sources';
 
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date and time');
 
@@ -37,5 +38,25 @@ export const logsGet = defineMethod({
     const { sources, errors } = pickSources(cfg.projectDir, cfg.path('BACKEND_PATH'), p.services, deployDir);
     const items = await queryLogs(sources, p, ctx);
     return { items, errors };
+  },
+});
+
+export const logsList = defineMethod({
+  name: 'logs.list',
+  summary: 'The services that have logs (what Get-WoosooLog -Service takes, for tab completion): a value per service with its file count, size and last write time.',
+  params: z.object({ path: projectPathParam }),
+  async handler(p, ctx) {
+    const cfg = loadProject(p.path, ctx);
+    const deployDir = cfg.values.DEPLOY_REPORT_PATH === undefined ? undefined : cfg.path('DEPLOY_REPORT_PATH');
+    const all = discoverSources(cfg.projectDir, cfg.path('BACKEND_PATH'), deployDir);
+    const value = serviceNames(all).map((service) => {
+      const files = all.filter((s) => s.service === service).flatMap(familyFiles);
+      const last = files.reduce((m, f) => Math.max(m, f.mtimeMs), 0);
+      return {
+        Service: service, Files: files.length, SizeBytes: files.reduce((n, f) => n + f.size, 0),
+        LastWriteTime: last > 0 ? new Date(last).toISOString() : null,
+      };
+    });
+    return { value };
   },
 });
