@@ -72,7 +72,7 @@ describePwsh('Test-WoosooPreflight end to end', () => {
     const r = json(`(Test-WoosooPreflight -Path '${project.dir}' -Category System, Permissions | Out-String -Width 200) | ConvertTo-Json -Depth 20 -Compress`);
     expect(r).toMatch(/Category: System/);
     expect(r).toMatch(/Category: Permissions/);
-    expect(r).toMatch(/Name\s+Status\s+Critical\s+Actual\s+Message/);
+    expect(r).toMatch(/Name\s+Status\s+Message \/ Fix/);
   }, 60_000);
 
   it('rejects an unknown -Category, and a folder that is not a project is Woosoo.ConfigNotFound', () => {

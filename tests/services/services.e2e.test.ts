@@ -70,9 +70,9 @@ describePwsh('service cmdlets end to end (PM2)', () => {
     expect(r.Bad).toMatch(/^Woosoo\.ServiceNotFound/);
   });
 
-  it('the default view is a table with the status and backend', () => {
+  it('the default view is a table with the status, PID, uptime and port', () => {
     const r = runPwsh(`Get-WoosooService -Path '${dir}' | Out-String -Width 200`);
-    expect(r.stdout).toMatch(/Name\s+Status\s+StartType\s+PID\s+Uptime\s+Restarts\s+Port\s+Backend/);
+    expect(r.stdout).toMatch(/Name\s+Status\s+StartType\s+PID\s+Uptime\s+Restarts\s+Port/);
     expect(r.stdout).toMatch(/wse-backend\s+NotInstalled/);
     expect(r.stdout).toMatch(/wse-nginx\s+NotInstalled/);
   });
