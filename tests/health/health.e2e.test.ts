@@ -27,7 +27,7 @@ describePwsh('Get-WoosooHealth end to end', () => {
         HttpValue = $http.Value
         BackendStatus = ($checks | Where-Object Name -eq 'HTTP backend').Status
         TimeIsDate = ($http.Time -is [datetime])
-        HasView = $table.Contains('Threshold')
+        HasView = ($table -match 'Name\\s+Status\\s+Value\\s+Message')
       } | ConvertTo-Json -Depth 20`);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
