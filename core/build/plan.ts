@@ -116,6 +116,7 @@ function planApp(cfg: ProjectConfig, app: AppKind, explicit: boolean, opts: Plan
     }
     if (missing.length > 0 && !enabled) {
       plan.skipped = `Flutter is not installed (${missing.join(', ')}) and RELAY_ENABLED is false: the relay app is not built.`;
+      plan.skipWarns = true;
       return plan;
     }
   }

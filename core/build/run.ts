@@ -45,7 +45,8 @@ async function buildApp(plan: BuildPlan, ctx: BuildCtx, opts: RunBuildsOptions, 
   const name = APP_NAMES[plan.app];
   const logPath = join(opts.logDir, `${plan.app}.log`);
   if (plan.skipped) {
-    ctx.log('warning', `${name} build skipped: ${plan.skipped}`);
+    // A disabled app (RELAY_ENABLED=false) is a choice, not a problem: said under -Verbose, and in the result.
+    ctx.log(plan.skipWarns ? 'warning' : 'verbose', `${name} build skipped: ${plan.skipped}`);
     return resultOf(plan, '', plan.skipped, 'Skipped');
   }
   if (plan.error) return resultOf(plan, '', plan.error, 'Failed');

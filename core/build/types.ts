@@ -17,6 +17,8 @@ export interface BuildPlan {
   dir: string;
   /** Why this app will not be built (e.g. Flutter absent and RELAY_ENABLED=false); absent = it will be. */
   skipped?: string;
+  /** The skip is a problem worth a warning (an app asked for by name cannot be built), not a configured choice. */
+  skipWarns?: boolean;
   /** Why the app cannot be built although it must (e.g. RELAY_ENABLED=true and Flutter absent). */
   error?: string;
   commands: BuildCommand[];

@@ -2,7 +2,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCommandList, planBuilds } from '../../core/build';
+import { parseCommandList, planBuilds, runBuilds } from '../../core/build';
 import { validateConfig } from '../../core/config/validate';
 import { readProject } from '../../core/config';
 import { makeBuildProject, noFlutterEnv } from './fixture';
@@ -114,5 +114,19 @@ describe('planBuilds', () => {
     const [relay] = planBuilds(p.cfg(), { env: noFlutterEnv }).slice(2);
     expect(relay.skipped).toBeUndefined();
     expect(relay.error).toMatch(/^Cannot build the relay: not found: flutter/);
+  });
+});
+
+describe('runBuilds of apps that are not built', () => {
+  it('a disabled relay (RELAY_ENABLED=false) is skipped without a warning; asked for by name and unbuildable, it warns', async () => {
+    const p = makeBuildProject();
+    const logDir = join(p.dir, 'logs', 'skip');
+    const [disabled] = await runBuilds(p.cfg(), p.ctx(undefined, noFlutterEnv), { exclude: ['backend', 'pwa'], logDir });
+    expect(disabled).toMatchObject({ app: 'relay', status: 'Skipped', message: expect.stringMatching(/RELAY_ENABLED is false/) });
+    expect(p.logs('warning')).toEqual([]);
+    expect(p.logs('verbose')).toEqual([`Relay build skipped: ${disabled.message}`]);
+    const [asked] = await runBuilds(p.cfg(), p.ctx(undefined, noFlutterEnv), { apps: ['relay'], logDir });
+    expect(asked.status).toBe('Skipped');
+    expect(p.logs('warning')).toEqual([`Relay build skipped: ${asked.message}`]);
   });
 });
