@@ -21,9 +21,9 @@ import { changesSince, manifestOf, trackedNow } from './artifacts';
 import { holdForTest, runStep, uncancellable, type DeployCtx, type StepOutcome } from './context';
 import { listTables } from './database';
 import { changedProject, interruptedDeployments, runningHere } from './history';
-import { deployRoot, newDeployId, newJournal, writeJournal, type DeployOptions, type Journal } from './journal';
+import { deployRoot, endStep, newDeployId, newJournal, writeJournal, type DeployOptions, type Journal } from './journal';
 import { acquireLock, releaseLock } from './lock';
-import { systemSnapshot, writeReport } from './report';
+import { reportFiles, systemSnapshot, writeReport } from './report';
 import { rollbackDeploy } from './rollback';
 import { closeUnchanged } from './undo';
 import { healthNames, queueRestartCommand, reportDir, SCOPES, scopeServices } from './steps';
@@ -121,17 +121,24 @@ async function healthStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promi
   return { message: `${h.checks.length} checks passed (attempt ${h.attempts}).` };
 }
 
-function finish(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promise<void> {
-  return runStep(cfg, ctx, j, 'Report', async () => {
+/**
+ * The Report step: writes <id>.json and <id>.html (and -ReportPath), then notifies the webhook. The report shows
+ * this step as it ends — Succeeded once the files exist — and is written again with its real end. Never throws.
+ */
+export async function reportStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promise<void> {
+  await runStep(cfg, ctx, j, 'Report', async (s) => {
     j.endedAt = new Date().toISOString();
     j.details.system = systemSnapshot();
-    const paths = writeReport(cfg, j);
-    j.reportPath = paths.json;
-    j.htmlReportPath = paths.html;
-    writeReport(cfg, j, j.options.reportPath);
+    endStep(s, 'Succeeded', `Report ${reportFiles(cfg, j.id).html}.`);
+    const paths = writeReport(cfg, j, j.options.reportPath);
     const notified = await notifyWebhook(cfg, ctx, j);
     return { message: `Report ${paths.html}${notified ? '; webhook notified' : ''}.` };
   }).catch(() => {});
+  try {
+    writeReport(cfg, j, j.options.reportPath);
+  } catch {
+    /* the step's failure is in the journal; a report written above stands */
+  }
 }
 
 function failedError(j: Journal): WoosooError {
@@ -218,7 +225,7 @@ export async function runDeploy(cfg: ProjectConfig, ctx: DeployCtx, options: Dep
     // engine that dies while reporting leaves the outcome in the journal and no lock.
     if (locked) releaseLock(cfg, j.id);
     locked = false;
-    await finish(cfg, uncancellable(ctx), j);
+    await reportStep(cfg, uncancellable(ctx), j);
     writeJournal(cfg, j);
   } finally {
     if (locked) releaseLock(cfg, j.id);

@@ -96,12 +96,17 @@ function writeWhole(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
-/** Writes <id>.json and <id>.html (and copies to -ReportPath); returns the JSON and HTML paths. */
+/** Where a deployment's report goes: <DEPLOY_REPORT_PATH>/<id>.json and .html. */
+export function reportFiles(cfg: ProjectConfig, id: string): { json: string; html: string } {
+  return { json: join(reportDir(cfg), `${id}.json`), html: join(reportDir(cfg), `${id}.html`) };
+}
+
+/** Writes <id>.json and <id>.html (and copies to -ReportPath), recording their paths in the journal first. */
 export function writeReport(cfg: ProjectConfig, j: Journal, extraPath?: string): { json: string; html: string } {
-  const dir = reportDir(cfg);
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, `${j.id}.json`);
-  const html = join(dir, `${j.id}.html`);
+  const { json, html } = reportFiles(cfg, j.id);
+  mkdirSync(dirname(json), { recursive: true });
+  j.reportPath = json;
+  j.htmlReportPath = html;
   const safe = redactDeep(j);
   writeWhole(json, `${JSON.stringify(safe, null, 2)}\n`);
   writeWhole(html, renderHtml(safe));

@@ -46,9 +46,6 @@ function markInterrupted(j: Journal, outcome: string): void {
 function writeOutcome(cfg: ProjectConfig, j: Journal): void {
   j.endedAt = new Date().toISOString();
   j.details.system = systemSnapshot();
-  const paths = writeReport(cfg, j);
-  j.reportPath = paths.json;
-  j.htmlReportPath = paths.html;
   writeReport(cfg, j);
   writeJournal(cfg, j);
 }

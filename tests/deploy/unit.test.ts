@@ -11,6 +11,7 @@ import { holdForTest, runStep } from '../../core/deploy/context';
 import { changedProject, effectiveStatus, needsRollback, toDeployment } from '../../core/deploy/history';
 import { checkDeployId, endStep, journalPath, newDeployId, newJournal, readJournal, startStep, writeJournal, type DeployOptions, type Journal } from '../../core/deploy/journal';
 import { acquireLock, lockPath, releaseLock, staleReason } from '../../core/deploy/lock';
+import { reportStep } from '../../core/deploy/orchestrator';
 import { renderHtml, writeReport } from '../../core/deploy/report';
 import { checkUndoable, closeUnchanged, undoDeploy } from '../../core/deploy/undo';
 import { RequestContext } from '../../core/rpc/context';
@@ -108,6 +109,19 @@ describe('the HTML report', () => {
     expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;');
     expect(html).toContain('Failed — rolled back');
     expect(html).not.toMatch(/(src|href)=["']?https?:/);
+  });
+  it('shows its own Report step with its real outcome, not Running', async () => {
+    const j = newJournal(cfg, '20261122-030000-abcf', { ...OPTIONS, reportPath: join(dir, 'copy', 'report.json') }, env);
+    j.status = 'Succeeded';
+    await reportStep(cfg, new RequestContext(1, { env, cwd: dir }, new AbortController().signal, () => {}), j);
+    const step = j.steps.find((s) => s.name === 'Report')!;
+    expect(step).toMatchObject({ status: 'Succeeded', message: `Report ${j.htmlReportPath}.` });
+    for (const file of [j.reportPath!, join(dir, 'copy', 'report.json')]) {
+      expect(JSON.parse(readFileSync(file, 'utf8')).steps).toEqual([JSON.parse(JSON.stringify(step))]);
+    }
+    const html = readFileSync(j.htmlReportPath!, 'utf8');
+    expect(html).not.toContain('Running');
+    expect(html).toContain(`<td>Report</td><td style="color:#2e7d32">Succeeded</td>`);
   });
   it('is written whole (temp file + rename): the report folder holds <id>.json and <id>.html and nothing else', () => {
     const j = newJournal(cfg, '20261122-030000-abce', OPTIONS, env);
