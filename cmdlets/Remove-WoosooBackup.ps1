@@ -105,7 +105,11 @@ function Remove-WoosooBackup {
             catch {
                 Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
             }
-            if ($selected.Count -eq 0) { Write-Verbose 'No backup is due for removal.' }
+            if ($selected.Count -eq 0) {
+                $age = if ($PSBoundParameters.ContainsKey('OlderThan')) { "$OlderThan" } else { 'BACKUP_RETENTION_DAYS' }
+                $keep = if ($PSBoundParameters.ContainsKey('KeepMinimum')) { "$KeepMinimum" } else { 'BACKUP_KEEP_MINIMUM' }
+                Write-WoosooInformation -Cmdlet $PSCmdlet -Message "Nothing to remove: no backup is older than $age beyond the newest $keep kept (the newest valid backup is always kept)."
+            }
         }
         foreach ($one in $selected) {
             if (-not $PSCmdlet.ShouldProcess("backup $one", 'Remove')) { continue }

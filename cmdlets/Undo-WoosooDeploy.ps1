@@ -68,7 +68,8 @@ function Undo-WoosooDeploy {
             Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
         if ($found.Count -eq 0) {
-            Write-Verbose 'No deployment needs a rollback.'
+            $where = if ($resolved) { " of $resolved" } else { '' }
+            Write-WoosooInformation -Cmdlet $PSCmdlet -Message "Nothing to roll back: no deployment$where is Interrupted, or Failed with changes to undo (Get-WoosooDeployment lists them)."
             return
         }
         $deployment = $found[0]
