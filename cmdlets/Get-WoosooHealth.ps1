@@ -14,7 +14,7 @@ function Get-WoosooHealth {
     Unhealthy even with status 200) and of every HEALTH_URLS entry; total CPU, memory in use and free disk space.
     Thresholds come from the HEALTH_* keys of deployment.config.env.
 
-    With -Watch the checks run again every -Interval seconds and each round is written as it completes, until
+    With -Watch the checks run again every -Interval and each round is written as it completes, until
     you press Ctrl+C. With -Quiet only $true (every check Healthy) or $false is returned.
 
     .PARAMETER Path
@@ -28,10 +28,11 @@ function Get-WoosooHealth {
     Only checks whose name matches; wildcards are allowed ('Port *', 'Queue *').
 
     .PARAMETER Watch
-    Repeat the checks every -Interval seconds until Ctrl+C.
+    Repeat the checks every -Interval until Ctrl+C.
 
     .PARAMETER Interval
-    Seconds between rounds with -Watch (default 5).
+    The time between rounds with -Watch (default 5s), from 1s to 1d: a [TimeSpan] or a number with a unit such as
+    10s, 2m or 1h. A bare number (10) is refused with Woosoo.HealthIntervalInvalid: add the unit.
 
     .PARAMETER Quiet
     Return only $true when every check is Healthy, else $false (one per round with -Watch).
@@ -47,7 +48,7 @@ function Get-WoosooHealth {
     Shows only what needs attention, with the full messages.
 
     .EXAMPLE
-    Get-WoosooHealth -Category Service -Watch -Interval 10
+    Get-WoosooHealth -Category Service -Watch -Interval 10s
 
     Watches the services every 10 seconds until Ctrl+C.
 
@@ -77,13 +78,23 @@ function Get-WoosooHealth {
 
         [switch]$Watch,
 
-        [ValidateRange(1, 86400)]
-        [int]$Interval = 5,
+        [ValidateNotNull()]
+        [object]$Interval = '5s',
 
         [switch]$Quiet
     )
     process {
-        $params = @{ watch = $Watch.IsPresent; intervalSeconds = $Interval; quiet = $Quiet.IsPresent }
+        try {
+            $every = ConvertTo-WoosooTimeSpan -Value $Interval -Name 'Interval' -ErrorId 'HealthIntervalInvalid'
+            if ($every.TotalSeconds -lt 1 -or $every.TotalSeconds -gt 86400) {
+                throw (New-WoosooErrorRecord -ErrorId 'HealthIntervalInvalid' -Category InvalidArgument -TargetObject ([string]$Interval) `
+                        -Message "-Interval '$Interval' is out of range." -RecommendedAction 'Pass a span from 1s to 1d, such as 10s or 5m.')
+            }
+        }
+        catch {
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
+        }
+        $params = @{ watch = $Watch.IsPresent; intervalSeconds = $every.TotalSeconds; quiet = $Quiet.IsPresent }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
         if ($Category) { $params.categories = @($Category) }

@@ -15,7 +15,8 @@ function Remove-WoosooBackup {
     The backups to remove; accepts the Id of Get-WoosooBackup's objects from the pipeline.
 
     .PARAMETER OlderThan
-    Age past which backups are removed: a [TimeSpan], or a string such as 30d, 12h, 90m, 2w (or 30.00:00:00).
+    Age past which backups are removed: a [TimeSpan], or a number with a unit such as 30d, 12h, 90m, 45s, 2w (or
+    30.00:00:00). A bare number (30) is refused with Woosoo.BackupAgeInvalid: add the unit.
 
     .PARAMETER KeepMinimum
     The number of newest backups that are always kept.
@@ -76,25 +77,11 @@ function Remove-WoosooBackup {
             $params = $base.Clone()
             $params.plan = $true
             if ($PSBoundParameters.ContainsKey('OlderThan')) {
-                $span = $null
-                if ($OlderThan -is [timespan]) { $span = $OlderThan }
-                elseif ([string]$OlderThan -match '^\s*(\d+(?:\.\d+)?)\s*(m|h|d|w)\s*$') {
-                    $amount = [double]::Parse($Matches[1], [System.Globalization.CultureInfo]::InvariantCulture)
-                    $unit = $Matches[2].ToLowerInvariant()
-                    if ($unit -eq 'm') { $span = [timespan]::FromMinutes($amount) }
-                    if ($unit -eq 'h') { $span = [timespan]::FromHours($amount) }
-                    if ($unit -eq 'd') { $span = [timespan]::FromDays($amount) }
-                    if ($unit -eq 'w') { $span = [timespan]::FromDays($amount * 7) }
+                try {
+                    $span = ConvertTo-WoosooTimeSpan -Value $OlderThan -Name 'OlderThan' -ErrorId 'BackupAgeInvalid'
                 }
-                else {
-                    $parsed = [timespan]::Zero
-                    if ([timespan]::TryParse([string]$OlderThan, [System.Globalization.CultureInfo]::InvariantCulture, [ref]$parsed)) { $span = $parsed }
-                }
-                if ($null -eq $span -or $span -lt [timespan]::Zero) {
-                    $record = New-WoosooErrorRecord -ErrorId 'BackupAgeInvalid' -Category InvalidArgument -TargetObject ([string]$OlderThan) `
-                        -Message "-OlderThan '$OlderThan' is not a time span." `
-                        -RecommendedAction 'Pass a [TimeSpan] or a string such as 30d, 12h, 90m or 2w.'
-                    Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $record; return
+                catch {
+                    Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
                 }
                 $params.olderThanSeconds = $span.TotalSeconds
             }

@@ -65,7 +65,7 @@ describePwsh('Get-WoosooHealth end to end', () => {
 
   it('-Watch streams rounds until the pipeline stops', () => {
     const r = runPwsh(`
-      $rounds = @(Get-WoosooHealth -Path '${project.dir}' -Name 'Port HTTP_PORT' -Watch -Interval 1 | Select-Object -First 3)
+      $rounds = @(Get-WoosooHealth -Path '${project.dir}' -Name 'Port HTTP_PORT' -Watch -Interval 1s | Select-Object -First 3)
       [PSCustomObject]@{ Count = $rounds.Count; Status = @($rounds.Status | Sort-Object -Unique) } | ConvertTo-Json -Depth 20`, { timeoutMs: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ Count: 3, Status: ['Healthy'] });
