@@ -18,8 +18,9 @@ function Get-WoosooLog {
     Export is the pipeline's job: | Export-Csv, | ConvertTo-Json, | Out-File.
 
     .PARAMETER Service
-    Services to read: names such as backend, queue, reverb, nginx, laravel, deployment; wildcards are allowed; all
-    (the default) reads every log of the project. Accepts pipeline input by property name (Service, Name), so the
+    Services to read, named as Get-WoosooService -Name names them: full (woosoo-backend) or short (backend,
+    queue-worker, reverb, nginx); also laravel and deployment. Wildcards are allowed; all (the default) reads every
+    log of the project. Accepts pipeline input by property name (Service, Name), so the
     objects of Get-WoosooService can be piped in.
 
     .PARAMETER Tail
@@ -41,7 +42,7 @@ function Get-WoosooLog {
 
     .PARAMETER Since
     Only entries at or after this time: a [datetime], a date string, or a span back from now such as 30s, 15m,
-    2h, 7d or 2w (or a [timespan]).
+    2h, 7d or 2w (or a [timespan]). A bare number (30) is refused with Woosoo.LogTimeInvalid: add the unit.
 
     .PARAMETER Until
     Only entries at or before this time (same forms as -Since). With -Wait, following stops at that time.

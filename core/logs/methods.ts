@@ -35,7 +35,7 @@ export const logsGet = defineMethod({
   async handler(p, ctx) {
     const cfg = loadProject(p.path, ctx);
     const deployDir = cfg.values.DEPLOY_REPORT_PATH === undefined ? undefined : cfg.path('DEPLOY_REPORT_PATH');
-    const { sources, errors } = pickSources(cfg.projectDir, cfg.path('BACKEND_PATH'), p.services, deployDir);
+    const { sources, errors } = pickSources(cfg.projectDir, cfg.path('BACKEND_PATH'), p.services, deployDir, cfg.str('SERVICE_PREFIX'));
     const items = await queryLogs(sources, p, ctx);
     return { items, errors };
   },

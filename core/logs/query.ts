@@ -63,9 +63,9 @@ export function buildFilter(q: LogQuery): EntryFilter {
 }
 
 /** The sources to read, and one non-terminating error per -Service name that matched nothing. */
-export function pickSources(projectDir: string, backendDir: string, services: string[] | undefined, deployDir?: string): { sources: LogSource[]; errors: ItemError[] } {
+export function pickSources(projectDir: string, backendDir: string, services: string[] | undefined, deployDir?: string, servicePrefix = ''): { sources: LogSource[]; errors: ItemError[] } {
   const all = discoverSources(projectDir, backendDir, deployDir);
-  const { sources, unmatched } = selectSources(all, services);
+  const { sources, unmatched } = selectSources(all, services, servicePrefix);
   const known = serviceNames(all);
   const knownText = known.length > 0 ? `Services with logs: ${known.join(', ')}.` : `There are no logs yet under ${projectDir}/logs or ${backendDir}/storage/logs.`;
   if (sources.length === 0) {

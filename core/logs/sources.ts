@@ -115,13 +115,22 @@ export function livePath(src: LogSource): string | null {
   return src.base === null ? null : join(src.dir, src.base);
 }
 
-/** The sources of the named services (wildcards; "all" or none = every service), and the names that matched nothing. */
-export function selectSources(all: LogSource[], services: string[] | undefined): { sources: LogSource[]; unmatched: string[] } {
+/**
+ * The sources of the named services (wildcards; "all" or none = every service), and the names that matched nothing.
+ * A name matches a service's full name (woosoo-backend) or, given SERVICE_PREFIX, its short name (backend): the names
+ * Get-WoosooService -Name takes (core/services/definitions.ts selectDefinitions).
+ */
+export function selectSources(all: LogSource[], services: string[] | undefined, servicePrefix = ''): { sources: LogSource[]; unmatched: string[] } {
   const wanted = (services ?? []).filter((s) => s.trim() !== '');
   if (wanted.length === 0 || wanted.some((s) => s.toLowerCase() === 'all')) return { sources: all, unmatched: [] };
-  const patterns = wanted.map((s) => ({ s, re: wildcard(s.trim()) }));
-  const unmatched = patterns.filter((p) => !all.some((src) => p.re.test(src.service))).map((p) => p.s);
-  return { sources: all.filter((src) => patterns.some((p) => p.re.test(src.service))), unmatched };
+  const head = servicePrefix ? `${servicePrefix.toLowerCase()}-` : '';
+  const hasShort = (service: string) => head !== '' && service.toLowerCase().startsWith(head);
+  const patterns = wanted.map((s) => {
+    const re = wildcard(s.trim());
+    return { s, test: (service: string) => re.test(service) || (hasShort(service) && re.test(service.slice(head.length))) };
+  });
+  const unmatched = patterns.filter((p) => !all.some((src) => p.test(src.service))).map((p) => p.s);
+  return { sources: all.filter((src) => patterns.some((p) => p.test(src.service))), unmatched };
 }
 
 export function serviceNames(all: LogSource[]): string[] {
