@@ -8,18 +8,23 @@ function Get-WoosooCertificate {
     Subject, DnsNames, IPAddresses, Issuer, NotBefore, NotAfter, DaysLeft, Trusted, Thumbprint (SHA-256),
     SerialNumber and KeyPath (the matching -key.pem file, when there is one).
 
-    Without -Path, every certificate in the project's CERTS_PATH folder (certs\ by default) is read; keys and
+    Without -CertificatePath, every certificate in the project's CERTS_PATH folder (certs\ by default) is read; keys and
     the previous\ folder are skipped. Trusted is $true when the certificate was issued by the mkcert CA of
     this session ($env:CAROOT, else mkcert's default CA folder) - the CA that Install-WoosooCertificateTrust
     installs. A file that is not a certificate is reported as a non-terminating error; the others still come.
 
-    .PARAMETER Path
-    Certificate files to read (absolute, or relative to the project folder). Accepts pipeline input by
-    property name (FullName), so Get-ChildItem *.pem | Get-WoosooCertificate works.
+    .PARAMETER CertificatePath
+    Certificate files to read (absolute, or relative to the current location). A folder is refused with
+    Woosoo.CertificatePathIsFolder: the project folder is -Path.
 
-    .PARAMETER ProjectPath
-    The project folder or its deployment.config.env; default $env:WOOSOO_PROJECT, else the current folder
-    and its parents.
+    .PARAMETER Path
+    The project folder or its deployment.config.env, as in every Woosoo cmdlet (-ProjectPath, its old name, still
+    works); default $env:WOOSOO_PROJECT, else the current folder and its parents. A certificate file here is refused
+    with Woosoo.ProjectPathIsCertificate: certificate files are -CertificatePath.
+
+    .PARAMETER InputObject
+    Certificate files from the pipeline: Woosoo.Certificate or Woosoo.CertificateTest objects (their Path), file
+    items (Get-ChildItem *.pem | Get-WoosooCertificate) or path strings.
 
     .EXAMPLE
     Get-WoosooCertificate
@@ -27,7 +32,7 @@ function Get-WoosooCertificate {
     Lists the certificates in the project's certs folder with the days they have left.
 
     .EXAMPLE
-    Get-WoosooCertificate -Path D:\woosoo\certs\woosoo.pem | Format-List *
+    Get-WoosooCertificate -CertificatePath D:\woosoo\certs\woosoo.pem | Format-List *
 
     Shows every detail of one certificate.
 
@@ -45,21 +50,24 @@ function Get-WoosooCertificate {
     [CmdletBinding()]
     [OutputType('Woosoo.Certificate')]
     param(
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
-        [Alias('FullName')]
-        [string[]]$Path,
+        [Parameter(Position = 0)]
+        [string[]]$CertificatePath,
 
-        [string]$ProjectPath
+        [Alias('ProjectPath')]
+        [string]$Path,
+
+        [Parameter(ValueFromPipeline)]
+        [object[]]$InputObject
     )
     begin {
         $files = New-Object System.Collections.Generic.List[string]
     }
     process {
-        Add-WoosooCertificateFile -List $files -Path $Path -Cmdlet $PSCmdlet
+        Add-WoosooCertificateFile -List $files -CertificatePath $CertificatePath -InputObject $InputObject -Cmdlet $PSCmdlet
     }
     end {
         try {
-            Invoke-WoosooCertificateRpc -Method 'cert.get' -Params @{} -Files $files -ProjectPath $ProjectPath -Cmdlet $PSCmdlet
+            Invoke-WoosooCertificateRpc -Method 'cert.get' -Params @{} -Files $files -Path $Path -Cmdlet $PSCmdlet
         }
         catch {
             Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return

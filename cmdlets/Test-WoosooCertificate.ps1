@@ -14,13 +14,18 @@ function Test-WoosooCertificate {
     - Trust: issued by this session's mkcert CA (a Warning otherwise: browsers and tablets would warn).
     When there is no certificate at all, one Present check Fails.
 
-    .PARAMETER Path
-    Certificate files to test (absolute, or relative to the project folder). Accepts pipeline input by
-    property name (Path of Woosoo.Certificate, FullName), so Get-WoosooCertificate | Test-WoosooCertificate works.
+    .PARAMETER CertificatePath
+    Certificate files to test (absolute, or relative to the current location). A folder is refused with
+    Woosoo.CertificatePathIsFolder: the project folder is -Path.
 
-    .PARAMETER ProjectPath
-    The project folder or its deployment.config.env; default $env:WOOSOO_PROJECT, else the current folder
-    and its parents.
+    .PARAMETER Path
+    The project folder or its deployment.config.env, as in every Woosoo cmdlet (-ProjectPath, its old name, still
+    works); default $env:WOOSOO_PROJECT, else the current folder and its parents. A certificate file here is refused
+    with Woosoo.ProjectPathIsCertificate: certificate files are -CertificatePath.
+
+    .PARAMETER InputObject
+    Certificate files from the pipeline: Woosoo.Certificate objects (Get-WoosooCertificate | Test-WoosooCertificate),
+    Woosoo.CertificateTest objects, file items (FullName) or path strings.
 
     .PARAMETER Quiet
     Return only $true (no check Failed; warnings allowed) or $false.
@@ -49,11 +54,14 @@ function Test-WoosooCertificate {
     [CmdletBinding()]
     [OutputType('Woosoo.CertificateTest', [bool])]
     param(
-        [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
-        [Alias('FullName')]
-        [string[]]$Path,
+        [Parameter(Position = 0)]
+        [string[]]$CertificatePath,
 
-        [string]$ProjectPath,
+        [Alias('ProjectPath')]
+        [string]$Path,
+
+        [Parameter(ValueFromPipeline)]
+        [object[]]$InputObject,
 
         [switch]$Quiet
     )
@@ -61,11 +69,11 @@ function Test-WoosooCertificate {
         $files = New-Object System.Collections.Generic.List[string]
     }
     process {
-        Add-WoosooCertificateFile -List $files -Path $Path -Cmdlet $PSCmdlet
+        Add-WoosooCertificateFile -List $files -CertificatePath $CertificatePath -InputObject $InputObject -Cmdlet $PSCmdlet
     }
     end {
         try {
-            Invoke-WoosooCertificateRpc -Method 'cert.test' -Params @{ quiet = $Quiet.IsPresent } -Files $files -ProjectPath $ProjectPath -Cmdlet $PSCmdlet
+            Invoke-WoosooCertificateRpc -Method 'cert.test' -Params @{ quiet = $Quiet.IsPresent } -Files $files -Path $Path -Cmdlet $PSCmdlet
         }
         catch {
             Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return

@@ -3,7 +3,7 @@
  * certificateChecks for preflight) and trust (Install-WoosooCertificateTrust). The certificate lives in
  * CERTS_PATH as woosoo.pem with its key woosoo-key.pem; a replaced pair is kept in CERTS_PATH/previous/.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -13,7 +13,7 @@ import type { RequestContext } from '../rpc/context';
 import { WoosooError, toItemError, type ItemError } from '../rpc/errors';
 import { typed, typedSchema } from '../rpc/method';
 import { findCaRoot, findMkcert } from './mkcert';
-import { describeCertificate, keyMatches, parseCertificateFile, readCaRoot, type Certificate } from './read';
+import { certificatePathIsFolder, describeCertificate, keyMatches, parseCertificateFile, readCaRoot, type Certificate } from './read';
 
 type Ctx = Pick<RequestContext, 'env' | 'signal'> & Partial<Pick<RequestContext, 'log' | 'progress'>>;
 
@@ -133,9 +133,30 @@ async function caFor(cfg: ProjectConfig, ctx: Ctx) {
   return readCaRoot(await findCaRoot(mkcert, ctx.env, ctx.signal));
 }
 
+/**
+ * The given files (absolute, or relative to the project), or every certificate file of CERTS_PATH. A folder among them
+ * refuses the whole call (CertificatePathIsFolder): it is a mix-up of -CertificatePath and -Path, not a bad file.
+ */
+export function certificateFilesOf(cfg: ProjectConfig, paths?: string[]): string[] {
+  if (!paths?.length) return certificateFiles(cfg);
+  const files = paths.map((f) => resolve(cfg.projectDir, f));
+  for (const f of files) {
+    if (isFolder(f)) throw certificatePathIsFolder(f);
+  }
+  return files;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** Reads the given files (absolute, or relative to the project), or every certificate file of CERTS_PATH. */
 export async function getCertificates(cfg: ProjectConfig, ctx: Ctx, paths?: string[]): Promise<{ items: Certificate[]; errors: ItemError[] }> {
-  const files = paths?.length ? paths.map((f) => resolve(cfg.projectDir, f)) : certificateFiles(cfg);
+  const files = certificateFilesOf(cfg, paths);
   const ca = await caFor(cfg, ctx);
   const items: Certificate[] = [];
   const errors: ItemError[] = [];
@@ -182,7 +203,7 @@ function judge(cfg: ProjectConfig, file: string, cert: Certificate, x: ReturnTyp
 
 /** Every check of every certificate file (or of the given files); a missing certificate is one Failed row. */
 export async function testCertificates(cfg: ProjectConfig, ctx: Ctx, paths?: string[], now = Date.now()): Promise<CertificateTest[]> {
-  const files = paths?.length ? paths.map((f) => resolve(cfg.projectDir, f)) : certificateFiles(cfg);
+  const files = certificateFilesOf(cfg, paths);
   const rows: Row[] = [];
   if (files.length === 0) {
     rows.push({ Path: certPaths(cfg).cert, Check: 'Present', Result: 'Failed', Message: `There is no certificate in ${certPaths(cfg).dir}.`, Fix: 'Create one with New-WoosooCertificate.' });

@@ -1,4 +1,5 @@
 /** RPC methods of the certificate cmdlets: cert.new, cert.get, cert.test, cert.trust. Thin: load, call, return. */
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loadValidProject } from '../config';
 import { defineMethod, projectPathParam } from '../rpc/method';
@@ -6,9 +7,15 @@ import {
   certificatePlanSchema, certificateTestSchema, certificateTrustSchema, getCertificates, installTrust, newCertificate,
   planNewCertificate, testCertificates,
 } from './index';
-import { certificateSchema } from './read';
+import { certificateSchema, refuseCertificateAsProject } from './read';
 
-const files = z.array(z.string().min(1)).optional().describe('Certificate files (absolute or relative to the project); default: every certificate in CERTS_PATH');
+const files = z.array(z.string().min(1)).optional().describe('Certificate files (absolute or relative to the project; -CertificatePath); default: every certificate in CERTS_PATH');
+
+/** The project of a certificate call; a certificate file given as the project (-Path's old meaning) is refused with the fix. */
+function project(path: string | undefined, ctx: Parameters<typeof loadValidProject>[1]) {
+  refuseCertificateAsProject(path === undefined ? undefined : resolve(ctx.cwd, path));
+  return loadValidProject(path, ctx);
+}
 
 export const certNew = defineMethod({
   name: 'cert.new',
@@ -22,7 +29,7 @@ export const certNew = defineMethod({
   }),
   item: z.union([certificateSchema, certificatePlanSchema]),
   async handler(p, ctx) {
-    const cfg = loadValidProject(p.path, ctx);
+    const cfg = project(p.path, ctx);
     if (p.plan) return { items: [(await planNewCertificate(cfg, ctx, p)).plan] };
     return { items: [await newCertificate(cfg, ctx, p)] };
   },
@@ -34,7 +41,7 @@ export const certGet = defineMethod({
   params: z.object({ path: projectPathParam, files }),
   item: certificateSchema,
   async handler(p, ctx) {
-    return getCertificates(loadValidProject(p.path, ctx), ctx, p.files);
+    return getCertificates(project(p.path, ctx), ctx, p.files);
   },
 });
 
@@ -47,7 +54,7 @@ export const certTest = defineMethod({
   }),
   item: certificateTestSchema,
   async handler(p, ctx) {
-    const rows = await testCertificates(loadValidProject(p.path, ctx), ctx, p.files);
+    const rows = await testCertificates(project(p.path, ctx), ctx, p.files);
     if (p.quiet) return { value: !rows.some((r) => r.Result === 'Failed') };
     return { items: rows };
   },
@@ -59,6 +66,6 @@ export const certTrust = defineMethod({
   params: z.object({ path: projectPathParam, plan: z.boolean().default(false).describe('Only say what would be run (-WhatIf)') }),
   item: certificateTrustSchema,
   async handler(p, ctx) {
-    return { items: [await installTrust(loadValidProject(p.path, ctx), ctx, { plan: p.plan })] };
+    return { items: [await installTrust(project(p.path, ctx), ctx, { plan: p.plan })] };
   },
 });

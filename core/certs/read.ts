@@ -4,11 +4,12 @@
  * rootCA.pem), the CA that Install-WoosooCertificateTrust puts in the trust store.
  */
 import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { typed, typedSchema } from '../rpc/method';
 import { WoosooError } from '../rpc/errors';
+import { CONFIG_FILE } from '../config';
 
 export const certificateSchema = typedSchema('Certificate', {
   Path: z.string(),
@@ -48,14 +49,58 @@ export function subjectAltNames(x: X509Certificate): { dns: string[]; ips: strin
   return { dns, ips };
 }
 
-/** The first certificate in a PEM file. Throws CertificateUnreadable naming the file. */
+/**
+ * A folder where a certificate file was expected (`-CertificatePath D:\woosoo`, or the old `-Path` meaning): said in
+ * words, with the parameter that takes a folder, never Node's EISDIR.
+ */
+export function certificatePathIsFolder(path: string): WoosooError {
+  const project = existsSync(join(path, CONFIG_FILE));
+  return new WoosooError('CertificatePathIsFolder', `${path} is a folder, not a certificate file.`, {
+    category: 'InvalidArgument', target: path,
+    fix: project
+      ? `${path} is a project folder: pass it with -Path ${path} (the certificates in its CERTS_PATH are read when -CertificatePath is left out).`
+      : `-CertificatePath names certificate files, such as ${join(path, 'woosoo.pem')} (or pipe them: Get-ChildItem ${join(path, '*.pem')} | Get-WoosooCertificate); -Path names the project folder.`,
+  });
+}
+
+/**
+ * -Path (the project folder) given a certificate file, as it meant before: refused with the fix, instead of reading the
+ * PEM as a deployment.config.env. Only a file that is not named deployment.config.env and holds a PEM block.
+ */
+export function refuseCertificateAsProject(path: string | undefined): void {
+  if (!path || basename(path).toLowerCase() === CONFIG_FILE.toLowerCase()) return;
+  let head = '';
+  try {
+    if (!statSync(path).isFile()) return;
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(4096);
+      head = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0)).toString('latin1');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return; // missing or unreadable: the project loader says so
+  }
+  if (!head.includes('-----BEGIN ')) return;
+  throw new WoosooError('ProjectPathIsCertificate', `${path} is a certificate file, not the project folder: -Path names the project folder (or its ${CONFIG_FILE}).`, {
+    category: 'InvalidArgument', target: path,
+    fix: `Pass the certificate with -CertificatePath ${path}, and the project with -Path (or run the command from inside the project folder).`,
+  });
+}
+
+/** The first certificate in a PEM file. Throws CertificateUnreadable (or CertificatePathIsFolder) naming the file. */
 export function parseCertificateFile(path: string): X509Certificate {
   let pem: Buffer;
   try {
     pem = readFileSync(path);
   } catch (err) {
-    throw new WoosooError('CertificateUnreadable', `Cannot read ${path}: ${(err as Error).message}`, {
-      category: 'ReadError', target: path, fix: 'Check that the file exists and that you may read it.',
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw certificatePathIsFolder(path);
+    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EACCES' || code === 'EPERM' ? 'you may not read it' : (err as Error).message;
+    throw new WoosooError('CertificateUnreadable', `Cannot read the certificate ${path}: ${why}.`, {
+      category: 'ReadError', target: path,
+      fix: 'Check the path given (-CertificatePath) and that you may read the file.',
     });
   }
   try {
