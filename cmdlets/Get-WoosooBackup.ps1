@@ -16,8 +16,8 @@ function Get-WoosooBackup {
     .PARAMETER Id
     Only these backups (an unknown id is a non-terminating error).
 
-    .PARAMETER Limit
-    At most this many backups, the newest ones.
+    .PARAMETER Last
+    Only the newest N backups (as Get-WoosooDeployment -Last). -Limit, its old name, still works.
 
     .EXAMPLE
     Get-WoosooBackup
@@ -25,7 +25,7 @@ function Get-WoosooBackup {
     Lists every backup of the current project, newest first.
 
     .EXAMPLE
-    Get-WoosooBackup -Limit 1 | Restore-WoosooBackup -WhatIf
+    Get-WoosooBackup -Last 1 | Restore-WoosooBackup -WhatIf
 
     Shows every file and the database that restoring the newest backup would replace.
 
@@ -56,14 +56,15 @@ function Get-WoosooBackup {
         [string[]]$Id,
 
         [ValidateRange(1, 100000)]
-        [int]$Limit
+        [Alias('Limit')]
+        [int]$Last
     )
     process {
         $params = @{}
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
         if ($Id) { $params.ids = @($Id) }
-        if ($PSBoundParameters.ContainsKey('Limit')) { $params.limit = $Limit }
+        if ($PSBoundParameters.ContainsKey('Last')) { $params.limit = $Last }
         try {
             Invoke-WoosooRpc -Method 'backup.list' -Params $params -Cmdlet $PSCmdlet
         }

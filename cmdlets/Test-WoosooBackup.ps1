@@ -21,7 +21,7 @@ function Test-WoosooBackup {
     Return only $true when every verified backup is valid, else $false.
 
     .EXAMPLE
-    Get-WoosooBackup -Limit 1 | Test-WoosooBackup
+    Get-WoosooBackup -Last 1 | Test-WoosooBackup
 
     Verifies the newest backup.
 
