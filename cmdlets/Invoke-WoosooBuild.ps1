@@ -35,8 +35,13 @@ function Invoke-WoosooBuild {
     .PARAMETER SkipTests
     Do not run the apps' test commands.
 
+    .PARAMETER Sequential
+    Build the apps one after the other. By default they build at the same time, as Invoke-WoosooDeploy builds them
+    (each app has its own folder and log, and verbose lines are tagged with the app).
+
     .PARAMETER Parallel
-    Build the apps at the same time instead of one after the other.
+    Deprecated: parallel is the default now. -Parallel still works (and changes nothing); -Parallel:$false means
+    -Sequential.
 
     .EXAMPLE
     Invoke-WoosooBuild -WhatIf
@@ -44,9 +49,10 @@ function Invoke-WoosooBuild {
     Shows the commands each app would run, in order, and returns the plan. Runs nothing.
 
     .EXAMPLE
-    Invoke-WoosooBuild -App Backend, Pwa -Parallel -Verbose
+    Invoke-WoosooBuild -App Backend, Pwa -Verbose
 
-    Builds the backend and the PWA at the same time, showing their output as it comes.
+    Builds the backend and the PWA at the same time, showing their output as it comes (-Sequential: one after
+    the other).
 
     .EXAMPLE
     Invoke-WoosooBuild -App Pwa -SkipTests | Format-List App, Status, Duration, LogPath, Message
@@ -85,10 +91,15 @@ function Invoke-WoosooBuild {
 
         [switch]$SkipTests,
 
+        [switch]$Sequential,
+
+        # Deprecated (the old opt-in): -Parallel:$false is -Sequential.
+        [Parameter(DontShow)]
         [switch]$Parallel
     )
     process {
-        $params = @{ skipTests = $SkipTests.IsPresent; parallel = $Parallel.IsPresent; whatIf = $true }
+        $inParallel = -not ($Sequential.IsPresent -or ($PSBoundParameters.ContainsKey('Parallel') -and -not $Parallel))
+        $params = @{ skipTests = $SkipTests.IsPresent; parallel = $inParallel; whatIf = $true }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
         if ($App) { $params.apps = @($App | ForEach-Object { $_.ToLowerInvariant() }) }
