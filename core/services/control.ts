@@ -12,7 +12,7 @@ import type { RequestContext } from '../rpc/context';
 import { WoosooError, toItemError, type ItemError } from '../rpc/errors';
 import { typed } from '../rpc/method';
 import { notInstalled } from './errors';
-import { ensureLogDirs, maintainLogs, tailLines } from './retention';
+import { ensureLogDirs, maintainLogs, retentionSummary, tailLines } from './retention';
 import type { ServiceBackend, ServiceDefinition, ServiceSettings, ServiceState, ServiceStatus } from './types';
 import { sleep } from '../util/sleep';
 
@@ -290,12 +290,25 @@ function requireDefinable(def: ServiceDefinition): void {
   if (def.problem) throw def.problem;
 }
 
-/** Rotates (PM2) and prunes the service's logs before it starts writing them again. */
-async function prepareLogs(set: ServiceSet, def: ServiceDefinition, ctx: ServiceContext): Promise<void> {
-  ensureLogDirs(def);
-  const { rotated, deleted } = maintainLogs(def, set.settings, set.backend.rotatesLogs);
-  for (const f of deleted) ctx.log('verbose', `Deleted rotated log ${f} (retention)`);
-  if (rotated && set.backend.reopenLogs) await set.backend.reopenLogs([def]);
+type PrepareLogs = (def: ServiceDefinition) => Promise<void>;
+
+/**
+ * Runs a changer whose steps rotate (PM2) and prune each service's logs before it writes them again, then says once
+ * what retention did — also that nothing was due: a retention run is never silent.
+ */
+async function withLogRetention(set: ServiceSet, ctx: ServiceContext, body: (prepare: PrepareLogs) => Promise<Outcome>): Promise<Outcome> {
+  const deleted: string[] = [];
+  let ran = false;
+  const out = await body(async (def) => {
+    ensureLogDirs(def);
+    const r = maintainLogs(def, set.settings, set.backend.rotatesLogs);
+    ran = true;
+    deleted.push(...r.deleted);
+    for (const f of r.deleted) ctx.log('verbose', `Deleted rotated log ${f} (retention)`);
+    if (r.rotated && set.backend.reopenLogs) await set.backend.reopenLogs([def]);
+  });
+  if (ran) ctx.log('info', retentionSummary(set.settings, deleted));
+  return out;
 }
 
 export async function queryServices(set: ServiceSet): Promise<Outcome> {
@@ -305,15 +318,15 @@ export async function queryServices(set: ServiceSet): Promise<Outcome> {
 }
 
 export function startAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> {
-  return inDependencyOrder(set, set.defs, ctx, 'Starting services', async (def, st, up) => {
+  return withLogRetention(set, ctx, (prepareLogs) => inDependencyOrder(set, set.defs, ctx, 'Starting services', async (def, st, up) => {
     requireInstalled(def, st);
     if (st.status === 'Running') return st;
     requireDefinable(def);
-    await prepareLogs(set, def, ctx);
+    await prepareLogs(def);
     ctx.log('verbose', `Starting ${def.name} (${set.backend.name})`);
     await set.backend.start(def, set.settings);
     return waitRunning(set, def, ctx, up);
-  });
+  }));
 }
 
 export function stopAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> {
@@ -326,15 +339,15 @@ export function stopAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> 
 }
 
 export function restartAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> {
-  return inDependencyOrder(set, set.defs, ctx, 'Restarting services', async (def, st, up) => {
+  return withLogRetention(set, ctx, (prepareLogs) => inDependencyOrder(set, set.defs, ctx, 'Restarting services', async (def, st, up) => {
     requireInstalled(def, st);
     requireDefinable(def);
-    await prepareLogs(set, def, ctx);
+    await prepareLogs(def);
     ctx.log('verbose', `Restarting ${def.name} (${set.backend.name})`);
     if (st.status === 'Running') await set.backend.restart(def, set.settings);
     else await set.backend.start(def, set.settings);
     return waitRunning(set, def, ctx, up);
-  });
+  }));
 }
 
 export function suspendAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> {
@@ -361,13 +374,13 @@ export function resumeAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome
 }
 
 export function installAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> {
-  return each(set, set.defs, ctx, 'Installing services', async (def) => {
+  return withLogRetention(set, ctx, (prepareLogs) => each(set, set.defs, ctx, 'Installing services', async (def) => {
     requireDefinable(def);
-    await prepareLogs(set, def, ctx);
+    await prepareLogs(def);
     const how = await set.backend.install(def, set.settings);
     ctx.log('info', `${how} ${def.name} (${set.backend.name}): ${def.application} ${def.arguments.join(' ')}`);
     return stateOf(set, def);
-  });
+  }));
 }
 
 export function uninstallAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> {

@@ -63,6 +63,14 @@ export function maintainLogs(def: ServiceDefinition, settings: ServiceSettings, 
   return { rotated, deleted };
 }
 
+/** One line for a whole install/start/restart: what retention deleted, or that nothing was due. */
+export function retentionSummary(settings: Pick<ServiceSettings, 'retentionCount' | 'retentionDays'>, deleted: readonly string[]): string {
+  const limits = `LOG_RETENTION_COUNT=${settings.retentionCount}, LOG_RETENTION_DAYS=${settings.retentionDays}`;
+  if (settings.retentionCount <= 0 && settings.retentionDays <= 0) return `Log retention is off (${limits}): no rotated log is deleted.`;
+  if (deleted.length === 0) return `Log retention (${limits}): no rotated log was due; nothing deleted.`;
+  return `Log retention (${limits}): deleted ${deleted.length} rotated log${deleted.length === 1 ? '' : 's'}.`;
+}
+
 /** The last lines of a log (at most the last 8 KiB read), for error messages about a service that will not start. */
 export function tailLines(file: string | undefined, count: number): string[] {
   if (!file || !existsSync(file)) return [];

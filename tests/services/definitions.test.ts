@@ -1,14 +1,14 @@
 /** Service definitions from a real deployment.config.env, name selection and log retention (real files). */
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readProject } from '../../core/config';
-import { toItem } from '../../core/services/control';
+import { installAll, toItem } from '../../core/services/control';
 import { selectDefinitions, serviceSettings, stackDefinitions } from '../../core/services/definitions';
 import { pm2Home, pm2Status } from '../../core/services/pm2';
 import { maintainLogs, pruneLogs, rotatedName, rotateIfLarge, rotatedLogs, tailLines } from '../../core/services/retention';
 import { shortTmp, which } from '../harness/tools';
-import { defineService, settings, writeProject } from './support';
+import { defineService, makeCtx, settings, writeProject } from './support';
 
 const tmp = mkdtempSync(join(shortTmp(), 'wsdef-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -139,6 +139,24 @@ describe('log retention (real files)', () => {
     expect(r.rotated).toBe(true);
     expect(rotatedLogs(def.stdoutLog)).toHaveLength(1);
     expect(rotatedLogs(def.stderrLog)).toHaveLength(1);
+  });
+
+  it('an install says once what retention did, also when nothing was due (information, not only -Verbose)', async () => {
+    const defs = ['r-a', 'r-b'].map((n, i) => defineService(join(tmp, 'retention'), n, i, 'x', []));
+    const installed = { name: 'PM2', rotatesLogs: false, install: async () => 'Installed' as const,
+      query: async (ds: readonly { name: string }[]) => ds.map((d) => ({ name: d.name, status: 'Stopped' as const })) };
+    const set = { backend: installed as never, defs, settings: settings({ retentionCount: 1, retentionDays: 0 }), projectDir: tmp };
+    const said = async () => {
+      const ctx = makeCtx(process.env as Record<string, string>);
+      await installAll(set, ctx);
+      return ctx.logs.filter((l) => /retention/i.test(l.message)).map((l) => `${l.level}: ${l.message}`);
+    };
+    expect(await said()).toEqual(['info: Log retention (LOG_RETENTION_COUNT=1, LOG_RETENTION_DAYS=0): no rotated log was due; nothing deleted.']);
+    for (const stamp of ['20260101T000000.000', '20260102T000000.000']) writeFileSync(join(dirname(defs[0].stdoutLog), `output-${stamp}.log`), 'x');
+    expect(await said()).toEqual([
+      `verbose: Deleted rotated log ${join(dirname(defs[0].stdoutLog), 'output-20260101T000000.000.log')} (retention)`,
+      'info: Log retention (LOG_RETENTION_COUNT=1, LOG_RETENTION_DAYS=0): deleted 1 rotated log.',
+    ]);
   });
 
   it('reads the tail of a log for error messages', () => {
