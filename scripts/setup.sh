@@ -165,3 +165,9 @@ ver pm2 node -e 'console.log("pm2 " + require("pm2/package.json").version)'
 printf '  %-10s %s\n' nssm "2.24 $(sha_ok .cache/nssm/2.24/nssm64.exe eee9c44c29c2be011f1f1e43bb8c3fca888cb81053022ec5a0060035de16d848 && echo ok || echo MISSING), 2.23 $(sha_ok .cache/nssm/2.23/nssm64.exe a59705914c35c8f61b7052be375143c3b57c11060ee155d1678397051ce0d809 && echo ok || echo MISSING) (.cache/nssm/<ver>/nssm64.exe)"
 printf '  %-10s %s\n' pwsh "$(head -n 1 "$PWSH_STATUS")"
 log "done in $(elapsed) ms"
+
+# ---------------------------------------------------------------------------------------------------------------
+# Windows tier (issue 12): PowerShell for Windows, node.exe and nssm64.exe under Wine, in .cache/windows-tier/.
+# Its own script, cached and idempotent (~1-2 s warm); under CI=true a tier it cannot lay out fails set-up.
+# ---------------------------------------------------------------------------------------------------------------
+bash "$ROOT/scripts/setup-windows-tier.sh"
