@@ -4,7 +4,7 @@
 // as the engine runs, and one non-ASCII character (esbuild leaves them in comments and regular expressions)
 // makes it store all of it at two bytes per character (docs/performance.md, Foundation).
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -35,7 +35,11 @@ function asciiOnly(js) {
   return js.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+// Written whole (temp file + rename): an engine started while a build runs (another test file, a session of the
+// module) must never read half a bundle.
 for (const file of result.outputFiles) {
-  writeFileSync(file.path, file.path === outfile ? asciiOnly(file.text) : file.contents);
+  const tmp = `${file.path}.${process.pid}.tmp`;
+  writeFileSync(tmp, file.path === outfile ? asciiOnly(file.text) : file.contents);
+  renameSync(tmp, file.path);
 }
 process.stderr.write(`built bin/woosoo-engine.cjs (engine ${pkg.version})\n`);
