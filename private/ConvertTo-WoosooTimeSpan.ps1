@@ -9,9 +9,11 @@ function ConvertTo-WoosooTimeSpan {
     $invariant = [System.Globalization.CultureInfo]::InvariantCulture
     if ($Value -is [timespan]) { $span = $Value }
     else {
+        # The text, not the type: PowerShell reads an unquoted 7d as a [decimal] and 30s as an [int16], but keeps what
+        # was typed, which [string] gives back.
         $text = ([string]$Value).Trim()
         $span = $null
-        if ($Value -is [int] -or $Value -is [long] -or $Value -is [double] -or $Value -is [decimal] -or $text -match '^[+-]?\d+(?:[.,]\d+)?$') {
+        if ($text -match '^[+-]?\d+(?:[.,]\d+)?$') {
             throw (New-WoosooErrorRecord -ErrorId $ErrorId -Category InvalidArgument -TargetObject $text `
                     -Message "-$Name '$text' has no unit: is it seconds, minutes or days? Woosoo does not guess." `
                     -RecommendedAction "Add a unit: ${text}s, ${text}m, ${text}h, ${text}d or ${text}w (or pass a [TimeSpan] such as (New-TimeSpan -Days $text)).")

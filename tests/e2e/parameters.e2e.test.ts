@@ -209,7 +209,7 @@ describePwsh('parameters: one meaning per name', () => {
   });
 
   it('one time-span grammar for -OlderThan, -Since and -Interval: units s m h d w (and ms), a [TimeSpan]; a bare number is refused, saying to add a unit', () => {
-    const r = pwshJson<Record<string, string[]>>(`${RECORD_RPC}
+    const r = pwshJson<Record<string, any[]>>(`${RECORD_RPC}
       $p = ${q(join(ROOT, 'no-such-project'))}
       $accepted = @('30s', '15m', '1.5h', '7d', '2w', '2H', '1.00:00:00', (New-TimeSpan -Minutes 90))
       $refused = @(30, '30', ' 7 ', '1.5', '1,5', 'soon', '-5s')
@@ -233,6 +233,15 @@ describePwsh('parameters: one meaning per name', () => {
         })
         $out["$name-refused"] = @(foreach ($v in $refused) { '{0}: {1}' -f $v, (failure { & $spans[$name] $v }) })
       }
+      # Typed without quotes, 7d is a [decimal] and 30s an [int16] to PowerShell: what was typed decides, not the type.
+      $null = rpc
+      $out['Unquoted'] = @(
+        (failure { Remove-WoosooBackup -Path $p -OlderThan 7d -Confirm:$false }), @(rpc)[0].Params.olderThanSeconds,
+        (failure { Remove-WoosooBackup -Path $p -OlderThan 30s -Confirm:$false }), @(rpc)[0].Params.olderThanSeconds,
+        (failure { Get-WoosooHealth -Path $p -Interval 10s }), @(rpc)[0].Params.intervalSeconds,
+        (failure { Get-WoosooLog -Path $p -Since 1d }), [bool]@(rpc)[0].Params.since,
+        ((failure { Remove-WoosooBackup -Path $p -OlderThan 30 -Confirm:$false }) -replace '[, ].*'),
+        ((failure { Get-WoosooHealth -Path $p -Interval 10 }) -replace '[, ].*'))
       [pscustomobject]$out | ConvertTo-Json -Depth 20 -Compress`);
     const expected = ['30s=30', '15m=900', '1.5h=5400', '7d=604800', '2w=1209600', '2H=7200', '1.00:00:00=86400', '01:30:00=5400'];
     // -Since is a time back from now: allow for the seconds the call took.
@@ -242,6 +251,7 @@ describePwsh('parameters: one meaning per name', () => {
     const long = (s: string) => /^(7d|2w)=/.test(s);
     expect(r.Interval.filter((s) => !long(s))).toEqual(expected.filter((s) => !long(s)).map((s) => `${s} no error`));
     for (const s of r.Interval.filter(long)) expect(s).toMatch(/Woosoo\.HealthIntervalInvalid.*out of range/);
+    expect(r.Unquoted).toEqual(['no error', 604800, 'no error', 30, 'no error', 10, 'no error', true, 'Woosoo.BackupAgeInvalid', 'Woosoo.HealthIntervalInvalid']);
     const ids: Record<string, string> = { OlderThan: 'BackupAgeInvalid', Since: 'LogTimeInvalid', Interval: 'HealthIntervalInvalid' };
     for (const [name, id] of Object.entries(ids)) {
       const refused = r[`${name}-refused`];
