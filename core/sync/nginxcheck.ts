@@ -22,10 +22,13 @@ export interface NginxCheck {
 /** The folders nginx needs under its prefix for the built-in template (logs/ and temp/). */
 export const NGINX_PREFIX_DIRS = ['conf', 'logs', 'temp'];
 
-/** NGINX_PATH (absolute, or relative to the project), else nginx on the session's PATH (or Debian's /usr/sbin). */
+/**
+ * NGINX_PATH (absolute, or relative to the project), else nginx on the session's PATH (or Debian's /usr/sbin, not on
+ * Windows: there `/usr/sbin/nginx` means \usr\sbin\nginx on the current drive — under Wine, the Linux nginx on Z:).
+ */
 export function findNginx(cfg: ProjectConfig, ctx: Pick<RequestContext, 'env'>): string | null {
   if (cfg.str('NGINX_PATH')) return which(cfg.path('NGINX_PATH'), ctx.env);
-  return which('nginx', ctx.env) ?? which('/usr/sbin/nginx', ctx.env);
+  return which('nginx', ctx.env) ?? (process.platform === 'win32' ? null : which('/usr/sbin/nginx', ctx.env));
 }
 
 /** The line that says what is wrong: [emerg] first, else the first non-empty line. */

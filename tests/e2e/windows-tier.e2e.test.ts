@@ -3,7 +3,7 @@
  * engine as the Windows node.exe. Each pwsh.exe start costs ~3 s, so one run gathers many facts and the tests check
  * them; the -File scripts are separate runs because their exit codes are what is tested. See docs/testing.md.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,8 @@ describeWinPwsh('the module on PowerShell for Windows', () => {
     writeFileSync(join(dir, 'deployment.config.env'), 'ENVIRONMENT=prod\nAPP_IP=1.2.3\nDB_PASSWORD=secret7\n');
     const broken = winPath(dir);
     const missing = winPath(join(dir, 'no-such-project'));
+    cpSync(join(ROOT, 'examples', 'demo'), join(dir, 'demo'), { recursive: true });
+    const demoCopy = winPath(join(dir, 'demo'));
     facts = winPwshJson(String.raw`
       $m = Get-Module Woosoo
       $t = [System.Diagnostics.Stopwatch]::StartNew()
@@ -34,6 +36,7 @@ describeWinPwsh('the module on PowerShell for Windows', () => {
       Set-Location '${demo}\apps'; $fromLocation = (Get-WoosooConfig).APP_NAME; Set-Location '${winPath(ROOT)}'
       $problems = @(Test-WoosooConfig -Path '${broken}')
       $err = try { Get-WoosooConfig -Path '${missing}'; $null } catch { $_ }
+      $sync = try { @(Sync-WoosooConfig -Path '${demoCopy}' -Confirm:$false 3>$null | ForEach-Object { [pscustomobject]@{ App = $_.App; Action = $_.Action; Path = $_.Path; Check = $_.Check } }) } catch { "Sync failed: $($_.FullyQualifiedErrorId): $_" }
       [pscustomobject]@{
         IsWindows = $IsWindows; Edition = $PSVersionTable.PSEdition; Version = $PSVersionTable.PSVersion.ToString()
         Platform = [string][System.Environment]::OSVersion.Platform; Separator = [string][System.IO.Path]::DirectorySeparatorChar
@@ -48,6 +51,7 @@ describeWinPwsh('the module on PowerShell for Windows', () => {
         ProblemText = ($problems | Out-String)
         ErrorId = $err.FullyQualifiedErrorId; ErrorCategory = [string]$err.CategoryInfo.Category; ErrorFix = $err.ErrorDetails.RecommendedAction
         ErrorMessage = $err.Exception.Message
+        Sync = $sync
         FirstMs = $first; WarmMs = $warm
       } | ConvertTo-Json -Depth 20 -Compress`);
   }, 180_000);
@@ -91,6 +95,16 @@ describeWinPwsh('the module on PowerShell for Windows', () => {
     expect(facts.ErrorCategory).toBe('ObjectNotFound');
     expect(facts.ErrorFix).toContain('-Path');
     expect(facts.ErrorMessage).toContain('no-such-project');
+  });
+
+  it('Sync-WoosooConfig writes the files with Windows paths; without nginx on a Windows box it warns, never runs a Linux /usr/sbin/nginx', () => {
+    // Was: findNginx fell back to Debian's /usr/sbin/nginx on Windows too, which is \usr\sbin\nginx on the current
+    // drive (under Wine, Z: = /, the Linux nginx): Sync failed with Woosoo.SyncNginxCheckFailed.
+    expect(facts.Sync).toEqual(expect.arrayContaining([
+      { App: 'backend', Action: 'Create', Path: `${winPath(join(dir, 'demo'))}\\apps\\woosoo-nexus\\.env`, Check: expect.anything() },
+      { App: 'nginx', Action: 'Create', Path: `${winPath(join(dir, 'demo'))}\\configs\\nginx.conf`, Check: expect.stringContaining('not checked with nginx -t') },
+    ]));
+    expect(existsSync(join(dir, 'demo', 'apps', 'woosoo-nexus', '.env'))).toBe(true);
   });
 
   describe('pwsh.exe -File scripts, as Task Scheduler runs them', () => {
