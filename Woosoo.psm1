@@ -3,14 +3,12 @@
 
 $script:WoosooModuleRoot = $PSScriptRoot
 $script:WoosooProtocolVersion = '1.0'
-$script:WoosooModuleVersion = '0.1.0'
+$script:WoosooModuleVersion = [string]$ExecutionContext.SessionState.Module.Version   # the manifest's, one place
 $script:WoosooEngine = $null
 
-foreach ($folder in @('private', 'cmdlets')) {
-    foreach ($file in Get-ChildItem -Path (Join-Path $PSScriptRoot $folder) -Filter '*.ps1' -File) {
-        . $file.FullName
-    }
-}
+$cmdletFiles = [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($PSScriptRoot, 'cmdlets'), '*.ps1')
+foreach ($file in [System.IO.Directory]::GetFiles([System.IO.Path]::Combine($PSScriptRoot, 'private'), '*.ps1')) { . $file }
+foreach ($file in $cmdletFiles) { . $file }
 Register-WoosooArgumentCompleter
 
 # The engine exits when its stdin closes; close it on Remove-Module and when PowerShell exits.
@@ -23,4 +21,8 @@ $ExecutionContext.SessionState.Module.OnRemove = {
         ForEach-Object { Unregister-Event -SubscriptionId $_.SubscriptionId -Force }
 }
 
-Export-ModuleMember -Function (Get-ChildItem -Path (Join-Path $PSScriptRoot 'cmdlets') -Filter '*.ps1' -File).BaseName
+# Start the engine now: node's start-up then overlaps the rest of the caller's script, and the first cmdlet only
+# reads the handshake's reply (WOOSOO_ENGINE_PRESTART=0 turns this off).
+Start-WoosooEngineInBackground
+
+Export-ModuleMember -Function ($cmdletFiles | ForEach-Object { [System.IO.Path]::GetFileNameWithoutExtension($_) })

@@ -1,6 +1,7 @@
 # The client side of the wire. One request at a time per session: send it, then read lines until its reply,
 # handling the engine's notifications ($/progress, $/log, $/items) on the cmdlet's own thread as they come.
 # Ctrl+C (the pipeline stopping) sends $/cancel so the engine kills that request's child processes.
+# Plain functions (no [CmdletBinding()]): they run on every call, and binding costs more than the work.
 
 function Write-WoosooEngineLine {
     param($Engine, [string]$Line)
@@ -45,12 +46,12 @@ function New-WoosooEngineDiedError {
 function Send-WoosooContext {
     # Sends the session's environment and location when they changed since the last request, so tools run
     # with the session's current $env:PATH, $env:CAROOT, ... without restarting the engine.
-    param($Engine, [System.Management.Automation.PSCmdlet]$Cmdlet)
-    $cwd = $Cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath
+    param($Engine, $Cmdlet)
+    if ($null -ne $Cmdlet) { $cwd = $Cmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath }
+    else { $cwd = $ExecutionContext.SessionState.Path.CurrentFileSystemLocation.ProviderPath }
     $vars = [System.Environment]::GetEnvironmentVariables()
-    $key = New-Object System.Text.StringBuilder
-    [void]$key.Append($cwd)
-    foreach ($name in $vars.Keys) { [void]$key.Append([char]0).Append($name).Append('=').Append($vars[$name]) }
+    $key = New-Object System.Text.StringBuilder($cwd, 4096)
+    foreach ($entry in $vars.GetEnumerator()) { [void]$key.Append([char]0).Append($entry.Key).Append([char]1).Append($entry.Value) }
     $fingerprint = $key.ToString()
     if ($fingerprint -ceq $Engine.ContextKey) { return }
     $notification = @{ jsonrpc = '2.0'; method = '$/context'; params = @{ env = $vars; cwd = $cwd } }
@@ -59,7 +60,8 @@ function Send-WoosooContext {
 }
 
 function Receive-WoosooNotification {
-    param($Message, [System.Management.Automation.PSCmdlet]$Cmdlet)
+    param($Message, $Cmdlet)
+    if ($null -eq $Cmdlet) { return }
     $p = $Message.params
     switch ($Message.method) {
         '$/log' {
@@ -81,36 +83,23 @@ function Receive-WoosooNotification {
             $Cmdlet.WriteProgress($record)
         }
         '$/items' {
-            foreach ($item in @($p.items)) { ConvertTo-WoosooObject -InputObject $item }
+            foreach ($item in @($p.items)) { ConvertTo-WoosooValue $item }
         }
     }
 }
 
-function Invoke-WoosooRpc {
-    # Calls one engine method. Outputs the result's typed objects (and streamed $/items) as they arrive,
-    # writes per-item failures as non-terminating errors, and throws an ErrorRecord (ErrorId Woosoo.<id>)
-    # when the method fails or the engine dies. -ResultOnly returns the raw result instead.
-    [CmdletBinding()]
-    param(
-        [Parameter(Mandatory)][string]$Method,
-        [hashtable]$Params = @{},
-        [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet,
-        [switch]$ResultOnly
-    )
-    if ($Method -eq 'initialize') { $engine = $script:WoosooEngine } else { $engine = Get-WoosooEngine }
-    if ($Method -ne 'initialize') { Send-WoosooContext -Engine $engine -Cmdlet $Cmdlet }
-    $engine.NextId = $engine.NextId + 1
-    $id = $engine.NextId
-    $request = @{ jsonrpc = '2.0'; id = $id; method = $Method; params = $Params }
-    Write-WoosooEngineLine -Engine $engine -Line (ConvertTo-Json -InputObject $request -Depth 20 -Compress)
-
+function Receive-WoosooReply {
+    # Reads lines until the reply to request $Id; returns its raw result (notifications are handled on the way).
+    # Throws the engine's error as an ErrorRecord, EngineDied when the engine is gone, ProtocolFault on garbage.
+    # Ctrl+C or a stopped pipeline (Select-Object -First) during the wait sends $/cancel for the request.
+    param($Engine, [int]$Id, [string]$Method, $Cmdlet)
     $answered = $false
     try {
         while ($true) {
-            $line = Read-WoosooEngineLine -Engine $engine
+            $line = Read-WoosooEngineLine -Engine $Engine
             if ($null -eq $line) {
                 $answered = $true
-                throw (New-WoosooEngineDiedError -Engine $engine -Reason "while running $Method")
+                throw (New-WoosooEngineDiedError -Engine $Engine -Reason "while running $Method")
             }
             try {
                 $message = ConvertFrom-Json -InputObject $line
@@ -126,28 +115,44 @@ function Invoke-WoosooRpc {
                 Receive-WoosooNotification -Message $message -Cmdlet $Cmdlet
                 continue
             }
-            if ($message.id -ne $id) { continue }   # a late reply to a request that was cancelled
+            if ($message.id -ne $Id) { continue }   # a late reply to a request that was cancelled
             $answered = $true
             if ($null -ne $message.PSObject.Properties['error']) {
                 throw (ConvertFrom-WoosooRpcError -RpcError $message.error -Method $Method)
             }
-            $result = $message.result
-            if ($ResultOnly) { return $result }
-            foreach ($failure in @($result.errors)) {
-                if ($null -ne $failure) { $Cmdlet.WriteError((ConvertFrom-WoosooRpcError -RpcError $failure -Method $Method)) }
-            }
-            foreach ($item in @($result.items)) {
-                if ($null -ne $item) { ConvertTo-WoosooObject -InputObject $item }
-            }
-            if ($null -ne $result.PSObject.Properties['value']) { $result.value }
-            return
+            return $message.result
         }
     }
     finally {
         if (-not $answered -and $null -ne $script:WoosooEngine) {
-            # Ctrl+C or a stopped pipeline (Select-Object -First): cancel the request in the engine.
-            $cancel = @{ jsonrpc = '2.0'; method = '$/cancel'; params = @{ id = $id } }
-            try { $engine.Writer.WriteLine((ConvertTo-Json -InputObject $cancel -Depth 20 -Compress)) } catch { Write-Debug "cancel: $_" }
+            $cancel = '{"jsonrpc":"2.0","method":"$/cancel","params":{"id":' + $Id + '}}'
+            try { $Engine.Writer.WriteLine($cancel) } catch { Write-Debug "cancel: $_" }
         }
     }
+}
+
+function Invoke-WoosooRpc {
+    # Calls one engine method. Outputs the result's typed objects (and streamed $/items) as they arrive,
+    # writes per-item failures as non-terminating errors, and throws an ErrorRecord (ErrorId Woosoo.<id>)
+    # when the method fails or the engine dies. -ResultOnly returns the raw result instead.
+    param([string]$Method, [hashtable]$Params = @{}, $Cmdlet, [switch]$ResultOnly)
+    $engine = Get-WoosooEngine -Cmdlet $Cmdlet
+    Send-WoosooContext -Engine $engine -Cmdlet $Cmdlet
+    $engine.NextId = $engine.NextId + 1
+    $id = $engine.NextId
+    $request = @{ jsonrpc = '2.0'; id = $id; method = $Method; params = $Params }
+    Write-WoosooEngineLine -Engine $engine -Line (ConvertTo-Json -InputObject $request -Depth 20 -Compress)
+    $result = Receive-WoosooReply -Engine $engine -Id $id -Method $Method -Cmdlet $Cmdlet
+    if ($ResultOnly) { return $result }
+    if ($null -ne $result.errors) {
+        foreach ($failure in @($result.errors)) {
+            if ($null -ne $failure) { $Cmdlet.WriteError((ConvertFrom-WoosooRpcError -RpcError $failure -Method $Method)) }
+        }
+    }
+    if ($null -ne $result.items) {
+        foreach ($item in @($result.items)) {
+            if ($null -ne $item) { ConvertTo-WoosooValue $item }
+        }
+    }
+    if ($null -ne $result.PSObject.Properties['value']) { $result.value }
 }

@@ -42,7 +42,8 @@ export const IN_CI = process.env.CI === 'true';
  */
 export function describePwsh(title: string, body: () => void, opts: { missing?: string; timeout?: number } = {}): void {
   const reason = pwsh.available ? opts.missing : pwsh.reason;
-  const options = opts.timeout ? { timeout: opts.timeout } : {};
+  // A fresh pwsh costs ~1 s on a quiet machine and several on a loaded one: give each test room.
+  const options = { timeout: opts.timeout ?? 120_000 };
   if (!reason) {
     describe(`${title} (real pwsh)`, options, body);
   } else if (IN_CI) {
