@@ -104,7 +104,10 @@ function Start-WoosooEngine {
     $stderrFile = $null
     $drain = $null
     try {
-        $stderrFile = New-Object System.IO.FileStream($stderrPath, [System.IO.FileMode]::Create, [System.IO.FileAccess]::Write, [System.IO.FileShare]::ReadWrite -bor [System.IO.FileShare]::Delete)
+        $share = [System.IO.FileShare]::ReadWrite -bor [System.IO.FileShare]::Delete
+        # Buffer size 1: every write goes straight to the file, so the tail can be read at any time without a
+        # Flush racing the copy task.
+        $stderrFile = New-Object System.IO.FileStream($stderrPath, [System.IO.FileMode]::Create, [System.IO.FileAccess]::Write, $share, 1)
         $drain = $process.StandardError.BaseStream.CopyToAsync($stderrFile, 4096)
     }
     catch {
@@ -171,9 +174,9 @@ function Start-WoosooEngineInBackground {
 function Get-WoosooEngineStderrTail {
     param($Engine, [int]$Count = 20)
     try {
-        if ($null -ne $Engine.StderrFile) { $Engine.StderrFile.Flush() }
         if (-not [System.IO.File]::Exists($Engine.StderrPath)) { return '' }
-        $stream = New-Object System.IO.FileStream($Engine.StderrPath, [System.IO.FileMode]::Open, [System.IO.FileAccess]::Read, [System.IO.FileShare]::ReadWrite -bor [System.IO.FileShare]::Delete)
+        $share = [System.IO.FileShare]::ReadWrite -bor [System.IO.FileShare]::Delete
+        $stream = New-Object System.IO.FileStream($Engine.StderrPath, [System.IO.FileMode]::Open, [System.IO.FileAccess]::Read, $share)
         try {
             # The last 16 KB are plenty for 20 lines.
             if ($stream.Length -gt 16384) { [void]$stream.Seek(-16384, [System.IO.SeekOrigin]::End) }

@@ -85,6 +85,20 @@ describePwsh('module end to end', () => {
     expect(r).toEqual({ Same: true, After: 'production', New: true });
   });
 
+  it('an engine that dies mid-call is Woosoo.EngineDied with the tail of its stderr, and the next cmdlet starts a new one', () => {
+    // The engine logs a line to stderr when it ignores SIGINT; it is then killed during a 30 s call.
+    const r = json(`$m = Get-Module Woosoo; $null = Get-WoosooConfig -Path '${demo}'; $id = & $m { $script:WoosooEngine.Process.Id }
+      & /bin/kill -s INT $id; Start-Sleep -Milliseconds 300
+      $null = Start-Process -FilePath sh -ArgumentList ('-c "sleep 1; kill -9 ' + $id + '"')
+      try { $null = & $m { Invoke-WoosooRpc -Method 'test.sleep' -Params @{ seconds = 30 } -Cmdlet $null -ResultOnly }; $e = $null } catch { $e = $_ }
+      $after = (Get-WoosooConfig -Path '${demo}').ENVIRONMENT
+      [pscustomobject]@{ Id = $e.FullyQualifiedErrorId; Msg = $e.Exception.Message; After = $after; New = ((& $m { $script:WoosooEngine.Process.Id }) -ne $id) } | ConvertTo-Json -Depth 20 -Compress`,
+    { env: { WOOSOO_ENGINE_TEST_METHODS: '1' } });
+    expect(r.Id).toMatch(/^Woosoo\.EngineDied/);
+    expect(r.Msg).toContain('ignoring SIGINT');
+    expect(r).toMatchObject({ After: 'production', New: true });
+  });
+
   it('stops the engine on Remove-Module', () => {
     const r = json(`$null = Get-WoosooConfig -Path '${demo}'; $p = Get-Process -Id (& (Get-Module Woosoo) { $script:WoosooEngine.Process.Id })
       Remove-Module Woosoo; Start-Sleep -Milliseconds 500; $p.Refresh(); $p.HasExited | ConvertTo-Json -Depth 20 -Compress`);
