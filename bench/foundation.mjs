@@ -1,5 +1,5 @@
 // Foundation benchmark: engine start, per-call cost and idle memory. Ratios are against baselines measured in
-// the same run. The PowerShell parts need a real pwsh; without one they print why and are not estimated.
+// the same run. The PowerShell side of the same calls is measured by bench/face.mjs.
 //
 //   node bench/foundation.mjs [--calls 1000] [--compare OLD.cjs]
 //
@@ -77,28 +77,4 @@ for (const cfg of engines) {
   e.child.stdin.end();
 }
 
-// PowerShell: fresh pwsh + Import-Module + first Get-WoosooConfig vs pwsh + Import-Module; 1000 warm calls vs a no-op function
-const statusFile = join(root, '.cache', 'pwsh-status');
-const pwsh = existsSync(statusFile) ? readFileSync(statusFile, 'utf8').trim() : 'unavailable: run scripts/setup.sh';
-if (pwsh.startsWith('unavailable')) {
-  console.log(`(1)/(2) in PowerShell: not measured — PowerShell 7 is ${pwsh}`);
-} else {
-  const run = (script) => {
-    const t0 = performance.now();
-    const r = spawnSync(pwsh, ['-NoProfile', '-NonInteractive', '-Command', script], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Error(r.stderr);
-    return { t: performance.now() - t0, out: r.stdout };
-  };
-  const imp = `Import-Module '${join(root, 'Woosoo.psd1')}'`;
-  const a = [], b = [];
-  for (let i = 0; i < 5; i++) {
-    a.push(run(`${imp}; $null = Get-WoosooConfig -Path '${demo}'`).t);
-    b.push(run(imp).t);
-  }
-  console.log(`(1) pwsh: Import-Module + first Get-WoosooConfig ${ms(median(a))} vs Import-Module alone ${ms(median(b))}: adds ${ms(median(a) - median(b))} (target <= 250 ms)`);
-  const loop = run(`${imp}; function noop { [CmdletBinding()] param($Path) }; $null = Get-WoosooConfig -Path '${demo}'
-    $w = foreach ($i in 1..${calls}) { $s = [Diagnostics.Stopwatch]::StartNew(); $null = Get-WoosooConfig -Path '${demo}'; $s.Elapsed.TotalMilliseconds }
-    $n = foreach ($i in 1..${calls}) { $s = [Diagnostics.Stopwatch]::StartNew(); $null = noop -Path '${demo}'; $s.Elapsed.TotalMilliseconds }
-    "$(($w | Sort-Object)[${Math.floor(calls / 2)}]) $(($n | Sort-Object)[${Math.floor(calls / 2)}])"`).out.trim().split(' ').map(Number);
-  console.log(`(2) pwsh: ${calls} warm Get-WoosooConfig median ${ms(loop[0])} vs no-op function ${ms(loop[1])}: adds ${ms(loop[0] - loop[1])} (target <= 2 ms)`);
-}
+// The PowerShell side (Import-Module, the first and warm cmdlets from pwsh) is bench/face.mjs.
