@@ -12,7 +12,7 @@ import type { RequestContext } from '../rpc/context';
 import { WoosooError, toItemError, type ItemError } from '../rpc/errors';
 import { typed } from '../rpc/method';
 import { notInstalled } from './errors';
-import { ensureLogDirs, maintainLogs, retentionSummary, tailLines } from './retention';
+import { ensureLogDirs, lastOutput, maintainLogs, retentionSummary } from './retention';
 import type { ServiceBackend, ServiceDefinition, ServiceSettings, ServiceState, ServiceStatus } from './types';
 import { sleep } from '../util/sleep';
 
@@ -90,8 +90,7 @@ export function portOpen(port: number, host = '127.0.0.1', timeoutMs = 1000): Pr
 }
 
 function crashLoop(def: ServiceDefinition, st: ServiceState, why: string): WoosooError {
-  const tail = tailLines(st.stderrLog ?? def.stderrLog, 5);
-  const said = tail.length ? ` Last lines of ${st.stderrLog ?? def.stderrLog}:\n  ${tail.join('\n  ')}` : ` ${st.stderrLog ?? def.stderrLog} is empty.`;
+  const said = lastOutput([st.stdoutLog ?? def.stdoutLog, st.stderrLog ?? def.stderrLog]);
   return new WoosooError('ServiceCrashLoop', `${def.name} does not stay up: ${why}.${said}`, {
     category: 'InvalidResult', target: def.name,
     fix: `Read ${def.stderrLog} and ${def.stdoutLog}, fix the cause, then Resume-WoosooService ${def.name} (retries at once) or Start-WoosooService.`,

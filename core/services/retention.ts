@@ -85,3 +85,18 @@ export function tailLines(file: string | undefined, count: number): string[] {
   }
   return buf.toString('utf8').split(/\r?\n/).map((l) => l.trimEnd()).filter(Boolean).slice(-count);
 }
+
+/**
+ * The last lines of a service's stdout and stderr logs, for the error of a service that will not stay up: a crashing
+ * PHP app says why on stdout, a Node app on stderr. NSSM rotates the logs each time it restarts the application, so
+ * a live log still empty is read from its newest rotated file (its name carries the time). Says so when all are empty.
+ */
+export function lastOutput(files: readonly string[], count = 5): string {
+  const unique = [...new Set(files)];
+  const said = unique.map((f) => {
+    const file = tailLines(f, 1).length > 0 ? f : rotatedLogs(f)[0] ?? f;
+    const tail = tailLines(file, count);
+    return tail.length > 0 ? ` Last lines of ${file}:\n  ${tail.join('\n  ')}` : '';
+  });
+  return said.join('') || ` ${unique.join(' and ')} ${unique.length > 1 ? 'are' : 'is'} empty.`;
+}

@@ -6,7 +6,7 @@ import { readProject } from '../../core/config';
 import { installAll, toItem } from '../../core/services/control';
 import { selectDefinitions, serviceSettings, stackDefinitions } from '../../core/services/definitions';
 import { pm2Home, pm2Status } from '../../core/services/pm2';
-import { maintainLogs, pruneLogs, rotatedName, rotateIfLarge, rotatedLogs, tailLines } from '../../core/services/retention';
+import { lastOutput, maintainLogs, pruneLogs, rotatedName, rotateIfLarge, rotatedLogs, tailLines } from '../../core/services/retention';
 import { shortTmp, which } from '../harness/tools';
 import { defineService, makeCtx, settings, writeProject } from './support';
 
@@ -157,6 +157,18 @@ describe('log retention (real files)', () => {
       `verbose: Deleted rotated log ${join(dirname(defs[0].stdoutLog), 'output-20260101T000000.000.log')} (retention)`,
       'info: Log retention (LOG_RETENTION_COUNT=1, LOG_RETENTION_DAYS=0): deleted 1 rotated log.',
     ]);
+  });
+
+  it('a crash error quotes stdout and stderr, from the newest rotated file when the live log was just rotated', () => {
+    const d = join(tmp, 'crash');
+    mkdirSync(d, { recursive: true });
+    const [out, err] = [join(d, 'output.log'), join(d, 'error.log')];
+    writeFileSync(out, '');
+    writeFileSync(join(d, 'output-20260101T000000.000.log'), 'older\n');
+    writeFileSync(join(d, 'output-20260102T000000.000.log'), 'PHP Fatal error: boom\n');
+    writeFileSync(err, 'warning on stderr\n');
+    expect(lastOutput([out, err])).toBe(` Last lines of ${join(d, 'output-20260102T000000.000.log')}:\n  PHP Fatal error: boom Last lines of ${err}:\n  warning on stderr`);
+    expect(lastOutput([join(d, 'none.log'), join(d, 'none.log')])).toBe(` ${join(d, 'none.log')} is empty.`);
   });
 
   it('reads the tail of a log for error messages', () => {

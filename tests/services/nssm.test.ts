@@ -106,8 +106,9 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
     expect(c.logs.some((l) => l.message.startsWith('Updated wst-web'))).toBe(true);
   });
 
-  it('a crash-looping application is reported as Throttled with its error output, never as Running or Paused', async () => {
-    const crasher = defineService(dir, 'wst-crasher', 30, CMD, ['/c', 'echo boom-from-crasher 1>&2 & exit 3']);
+  it('a crash-looping application is reported as Throttled with its own output, never as Running or Paused', async () => {
+    // Like a PHP app, it says why it stops on stdout only: the error must carry the service's stdout log too.
+    const crasher = defineService(dir, 'wst-crasher', 30, CMD, ['/c', 'echo boom-from-crasher & exit 3']);
     const one: ServiceSet = { ...set, defs: [crasher], settings: settings({ throttleMs: 1500, startTimeoutMs: 10_000 }) };
     expect((await control.installAll(one, ctx())).errors).toEqual([]);
     const r = await control.startAll(one, ctx());

@@ -146,8 +146,9 @@ wss.on('listening', () => console.log('ws listening on ${wsPort}'));\n`);
     expect(up.items[0].Status).toBe('Running');
   });
 
-  it('an app that dies at once is a crash loop with its error output, not "started"', async () => {
-    const crasher = defineService(dir, 'wst-crasher', 40, which('php')!, ['-r', 'fwrite(STDERR, "boom-from-php\\n"); exit(3);']);
+  it('an app that dies at once is a crash loop with its own output, not "started"', async () => {
+    // PHP on the command line prints its errors on stdout: the error must carry the stdout log too.
+    const crasher = defineService(dir, 'wst-crasher', 40, which('php')!, ['-r', 'echo "boom-from-php\\n"; exit(3);']);
     const one: ServiceSet = { ...set, defs: [crasher] };
     await control.installAll(one, ctx());
     const r = await control.startAll(one, ctx());
