@@ -143,7 +143,9 @@ function Complete-WoosooEngineStart {
     # Reads the initialize reply (once per engine). A refusal (ProtocolMismatch) stops the engine and throws.
     param($Engine, $Cmdlet)
     try {
-        $Engine.Info = Receive-WoosooReply -Engine $Engine -Id 1 -Method 'initialize' -Cmdlet $Cmdlet
+        $reply = @{ Result = $null }
+        Receive-WoosooReply -Engine $Engine -Id 1 -Method 'initialize' -Cmdlet $Cmdlet -Reply $reply
+        $Engine.Info = $reply.Result
     }
     catch {
         Stop-WoosooEngine

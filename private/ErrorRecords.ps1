@@ -62,7 +62,15 @@ function Write-WoosooFailure {
     $bound = $Cmdlet.MyInvocation.BoundParameters
     if ($bound.ContainsKey('ErrorAction')) { $action = [string]$bound['ErrorAction'] }
     else { $action = [string]$Cmdlet.SessionState.PSVariable.GetValue('ErrorActionPreference') }
-    if ($action -eq 'Stop' -or $action -eq 'Break') { throw $ErrorRecord }
+    if ($action -eq 'Stop' -or $action -eq 'Break') {
+        # The id PowerShell gives a cmdlet's error ("Woosoo.X,Get-WoosooLog"), as on the other two paths.
+        $id = $ErrorRecord.FullyQualifiedErrorId
+        $command = $Cmdlet.MyInvocation.MyCommand.Name
+        if (-not $id.EndsWith(',' + $command)) { $id = $id + ',' + $command }
+        $record = New-Object System.Management.Automation.ErrorRecord($ErrorRecord.Exception, $id, $ErrorRecord.CategoryInfo.Category, $ErrorRecord.TargetObject)
+        $record.ErrorDetails = $ErrorRecord.ErrorDetails
+        throw $record
+    }
     if ($action -eq 'SilentlyContinue' -or $action -eq 'Ignore') {
         $Cmdlet.WriteError($ErrorRecord)
         return

@@ -89,10 +89,12 @@ function Receive-WoosooNotification {
 }
 
 function Receive-WoosooReply {
-    # Reads lines until the reply to request $Id; returns its raw result (notifications are handled on the way).
+    # Reads lines until the reply to request $Id and puts its raw result in $Reply.Result. Notifications are handled
+    # on the way, and the objects of $/items go down the pipeline as they come: call this without capturing its
+    # output (an assignment would hold a followed log's entries back until the end).
     # Throws the engine's error as an ErrorRecord, EngineDied when the engine is gone, ProtocolFault on garbage.
     # Ctrl+C or a stopped pipeline (Select-Object -First) during the wait sends $/cancel for the request.
-    param($Engine, [int]$Id, [string]$Method, $Cmdlet)
+    param($Engine, [int]$Id, [string]$Method, $Cmdlet, [hashtable]$Reply)
     $answered = $false
     try {
         while ($true) {
@@ -120,7 +122,8 @@ function Receive-WoosooReply {
             if ($null -ne $message.PSObject.Properties['error']) {
                 throw (ConvertFrom-WoosooRpcError -RpcError $message.error -Method $Method)
             }
-            return $message.result
+            $Reply.Result = $message.result
+            return
         }
     }
     finally {
@@ -142,7 +145,9 @@ function Invoke-WoosooRpc {
     $id = $engine.NextId
     $request = @{ jsonrpc = '2.0'; id = $id; method = $Method; params = $Params }
     Write-WoosooEngineLine -Engine $engine -Line (ConvertTo-Json -InputObject $request -Depth 20 -Compress)
-    $result = Receive-WoosooReply -Engine $engine -Id $id -Method $Method -Cmdlet $Cmdlet
+    $reply = @{ Result = $null }
+    Receive-WoosooReply -Engine $engine -Id $id -Method $Method -Cmdlet $Cmdlet -Reply $reply
+    $result = $reply.Result
     if ($ResultOnly) { return $result }
     if ($null -ne $result.errors) {
         foreach ($failure in @($result.errors)) {

@@ -86,14 +86,16 @@ describePwsh('the error model from pwsh -File scripts', () => {
       expect(runs[name].out, name).not.toContain('does not exist');
       expect(runs[name].code, name).toBe(0);
     }
-    expect(runs.silently.out).toMatch(/reached count=1 id=Woosoo\.ConfigNotFound\b/);
+    expect(runs.silently.out).toMatch(/reached count=1 id=Woosoo\.ConfigNotFound,Get-WoosooConfig\b/);
     expect(runs.ignore.out).toContain('reached count=0');
     expect(runs.errorVariable.out).toMatch(/reached e=Woosoo\.ConfigNotFound\b/);
   });
 
   it('try/catch catches the ErrorRecord with its Woosoo id and recommended action, with and without -ErrorAction Stop', () => {
     expect(runs.tryDefault.out).toMatch(/caught Woosoo\.ConfigNotFound\S* fix=True\s+after/);
-    expect(runs.tryStop.out).toMatch(/caught Woosoo\.ConfigNotFound\S*\s+after/);
+    // The same id on every path, as PowerShell gives a cmdlet's errors.
+    expect(runs.tryStop.out).toMatch(/caught Woosoo\.ConfigNotFound,Get-WoosooConfig\s+after/);
+    expect(runs.tryDefault.out).toMatch(/caught Woosoo\.ConfigNotFound,Get-WoosooConfig /);
     expect(runs.tryDefault.out + runs.tryStop.out).not.toContain('not reached');
   });
 
