@@ -1,6 +1,7 @@
 // Get-WoosooHealth in the real PowerShell 7 with the module imported (skipped, with the reason, where there is none).
+// The stack's servers run in this process: pwsh runs with runPwshAsync, so they can answer while it waits.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describePwsh, pwsh, pwshJson, runPwsh } from '../support/pwsh';
+import { describePwsh, runPwshAsync } from '../support/pwsh';
 import { makeProject, startPartialStack, type Project, type Stack } from './fixtures';
 
 describePwsh('Get-WoosooHealth end to end', () => {
@@ -15,8 +16,8 @@ describePwsh('Get-WoosooHealth end to end', () => {
     await stack?.close();
   });
 
-  it('returns Woosoo.HealthCheck objects with their view', () => {
-    const r = runPwsh(`
+  it('returns Woosoo.HealthCheck objects with their view', async () => {
+    const r = await runPwshAsync(`
       $checks = @(Get-WoosooHealth -Path '${project.dir}')
       $http = $checks | Where-Object Name -eq 'HTTP via nginx'
       $table = ($checks | Format-Table | Out-String -Width 200)
@@ -40,8 +41,8 @@ describePwsh('Get-WoosooHealth end to end', () => {
     expect(out.HasView).toBe(true);
   });
 
-  it('the table view colours Unhealthy red where the host renders colour, and stays plain text when it does not', () => {
-    const r = runPwsh(`
+  it('the table view colours Unhealthy red where the host renders colour, and stays plain text when it does not', async () => {
+    const r = await runPwshAsync(`
       $checks = @(Get-WoosooHealth -Path '${project.dir}' -Name 'HTTP backend', 'HTTP via nginx')
       $PSStyle.OutputRendering = 'Ansi'
       $ansi = ($checks | Format-Table | Out-String -Width 200)
@@ -52,8 +53,8 @@ describePwsh('Get-WoosooHealth end to end', () => {
     expect(JSON.parse(r.stdout)).toEqual({ Red: true, PlainHasEscape: false });
   });
 
-  it('-Quiet returns a boolean; -Category and -Name filter', () => {
-    const r = runPwsh(`
+  it('-Quiet returns a boolean; -Category and -Name filter', async () => {
+    const r = await runPwshAsync(`
       [PSCustomObject]@{
         All = (Get-WoosooHealth -Path '${project.dir}' -Quiet)
         Good = (Get-WoosooHealth -Path '${project.dir}' -Name 'Port HTTP_PORT', 'Reverb *' -Quiet)
@@ -63,19 +64,19 @@ describePwsh('Get-WoosooHealth end to end', () => {
     expect(JSON.parse(r.stdout)).toEqual({ All: false, Good: true, Resources: ['CPU', 'Memory', 'Disk'] });
   });
 
-  it('-Watch streams rounds until the pipeline stops', () => {
-    const r = runPwsh(`
+  it('-Watch streams rounds until the pipeline stops', async () => {
+    const r = await runPwshAsync(`
       $rounds = @(Get-WoosooHealth -Path '${project.dir}' -Name 'Port HTTP_PORT' -Watch -Interval 1s | Select-Object -First 3)
       [PSCustomObject]@{ Count = $rounds.Count; Status = @($rounds.Status | Sort-Object -Unique) } | ConvertTo-Json -Depth 20`, { timeoutMs: 60_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ Count: 3, Status: ['Healthy'] });
   });
 
-  it('an invalid configuration is a terminating Woosoo.ConfigInvalid error', () => {
+  it('an invalid configuration is a terminating Woosoo.ConfigInvalid error', async () => {
     const bad = makeProject();
     try {
       bad.write({ HEALTH_CPU_WARN_PERCENT: 150 });
-      const r = runPwsh(`
+      const r = await runPwshAsync(`
         try { Get-WoosooHealth -Path '${bad.dir}'; 'no error' } catch { [PSCustomObject]@{ Id = $_.FullyQualifiedErrorId; Message = $_.Exception.Message } | ConvertTo-Json -Depth 20 }`);
       expect(r.status, r.stderr).toBe(0);
       const out = JSON.parse(r.stdout);

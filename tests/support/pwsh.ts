@@ -8,7 +8,7 @@
  * Where pwsh is missing, `describePwsh` skips the suite with the reason, except under CI=true, where the missing
  * PowerShell is a failing test: CI must never pass with the end-to-end tier silently gone.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,20 +77,47 @@ export function pwshPreamble(): string {
   return `$ErrorActionPreference = 'Stop'; $ProgressPreference = 'SilentlyContinue'\nImport-Module '${join(ROOT, 'Woosoo.psd1')}' -Force\n`;
 }
 
-/** Runs a script after `Import-Module Woosoo.psd1`; its pipeline output comes back in `stdout`. */
-export function runPwsh(script: string, opts: PwshOptions = {}): PwshResult {
+/** The pwsh arguments for a script, and how to read its result (the pipeline output file) once pwsh has exited. */
+function prepare(script: string, opts: PwshOptions) {
   const dir = mkdtempSync(join(tmpdir(), 'woosoo-pwsh-'));
   const out = join(dir, 'out.txt');
   const full = `${pwshPreamble()}& {\n${script}\n} | Out-File -LiteralPath '${out}' -Encoding utf8 -Width 4096\n`;
-  try {
-    const r = spawnSync(pwsh.path, ['-NoProfile', '-NonInteractive', '-Command', full], {
-      cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, encoding: 'utf8', timeout: opts.timeoutMs ?? 120_000,
-    });
-    const output = existsSync(out) ? readFileSync(out, 'utf8').replace(/^\uFEFF/, '') : '';
-    return { status: r.status, stdout: output, console: r.stdout ?? '', stderr: r.stderr ?? '' };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return {
+    args: ['-NoProfile', '-NonInteractive', '-Command', full],
+    options: { cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, timeout: opts.timeoutMs ?? 120_000 },
+    result(status: number | null, consoleText: string, stderr: string): PwshResult {
+      try {
+        const output = existsSync(out) ? readFileSync(out, 'utf8').replace(/^\uFEFF/, '') : '';
+        return { status, stdout: output, console: consoleText, stderr };
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** Runs a script after `Import-Module Woosoo.psd1`; its pipeline output comes back in `stdout`. */
+export function runPwsh(script: string, opts: PwshOptions = {}): PwshResult {
+  const p = prepare(script, opts);
+  const r = spawnSync(pwsh.path, p.args, { ...p.options, encoding: 'utf8' });
+  return p.result(r.status, r.stdout ?? '', r.stderr ?? '');
+}
+
+/**
+ * runPwsh without blocking this process: for tests whose servers (HTTP, WebSocket) run in the test process itself.
+ * Under runPwsh's spawnSync they still accept connections (the kernel does that) but never answer a request.
+ */
+export function runPwshAsync(script: string, opts: PwshOptions = {}): Promise<PwshResult> {
+  const p = prepare(script, opts);
+  return new Promise((resolve) => {
+    let consoleText = '';
+    let stderr = '';
+    const child = spawn(pwsh.path, p.args, p.options);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { consoleText += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('error', (err) => { stderr += String(err); });
+    child.on('close', (code) => resolve(p.result(code, consoleText, stderr)));
+  });
 }
 
 /** Runs a script whose pipeline output is JSON (`… | ConvertTo-Json -Depth 20 -Compress`) and parses it. */
