@@ -25,10 +25,14 @@ const engine = new Engine((line) => {
 }, eagerMethods(), DOMAINS);
 
 let exiting = false;
-function exit(code: number): void {
+function exit(code: number, cancelledBefore = 0): void {
   if (exiting) return;
   exiting = true;
-  engine.cancelAll('The engine is shutting down.');
+  if (engine.cancelAll('The engine is shutting down.') + cancelledBefore === 0) {
+    // Nothing was running (the usual end of a PowerShell session, which waits for this exit): go once stdout is flushed.
+    protocolOut('', () => process.exit(code));
+    return;
+  }
   // Let cancelled children be killed and the last replies flush.
   setTimeout(() => process.exit(code), 200).unref();
 }
@@ -68,4 +72,4 @@ engine.onIdle = () => {
   }, 1000).unref();
 };
 
-void serveLines(engine, process.stdin).then(() => exit(0));
+void serveLines(engine, process.stdin).then((cancelled) => exit(0, cancelled));

@@ -82,9 +82,10 @@ export class Engine {
     this.send({ jsonrpc: '2.0', method, params });
   }
 
-  /** Cancels every running request (engine shutdown, stdin closed). */
-  cancelAll(reason: string): void {
+  /** Cancels every running request (engine shutdown, stdin closed); returns how many were running. */
+  cancelAll(reason: string): number {
     for (const ctl of this.running.values()) ctl.abort(cancelled(reason));
+    return this.running.size;
   }
 
   /** Feeds one line of input; the reply (if any) is written when the method completes. */
@@ -283,8 +284,8 @@ function cancelled(reason: string): WoosooError {
   return new WoosooError('Cancelled', reason, { category: 'OperationStopped', code: RpcCode.RequestCancelled });
 }
 
-/** Serves the engine on a readable stream of lines until it ends. */
-export function serveLines(engine: Engine, input: Readable): Promise<void> {
+/** Serves the engine on a readable stream of lines until it ends; resolves with how many requests it cancelled. */
+export function serveLines(engine: Engine, input: Readable): Promise<number> {
   const rl = createInterface({ input, crlfDelay: Infinity });
   const pending = new Set<Promise<void>>();
   rl.on('line', (line) => {
@@ -296,8 +297,8 @@ export function serveLines(engine: Engine, input: Readable): Promise<void> {
   });
   return new Promise((resolve) => {
     rl.on('close', () => {
-      engine.cancelAll('The engine is shutting down (its input closed).');
-      void Promise.allSettled([...pending]).then(() => resolve());
+      const cancelled = engine.cancelAll('The engine is shutting down (its input closed).');
+      void Promise.allSettled([...pending]).then(() => resolve(cancelled));
     });
   });
 }

@@ -26,8 +26,8 @@ describe('bin/engine-launch.json', () => {
 
   it('is what the module starts the engine with (private/Engine.ps1), with the same option pattern', () => {
     const ps = readFileSync(join(ROOT, 'private', 'Engine.ps1'), 'utf8');
-    expect(ps).toContain("Join-Path $bin 'engine-launch.json'");
-    expect(ps).toContain('$launch.nodeArguments');
+    expect(ps).toContain("[System.IO.Path]::Combine($bin, 'engine-launch.json')");
+    expect(ps).toContain('"nodeArguments"');
     expect(ps).toContain("'^--[a-z0-9-]+(=[A-Za-z0-9._-]+)?$'");
   });
 });
