@@ -69,7 +69,7 @@ function Receive-WoosooNotification {
             switch ([string]$p.level) {
                 'error' { $Cmdlet.WriteWarning($text) }
                 'warning' { $Cmdlet.WriteWarning($text) }
-                'info' { $Cmdlet.WriteInformation((New-Object System.Management.Automation.InformationRecord($text, 'Woosoo'))) }
+                'info' { Write-WoosooInformation -Cmdlet $Cmdlet -Message $text }   # what was done: shown, as Write-Host
                 'debug' { $Cmdlet.WriteDebug($text) }
                 default { $Cmdlet.WriteVerbose($text) }
             }
