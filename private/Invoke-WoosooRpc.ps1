@@ -114,6 +114,10 @@ function Receive-WoosooReply {
                         -RecommendedAction 'Run the command again (a new engine starts). If it recurs, the engine or a tool it loads writes to stdout: report it.')
             }
             if ($null -ne $message.PSObject.Properties['method']) {
+                # A notification of another request (late $/items of a cancelled Get-WoosooLog -Wait) is not this
+                # cmdlet's: its objects must not go down this pipeline.
+                $p = $message.params
+                if ($null -ne $p -and $null -ne $p.PSObject.Properties['requestId'] -and [int]$p.requestId -ne $Id) { continue }
                 Receive-WoosooNotification -Message $message -Cmdlet $Cmdlet
                 continue
             }

@@ -6,9 +6,11 @@
  * - engine death and recovery: Stop-Process on the engine (node.exe) during a call;
  * - preflight on this Windows box, which has no php, Composer, MariaDB, nginx or mkcert;
  * - backups of files (no database part) with verify and restore, on Windows paths;
- * - Get-WoosooLog on CRLF log files, on Windows paths.
+ * - Get-WoosooLog on CRLF log files, on Windows paths;
+ * - -Wait ended by the pipeline ($/cancel, as Ctrl+C sends), the engine living on, and Remove-Module ending it.
  * See docs/testing.md (the Windows tier) for what this proves and what it cannot.
  */
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -264,3 +266,41 @@ describeWinPwsh('Get-WoosooLog on PowerShell for Windows, CRLF log files', () =>
     }
   }, 240_000);
 }, { timeout: 240_000 });
+
+describeWinPwsh('cancellation and the engine\'s lifetime on PowerShell for Windows', () => {
+  it('Get-WoosooLog -Wait | Select-Object -First 3 follows a CRLF file and ends ($/cancel); the next cmdlet gets only its own objects; Remove-Module ends node.exe', () => {
+    const p = makeLogProject();
+    const file = p.write('logs/worker/output.log', 'ready\r\n');
+    // A Linux process appends CRLF lines while pwsh.exe follows the file through Z:.
+    const w = spawn(process.execPath, ['-e', `const fs=require('fs');let i=0;const t=setInterval(()=>{fs.appendFileSync(${JSON.stringify(file)},'tick '+(i++)+'\\r\\n');if(i>900)clearInterval(t)},100)`], { stdio: 'ignore' });
+    try {
+      const P = q(winPath(p.dir));
+      const r = winPwshJson(String.raw`
+        $t = [System.Diagnostics.Stopwatch]::StartNew()
+        $m = @(Get-WoosooLog -Path ${P} -Service worker -Wait -Tail 1 | Select-Object -First 3 | ForEach-Object { $_.Message })
+        $ms = $t.ElapsedMilliseconds
+        $mod = Get-Module Woosoo; $id = & $mod { $script:WoosooEngine.Process.Id }
+        $next = @(Get-WoosooConfig -Path '${demo}')
+        $after = @($next | ForEach-Object { $_.PSObject.TypeNames[0] + ' ' + $_.ENVIRONMENT })
+        $same = ((& $mod { $script:WoosooEngine.Process.Id }) -eq $id)
+        $proc = Get-Process -Id $id
+        Remove-Module Woosoo
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        while (-not $proc.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200; $proc.Refresh() }
+        [pscustomobject]@{ Messages = $m; Ms = $ms; After = $after; Same = $same; Exited = $proc.HasExited } | ConvertTo-Json -Depth 20 -Compress`,
+        { timeoutMs: 120_000 });
+      // -Tail 1: one existing entry, so the other two can only have come from following the file
+      expect(r.Messages).toHaveLength(3);
+      expect(r.Messages[0]).toMatch(/^(ready|tick \d+)$/);
+      const ticks = r.Messages.slice(1).map((m: string) => Number(/^tick (\d+)$/.exec(m)?.[1]));
+      expect(ticks[1]).toBeGreaterThan(ticks[0]);
+      expect(r.Ms).toBeLessThan(60_000);
+      // Was: the cancelled -Wait's late $/items went down the NEXT cmdlet's pipeline (Get-WoosooConfig returned
+      // Woosoo.LogEntry objects before its Woosoo.Config). Linux too; the module now drops another request's notifications.
+      expect(r).toMatchObject({ After: ['Woosoo.Config production'], Same: true, Exited: true });
+    } finally {
+      w.kill();
+      p.cleanup();
+    }
+  }, 180_000);
+}, { timeout: 180_000 });
