@@ -99,6 +99,14 @@ describePwsh('module end to end', () => {
     expect(r).toMatchObject({ After: 'production', New: true });
   });
 
+  it('one version: the manifest, package.json and the engine\'s initialize answer agree, and the protocol too', () => {
+    const r = json(`$m = Get-Module Woosoo; $null = Get-WoosooConfig -Path '${demo}'
+      $info = & $m { $script:WoosooEngine.Info }
+      [pscustomobject]@{ Module = $m.Version.ToString(); Engine = $info.engineVersion; Protocol = $info.protocolVersion; Client = (& $m { $script:WoosooProtocolVersion }) } | ConvertTo-Json -Depth 20 -Compress`);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version;
+    expect(r).toEqual({ Module: pkg, Engine: pkg, Protocol: r.Client, Client: expect.stringMatching(/^\d+\.\d+$/) });
+  });
+
   it('stops the engine on Remove-Module', () => {
     const r = json(`$null = Get-WoosooConfig -Path '${demo}'; $p = Get-Process -Id (& (Get-Module Woosoo) { $script:WoosooEngine.Process.Id })
       Remove-Module Woosoo; Start-Sleep -Milliseconds 500; $p.Refresh(); $p.HasExited | ConvertTo-Json -Depth 20 -Compress`);
