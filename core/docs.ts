@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { KEYS } from './config/keys';
-import type { MethodDef } from './rpc/method';
+import type { MethodDef } from './kernel/method';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

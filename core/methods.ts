@@ -5,8 +5,8 @@
  * (docs/performance.md, Foundation). tests/methods.test.ts checks that the names here are exactly those each
  * domain defines.
  */
-import type { LazyMethods, MethodDef } from './rpc/method';
-import { engineMethods } from './rpc/engine-methods';
+import type { LazyMethods, MethodDef } from './kernel/method';
+import { engineMethods } from './engine/methods';
 
 export const DOMAINS: readonly LazyMethods[] = [
   {

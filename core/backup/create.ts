@@ -10,9 +10,9 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { CONFIG_FILE } from '../config';
-import type { RequestContext } from '../rpc/context';
-import { WoosooError } from '../rpc/errors';
-import { ENGINE_VERSION } from '../rpc/server';
+import type { RequestContext } from '../kernel/context';
+import { WoosooError } from '../kernel/errors';
+import { ENGINE_VERSION } from '../kernel/version';
 import { dumpDatabase } from './database';
 import { copyHashed, formatChecksums, inParallel, restrictFolder, walkFiles } from './files';
 import {

@@ -10,8 +10,8 @@ import { createGunzip, createGzip } from 'node:zlib';
 import type { ProjectConfig } from '../config';
 import { run, type RunResult } from '../process/run';
 import { which } from '../process/which';
-import type { RequestContext } from '../rpc/context';
-import { WoosooError } from '../rpc/errors';
+import type { RequestContext } from '../kernel/context';
+import { WoosooError } from '../kernel/errors';
 import { registerSecret } from '../util/redact';
 import { HashingStream, type Copied } from './files';
 

@@ -12,8 +12,8 @@ import { pipeline } from 'node:stream/promises';
 import { run } from '../process/run';
 import { which } from '../process/which';
 import { icaclsArgs } from '../sync/atomic';
-import type { RequestContext } from '../rpc/context';
-import { WoosooError } from '../rpc/errors';
+import type { RequestContext } from '../kernel/context';
+import { WoosooError } from '../kernel/errors';
 import { isSafeRelative } from './layout';
 
 const CHUNK = 1024 * 1024;

@@ -3,7 +3,7 @@
  * createBackup, listBackups, verifyBackup, restoreBackup. The RPC methods in ./methods.ts are thin wrappers.
  */
 import type { ProjectConfig } from '../config';
-import type { RequestContext } from '../rpc/context';
+import type { RequestContext } from '../kernel/context';
 import { createBackupIn, type CreateOptions } from './create';
 import { backupDir, type BackupMetadata } from './layout';
 import { restoreFrom, type RestoreOptions, type RestorePlan, type RestoreResult } from './restore';

@@ -1,9 +1,9 @@
 /** RPC methods of backups: backup.create, backup.list, backup.test, backup.restore, backup.remove. Thin. */
 import { z } from 'zod';
 import { loadValidProject, readProject, type ProjectConfig } from '../config';
-import type { RequestContext } from '../rpc/context';
-import { toItemError, WoosooError, type ItemError } from '../rpc/errors';
-import { defineMethod, projectPathParam, typed, typedSchema } from '../rpc/method';
+import type { RequestContext } from '../kernel/context';
+import { toItemError, WoosooError, type ItemError } from '../kernel/errors';
+import { defineMethod, projectPathParam, typed, typedSchema } from '../kernel/method';
 import { createBackup, listBackups, restoreBackup, toBackupInfo, verifyBackupAsync, type BackupInfo, type RestoreAction } from './index';
 import { ID_RE } from './layout';
 import { requireKeys } from './restore';

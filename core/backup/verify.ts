@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RequestContext } from '../rpc/context';
+import type { RequestContext } from '../kernel/context';
 import { hashFile, hashFileSync, parseChecksums, walkFiles } from './files';
 import { CHECKSUM_FILE, METADATA_FILE, readMetadata, type BackupMetadata } from './layout';
 

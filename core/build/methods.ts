@@ -2,8 +2,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { loadValidProject } from '../config';
-import { toItemError, WoosooError } from '../rpc/errors';
-import { defineMethod, projectPathParam, typed, typedSchema } from '../rpc/method';
+import { toItemError, WoosooError } from '../kernel/errors';
+import { defineMethod, projectPathParam, typed, typedSchema } from '../kernel/method';
 import { planBuilds, runBuilds, APP_KINDS, type AppKind, type BuildPlan, type BuildResult } from './index';
 
 const APP_NAMES: Record<AppKind, 'Backend' | 'Pwa' | 'Relay'> = { backend: 'Backend', pwa: 'Pwa', relay: 'Relay' };

@@ -8,9 +8,9 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
-import type { RequestContext } from '../rpc/context';
+import type { RequestContext } from '../kernel/context';
 import { run, type RunResult } from '../process/run';
-import { WoosooError } from '../rpc/errors';
+import { WoosooError } from '../kernel/errors';
 import { planBuilds } from './plan';
 import type { AppKind, BuildCommand, BuildPlan, BuildResult, RunBuildsOptions } from './types';
 

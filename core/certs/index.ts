@@ -9,9 +9,9 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { ProjectConfig } from '../config';
 import { run } from '../process/run';
-import type { RequestContext } from '../rpc/context';
-import { WoosooError, toItemError, type ItemError } from '../rpc/errors';
-import { typed, typedSchema } from '../rpc/method';
+import type { RequestContext } from '../kernel/context';
+import { WoosooError, toItemError, type ItemError } from '../kernel/errors';
+import { typed, typedSchema } from '../kernel/method';
 import { findCaRoot, findMkcert } from './mkcert';
 import { certificatePathIsFolder, describeCertificate, keyMatches, parseCertificateFile, readCaRoot, type Certificate } from './read';
 

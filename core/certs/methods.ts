@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loadValidProject } from '../config';
-import { defineMethod, projectPathParam } from '../rpc/method';
+import { defineMethod, projectPathParam } from '../kernel/method';
 import {
   certificatePlanSchema, certificateTestSchema, certificateTrustSchema, getCertificates, installTrust, newCertificate,
   planNewCertificate, testCertificates,

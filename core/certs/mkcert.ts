@@ -7,7 +7,7 @@ import { basename, join, resolve } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { run } from '../process/run';
 import { which } from '../process/which';
-import { WoosooError } from '../rpc/errors';
+import { WoosooError } from '../kernel/errors';
 
 /** The Woosoo module folder: the engine runs from <module>/bin, the sources from <module>/core/certs. */
 function moduleRoot(): string {

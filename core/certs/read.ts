@@ -7,8 +7,8 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { typed, typedSchema } from '../rpc/method';
-import { WoosooError } from '../rpc/errors';
+import { typed, typedSchema } from '../kernel/method';
+import { WoosooError } from '../kernel/errors';
 import { CONFIG_FILE } from '../config';
 
 export const certificateSchema = typedSchema('Certificate', {

@@ -2,8 +2,8 @@
  * What other domains use of the configuration: load the caller's project, and insist that it can be used.
  * The one place a bad deployment.config.env becomes an error, so every method refuses it the same way.
  */
-import type { RequestContext } from '../rpc/context';
-import { WoosooError } from '../rpc/errors';
+import type { RequestContext } from '../kernel/context';
+import { WoosooError } from '../kernel/errors';
 import { findProject, readConfig, type ProjectConfig } from './load';
 import type { ConfigProblem } from './problems';
 import { validateConfig } from './validate';

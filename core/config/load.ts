@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { WoosooError } from '../rpc/errors';
+import { WoosooError } from '../kernel/errors';
 import { looksSecret, registerSecret } from '../util/redact';
 import { parseDotenv, type DotenvEntry } from './dotenv';
 import { KEYS } from './keys';

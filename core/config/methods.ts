@@ -1,7 +1,7 @@
 /** RPC methods of the configuration slice: config.get, config.test, config.schema. Thin: load, shape, return. */
 import { z } from 'zod';
-import { WoosooError } from '../rpc/errors';
-import { defineMethod, projectPathParam, typed, typedSchema } from '../rpc/method';
+import { WoosooError } from '../kernel/errors';
+import { defineMethod, projectPathParam, typed, typedSchema } from '../kernel/method';
 import { MASK } from '../util/redact';
 import { KEYS } from './keys';
 import { loadProject, readProject } from './index';

@@ -1,6 +1,6 @@
 /** The Woosoo.ConfigProblem type: one problem with the configuration, with how to fix it. */
 import { z } from 'zod';
-import { typedSchema } from '../rpc/method';
+import { typedSchema } from '../kernel/method';
 
 export const configProblemSchema = typedSchema('ConfigProblem', {
   Key: z.string(),

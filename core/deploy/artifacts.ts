@@ -10,7 +10,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { hashFile } from '../backup/files';
 import { syncTargets } from '../sync';
-import { WoosooError } from '../rpc/errors';
+import { WoosooError } from '../kernel/errors';
 
 export interface Tracked {
   /** Project-relative paths (forward slashes) of every tracked file that may exist. */

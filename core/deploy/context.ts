@@ -5,8 +5,8 @@
  * cancel the rollback that undoes it.
  */
 import type { ProjectConfig } from '../config';
-import type { RequestContext } from '../rpc/context';
-import { typed } from '../rpc/method';
+import type { RequestContext } from '../kernel/context';
+import { typed } from '../kernel/method';
 import { sleep } from '../util/sleep';
 import { endStep, startStep, STEP_NAMES, writeJournal, type Journal, type StepRecord, type StepStatus } from './journal';
 

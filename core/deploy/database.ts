@@ -5,8 +5,8 @@
 import { clientTool, connection } from '../backup/database';
 import type { ProjectConfig } from '../config';
 import { run } from '../process/run';
-import type { RequestContext } from '../rpc/context';
-import { WoosooError } from '../rpc/errors';
+import type { RequestContext } from '../kernel/context';
+import { WoosooError } from '../kernel/errors';
 
 type Ctx = Pick<RequestContext, 'env' | 'signal'>;
 

@@ -5,7 +5,7 @@
  */
 import { hostname } from 'node:os';
 import type { ProjectConfig } from '../config';
-import { typed } from '../rpc/method';
+import { typed } from '../kernel/method';
 import { stepItem } from './context';
 import { listDeployIds, readJournal, type DeployStatus, type Journal, type StepRecord } from './journal';
 import { pidAlive } from './lock';

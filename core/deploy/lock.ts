@@ -7,8 +7,8 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
-import type { RequestContext } from '../rpc/context';
-import { WoosooError } from '../rpc/errors';
+import type { RequestContext } from '../kernel/context';
+import { WoosooError } from '../kernel/errors';
 import { currentUser, deployRoot } from './journal';
 
 export const LOCK_FILE = 'deploy.lock';

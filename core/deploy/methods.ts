@@ -1,7 +1,7 @@
 /** RPC methods of deploys: deploy.run (or its plan with whatIf), deploy.get (history), deploy.undo. Thin. */
 import { z } from 'zod';
 import { loadValidProject } from '../config';
-import { defineMethod, projectPathParam, typedSchema } from '../rpc/method';
+import { defineMethod, projectPathParam, typedSchema } from '../kernel/method';
 import { stepItem } from './context';
 import { changedProject, effectiveStatus, interruptedDeployments, listDeployments, needsRollback, toDeployment } from './history';
 import { readJournal } from './journal';

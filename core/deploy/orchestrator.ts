@@ -16,7 +16,7 @@ import { run } from '../process/run';
 import { getServices, installServices, startServices, stopServices } from '../services';
 import { serviceSettings, stackDefinitions } from '../services/definitions';
 import { syncConfig } from '../sync';
-import { WoosooError } from '../rpc/errors';
+import { WoosooError } from '../kernel/errors';
 import { changesSince, manifestOf, trackedNow } from './artifacts';
 import { holdForTest, runStep, uncancellable, type DeployCtx, type StepOutcome } from './context';
 import { listTables } from './database';

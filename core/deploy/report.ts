@@ -8,7 +8,7 @@ import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { arch, cpus, freemem, hostname, loadavg, platform, release, totalmem, uptime } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ProjectConfig } from '../config';
-import { ENGINE_VERSION } from '../rpc/server';
+import { ENGINE_VERSION } from '../kernel/version';
 import { redactDeep } from '../util/redact';
 import type { Journal } from './journal';
 import { reportDir } from './steps';

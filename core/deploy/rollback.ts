@@ -8,7 +8,7 @@ import type { ProjectConfig } from '../config';
 import { restoreBackup } from '../backup';
 import { waitHealthy } from '../health';
 import { startServices, stopServices } from '../services';
-import { toItemError } from '../rpc/errors';
+import { toItemError } from '../kernel/errors';
 import { removeNewFiles } from './artifacts';
 import { runStep, type DeployCtx } from './context';
 import { dropNewTables } from './database';

@@ -7,7 +7,7 @@ import type { ProjectConfig } from '../config';
 import { planBuilds, resolveTool, type AppKind } from '../build';
 import { stackDefinitions, selectDefinitions } from '../services/definitions';
 import { syncTargets } from '../sync';
-import { typed } from '../rpc/method';
+import { typed } from '../kernel/method';
 import { snapshotDirs } from './artifacts';
 import { STEP_NAMES, deployRoot, type DeployOptions, type Scope, type StepName } from './journal';
 import { lockPath } from './lock';

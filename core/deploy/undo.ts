@@ -6,7 +6,7 @@
  * is restored, no service is touched (closeUnchanged; the next deploy does the same by itself).
  */
 import type { ProjectConfig } from '../config';
-import { WoosooError } from '../rpc/errors';
+import { WoosooError } from '../kernel/errors';
 import { uncancellable, type DeployCtx } from './context';
 import { changedProject, effectiveStatus, runningHere } from './history';
 import { endStep, readJournal, startStep, writeJournal, type Journal } from './journal';

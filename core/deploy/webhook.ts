@@ -3,7 +3,7 @@
  * (it often carries a token): it never appears in a message. A failing webhook is a warning, never a failed deploy.
  */
 import type { ProjectConfig } from '../config';
-import type { RequestContext } from '../rpc/context';
+import type { RequestContext } from '../kernel/context';
 import { redactDeep, registerSecret } from '../util/redact';
 import type { Journal } from './journal';
 

@@ -3,7 +3,7 @@
  * and turning a check that threw or timed out into a result instead of a failure of the whole run.
  */
 import { z } from 'zod';
-import { typed, typedSchema } from '../rpc/method';
+import { typed, typedSchema } from '../kernel/method';
 
 export const HEALTH_CATEGORIES = ['Service', 'Resource', 'Application'] as const;
 export const HEALTH_STATUSES = ['Healthy', 'Degraded', 'Unhealthy', 'Unknown'] as const;

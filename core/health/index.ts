@@ -5,7 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { ProjectConfig } from '../config';
-import type { RequestContext } from '../rpc/context';
+import type { RequestContext } from '../kernel/context';
 import { healthCheck, runCheck, type CheckSpec, type HealthCategory, type HealthCheck, type HealthStatus } from './check';
 import { databaseChecks } from './database';
 import { displayUrl, httpCheck } from './http';

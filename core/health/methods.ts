@@ -1,7 +1,7 @@
 /** RPC method of Get-WoosooHealth: health.get (one round, -Watch rounds streamed until cancelled, or -Quiet). */
 import { z } from 'zod';
 import { loadValidProject } from '../config';
-import { defineMethod, projectPathParam } from '../rpc/method';
+import { defineMethod, projectPathParam } from '../kernel/method';
 import { HEALTH_CATEGORIES, healthCheckSchema, runHealthChecks, sleepCancellable, type HealthCheck } from './index';
 
 const allHealthy = (checks: HealthCheck[]) => checks.length > 0 && checks.every((c) => c.Status === 'Healthy');

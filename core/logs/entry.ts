@@ -3,7 +3,7 @@
  * `ts` is the entry's effective time in epoch ms: its own timestamp, else the previous timestamped entry's in the
  * same file, else the file's modification time (so every entry sorts and filters by time).
  */
-import { typed } from '../rpc/method';
+import { typed } from '../kernel/method';
 
 export const LEVELS = ['Debug', 'Info', 'Warning', 'Error'] as const;
 export type Level = (typeof LEVELS)[number];

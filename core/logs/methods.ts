@@ -1,7 +1,7 @@
 /** RPC methods of the logs slice: logs.get (Get-WoosooLog) and logs.list (its -Service completion). Thin: load the project, pick sources, query. */
 import { z } from 'zod';
 import { loadProject } from '../config';
-import { defineMethod, projectPathParam, typedSchema } from '../rpc/method';
+import { defineMethod, projectPathParam, typedSchema } from '../kernel/method';
 import { LEVELS } from './entry';
 import { pickSources, queryLogs } from './query';
 import { discoverSources, familyFiles, serviceNames } from './sources';

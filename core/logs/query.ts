@@ -4,8 +4,8 @@
  */
 import { once } from 'node:events';
 import { join } from 'node:path';
-import type { RequestContext } from '../rpc/context';
-import { WoosooError, toItemError, type ItemError } from '../rpc/errors';
+import type { RequestContext } from '../kernel/context';
+import { WoosooError, toItemError, type ItemError } from '../kernel/errors';
 import { LEVELS, toItem, type EntryFilter, type Level, type LogEntry } from './entry';
 import { readBackward } from './backward';
 import { follow, type FollowStart } from './follow';

@@ -1,7 +1,7 @@
 /** RPC method of preflight: preflight.run. Thin: load the project (problems are reported, not thrown), run, shape. */
 import { z } from 'zod';
 import { readProject } from '../config';
-import { defineMethod, projectPathParam } from '../rpc/method';
+import { defineMethod, projectPathParam } from '../kernel/method';
 import { preflightPassed, runPreflight } from './index';
 import { CATEGORIES, preflightCheckSchema } from './types';
 

@@ -4,8 +4,8 @@
  */
 import type { ProjectConfig } from '../config';
 import { displayCommand, run, type RunResult } from '../process/run';
-import type { RequestContext } from '../rpc/context';
-import { typed } from '../rpc/method';
+import type { RequestContext } from '../kernel/context';
+import { typed } from '../kernel/method';
 import { redact } from '../util/redact';
 import {
   ProbeSkip, ProbeTimeout, type Category, type CheckDef, type Outcome, type PreflightCheck, type ProbeCommand,

@@ -9,7 +9,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import type { RunResult } from '../process/run';
-import { WoosooError } from '../rpc/errors';
+import { WoosooError } from '../kernel/errors';
 import { locateNssm, nssmVersion } from '../services/nssm';
 import { locatePm2, moduleRoot, pm2Home } from '../services/pm2';
 import { toolRunFailure, type Located, type NotLocated } from './tools';

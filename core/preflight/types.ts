@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ProjectConfig } from '../config';
 import type { RunResult } from '../process/run';
 import { KEYS } from '../config/keys';
-import { typedSchema } from '../rpc/method';
+import { typedSchema } from '../kernel/method';
 
 export const CATEGORIES = ['System', 'Tools', 'PhpExtensions', 'Configuration', 'Network', 'Permissions'] as const;
 export type Category = (typeof CATEGORIES)[number];

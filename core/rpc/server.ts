@@ -9,15 +9,11 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { JSONRPCServer, createJSONRPCErrorResponse, type JSONRPCResponse } from 'json-rpc-2.0';
 import { z } from 'zod';
-import { RequestContext, type SessionContext } from './context';
-import { RpcCode, WoosooError, toRpcError } from './errors';
-import type { LazyMethods, MethodDef, MethodResult } from './method';
+import { RequestContext, type SessionContext } from '../kernel/context';
+import { RpcCode, WoosooError, toRpcError } from '../kernel/errors';
+import type { LazyMethods, MethodDef, MethodResult } from '../kernel/method';
+import { ENGINE_VERSION, PROTOCOL_VERSION } from '../kernel/version';
 import { redact, redactDeep } from '../util/redact';
-
-export const PROTOCOL_VERSION = '1.0';
-
-declare const __WOOSOO_VERSION__: string;
-export const ENGINE_VERSION = typeof __WOOSOO_VERSION__ === 'string' ? __WOOSOO_VERSION__ : '0.0.0-dev';
 
 interface ServerParams {
   id: string | number;

@@ -8,9 +8,9 @@
  * Stop likewise stops a service as soon as the services depending on it have stopped.
  */
 import { connect } from 'node:net';
-import type { RequestContext } from '../rpc/context';
-import { WoosooError, toItemError, type ItemError } from '../rpc/errors';
-import { typed } from '../rpc/method';
+import type { RequestContext } from '../kernel/context';
+import { WoosooError, toItemError, type ItemError } from '../kernel/errors';
+import { typed } from '../kernel/method';
 import { notInstalled } from './errors';
 import { ensureLogDirs, lastOutput, maintainLogs, retentionSummary } from './retention';
 import type { ServiceBackend, ServiceDefinition, ServiceSettings, ServiceState, ServiceStatus } from './types';

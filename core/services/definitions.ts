@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
-import { WoosooError } from '../rpc/errors';
+import { WoosooError } from '../kernel/errors';
 import { which } from '../process/which';
 import { wildcard } from '../util/wildcard';
 import type { ServiceDefinition, ServiceSettings } from './types';

@@ -1,5 +1,5 @@
 /** Errors every backend raises alike. */
-import { WoosooError } from '../rpc/errors';
+import { WoosooError } from '../kernel/errors';
 
 export function notInstalled(name: string): WoosooError {
   return new WoosooError('ServiceNotInstalled', `The service ${name} is not installed.`, {

@@ -4,7 +4,7 @@
  */
 import type { ProjectConfig } from '../config';
 import { which } from '../process/which';
-import { WoosooError } from '../rpc/errors';
+import { WoosooError } from '../kernel/errors';
 import * as control from './control';
 import { selectDefinitions, serviceSettings, stackDefinitions } from './definitions';
 import { locateNssm, NssmBackend } from './nssm';

@@ -1,7 +1,7 @@
 /** RPC methods of the services capability: services.get and the changers. Thin: load the project, call control. */
 import { z } from 'zod';
 import { loadProject, loadValidProject } from '../config';
-import { defineMethod, projectPathParam, typedSchema } from '../rpc/method';
+import { defineMethod, projectPathParam, typedSchema } from '../kernel/method';
 import * as control from './control';
 import { openServiceSet } from './index';
 import { SERVICE_STATUSES } from './types';

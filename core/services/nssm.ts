@@ -11,7 +11,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
-import { WoosooError } from '../rpc/errors';
+import { WoosooError } from '../kernel/errors';
 import { run, type RunResult } from '../process/run';
 import { quoteWindowsArg } from '../process/quote';
 import { which } from '../process/which';

@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ProjectConfig } from '../config';
-import { WoosooError } from '../rpc/errors';
+import { WoosooError } from '../kernel/errors';
 import { run, type RunResult } from '../process/run';
 import { which } from '../process/which';
 import { notInstalled } from './errors';

@@ -1,7 +1,7 @@
 /** RPC method of the configuration sync: config.sync. Thin: validate the project, sync, shape the items. */
 import { z } from 'zod';
 import { loadValidProject } from '../config';
-import { defineMethod, projectPathParam, typed, typedSchema } from '../rpc/method';
+import { defineMethod, projectPathParam, typed, typedSchema } from '../kernel/method';
 import { syncConfig } from './index';
 
 export const configChangeSchema = typedSchema('ConfigChange', {

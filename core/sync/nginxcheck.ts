@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
-import type { RequestContext } from '../rpc/context';
+import type { RequestContext } from '../kernel/context';
 import { run } from '../process/run';
 import { which } from '../process/which';
 

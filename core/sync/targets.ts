@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { SYNC_TARGET_RE } from '../config/keys/sync';
-import { WoosooError } from '../rpc/errors';
+import { WoosooError } from '../kernel/errors';
 
 /** Where the rendered nginx configuration lives (nginx runs with the project folder as prefix, -c this). */
 export const NGINX_CONF = join('configs', 'nginx.conf');

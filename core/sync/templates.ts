@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ProjectConfig } from '../config';
-import { WoosooError } from '../rpc/errors';
+import { WoosooError } from '../kernel/errors';
 import { UnquotableValue, dotenvQuote, nginxString } from './quote';
 
 /** The module's templates/ folder: the first one up from this file (core/sync in tests, bin/ in the bundle). */

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadValidProject, type ProjectConfig } from '../../core/config';
-import { RequestContext } from '../../core/rpc/context';
+import { RequestContext } from '../../core/kernel/context';
 
 export interface Project {
   dir: string;

@@ -7,7 +7,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { loadValidProject, type ProjectConfig } from '../../core/config';
-import { RequestContext } from '../../core/rpc/context';
+import { RequestContext } from '../../core/kernel/context';
 import { ROOT } from '../support/engine';
 
 export const DEMO_APPS = join(ROOT, 'examples', 'demo', 'apps');

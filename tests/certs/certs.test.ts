@@ -9,7 +9,7 @@ import {
   certificateChecks, getCertificates, installTrust, newCertificate, planNewCertificate, testCertificates,
 } from '../../core/certs';
 import { findMkcert } from '../../core/certs/mkcert';
-import { WoosooError } from '../../core/rpc/errors';
+import { WoosooError } from '../../core/kernel/errors';
 import { makeProject, type Project } from '../health/fixtures';
 import { hasTool, missingTools, skipUnless, which } from '../harness/tools';
 import { selfSigned, signWithCa } from './openssl';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadValidProject } from '../../core/config';
 import { certificateFilesOf, getCertificates } from '../../core/certs';
 import { parseCertificateFile, refuseCertificateAsProject } from '../../core/certs/read';
-import { WoosooError } from '../../core/rpc/errors';
+import { WoosooError } from '../../core/kernel/errors';
 import { EngineClient } from '../support/engine';
 import { makeProject, type Project } from '../health/fixtures';
 

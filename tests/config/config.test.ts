@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { findProject, parseConfig, readConfig } from '../../core/config/load';
 import { validateConfig } from '../../core/config/validate';
 import { loadValidProject } from '../../core/config';
-import { WoosooError } from '../../core/rpc/errors';
+import { WoosooError } from '../../core/kernel/errors';
 import { clearSecrets, redact } from '../../core/util/redact';
 
 const VALID = [

@@ -13,7 +13,7 @@ import { lockPath } from '../../core/deploy/lock';
 import { runDeploy } from '../../core/deploy/orchestrator';
 import { undoDeploy } from '../../core/deploy/undo';
 import type { DeployOptions, Journal } from '../../core/deploy/journal';
-import { WoosooError } from '../../core/rpc/errors';
+import { WoosooError } from '../../core/kernel/errors';
 import type { MariaDb } from '../harness/mariadb';
 import { missingTools, skipUnless } from '../harness/tools';
 import { filesWithSecrets, SECRETS, treeDiff, type DemoProject, useDemoProject } from './fixture';

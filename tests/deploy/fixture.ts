@@ -10,7 +10,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { afterAll, beforeAll } from 'vitest';
 import { join, relative } from 'node:path';
 import { loadValidProject, type ProjectConfig } from '../../core/config';
-import { RequestContext } from '../../core/rpc/context';
+import { RequestContext } from '../../core/kernel/context';
 import { openServiceSet } from '../../core/services';
 import { killPm2, type Pm2Backend } from '../../core/services/pm2';
 import { ROOT } from '../support/engine';

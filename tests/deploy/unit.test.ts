@@ -14,10 +14,10 @@ import { acquireLock, lockPath, releaseLock, staleReason } from '../../core/depl
 import { reportStep } from '../../core/deploy/orchestrator';
 import { renderHtml, writeReport } from '../../core/deploy/report';
 import { checkUndoable, closeUnchanged, undoDeploy } from '../../core/deploy/undo';
-import { RequestContext } from '../../core/rpc/context';
+import { RequestContext } from '../../core/kernel/context';
 import { deployPlan } from '../../core/deploy/steps';
 import { notifyWebhook } from '../../core/deploy/webhook';
-import { WoosooError } from '../../core/rpc/errors';
+import { WoosooError } from '../../core/kernel/errors';
 import { registerSecret } from '../../core/util/redact';
 
 const OPTIONS: DeployOptions = { scope: 'Full', skipBackup: false, skipBuild: false, skipTests: false, force: false, noRollback: false, parallel: true };

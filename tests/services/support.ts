@@ -1,7 +1,7 @@
 /** Helpers shared by the services tests: a request context, a project on disk, service definitions. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RequestContext, type LogLevel } from '../../core/rpc/context';
+import { RequestContext, type LogLevel } from '../../core/kernel/context';
 import { logFiles } from '../../core/services/definitions';
 import type { ServiceDefinition, ServiceSettings } from '../../core/services/types';
 import { DEFAULT_SETTINGS } from '../../core/services/types';

@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RequestContext } from '../../core/rpc/context';
+import { RequestContext } from '../../core/kernel/context';
 
 export const BASE_CONFIG: Record<string, string> = {
   ENVIRONMENT: 'production',

@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { restoreBackup } from '../../core/backup';
 import { loadValidProject } from '../../core/config';
-import { WoosooError } from '../../core/rpc/errors';
+import { WoosooError } from '../../core/kernel/errors';
 import { syncConfig } from '../../core/sync';
 import { hasTool, skipUnless } from '../harness/tools';
 import { makeProject, testContext, type Project } from './fixtures';

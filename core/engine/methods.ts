@@ -5,9 +5,9 @@
  * notification: the wire tests need a long-running request and notifications before later domains exist.
  */
 import { z } from 'zod';
-import { WoosooError } from './errors';
-import { defineMethod, type MethodDef } from './method';
-import { ENGINE_VERSION, PROTOCOL_VERSION } from './server';
+import { WoosooError } from '../kernel/errors';
+import { defineMethod, type MethodDef } from '../kernel/method';
+import { ENGINE_VERSION, PROTOCOL_VERSION } from '../kernel/version';
 
 const ping = defineMethod({
   name: 'engine.ping',
