@@ -11,7 +11,7 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { run } from '../process/run';
 import { which } from '../process/which';
-import { icaclsArgs } from '../sync/atomic';
+import { icaclsArgs } from '../process/icacls';
 import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
 import { isSafeRelative } from './layout';

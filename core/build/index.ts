@@ -5,5 +5,4 @@
  */
 export { planBuilds, resolveTool } from './plan';
 export { runBuilds } from './run';
-export { parseCommandList } from './commandline';
 export * from './types';

@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import type { ProjectConfig } from '../config';
 import { displayCommand } from '../process/run';
 import { which } from '../process/which';
-import { isNone, parseCommandList } from './commandline';
+import { isNone, parseCommandList } from '../process/commandline';
 import { APP_KINDS, type AppKind, type BuildCommand, type BuildPlan, type CommandKind, type PlanOptions } from './types';
 
 interface AppSpec {

@@ -8,6 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
+import { icaclsArgs } from '../process/icacls';
 import { run } from '../process/run';
 import { which } from '../process/which';
 
@@ -104,15 +105,6 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-}
-
-/**
- * icacls arguments that make a file readable by Administrators (S-1-5-32-544), SYSTEM (S-1-5-18, the account NSSM
- * services run as) and the current user only: inherited entries removed, full control granted to those three.
- */
-export function icaclsArgs(file: string, env: Record<string, string>): string[] {
-  const user = env.USERNAME ? ['/grant:r', `${env.USERDOMAIN ? `${env.USERDOMAIN}\\` : ''}${env.USERNAME}:F`] : [];
-  return [file, '/inheritance:r', '/grant:r', '*S-1-5-32-544:F', '/grant:r', '*S-1-5-18:F', ...user];
 }
 
 async function restrictWindowsAcl(file: string, ctx: Pick<RequestContext, 'env' | 'signal'>): Promise<void> {

@@ -2,7 +2,8 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseCommandList, planBuilds, runBuilds } from '../../core/build';
+import { planBuilds, runBuilds } from '../../core/build';
+import { parseCommandList } from '../../core/process/commandline';
 import { validateConfig } from '../../core/config/validate';
 import { readProject } from '../../core/config';
 import { makeBuildProject, noFlutterEnv } from './fixture';

@@ -4,7 +4,8 @@ import { lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync, statSync, s
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { icaclsArgs, writeFileAtomic } from '../../core/sync/atomic';
+import { icaclsArgs } from '../../core/process/icacls';
+import { writeFileAtomic } from '../../core/sync/atomic';
 
 const ctx = { env: process.env as Record<string, string>, signal: new AbortController().signal };
 

@@ -1,6 +1,6 @@
 /** Keys of the builds (Invoke-WoosooBuild and the build step of Invoke-WoosooDeploy): command overrides, timeout, logs. */
 import { z } from 'zod';
-import { parseCommandList } from '../../build/commandline';
+import { parseCommandList } from '../../process/commandline';
 import { key, t, type KeyTable } from './define';
 
 const SYNTAX = 'Commands separated by ";", each split into words without a shell ("…" or \'…\' quote a word); php, composer, npm, '
