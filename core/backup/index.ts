@@ -11,6 +11,9 @@ import { listDirs, type ListedBackup } from './retention';
 import { verifyDir, verifyDirSync, type Verification } from './verify';
 
 export type { RestoreAction, RestoreOptions, RestorePlan, RestoreResult } from './restore';
+// for deploy: artifact hashes and the database client the backup itself uses
+export { hashFile } from './files';
+export { clientTool, connection } from './database';
 export type CreateBackupOptions = CreateOptions;
 
 export interface BackupIncludes {

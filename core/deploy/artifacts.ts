@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { ProjectConfig } from '../config';
-import { hashFile } from '../backup/files';
+import { hashFile } from '../backup';
 import { syncTargets } from '../sync';
 import { WoosooError } from '../kernel/errors';
 

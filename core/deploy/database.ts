@@ -2,7 +2,7 @@
  * The database facts a rollback needs beyond the dump: the tables before the deploy. A dump import drops and
  * re-creates the tables it holds, so a table a failed migration created would survive it; the rollback drops it.
  */
-import { clientTool, connection } from '../backup/database';
+import { clientTool, connection } from '../backup';
 import type { ProjectConfig } from '../config';
 import { run } from '../process/run';
 import type { RequestContext } from '../kernel/context';

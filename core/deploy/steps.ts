@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { planBuilds, resolveTool, type AppKind } from '../build';
-import { stackDefinitions, selectDefinitions } from '../services/definitions';
+import { stackDefinitions, selectDefinitions } from '../services';
 import { syncTargets } from '../sync';
 import { typed } from '../kernel/method';
 import { snapshotDirs } from './artifacts';

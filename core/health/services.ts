@@ -6,8 +6,7 @@
 import { systemInfo } from '../util/sysinfo';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../kernel/errors';
-import { getServices, type Outcome, type ServiceItem } from '../services';
-import { stackDefinitions } from '../services/definitions';
+import { getServices, stackDefinitions, type Outcome, type ServiceItem } from '../services';
 import { healthCheck, type CheckContext, type CheckSpec, type HealthCheck, type HealthStatus } from './check';
 
 const STATUS: Record<string, HealthStatus> = {

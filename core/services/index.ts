@@ -13,6 +13,10 @@ import type { ServiceBackend } from './types';
 
 export type { Outcome, ServiceContext, ServiceItem, ServiceSet } from './control';
 export type { ServiceDefinition, ServiceStatus } from './types';
+// for deploy's plan and health (the stack's definitions) and preflight (is the service manager there)
+export { selectDefinitions, serviceSettings, stackDefinitions } from './definitions';
+export { locateNssm, nssmVersion } from './nssm';
+export { locatePm2, moduleRoot, pm2Home } from './pm2';
 
 export function backendFor(cfg: ProjectConfig, ctx: control.ServiceContext): ServiceBackend {
   const manager = cfg.str('SERVICE_MANAGER');
