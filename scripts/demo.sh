@@ -45,13 +45,13 @@ if [ -n "$PWSH" ] && [ "${PWSH#unavailable}" = "$PWSH" ] && [ -x "$PWSH" ]; then
   "$PWSH" -NoProfile -NonInteractive -Command "
     \$ErrorActionPreference = 'Stop'
     Import-Module '$ROOT/Woosoo.psd1'
-    Test-WoosooConfig -Path '$DEMO' | Format-Table -AutoSize
+    Test-WoosooConfig -Path '$DEMO' | Format-Table
     if (-not (Test-WoosooConfig -Path '$DEMO' -Quiet)) { throw 'The demo configuration has errors.' }
     Get-WoosooConfig -Path '$DEMO'
     Invoke-WoosooDeploy -Path '$PROJECT' -WhatIf | Format-List Order, Name, Description, Commands
-    Invoke-WoosooDeploy -Path '$PROJECT' -Confirm:\$false | Format-Table -AutoSize
+    Invoke-WoosooDeploy -Path '$PROJECT' -Confirm:\$false | Format-Table
     Get-WoosooDeployment -Path '$PROJECT' -Last 1 | Format-List
-    Get-WoosooHealth -Path '$PROJECT' | Format-Table -AutoSize
+    Get-WoosooHealth -Path '$PROJECT' | Format-Table
   "
 else
   echo "demo: PowerShell 7 is not available here (${PWSH:-not installed}); driving the same engine with scripts/rpc.mjs" >&2
