@@ -1,6 +1,5 @@
 // A folder where a certificate file belongs, or a certificate file where the project belongs (-Path's meaning before
 // issue 11): each is a Woosoo error naming the file and the fix, never Node's EISDIR or a PEM read as a config file.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { parseCertificateFile, refuseCertificateAsProject } from '../../core/cer
 import { WoosooError } from '../../core/kernel/errors';
 import { EngineClient } from '../support/engine';
 import { makeProject, type Project } from '../health/fixtures';
+import { selfSigned } from './openssl';
 
 function thrown(fn: () => unknown): WoosooError {
   try {
@@ -31,8 +31,7 @@ describe('certificate paths: folder/file mix-ups', () => {
     project.write({ APP_IP: '127.0.0.1' });
     mkdirSync(join(project.dir, 'certs'));
     cert = join(project.dir, 'certs', 'woosoo.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1',
-      '-keyout', join(project.dir, 'certs', 'woosoo-key.pem'), '-out', cert, '-days', '200'], { stdio: 'ignore' });
+    selfSigned({ san: 'IP:127.0.0.1', days: 200, certFile: cert, keyFile: join(project.dir, 'certs', 'woosoo-key.pem') });
     writeFileSync(join(project.dir, 'notes.txt'), 'not a certificate\n');
   });
   afterAll(() => project?.cleanup());

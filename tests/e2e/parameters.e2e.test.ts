@@ -5,7 +5,6 @@
  * alike by the service cmdlets and Get-WoosooLog; and every time span goes through one grammar, a bare number refused.
  * Where only the parameters' mapping matters, Invoke-WoosooRpc is replaced inside the module and records its calls.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { ROOT } from '../support/engine';
 import { describePwsh, pwshJson, runPwsh } from '../support/pwsh';
 import { makeProject as makeBackupProject } from '../backup/fixture';
 import { makeProject, type Project } from '../health/fixtures';
+import { selfSigned } from '../certs/openssl';
 
 const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
@@ -110,8 +110,7 @@ describePwsh('parameters: one meaning per name', () => {
       project.write({ APP_IP: '127.0.0.1' });
       mkdirSync(join(project.dir, 'certs'));
       cert = join(project.dir, 'certs', 'woosoo.pem');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-keyout', join(project.dir, 'certs', 'woosoo-key.pem'), '-out', cert, '-days', '200'], { stdio: 'ignore' });
+      selfSigned({ san: 'IP:127.0.0.1,DNS:localhost', days: 200, certFile: cert, keyFile: join(project.dir, 'certs', 'woosoo-key.pem') });
     });
     afterAll(() => project?.cleanup());
 
