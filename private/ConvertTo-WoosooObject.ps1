@@ -53,11 +53,6 @@ function ConvertTo-WoosooValue {
     return $Value
 }
 
-function ConvertTo-WoosooObject {
-    param([Parameter(ValueFromPipeline)]$InputObject)
-    process { ConvertTo-WoosooValue $InputObject }
-}
-
 function Resolve-WoosooPath {
     # A user-supplied path made absolute against the session's current location (not the process's),
     # before it is sent to the engine. $null stays $null.
