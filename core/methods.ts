@@ -30,7 +30,7 @@ export const DOMAINS: readonly LazyMethods[] = [
   { domain: 'preflight', names: ['preflight.run'], load: async () => [(await import('./preflight/methods')).preflightRun] },
   {
     domain: 'services',
-    names: ['services.get', 'services.install', 'services.uninstall', 'services.start', 'services.stop', 'services.restart',
+    names: ['services.get', 'services.list', 'services.install', 'services.uninstall', 'services.start', 'services.stop', 'services.restart',
       'services.suspend', 'services.resume'],
     load: async () => (await import('./services/methods')).servicesMethods,
   },

@@ -95,9 +95,23 @@ function Format-WoosooCompletionTime {
     return [string]$Value
 }
 
+function Get-WoosooStackService {
+    # The stack's services with their status (services.get); where the service manager cannot say (NSSM not
+    # installed yet, PM2 not answering), the names from the configuration alone (services.list), status unknown.
+    param($BoundParameters)
+    $services = @(Get-WoosooCompletionItem -Method 'services.get' -BoundParameters $BoundParameters)
+    if ($services.Count -gt 0) { return $services }
+    $list = Get-WoosooCompletionData -Method 'services.list' -BoundParameters $BoundParameters
+    if ($null -eq $list) { return }
+    foreach ($definition in @($list.value)) {
+        if ($null -eq $definition) { continue }
+        [pscustomobject]@{ Name = $definition.Name; DisplayName = $definition.DisplayName; Status = 'status unknown'; ProcessId = $null; Port = $definition.Port }
+    }
+}
+
 function Get-WoosooServiceCompletion {
     param([string]$Word, $BoundParameters)
-    foreach ($service in Get-WoosooCompletionItem -Method 'services.get' -BoundParameters $BoundParameters) {
+    foreach ($service in Get-WoosooStackService -BoundParameters $BoundParameters) {
         $tip = '{0}: {1}' -f $service.DisplayName, $service.Status
         if ($service.ProcessId) { $tip += ', PID {0}' -f $service.ProcessId }
         if ($service.Port) { $tip += ', port {0}' -f $service.Port }
@@ -119,7 +133,7 @@ function Get-WoosooLogServiceCompletion {
             New-WoosooCompletionResult -Word $Word -Text $source.Service -ToolTip $tip -Also @(Get-WoosooShortName -Name $source.Service)
         }
     }
-    foreach ($service in Get-WoosooCompletionItem -Method 'services.get' -BoundParameters $BoundParameters) {
+    foreach ($service in Get-WoosooStackService -BoundParameters $BoundParameters) {
         if ($seen.ContainsKey([string]$service.Name)) { continue }
         $seen[[string]$service.Name] = $true
         $tip = '{0}: no logs yet ({1})' -f $service.DisplayName, $service.Status

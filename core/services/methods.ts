@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { loadProject, loadValidProject } from '../config';
 import { defineMethod, projectPathParam, typedSchema } from '../kernel/method';
 import * as control from './control';
-import { openServiceSet } from './index';
+import { openServiceSet, selectDefinitions, stackDefinitions } from './index';
 import { SERVICE_STATUSES } from './types';
 
 const serviceItem = typedSchema('Service', {
@@ -41,8 +41,19 @@ export const servicesGet = defineMethod({
   },
 });
 
+export const servicesList = defineMethod({
+  name: 'services.list',
+  summary: 'The stack\'s services from the configuration alone (name, display name, port), without asking NSSM or PM2: for tab completion where the service manager is missing or not answering.',
+  params,
+  async handler(p, ctx) {
+    const defs = selectDefinitions(stackDefinitions(loadProject(p.path, ctx), ctx.env), p.names);
+    return { value: defs.map((d) => ({ Name: d.name, DisplayName: d.displayName, Port: d.readyPort ?? null })) };
+  },
+});
+
 export const servicesMethods = [
   servicesGet,
+  servicesList,
   changer('services.install', 'Installs the services from the configuration, or updates existing ones to it.', control.installAll),
   changer('services.uninstall', 'Stops and removes the services (logs are kept); reverse dependency order.', control.uninstallAll),
   changer('services.start', 'Starts in dependency order and waits until each is really running; running ones are left alone.', control.startAll),

@@ -8,7 +8,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ROOT } from '../support/engine';
-import { describePwsh, pwshJson, runPwsh } from '../support/pwsh';
+import { describePwsh, pwshJson, runPwsh, tierServiceConfig } from '../support/pwsh';
 
 const demo = join(ROOT, 'examples', 'demo');
 
@@ -41,7 +41,7 @@ describePwsh('tab completion', () => {
     // A copy of the demo: its own backups, deployments, logs and PM2 home.
     cpSync(demo, project, { recursive: true, filter: (src) => !/[\\/](logs|backups|deployments|configs|temp|certs|\.pm2)$/.test(src) });
     writeFileSync(join(project, 'deployment.config.env'),
-      `${readFileSync(join(project, 'deployment.config.env'), 'utf8')}\nSYNC_TARGETS=relay:relay.env.hbs:apps/relay-device-v2/.env\n`);
+      `${readFileSync(join(project, 'deployment.config.env'), 'utf8')}\nSYNC_TARGETS=relay:relay.env.hbs:apps/relay-device-v2/.env\n${tierServiceConfig()}`);
     mkdirSync(join(project, 'logs', 'woosoo-backend'), { recursive: true });
     writeFileSync(join(project, 'logs', 'woosoo-backend', 'output.log'), 'Server running on [http://127.0.0.1:8001]\n');
     writeFileSync(join(project, 'logs', 'nginx-access.log'), '127.0.0.1 - - [15/Feb/2026:14:30:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl"\n');
@@ -79,6 +79,24 @@ describePwsh('tab completion', () => {
     expect(r.Short.map((m) => m.Text)).toEqual(['woosoo-reverb']);
     expect(r.Worker.map((m) => m.Text)).toEqual(['woosoo-queue-worker']);
     expect(r.Others).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  it('completes the service names from the configuration, status unknown, where the service manager cannot be found', () => {
+    const dir = join(tmp, 'no-manager');
+    cpSync(project, dir, { recursive: true });
+    writeFileSync(join(dir, 'deployment.config.env'),
+      readFileSync(join(dir, 'deployment.config.env'), 'utf8').replace(/^(SERVICE_MANAGER|NSSM_PATH)=.*\n/gm, '') +
+      `SERVICE_MANAGER=nssm\nNSSM_PATH=${join(tmp, 'no-such-nssm.exe')}\n`);
+    const r = pwshJson<Record<string, any>>(`${TAB}
+      [pscustomobject]@{
+        Direct = $(try { Get-WoosooService -Path '${q(dir)}' | Out-Null; 'no error' } catch { $_.FullyQualifiedErrorId })
+        All = @(Tab "Start-WoosooService -Path '${q(dir)}' -Name ")
+        Logs = @(Tab "Get-WoosooLog -Path '${q(dir)}' -Service woosoo-r")
+      } | ConvertTo-Json -Depth 20 -Compress`);
+    expect(r.Direct).toMatch(/^Woosoo\./);
+    expect(r.All.map((m: Match) => m.Text)).toEqual(['woosoo-queue-worker', 'woosoo-backend', 'woosoo-reverb', 'woosoo-nginx']);
+    expect(r.All[2].Tip).toMatch(/Reverb.*status unknown.*port 8081/);
+    expect(r.Logs.map((m: Match) => m.Text)).toEqual(['woosoo-reverb']);
   });
 
   it('completes Get-WoosooLog -Service with the services that have logs, the stack\'s others and all', () => {
