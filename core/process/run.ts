@@ -4,6 +4,7 @@
  * Output is captured as bytes and decoded here (NSSM 2.23 writes UTF-16LE without a BOM).
  */
 import { execa } from 'execa';
+import { join } from 'node:path';
 import { redact } from '../util/redact';
 import { decodeOutput } from './decode';
 import { windowsCommandLine } from './quote';
@@ -114,22 +115,28 @@ export async function run(file: string, args: readonly string[], opts: RunOption
   };
 }
 
-/** Ends a process and everything it started: SIGTERM to the group, SIGKILL after 3 s; taskkill /T on Windows. */
+/**
+ * Ends a process and everything it started: SIGTERM to the group, SIGKILL after 3 s; on Windows `taskkill /T /F`
+ * (System32's, not whatever PATH offers), and where taskkill fails (missing, refused, or without /T as Wine's is) the
+ * process itself, so a cancelled request never waits on a child that lives on.
+ */
 function killTree(pid: number | undefined): void {
   if (pid === undefined) return;
-  if (process.platform === 'win32') {
-    void execa('taskkill', ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdio: 'ignore' });
-    return;
-  }
-  const signal = (sig: NodeJS.Signals) => {
+  const signal = (sig: NodeJS.Signals | number, target: number) => {
     try {
-      process.kill(-pid, sig);
+      process.kill(target, sig);
     } catch {
       /* already gone */
     }
   };
-  signal('SIGTERM');
-  setTimeout(() => signal('SIGKILL'), 3000).unref();
+  if (process.platform === 'win32') {
+    const taskkill = join(process.env.SystemRoot ?? 'C:\\Windows', 'System32', 'taskkill.exe');
+    void execa(taskkill, ['/pid', String(pid), '/T', '/F'], { reject: false, windowsHide: true, stdio: 'ignore' })
+      .then((r) => { if (r.exitCode !== 0) signal('SIGKILL', pid); });
+    return;
+  }
+  signal('SIGTERM', -pid);
+  setTimeout(() => signal('SIGKILL', -pid), 3000).unref();
 }
 
 function toBuffer(v: unknown): Buffer {
