@@ -20,13 +20,14 @@ const ping = defineMethod({
 
 const info = defineMethod({
   name: 'engine.info',
-  summary: 'Engine version, protocol version, PID, Node version, platform and memory use.',
+  summary: 'Engine version, protocol version, PID, Node version and options, platform and memory use.',
   params: z.object({}),
   async handler() {
     const m = process.memoryUsage();
     return {
       value: {
         engineVersion: ENGINE_VERSION, protocolVersion: PROTOCOL_VERSION, pid: process.pid, node: process.version,
+        execArgv: process.execArgv,
         platform: process.platform, arch: process.arch, rssBytes: m.rss, heapUsedBytes: m.heapUsed,
       },
     };
