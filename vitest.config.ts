@@ -1,12 +1,20 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// Two runs of this config (scripts/test.sh runs them side by side): the default one runs every suite, the end-to-end
+// ones in the Linux tier (pwsh for Linux); WOOSOO_E2E_TIER=windows runs the end-to-end suites again in the Windows
+// tier (pwsh.exe and node.exe under Wine; docs/testing.md), with the Windows-only ones.
+const windows = process.env.WOOSOO_E2E_TIER === 'windows';
+const windowsOnly = 'tests/e2e/windows-tier*.e2e.test.ts';
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
+    include: windows ? ['tests/**/*.e2e.test.ts'] : ['tests/**/*.test.ts'],
+    exclude: windows ? configDefaults.exclude : [...configDefaults.exclude, windowsOnly],
     testTimeout: 30_000,
     hookTimeout: 180_000,
-    // Real components (MariaDB, Wine, PM2) are shared per file; two cores: keep files in parallel but bounded.
-    maxWorkers: 2,
+    // Real components (MariaDB, Wine, PM2) are shared per file; two cores: keep files in parallel but bounded. The
+    // Windows tier shares one Wine prefix and runs beside the Linux run: one file at a time.
+    maxWorkers: windows ? 1 : 2,
     globalSetup: ['tests/global-setup.ts'],
     reporters: ['default'],
   },

@@ -66,4 +66,4 @@ describePwsh('Invoke-WoosooBuild end to end', () => {
     expect(r.Warn[0]).toMatch(/^Relay build skipped: Flutter is not installed/);
     expect(r.Bad).toMatch(/^ParameterArgumentValidationError/);
   });
-});
+}, { needs: ['php', 'composer', 'npm'] });

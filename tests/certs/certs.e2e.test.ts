@@ -71,4 +71,4 @@ describePwsh('certificate cmdlets end to end', () => {
       rmSync(fresh, { recursive: true, force: true });
     }
   });
-}, { missing: hasTool('mkcert') ? undefined : 'mkcert is not installed (bash scripts/setup.sh)' });
+}, { needs: ['mkcert'], missing: hasTool('mkcert') ? undefined : 'mkcert is not installed (bash scripts/setup.sh)' });

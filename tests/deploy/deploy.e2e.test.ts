@@ -104,4 +104,4 @@ describePwsh('deploy cmdlets end to end', () => {
     expect(r).toMatchObject({ Before: 'Interrupted', FailedStep: 'Sync', Old: 'RolledBack', New: 'Succeeded' });
     expect(r.Warnings.join('\n')).toContain('rolled back: RolledBack');
   }, 600_000);
-});
+}, { needs: ['php', 'composer', 'mariadb', 'nginx', 'npm'] });

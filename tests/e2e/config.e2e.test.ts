@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ENGINE_NODE_OPTIONS, ROOT } from '../support/engine';
-import { describePwsh, pwsh, pwshJson, runPwsh } from '../support/pwsh';
+import { describePwsh, itNeeds, pwsh, pwshJson, runPwsh, tierPath } from '../support/pwsh';
 
 const demo = join(ROOT, 'examples', 'demo');
 const json = pwshJson;
@@ -66,8 +66,8 @@ describePwsh('module end to end', () => {
     expect(r.map((e: { Cmd: string }) => e.Cmd)).toEqual(['Get-WoosooConfig', 'Get-WoosooService']);
     for (const e of r) {
       expect(e.Id).toMatch(/^Woosoo\.ConfigInvalid/);
-      expect(e).toMatchObject({ Cat: 'InvalidData', Target: file });
-      expect(e.Message).toContain(file);
+      expect(e).toMatchObject({ Cat: 'InvalidData', Target: tierPath(file) });
+      expect(e.Message).toContain(tierPath(file));
       expect(e.Message).toMatch(/HTTP_PORT \(line \d+\) must be a port number/);
       expect(e.Message).toContain('Fix: Set HTTP_PORT');
       expect(e.Message).not.toMatch(/bug in Woosoo/i);
@@ -85,7 +85,7 @@ describePwsh('module end to end', () => {
     expect(r).toEqual({ Same: true, After: 'production', New: true });
   });
 
-  it('an engine that dies mid-call is Woosoo.EngineDied with the tail of its stderr, and the next cmdlet starts a new one', () => {
+  itNeeds(['unix-signals'], 'an engine that dies mid-call is Woosoo.EngineDied with the tail of its stderr, and the next cmdlet starts a new one', () => {
     // The engine logs a line to stderr when it ignores SIGINT; it is then killed during a 30 s call.
     const r = json(`$m = Get-Module Woosoo; $null = Get-WoosooConfig -Path '${demo}'; $id = & $m { $script:WoosooEngine.Process.Id }
       & /bin/kill -s INT $id; Start-Sleep -Milliseconds 300
@@ -116,8 +116,13 @@ describePwsh('module end to end', () => {
   it('starts the engine with the node options of bin/engine-launch.json, before the script', () => {
     const r = json(`$null = Get-WoosooConfig -Path '${demo}'
       $id = & (Get-Module Woosoo) { $script:WoosooEngine.Process.Id }
-      if (Test-Path "/proc/$id/cmdline") { $cmd = (Get-Content -LiteralPath "/proc/$id/cmdline" -Raw) -replace "\`0", ' ' }
-      else { $cmd = (Get-CimInstance -ClassName Win32_Process -Filter "ProcessId=$id").CommandLine }
+      if ($IsLinux) { $cmd = (Get-Content -LiteralPath "/proc/$id/cmdline" -Raw) -replace "\`0", ' ' }
+      else {
+        # Wine has no command line of another process to show (WMI hangs, wmic leaves it empty): the engine's own
+        # process.execArgv, which node fills from the options before the script.
+        $info = & (Get-Module Woosoo) { Invoke-WoosooRpc -Method 'engine.info' -Params @{} -Cmdlet $null -ResultOnly }
+        $cmd = 'node.exe ' + ($info.value.execArgv -join ' ') + ' woosoo-engine.cjs'
+      }
       [pscustomobject]@{ Cmd = $cmd; Args = (& (Get-Module Woosoo) { Get-WoosooEngineCommand }).Arguments } | ConvertTo-Json -Depth 20 -Compress`);
     const script = r.Cmd.indexOf('woosoo-engine.cjs');
     expect(script).toBeGreaterThan(0);

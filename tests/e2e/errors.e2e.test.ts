@@ -4,33 +4,20 @@
  * raise a statement-terminating error only, so `-ErrorAction Stop` let the script run on and exit 0, and
  * `-ErrorAction SilentlyContinue`/`Ignore` did not silence it.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { ROOT } from '../support/engine';
-import { describePwsh, pwsh } from '../support/pwsh';
+import { describePwsh, MODULE_MANIFEST, runPwshFile, type FileRun } from '../support/pwsh';
 
-interface Run { code: number | null; out: string; err: string }
+type Run = FileRun;
 
 /** Runs a script file with `pwsh -NoProfile -NonInteractive -File`, as Task Scheduler does. */
-function runFile(dir: string, name: string, body: string): Promise<Run> {
-  const file = join(dir, `${name}.ps1`);
-  writeFileSync(file, `Import-Module '${join(ROOT, 'Woosoo.psd1')}'\n${body}\n`);
-  return new Promise((resolve, reject) => {
-    const child = spawn(pwsh.path, ['-NoProfile', '-NonInteractive', '-File', file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
+function runFile(body: string): Promise<Run> {
+  return runPwshFile(`Import-Module '${MODULE_MANIFEST}'\n${body}`);
 }
 
 describePwsh('the error model from pwsh -File scripts', () => {
-  let dir: string;
   const missing = join(tmpdir(), 'woosoo-no-such-project');
   const runs: Record<string, Run> = {};
   const fail = `Get-WoosooConfig -Path '${missing}'`;
@@ -53,16 +40,14 @@ describePwsh('the error model from pwsh -File scripts', () => {
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'woosoo-errors-'));
     const names = Object.keys(scripts);
     // Two at a time: each is a fresh pwsh and engine.
     for (let i = 0; i < names.length; i += 2) {
       const batch = names.slice(i, i + 2);
-      const results = await Promise.all(batch.map((n) => runFile(dir, n, scripts[n])));
+      const results = await Promise.all(batch.map((n) => runFile(scripts[n])));
       batch.forEach((n, k) => (runs[n] = results[k]));
     }
-  }, 180_000);
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  }, 300_000);
 
   it('-ErrorAction Stop stops the script: the next line does not run and the exit code is 1', () => {
     for (const name of ['stop', 'preferenceStop', 'stopOverPreference', 'wrapped']) {

@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/engine';
-import { describePwsh, pwshJson, runPwsh } from '../support/pwsh';
+import { describePwsh, pwshJson, runPwsh, tierPath } from '../support/pwsh';
 import { makeProject as makeBackupProject } from '../backup/fixture';
 import { makeProject, type Project } from '../health/fixtures';
 import { selfSigned } from '../certs/openssl';
@@ -125,7 +125,7 @@ describePwsh('parameters: one meaning per name', () => {
           Items = @(Get-ChildItem ${q(join(project.dir, 'certs', '*.pem'))} -Exclude *-key.pem | Get-WoosooCertificate -Path ${q(project.dir)} | ForEach-Object Path)
         } | ConvertTo-Json -Depth 20 -Compress`);
       expect(r).toEqual({
-        Got: [cert], Quiet: true, OldName: [cert], InProject: [cert], Piped: ['Domain:Passed', 'Expiry:Passed', 'Key:Passed', 'Trust:Warning'], Named: [cert], Items: [cert],
+        Got: [tierPath(cert)], Quiet: true, OldName: [tierPath(cert)], InProject: [tierPath(cert)], Piped: ['Domain:Passed', 'Expiry:Passed', 'Key:Passed', 'Trust:Warning'], Named: [tierPath(cert)], Items: [tierPath(cert)],
       });
     });
 
@@ -138,14 +138,14 @@ describePwsh('parameters: one meaning per name', () => {
       expect(r.status, r.stderr).toBe(0);
       const [folder, certsFolder, asProject, asProjectQuiet] = r.stdout.trim().split(/\r?\n/);
       expect(folder).toMatch(/^Woosoo\.CertificatePathIsFolder(,Get-WoosooCertificate)? \| /);
-      expect(folder).toContain(`${project.dir} is a folder, not a certificate file`);
-      expect(folder).toContain(`pass it with -Path ${project.dir}`);
+      expect(folder).toContain(`${tierPath(project.dir)} is a folder, not a certificate file`);
+      expect(folder).toContain(`pass it with -Path ${tierPath(project.dir)}`);
       expect(certsFolder).toMatch(/^Woosoo\.CertificatePathIsFolder(,Test-WoosooCertificate)? \| /);
-      expect(certsFolder).toContain(join(project.dir, 'certs', 'woosoo.pem'));
+      expect(certsFolder).toContain(tierPath(join(project.dir, 'certs', 'woosoo.pem')));
       for (const line of [asProject, asProjectQuiet]) {
         expect(line).toMatch(/^Woosoo\.ProjectPathIsCertificate(,(Get|Test)-WoosooCertificate)? \| /);
-        expect(line).toContain(`${cert} is a certificate file, not the project folder`);
-        expect(line).toContain(`-CertificatePath ${cert}`);
+        expect(line).toContain(`${tierPath(cert)} is a certificate file, not the project folder`);
+        expect(line).toContain(`-CertificatePath ${tierPath(cert)}`);
       }
       expect(r.stdout + r.stderr).not.toMatch(/EISDIR|ENOENT|illegal operation/);
     });

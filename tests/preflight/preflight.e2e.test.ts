@@ -83,4 +83,4 @@ describePwsh('Test-WoosooPreflight end to end', () => {
     expect(r.B.Id).toMatch(/^Woosoo\.ConfigNotFound/);
     expect(r.B.Fix).toContain('-Path');
   }, 60_000);
-});
+}, { needs: ['mariadb', 'php'] });

@@ -82,4 +82,4 @@ describePwsh('service cmdlets end to end (PM2)', () => {
       @(Uninstall-WoosooService -Path '${dir}' -Confirm:$false -PassThru | ForEach-Object Status) | ConvertTo-Json -Depth 20 -Compress`);
     expect(r).toEqual(['NotInstalled', 'NotInstalled', 'NotInstalled', 'NotInstalled']); // nginx, reverb, backend, queue worker
   });
-}, { timeout: 120_000, missing: !hasTool('php') ? 'php is not installed (bash scripts/setup.sh)' : !existsSync(pm2BinPath()) ? 'pm2 is not installed (npm ci)' : undefined });
+}, { needs: ['pm2', 'php'], timeout: 120_000, missing: !hasTool('php') ? 'php is not installed (bash scripts/setup.sh)' : !existsSync(pm2BinPath()) ? 'pm2 is not installed (npm ci)' : undefined });

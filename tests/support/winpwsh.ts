@@ -235,11 +235,27 @@ const GET_COMMAND_SHIM = String.raw`function global:Get-Command {
 export const MODULE_WIN_PATH = winPath(join(ROOT, 'Woosoo.psd1'));
 
 /**
- * Runs a script in pwsh.exe under Wine. With the preamble (default): `$ErrorActionPreference = 'Stop'`, the module
- * imported from Z:\…\Woosoo.psd1, and the script's pipeline output returned in `stdout`. Throws when PowerShell did
- * not start. `status` is pwsh.exe's real exit code (null when the run was killed at the timeout).
+ * The shell command line of an interactive pwsh.exe for a terminal (a tmux pane): Wine's environment, and the
+ * Get-Command shim loaded first (`-NoExit -File`), so the module finds node.exe as in runWinPwsh, and no PSReadLine.
+ * The caller removes `dir` afterwards.
  */
-export function runWinPwsh(script: string, opts: WinPwshOptions = {}): WinPwshResult {
+export function winConsoleCommand(): { command: string; dir: string } {
+  if (!winPwsh.available) throw new Error(winPwsh.reason);
+  const dir = mkdtempSync(join(tmpdir(), 'woosoo-winconsole-'));
+  // PSReadLine redraws the whole line on every key, and each redraw through Wine's console costs enough that a long
+  // typed line takes a minute: the plain console line editor instead (Ctrl+C reaches a running pipeline the same way).
+  const init = `${GET_COMMAND_SHIM}\nRemove-Module PSReadLine -ErrorAction SilentlyContinue\n`;
+  writeFileSync(join(dir, 'init.ps1'), '\uFEFF' + init.replace(/\r?\n/g, '\r\n'));
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const env = Object.entries(wineEnv({ TERM: process.env.TERM && process.env.TERM !== 'dumb' ? process.env.TERM : 'xterm' }))
+    .filter(([k]) => k !== 'NO_COLOR')
+    .map(([k, v]) => `${k}=${q(v)}`);
+  const command = `env -i ${env.join(' ')} wine ${q(winPwsh.exe)} -NoProfile -NoLogo -NoExit -File ${q(winPath(join(dir, 'init.ps1')))}`;
+  return { command, dir };
+}
+
+/** The wrapper script, the `script`/`timeout` command line, and how to read the run's files once it has ended. */
+function prepareWin(script: string, opts: WinPwshOptions) {
   if (!winPwsh.available) throw new Error(winPwsh.reason);
   const dir = mkdtempSync(join(tmpdir(), 'woosoo-winpwsh-'));
   const f = (name: string) => join(dir, name);
@@ -267,33 +283,63 @@ export function runWinPwsh(script: string, opts: WinPwshOptions = {}): WinPwshRe
   // `timeout` ends the whole run (script, the pty's session and the Windows processes in it) at the deadline.
   const argv = opts.pty === false ? ['timeout', '-k', '5', secs, 'bash', f('run.sh')] : ['timeout', '-k', '5', secs, 'script', '-qec', `bash ${q(f('run.sh'))}`, '/dev/null'];
   const t0 = Date.now();
-  try {
-    const r = spawnSync(argv[0]!, argv.slice(1), {
-      cwd: opts.cwd ?? ROOT,
-      env: wineEnv(opts.env),
-      stdio: ['ignore', 'ignore', 'pipe'],
-      encoding: 'utf8',
+  return {
+    argv,
+    options: { cwd: opts.cwd ?? ROOT, env: wineEnv(opts.env) },
+    /** The result; throws when PowerShell did not start. */
+    result(status: number | null, runnerStderr: string): WinPwshResult {
+      try {
+        const durationMs = Date.now() - t0;
+        const read = (name: string) => (existsSync(f(name)) ? readFileSync(f(name), 'utf8').replace(/^\uFEFF/, '') : '');
+        const timedOut = status === 124 || status === 137;
+        const result: WinPwshResult = {
+          status: timedOut ? null : status,
+          stdout: read('out.txt'),
+          console: filterWineNoise(read('console.txt')),
+          stderr: filterWineNoise(read('stderr.txt') + runnerStderr),
+          durationMs,
+        };
+        if (!existsSync(f('started'))) {
+          throw new Error(
+            `PowerShell for Windows did not start (no start marker) — exit ${status}${timedOut ? ' (timed out)' : ''} after ${durationMs} ms` +
+              `; ${exe}${opts.pty === false ? ' without a pty' : ''}\n--- console:\n${result.console}\n--- stderr:\n${result.stderr}`,
+          );
+        }
+        return result;
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/**
+ * Runs a script in pwsh.exe under Wine. With the preamble (default): `$ErrorActionPreference = 'Stop'`, the module
+ * imported from Z:\…\Woosoo.psd1, and the script's pipeline output returned in `stdout`. Throws when PowerShell did
+ * not start. `status` is pwsh.exe's real exit code (null when the run was killed at the timeout).
+ */
+export function runWinPwsh(script: string, opts: WinPwshOptions = {}): WinPwshResult {
+  const p = prepareWin(script, opts);
+  const r = spawnSync(p.argv[0]!, p.argv.slice(1), { ...p.options, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  return p.result(r.status, r.stderr ?? '');
+}
+
+/** runWinPwsh without blocking this process (for tests that serve stand-ins from the test process). */
+export function runWinPwshAsync(script: string, opts: WinPwshOptions = {}): Promise<WinPwshResult> {
+  const p = prepareWin(script, opts);
+  return new Promise((resolve, reject) => {
+    let stderr = '';
+    const child = spawn(p.argv[0]!, p.argv.slice(1), { ...p.options, stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('error', (err) => { stderr += String(err); });
+    child.on('close', (code) => {
+      try {
+        resolve(p.result(code, stderr));
+      } catch (e) {
+        reject(e);
+      }
     });
-    const durationMs = Date.now() - t0;
-    const read = (name: string) => (existsSync(f(name)) ? readFileSync(f(name), 'utf8').replace(/^\uFEFF/, '') : '');
-    const timedOut = r.status === 124 || r.status === 137;
-    const result: WinPwshResult = {
-      status: timedOut ? null : r.status,
-      stdout: read('out.txt'),
-      console: filterWineNoise(read('console.txt')),
-      stderr: filterWineNoise(read('stderr.txt') + (r.stderr ?? '')),
-      durationMs,
-    };
-    if (!existsSync(f('started'))) {
-      throw new Error(
-        `PowerShell for Windows did not start (no start marker) — exit ${r.status}${timedOut ? ' (timed out)' : ''} after ${durationMs} ms` +
-          `; ${exe}${opts.pty === false ? ' without a pty' : ''}\n--- console:\n${result.console}\n--- stderr:\n${result.stderr}`,
-      );
-    }
-    return result;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 /** Runs a script whose pipeline output is JSON (`… | ConvertTo-Json -Depth 20 -Compress`) and parses it. */
