@@ -1,72 +1,28 @@
 /**
- * Unified diffs (the format of `diff -u` and git) for -WhatIf, without a dependency: Myers' O(ND) shortest edit
- * script over lines, grouped into hunks with three lines of context. Lines are passed through `mask` first, so a
- * secret never reaches the diff text.
+ * Unified diffs (the format of `diff -u` and git) for -WhatIf. The shortest edit script over lines comes from
+ * jsdiff (`diff` on npm, Myers' O(ND) algorithm): a maintained, widely used library instead of a hand-written one
+ * (issue 13). jsdiff's own patch writer is not used: it reads strings, not line arrays, and always writes a hunk's
+ * line count; the hunks here are grouped with three lines of context and headed as GNU `diff -u` does. Lines are
+ * passed through `mask` first, so a secret never reaches the diff text.
  */
+import { diffArrays } from 'diff';
 
 type Op = { kind: ' ' | '-' | '+'; text: string; a: number; b: number };
 
-/**
- * Myers' greedy algorithm, then a backtrack to the edit script (equal, delete, insert lines). Round d only reads
- * diagonals -d-1..d+1, so the trace keeps just that window of each round: memory O(D²), not O((N+M)·D).
- */
+/** jsdiff's runs of equal, removed and added lines, as one op per line with its 0-based index in each file. */
 function editScript(a: string[], b: string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  const max = n + m;
-  const offset = max + 1;
-  const v = new Int32Array(2 * max + 3);
-  const trace: Int32Array[] = [];
-  for (let d = 0; d <= max; d++) {
-    trace.push(v.slice(offset - d - 1, offset + d + 2));
-    let done = false;
-    for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && v[offset + k - 1] < v[offset + k + 1]) ? v[offset + k + 1] : v[offset + k - 1] + 1;
-      let y = x - k;
-      while (x < n && y < m && a[x] === b[y]) {
-        x++;
-        y++;
-      }
-      v[offset + k] = x;
-      if (x >= n && y >= m) {
-        done = true;
-        break;
-      }
-    }
-    if (done) break;
-  }
-  /** v[k] as it was at the start of round d. */
-  const at = (d: number, k: number) => trace[d][k + d + 1];
-
   const ops: Op[] = [];
-  let x = n;
-  let y = m;
-  for (let d = trace.length - 1; d >= 0 && (x > 0 || y > 0); d--) {
-    const k = x - y;
-    const down = k === -d || (k !== d && at(d, k - 1) < at(d, k + 1));
-    const prevK = down ? k + 1 : k - 1;
-    const prevX = d === 0 ? 0 : at(d, prevK);
-    const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) {
-      x--;
-      y--;
-      ops.push({ kind: ' ', text: a[x], a: x, b: y });
-    }
-    if (d === 0) break;
-    if (down) {
-      y--;
-      ops.push({ kind: '+', text: b[y], a: x, b: y });
-    } else {
-      x--;
-      ops.push({ kind: '-', text: a[x], a: x, b: y });
+  let x = 0;
+  let y = 0;
+  for (const run of diffArrays(a, b)) {
+    const kind = run.added ? '+' : run.removed ? '-' : ' ';
+    for (const text of run.value) {
+      ops.push({ kind, text, a: x, b: y });
+      if (kind !== '+') x++;
+      if (kind !== '-') y++;
     }
   }
-  while (x > 0 && y > 0) {
-    x--;
-    y--;
-    ops.push({ kind: ' ', text: a[x], a: x, b: y });
-  }
-  return ops.reverse();
+  return ops;
 }
 
 export interface DiffOptions {
