@@ -45,6 +45,10 @@ export function renderConfigDoc(): string {
     'name contains PASSWORD, SECRET, TOKEN, PRIVATE, WEBHOOK or ends in _KEY. A secret shorter than 8 characters',
     'cannot be masked safely (it would mask parts of ordinary words): it is an Error (`SecretLength`).',
     '',
+    'A tool key (`PHP_PATH`, `MYSQL_PATH`, `NSSM_PATH`, … in Tools) means one thing everywhere: a bare program name',
+    '(`php8.2`) is looked up on the session\'s PATH; a path is taken as is when absolute, else relative to the project',
+    'folder (`tools/php/php.exe`). Empty: the places its line names, then PATH (core/process/locate.ts).',
+    '',
     ...sections.flatMap((s) => [s, '']),
   ].join('\n');
 }

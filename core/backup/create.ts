@@ -15,6 +15,7 @@ import { WoosooError } from '../kernel/errors';
 import { ENGINE_VERSION } from '../kernel/version';
 import { dumpDatabase } from './database';
 import { copyHashed, formatChecksums, inParallel, restrictFolder, walkFiles } from './files';
+import { pidAlive } from '../process/pid';
 import {
   CHECKSUM_FILE, FORMAT_VERSION, METADATA_FILE, OWNER_FILE, TEMP_PREFIX, TRASH_PREFIX, backupRoot, idStem, idWithSuffix, isSafeRelative,
   type BackupMetadata, type Mapping,
@@ -47,15 +48,6 @@ function outsideProject(key: string, p: string, projectDir: string): WoosooError
   return new WoosooError('BackupPathOutsideProject', `${key} (${p}) is outside the project folder ${projectDir}; backups only hold files of the project.`, {
     category: 'InvalidArgument', target: p, fix: `Point ${key} to a folder inside ${projectDir}.`,
   });
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Removes .tmp-/.trash- folders left by engines that are gone (killed half-way through a backup or removal). */

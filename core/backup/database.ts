@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { ProjectConfig } from '../config';
 import { run, type RunResult } from '../process/run';
-import { which } from '../process/which';
+import { describeMiss, locateTool, toolQuery } from '../process/locate';
 import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
 import { registerSecret } from '../util/redact';
@@ -20,17 +20,15 @@ const DB_TIMEOUT_MS = 6 * 60 * 60 * 1000;
 const DUMP_END = '-- Dump completed';
 
 function findTool(cfg: ProjectConfig, env: Record<string, string>, key: string, names: string[]): string {
-  const configured = cfg.str(key);
-  const found = configured ? which(configured, env) : names.map((n) => which(n, env)).find((p) => p !== null) ?? null;
-  if (!found) {
-    throw new WoosooError('DatabaseToolNotFound', configured
-      ? `${key}=${configured} (deployment.config.env) is not an executable program.`
-      : `Neither ${names.join(' nor ')} is on the PATH.`, {
+  const query = toolQuery(cfg, key, names);
+  const found = locateTool(query, env);
+  if (found.path === null) {
+    throw new WoosooError('DatabaseToolNotFound', `${describeMiss(query, found)} (in ${cfg.location.file}).`, {
       category: 'NotInstalled', target: key,
       fix: `Install the MariaDB client tools, or set ${key} in deployment.config.env to the full path of ${names[0]}.`,
     });
   }
-  return found;
+  return found.path;
 }
 
 export function dumpTool(cfg: ProjectConfig, env: Record<string, string>): string {

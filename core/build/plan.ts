@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import type { ProjectConfig } from '../config';
 import { displayCommand } from '../process/run';
+import { locateTool, toolQuery } from '../process/locate';
 import { which } from '../process/which';
 import { isNone, parseCommandList } from '../process/commandline';
 import { APP_KINDS, type AppKind, type BuildCommand, type BuildPlan, type CommandKind, type PlanOptions } from './types';
@@ -57,7 +58,7 @@ export interface ResolvedTool {
 export function resolveTool(name: string, cfg: ProjectConfig, env: Record<string, string>, cwd: string): ResolvedTool {
   const keyName = TOOL_KEYS[name.toLowerCase()];
   const configured = keyName ? cfg.str(keyName).trim() : '';
-  if (configured) return { path: which(configured, env), how: `${keyName}=${configured}` };
+  if (configured) return { path: locateTool(toolQuery(cfg, keyName, [name]), env).path, how: `${keyName}=${configured}` };
   if (/[\\/]/.test(name)) {
     const p = which(name.startsWith('.') ? `${cwd}/${name}` : name, env);
     return { path: p, how: name };

@@ -3,16 +3,12 @@
  * module), then the session's PATH. And finding the session's CA folder (CAROOT).
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { run } from '../process/run';
 import { which } from '../process/which';
 import { WoosooError } from '../kernel/errors';
-
-/** The Woosoo module folder: the engine runs from <module>/bin, the sources from <module>/core/certs. */
-function moduleRoot(): string {
-  return basename(__dirname) === 'bin' ? resolve(__dirname, '..') : resolve(__dirname, '..', '..');
-}
+import { describeMiss, locateTool, moduleRoot, toolQuery } from '../process/locate';
 
 /** mkcert, mkcert.exe, or a release file name such as mkcert-v1.4.4-windows-amd64.exe. */
 function inFolder(dir: string, env: Record<string, string>): string | null {
@@ -27,12 +23,12 @@ function inFolder(dir: string, env: Record<string, string>): string | null {
 }
 
 export function findMkcert(cfg: ProjectConfig, env: Record<string, string>): string {
-  const configured = cfg.str('MKCERT_PATH');
-  if (configured) {
-    const found = which(configured, env) ?? which(cfg.path('MKCERT_PATH'), env);
-    if (found) return found;
-    throw new WoosooError('MkcertNotFound', `MKCERT_PATH=${configured} (in ${cfg.location.file}) is not an executable file.`, {
-      category: 'NotInstalled', target: configured,
+  const query = toolQuery(cfg, 'MKCERT_PATH', ['mkcert']);
+  if (query.configured) {
+    const found = locateTool(query, env);
+    if (found.path !== null) return found.path;
+    throw new WoosooError('MkcertNotFound', `${describeMiss(query, found)} (in ${cfg.location.file}).`, {
+      category: 'NotInstalled', target: query.configured,
       fix: 'Set MKCERT_PATH to the full path of mkcert (mkcert.exe on Windows), or empty it to use bin/mkcert/ or PATH.',
     });
   }
@@ -41,7 +37,8 @@ export function findMkcert(cfg: ProjectConfig, env: Record<string, string>): str
     const found = inFolder(dir, env);
     if (found) return found;
   }
-  const onPath = which('mkcert', env);
+  // Release file names (mkcert-v1.4.4-windows-amd64.exe) in those folders need inFolder; PATH is the usual search.
+  const onPath = locateTool(query, env).path;
   if (onPath) return onPath;
   throw new WoosooError('MkcertNotFound', `mkcert was not found: MKCERT_PATH is empty, ${dirs.join(' and ')} hold no mkcert, and it is not on PATH.`, {
     category: 'NotInstalled', target: 'mkcert',

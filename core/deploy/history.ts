@@ -5,10 +5,10 @@
  */
 import { hostname } from 'node:os';
 import type { ProjectConfig } from '../config';
-import { typed } from '../kernel/method';
+import { duration, typed } from '../kernel/method';
 import { stepItem } from './context';
 import { listDeployIds, readJournal, type DeployStatus, type Journal, type StepRecord } from './journal';
-import { pidAlive } from './lock';
+import { pidAlive } from '../process/pid';
 
 /** Deployments running in this engine right now. */
 export const runningHere = new Set<string>();
@@ -51,7 +51,7 @@ export function toDeployment(j: Journal) {
     : 'It had changed nothing (it stopped before the first step that changes the project): nothing to roll back.'}`);
   return typed('Deployment', {
     Id: j.id, Scope: j.options.scope, Status: status, StartedAt: j.startedAt,
-    Duration: Math.max(0, Date.parse(end) - Date.parse(j.startedAt)) / 1000,
+    Duration: duration(Date.parse(end) - Date.parse(j.startedAt)),
     BackupId: j.backupId ?? '', FailedStep: j.failedStep ?? failed?.name ?? cut?.name ?? '', Steps: j.steps.map((s) => shownStep(j, s, gone)),
     ReportPath: j.htmlReportPath ?? '', JsonReportPath: j.reportPath ?? '', Error: error, LeftToDo: j.leftToDo ?? [],
     Host: j.host, User: j.user, ProjectPath: j.project,

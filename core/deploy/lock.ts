@@ -10,6 +10,7 @@ import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
 import { currentUser, deployRoot } from './journal';
+import { pidAlive } from '../process/pid';
 
 export const LOCK_FILE = 'deploy.lock';
 
@@ -23,21 +24,6 @@ export interface LockInfo {
 
 export function lockPath(cfg: ProjectConfig): string {
   return join(deployRoot(cfg), LOCK_FILE);
-}
-
-export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A zombie (exited, not yet reaped) is gone for our purpose.
-  try {
-    return !/^\d+ \(.*\) Z /.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
 }
 
 export function readLock(cfg: ProjectConfig): LockInfo | null {

@@ -5,15 +5,13 @@
  */
 import type { ProjectConfig } from '../config';
 import { run } from '../process/run';
-import { which } from '../process/which';
+import { locateTool, toolQuery } from '../process/locate';
 import { registerSecret } from '../util/redact';
 import { healthCheck, type CheckContext, type HealthCheck } from './check';
 
 /** MYSQL_PATH, else mariadb, else mysql on the session's PATH. */
 export function findMysqlClient(cfg: ProjectConfig, env: Record<string, string>): string | null {
-  const configured = cfg.str('MYSQL_PATH');
-  if (configured) return which(configured, env);
-  return which('mariadb', env) ?? which('mysql', env);
+  return locateTool(toolQuery(cfg, 'MYSQL_PATH', ['mariadb', 'mysql']), env).path;
 }
 
 const QUERY = [

@@ -10,10 +10,12 @@ import { dirname, join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import type { RunResult } from '../process/run';
 import { WoosooError } from '../kernel/errors';
-import { locateNssm, locatePm2, moduleRoot, nssmVersion, pm2Home } from '../services';
+import { locateNssm, locatePm2, nssmVersion, pm2Home } from '../services';
 import { toolRunFailure, type Located, type NotLocated } from './tools';
 import { ProbeSkip, type Outcome, type ProbeContext } from './types';
 import { evaluateWrite, probeWritable } from './permissions';
+import { moduleRoot } from '../process/locate';
+import { livePidFrom } from '../process/pid';
 
 export type Manager = 'nssm' | 'pm2';
 
@@ -79,16 +81,6 @@ export function evaluateManager(p: ManagerProbe): Outcome {
   return { status: 'Pass', expected, actual: `${version}(${p.located.path})`.trim(), message: `${label} ${version}found via ${p.located.via}.` };
 }
 
-function alivePid(file: string): number | null {
-  try {
-    const pid = Number(readFileSync(file, 'utf8').trim());
-    if (!pid) return null;
-    process.kill(pid, 0);
-    return pid;
-  } catch {
-    return null;
-  }
-}
 
 export interface AccessProbe {
   manager: Manager;
@@ -110,7 +102,7 @@ export async function probeAccess(pc: ProbeContext): Promise<AccessProbe> {
     return { manager: m.manager, located: m.located, result: await (launcher ? pc.exec(launcher, [exe, ...args]) : pc.exec(exe, args)) };
   }
   const home = pm2Home(pc.cfg.projectDir);
-  const daemonPid = alivePid(join(home, 'pm2.pid'));
+  const daemonPid = livePidFrom(join(home, 'pm2.pid'));
   if (!daemonPid) return { manager: 'pm2', located: m.located, daemonPid, home, homeWrite: evaluateWrite(await probeWritable(home)) };
   // The pm2 CLI is a node script in Woosoo's node_modules, or an executable on PATH.
   const viaNode = /\.(c?js)$/i.test(exe) || /[\\/]pm2[\\/]bin[\\/]pm2$/.test(exe);

@@ -2,10 +2,9 @@
  * Finding a tool (its configured *_PATH key, else the session's PATH) and checking its version against a minimum.
  * One spec per tool; the check definitions in checks.ts are built from these specs.
  */
-import { existsSync } from 'node:fs';
 import type { ProjectConfig } from '../config';
 import type { RunResult } from '../process/run';
-import { which } from '../process/which';
+import { configuredMiss, locateTool, toolQuery } from '../process/locate';
 import { atLeast, parseVersion, shortVersion } from './version';
 import { setting, type Outcome, type ProbeContext } from './types';
 
@@ -24,20 +23,15 @@ export interface NotLocated {
 
 /** The configured path (relative to the project folder), else each name on the session's PATH. */
 export function locate(cfg: ProjectConfig, env: Record<string, string>, pathKey: string, names: readonly string[], label: string, install: string): Located | NotLocated {
-  const configured = cfg.str(pathKey).trim();
-  if (configured) {
-    const p = cfg.path(pathKey);
-    const found = which(p, env);
-    if (found) return { path: found, via: pathKey };
+  const found = locateTool(toolQuery(cfg, pathKey, names), env);
+  if (found.path !== null) return { path: found.path, via: found.via === pathKey ? pathKey : 'PATH' };
+  const c = found.configured;
+  if (c) {
     return {
       path: null,
-      reason: `${pathKey}=${configured} ${existsSync(p) ? 'is not an executable file' : 'does not exist'}.`,
+      reason: `${pathKey}=${c.value} ${configuredMiss(c)}.`,
       fix: `Correct ${pathKey} in deployment.config.env (the full path of the ${label} executable), or empty it to use ${names[0]} on PATH.`,
     };
-  }
-  for (const name of names) {
-    const found = which(name, env);
-    if (found) return { path: found, via: 'PATH' };
   }
   return {
     path: null,

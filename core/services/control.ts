@@ -15,6 +15,7 @@ import { notInstalled } from './errors';
 import { ensureLogDirs, lastOutput, maintainLogs, retentionSummary } from './retention';
 import type { ServiceBackend, ServiceDefinition, ServiceSettings, ServiceState, ServiceStatus } from './types';
 import { sleep } from '../util/sleep';
+import { pidAlive } from '../process/pid';
 
 export type ServiceContext = Pick<RequestContext, 'env' | 'cwd' | 'signal' | 'log' | 'progress'>;
 
@@ -146,7 +147,7 @@ export async function waitStopped(set: ServiceSet, def: ServiceDefinition, ctx: 
   const deadline = Date.now() + set.settings.stopTimeoutMs;
   for (;;) {
     const st = await stateOf(set, def);
-    const exited = pid === undefined || set.backend.name !== 'PM2' || !alive(pid);
+    const exited = pid === undefined || set.backend.name !== 'PM2' || !pidAlive(pid);
     if (GONE.includes(st.status) && exited) return st;
     if (Date.now() > deadline) {
       throw new WoosooError('ServiceStopTimeout', `${def.name} did not stop within ${set.settings.stopTimeoutMs / 1000} s (it is ${st.status}${exited ? '' : `, process ${pid} still running`}).`, {
@@ -154,15 +155,6 @@ export async function waitStopped(set: ServiceSet, def: ServiceDefinition, ctx: 
       });
     }
     await sleep(pollMs(set), ctx.signal);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

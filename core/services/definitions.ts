@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../kernel/errors';
-import { which } from '../process/which';
+import { describeMiss, locateTool, toolQuery } from '../process/locate';
 import { wildcard } from '../util/wildcard';
 import type { ServiceDefinition, ServiceSettings } from './types';
 
@@ -35,13 +35,13 @@ export function logFiles(projectDir: string, name: string): { stdoutLog: string;
  * definition still exists (Get-WoosooService can show the service) and carries the error that installing it raises.
  */
 function tool(cfg: ProjectConfig, env: Record<string, string>, keyName: string, program: string): { application: string; problem?: WoosooError } {
-  const configured = cfg.str(keyName);
-  const found = configured ? which(cfg.path(keyName), env) : which(program, env);
-  if (found) return { application: found };
-  const where = configured ? `${keyName}=${configured} (${cfg.path(keyName)}) is not an executable file` : `${program} is not on PATH and ${keyName} is empty`;
+  const query = toolQuery(cfg, keyName, [program]);
+  const found = locateTool(query, env);
+  if (found.path !== null) return { application: found.path };
+  const where = describeMiss(query, found);
   return {
-    application: configured ? cfg.path(keyName) : program,
-    problem: new WoosooError('ToolNotFound', `${cfg.location.file}: ${where}; the services need it.`, {
+    application: found.configured?.resolved ?? program,
+    problem: new WoosooError('ToolNotFound', `${where} (in ${cfg.location.file}); the services need it.`, {
       category: 'NotInstalled', target: keyName,
       fix: `Install ${program}, or set ${keyName} in ${cfg.location.file} to its full path.`,
     }),

@@ -8,15 +8,16 @@ import { WoosooError } from '../kernel/errors';
 import * as control from './control';
 import { selectDefinitions, serviceSettings, stackDefinitions } from './definitions';
 import { locateNssm, NssmBackend } from './nssm';
-import { locatePm2, moduleRoot, Pm2Backend, pm2Home } from './pm2';
+import { locatePm2, Pm2Backend, pm2Home } from './pm2';
 import type { ServiceBackend } from './types';
+import { moduleRoot } from '../process/locate';
 
 export type { Outcome, ServiceContext, ServiceItem, ServiceSet } from './control';
 export type { ServiceDefinition, ServiceStatus } from './types';
 // for deploy's plan and health (the stack's definitions) and preflight (is the service manager there)
 export { selectDefinitions, serviceSettings, stackDefinitions } from './definitions';
 export { locateNssm, nssmVersion } from './nssm';
-export { locatePm2, moduleRoot, pm2Home } from './pm2';
+export { locatePm2, pm2Home } from './pm2';
 
 export function backendFor(cfg: ProjectConfig, ctx: control.ServiceContext): ServiceBackend {
   const manager = cfg.str('SERVICE_MANAGER');

@@ -8,13 +8,13 @@
  * that runs nssm.exe — `wine` on Linux — so the same code runs under Wine. With a launcher, absolute POSIX paths are
  * given to NSSM as Z:\ paths (Wine's mapping of /) and read back the same way.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../kernel/errors';
 import { run, type RunResult } from '../process/run';
 import { quoteWindowsArg } from '../process/quote';
-import { which } from '../process/which';
+import { describeMiss, locateTool, toolQuery, type ToolQuery } from '../process/locate';
 import { notInstalled } from './errors';
 import { limiter } from './limit';
 import type { ServiceBackend, ServiceDefinition, ServiceSettings, ServiceState, ServiceStatus } from './types';
@@ -45,20 +45,14 @@ export interface NssmOptions {
 
 /** Finds nssm.exe: NSSM_PATH → bin/nssm/win64|win32/nssm.exe (project, then Woosoo's folder) → PATH. */
 export function locateNssm(cfg: ProjectConfig, env: Record<string, string>, moduleRoot: string): string {
-  const configured = cfg.str('NSSM_PATH');
-  if (configured) {
-    const p = cfg.path('NSSM_PATH');
-    if (existsSync(p)) return p;
-    throw notFound(`NSSM_PATH=${configured} in ${cfg.location.file} points to ${p}, which does not exist.`, p);
-  }
   const is64 = process.arch === 'x64' || process.arch === 'arm64' || env.PROCESSOR_ARCHITEW6432 !== undefined;
   const arch = is64 ? 'win64' : 'win32';
-  for (const root of [cfg.projectDir, moduleRoot]) {
-    const p = join(root, 'bin', 'nssm', arch, 'nssm.exe');
-    if (existsSync(p)) return p;
-  }
-  const onPath = which('nssm', env);
-  if (onPath) return onPath;
+  // 'exists': on Linux the tests hand nssm.exe to a launcher (wine), so it need not be executable here.
+  const dirs = [cfg.projectDir, moduleRoot].map((root) => join(root, 'bin', 'nssm', arch));
+  const query: ToolQuery = { ...toolQuery(cfg, 'NSSM_PATH', ['nssm.exe', 'nssm']), dirs, check: 'exists' };
+  const found = locateTool(query, env);
+  if (found.path !== null) return found.path;
+  if (found.configured) throw notFound(`${describeMiss(query, found)} (in ${cfg.location.file}).`, found.configured.resolved);
   throw notFound(`NSSM was not found: NSSM_PATH is empty, there is no bin\\nssm\\${arch}\\nssm.exe in ${cfg.projectDir} or ${moduleRoot}, and nssm is not on PATH.`, 'nssm');
 }
 

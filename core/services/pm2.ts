@@ -13,17 +13,18 @@
  * is Throttled (Failed once PM2 gave up), and readiness is checked by the caller (process, port, stability).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../kernel/errors';
 import { run, type RunResult } from '../process/run';
-import { which } from '../process/which';
 import { notInstalled } from './errors';
 import { limiter } from './limit';
 import { pm2Call, Pm2RpcError, pm2RpcSocket, Pm2RpcTimeout, Pm2RpcUnavailable } from './pm2rpc';
 import { DEFAULT_SETTINGS, type ServiceBackend, type ServiceDefinition, type ServiceSettings, type ServiceState, type ServiceStatus } from './types';
+import { describeMiss, locateTool, moduleRoot, toolQuery, type ToolQuery } from '../process/locate';
+import { livePidFrom } from '../process/pid';
 
 const CALL_TIMEOUT_MS = 60_000;
 /** PM2 gives up after this many restarts that each ran shorter than min_uptime (SERVICE_THROTTLE_MS). */
@@ -33,16 +34,6 @@ const REMARKS = 'PM2: no start at boot unless you run `pm2 startup` and `pm2 sav
 const KEEP_ENV = ['PATH', 'Path', 'HOME', 'USERPROFILE', 'USER', 'LOGNAME', 'LANG', 'LC_ALL', 'TZ', 'TMPDIR', 'TEMP', 'TMP',
   'SystemRoot', 'SYSTEMROOT', 'windir', 'ComSpec', 'PATHEXT', 'APPDATA', 'LOCALAPPDATA', 'HOMEDRIVE', 'HOMEPATH'];
 
-/** Woosoo's own folder (the one holding Woosoo.psd1): from the bundle in bin/ or from core/ in tests. */
-export function moduleRoot(): string {
-  let dir = __dirname;
-  for (;;) {
-    if (existsSync(join(dir, 'Woosoo.psd1'))) return dir;
-    const parent = dirname(dir);
-    if (parent === dir) return join(__dirname, '..');
-    dir = parent;
-  }
-}
 
 /** PM2_HOME for a project: <project>/.pm2 when its socket paths stay short (< 108 bytes), else /tmp/woosoo-pm2-<hash>. */
 export function pm2Home(projectDir: string): string {
@@ -53,15 +44,12 @@ export function pm2Home(projectDir: string): string {
 
 /** The pm2 CLI: PM2_PATH → the pm2 shipped in Woosoo's node_modules → pm2 on PATH. */
 export function locatePm2(cfg: ProjectConfig, env: Record<string, string>): string {
-  const configured = cfg.str('PM2_PATH');
-  if (configured) {
-    if (existsSync(cfg.path('PM2_PATH'))) return cfg.path('PM2_PATH');
-    throw pm2NotFound(`PM2_PATH=${configured} in ${cfg.location.file} points to ${cfg.path('PM2_PATH')}, which does not exist.`);
-  }
+  // 'exists': the pm2 CLI is a script that node runs; the one shipped in Woosoo's node_modules comes first.
   const shipped = join(moduleRoot(), 'node_modules', 'pm2', 'bin', 'pm2');
-  if (existsSync(shipped)) return shipped;
-  const onPath = which('pm2', env);
-  if (onPath) return onPath;
+  const query: ToolQuery = { ...toolQuery(cfg, 'PM2_PATH', ['pm2']), dirs: [dirname(shipped)], check: 'exists' };
+  const found = locateTool(query, env);
+  if (found.path !== null) return found.path;
+  if (found.configured) throw pm2NotFound(`${describeMiss(query, found)} (in ${cfg.location.file}).`);
   throw pm2NotFound(`PM2 was not found: PM2_PATH is empty, ${shipped} does not exist and pm2 is not on PATH.`);
 }
 
@@ -201,14 +189,7 @@ export class Pm2Backend implements ServiceBackend {
 
   /** Whether this PM2_HOME's daemon runs (every pm2 CLI call would start one: a query must not). */
   daemonRunning(): boolean {
-    try {
-      const pid = Number.parseInt(readFileSync(join(this.opts.home, 'pm2.pid'), 'utf8').trim(), 10);
-      if (!(pid > 0)) return false;
-      process.kill(pid, 0);
-      return true;
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code === 'EPERM';
-    }
+    return livePidFrom(join(this.opts.home, 'pm2.pid')) !== null;
   }
 
   /**

@@ -11,6 +11,7 @@ import { WoosooError } from '../kernel/errors';
 import { icaclsArgs } from '../process/icacls';
 import { run } from '../process/run';
 import { which } from '../process/which';
+import { pidAlive } from '../process/pid';
 
 export interface WriteOptions {
   /** The file holds secrets: owner-only permissions. */
@@ -76,17 +77,8 @@ function removeAbandonedTemps(dir: string, name: string): void {
   const prefix = `.${name}.woosoo-`;
   for (const entry of readdirSync(dir)) {
     const m = entry.startsWith(prefix) ? /^(\d+)-[0-9a-f]+\.tmp$/.exec(entry.slice(prefix.length)) : null;
-    if (!m || Number(m[1]) === process.pid || processAlive(Number(m[1]))) continue;
+    if (!m || Number(m[1]) === process.pid || pidAlive(Number(m[1]))) continue;
     rmSync(join(dir, entry), { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../kernel/context';
 import { run } from '../process/run';
-import { which } from '../process/which';
+import { locateTool, toolQuery } from '../process/locate';
 
 export interface NginxCheck {
   /** true passed, false failed, undefined = not run (nginx not installed). */
@@ -27,8 +27,8 @@ export const NGINX_PREFIX_DIRS = ['conf', 'logs', 'temp'];
  * Windows: there `/usr/sbin/nginx` means \usr\sbin\nginx on the current drive — under Wine, the Linux nginx on Z:).
  */
 export function findNginx(cfg: ProjectConfig, ctx: Pick<RequestContext, 'env'>): string | null {
-  if (cfg.str('NGINX_PATH')) return which(cfg.path('NGINX_PATH'), ctx.env);
-  return which('nginx', ctx.env) ?? (process.platform === 'win32' ? null : which('/usr/sbin/nginx', ctx.env));
+  const fallbacks = process.platform === 'win32' ? [] : ['/usr/sbin/nginx'];
+  return locateTool(toolQuery(cfg, 'NGINX_PATH', ['nginx'], { fallbacks }), ctx.env).path;
 }
 
 /** The line that says what is wrong: [emerg] first, else the first non-empty line. */

@@ -169,7 +169,7 @@ describe.skipIf(skipUnless(hasTool('mkcert', 'openssl'), missingTools('mkcert', 
   it('finds mkcert through MKCERT_PATH, bin/mkcert/ and PATH, and says what to do when it is missing', () => {
     const real = which('mkcert')!;
     expect(findMkcert(load({ MKCERT_PATH: real }), env)).toBe(real);
-    expect(() => findMkcert(load({ MKCERT_PATH: '/nowhere/mkcert' }), env)).toThrow(/MKCERT_PATH=\/nowhere\/mkcert .* is not an executable/);
+    expect(() => findMkcert(load({ MKCERT_PATH: '/nowhere/mkcert' }), env)).toThrow(/MKCERT_PATH=\/nowhere\/mkcert does not exist \(in .*deployment.config.env\)/);
     const noPath = { ...env, PATH: '/nonexistent' };
     expect(() => findMkcert(load(), noPath)).toThrowError(expect.objectContaining({ errorId: 'MkcertNotFound', recommendedAction: expect.stringMatching(/bin\/mkcert/) }));
     mkdirSync(join(project.dir, 'bin', 'mkcert'), { recursive: true });
