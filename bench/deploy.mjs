@@ -9,6 +9,9 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { median, root, startEngine } from './lib/engine.mjs';
 
+/** A duration as the engine sends it (ISO-8601 "PT12.345S") in seconds. */
+const seconds = (iso) => Number(iso.slice(2, -1));
+
 const rounds = Number(process.argv[2] ?? 3);
 const PASSWORD = 'bench-Deploy-Pw#1';
 const freePort = () => new Promise((res) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); }); });
@@ -94,7 +97,7 @@ try {
     plain.push(plainScript(dir, db.port));
     const one = await deploy({ parallel: false });
     seq.push(one.ms);
-    for (const st of (await engine.call('deploy.get', { path: dir, last: 1 })).result.items[0].Steps) (steps[st.Name] ??= []).push(st.Duration * 1000);
+    for (const st of (await engine.call('deploy.get', { path: dir, last: 1 })).result.items[0].Steps) (steps[st.Name] ??= []).push(seconds(st.Duration) * 1000);
     par.push((await deploy({ parallel: true })).ms);
   }
   // Rollback: a migration that drops failed_jobs makes the health step fail; the rollback restores the database.
@@ -111,7 +114,7 @@ try {
   console.log(`  deploy.run sequential builds              ${m(seq)} s   ratio ${(median(seq) / median(plain)).toFixed(2)}x the plain script`);
   console.log(`    steps of the sequential deploy: ${Object.entries(steps).map(([n, xs]) => `${n} ${m(xs)}`).join(', ')} (s)`);
   console.log(`  deploy.run parallel builds                ${m(par)} s   ratio ${(median(par) / median(seq)).toFixed(2)}x sequential`);
-  console.log(`  failed deploy (health) incl. rollback     ${(failed.ms / 1000).toFixed(2)} s; status ${d.Status}; rollback step ${rb ? rb.Duration.toFixed(2) : '?'} s`);
+  console.log(`  failed deploy (health) incl. rollback     ${(failed.ms / 1000).toFixed(2)} s; status ${d.Status}; rollback step ${rb ? seconds(rb.Duration).toFixed(2) : '?'} s`);
   console.log(`  engine peak memory (VmHWM)                ${peakMb(engine.child.pid).toFixed(0)} MB (target <= 200 MB)`);
 } finally {
   await engine.close();

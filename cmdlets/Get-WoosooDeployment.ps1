@@ -59,7 +59,7 @@ function Get-WoosooDeployment {
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('DeploymentId')]
-        [ValidatePattern('^\d{8}-\d{6}-[0-9a-f]{4}$')]
+        [ValidateScript({ Test-WoosooDeploymentId $_ })]
         [string]$Id,
 
         [ValidateRange(1, 100000)]
@@ -72,7 +72,7 @@ function Get-WoosooDeployment {
         if ($Id) { $params.id = $Id }
         if ($PSBoundParameters.ContainsKey('Last')) { $params.last = $Last }
         try {
-            Invoke-WoosooRpc -Method 'deploy.get' -Params $params -Cmdlet $PSCmdlet | ForEach-Object { ConvertTo-WoosooDeployDuration -InputObject $_ }
+            Invoke-WoosooRpc -Method 'deploy.get' -Params $params -Cmdlet $PSCmdlet
         }
         catch {
             Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return

@@ -128,12 +128,7 @@ function Invoke-WoosooBuild {
         $params.whatIf = $false
         if ($declined.Count -gt 0) { $params.exclude = $declined.ToArray() }
         try {
-            Invoke-WoosooRpc -Method 'build.run' -Params $params -Cmdlet $PSCmdlet | ForEach-Object {
-                if ($_.PSObject.TypeNames -contains 'Woosoo.BuildResult') {
-                    $_.Duration = [timespan]::FromSeconds([double]$_.Duration)
-                }
-                $_
-            }
+            Invoke-WoosooRpc -Method 'build.run' -Params $params -Cmdlet $PSCmdlet
         }
         catch {
             Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return

@@ -150,7 +150,7 @@ function Invoke-WoosooDeploy {
         $completed = @{}
         while ($true) {
             try {
-                Invoke-WoosooRpc -Method 'deploy.run' -Params $params -Cmdlet $PSCmdlet | ForEach-Object { ConvertTo-WoosooDeployDuration -InputObject $_ }
+                Invoke-WoosooRpc -Method 'deploy.run' -Params $params -Cmdlet $PSCmdlet
                 return
             }
             catch {

@@ -53,7 +53,7 @@ function Undo-WoosooDeploy {
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('DeploymentId')]
-        [ValidatePattern('^\d{8}-\d{6}-[0-9a-f]{4}$')]
+        [ValidateScript({ Test-WoosooDeploymentId $_ })]
         [string]$Id
     )
     process {
@@ -79,8 +79,7 @@ function Undo-WoosooDeploy {
         $params.id = $deployment.Id
         try {
             Invoke-WoosooRpc -Method 'deploy.undo' -Params $params -Cmdlet $PSCmdlet |
-                Where-Object { $_.PSObject.TypeNames -contains 'Woosoo.Deployment' } |
-                ForEach-Object { ConvertTo-WoosooDeployDuration -InputObject $_ }
+                Where-Object { $_.PSObject.TypeNames -contains 'Woosoo.Deployment' }
         }
         catch {
             Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return

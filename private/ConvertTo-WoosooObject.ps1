@@ -1,10 +1,13 @@
 # The one place typed objects are built: a JSON object with "$type": "X" becomes a PSCustomObject whose first type
 # name is Woosoo.X (what its Format view and Get-Member show), nested objects and arrays included, and ISO-8601 UTC
 # strings ("2026-02-15T14:30:00.000Z") become local [datetime] (Windows PowerShell's ConvertFrom-Json leaves them
-# strings; PowerShell 7 converts them already, as UTC). The objects ConvertFrom-Json made are typed in place: one
-# loop over the properties, a nested call only for nested objects and arrays (a call per property cost ~80 us each).
+# strings; PowerShell 7 converts them already, as UTC), and ISO-8601 durations ("PT12.345S") become [timespan]: the
+# wire marks the value, so no type or property name is known here. The objects ConvertFrom-Json made are typed in
+# place: one loop over the properties, a nested call only for nested objects and arrays (a call per property cost
+# ~80 us each). A string is only matched when its first characters fit, so most cost two comparisons.
 
 $script:WoosooIsoDate = New-Object System.Text.RegularExpressions.Regex('^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$', [System.Text.RegularExpressions.RegexOptions]::Compiled)
+$script:WoosooIsoDuration = New-Object System.Text.RegularExpressions.Regex('^PT\d+(\.\d+)?S$', [System.Text.RegularExpressions.RegexOptions]::Compiled)
 $script:WoosooCulture = [System.Globalization.CultureInfo]::InvariantCulture
 $script:WoosooRoundtrip = [System.Globalization.DateTimeStyles]::RoundtripKind
 
@@ -23,6 +26,9 @@ function ConvertTo-WoosooValue {
             if ($v -is [string]) {
                 if ($v.Length -ge 20 -and $v[10] -eq 'T' -and $script:WoosooIsoDate.IsMatch($v)) {
                     $property.Value = [datetime]::Parse($v, $script:WoosooCulture, $script:WoosooRoundtrip).ToLocalTime()
+                }
+                elseif ($v.Length -ge 4 -and $v[1] -eq 'T' -and $v[0] -eq 'P' -and $script:WoosooIsoDuration.IsMatch($v)) {
+                    $property.Value = [System.Xml.XmlConvert]::ToTimeSpan($v)
                 }
             }
             elseif ($v -is [datetime]) {
@@ -46,6 +52,9 @@ function ConvertTo-WoosooValue {
     if ($Value -is [string]) {
         if ($Value.Length -ge 20 -and $Value[10] -eq 'T' -and $script:WoosooIsoDate.IsMatch($Value)) {
             return [datetime]::Parse($Value, $script:WoosooCulture, $script:WoosooRoundtrip).ToLocalTime()
+        }
+        if ($Value.Length -ge 4 -and $Value[1] -eq 'T' -and $Value[0] -eq 'P' -and $script:WoosooIsoDuration.IsMatch($Value)) {
+            return [System.Xml.XmlConvert]::ToTimeSpan($Value)
         }
         return $Value
     }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { loadValidProject } from '../config';
 import { toItemError, WoosooError } from '../kernel/errors';
-import { defineMethod, projectPathParam, typed, typedSchema } from '../kernel/method';
+import { defineMethod, duration, durationSchema, projectPathParam, typed, typedSchema } from '../kernel/method';
 import { planBuilds, runBuilds, APP_KINDS, type AppKind, type BuildPlan, type BuildResult } from './index';
 
 const APP_NAMES: Record<AppKind, 'Backend' | 'Pwa' | 'Relay'> = { backend: 'Backend', pwa: 'Pwa', relay: 'Relay' };
@@ -11,7 +11,7 @@ const appKind = z.enum(APP_KINDS as [AppKind, ...AppKind[]]);
 const appName = z.enum(['Backend', 'Pwa', 'Relay']);
 
 const resultItem = typedSchema('BuildResult', {
-  App: appName, Status: z.enum(['Succeeded', 'Failed', 'Skipped']), Duration: z.number(), Steps: z.array(z.string()),
+  App: appName, Status: z.enum(['Succeeded', 'Failed', 'Skipped']), Duration: durationSchema, Steps: z.array(z.string()),
   FailedCommand: z.string(), ExitCode: z.number().nullable(), MigrationsRan: z.boolean(), LogPath: z.string(),
   Message: z.string(), AppPath: z.string(), ProjectPath: z.string(),
 });
@@ -30,7 +30,7 @@ function planObject(p: BuildPlan, projectPath: string) {
 
 function resultObject(r: BuildResult, projectPath: string) {
   return typed('BuildResult', {
-    App: APP_NAMES[r.app], Status: r.status, Duration: Math.round(r.durationMs) / 1000, Steps: r.commands,
+    App: APP_NAMES[r.app], Status: r.status, Duration: duration(r.durationMs), Steps: r.commands,
     FailedCommand: r.failedCommand ?? '', ExitCode: r.exitCode ?? null, MigrationsRan: r.migrationsRan, LogPath: r.logPath,
     Message: r.message, AppPath: r.dir, ProjectPath: projectPath,
   });

@@ -6,7 +6,7 @@
  */
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../kernel/context';
-import { typed } from '../kernel/method';
+import { duration, typed } from '../kernel/method';
 import { sleep } from '../util/sleep';
 import { endStep, startStep, STEP_NAMES, writeJournal, type Journal, type StepRecord, type StepStatus } from './journal';
 
@@ -15,7 +15,7 @@ export type DeployCtx = RequestContext;
 export function stepItem(j: Journal, s: StepRecord) {
   return typed('DeployStep', {
     DeploymentId: j.id, Name: s.name, Status: s.status, StartedAt: s.startedAt,
-    Duration: Math.round(s.durationMs ?? 0) / 1000, Message: s.message, OutputLog: s.outputLog, ProjectPath: j.project,
+    Duration: duration(s.durationMs ?? 0), Message: s.message, OutputLog: s.outputLog, ProjectPath: j.project,
   });
 }
 

@@ -84,7 +84,8 @@ export function journalPath(cfg: ProjectConfig, id: string): string {
   return join(deployRoot(cfg), id, 'journal.json');
 }
 
-const ID_RE = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
+/** A deployment id: yyyyMMdd-HHmmss-xxxx. The one definition in the engine (the module's is Test-WoosooDeploymentId, kept equal by tests/static). */
+export const DEPLOY_ID_RE = /^\d{8}-\d{6}-[0-9a-f]{4}$/;
 
 /** yyyyMMdd-HHmmss-xxxx (UTC), sortable. */
 export function newDeployId(now = new Date()): string {
@@ -93,7 +94,7 @@ export function newDeployId(now = new Date()): string {
 }
 
 export function checkDeployId(id: string): string {
-  if (!ID_RE.test(id)) {
+  if (!DEPLOY_ID_RE.test(id)) {
     throw new WoosooError('DeploymentIdInvalid', `"${id}" is not a deployment id: ids look like 20261122-031500-a1b2.`, {
       category: 'InvalidArgument', target: id, fix: 'Use an Id shown by Get-WoosooDeployment.',
     });
@@ -147,7 +148,7 @@ export function readJournal(cfg: ProjectConfig, id: string): Journal {
 export function listDeployIds(cfg: ProjectConfig): string[] {
   const root = deployRoot(cfg);
   if (!existsSync(root)) return [];
-  return readdirSync(root).filter((n) => ID_RE.test(n) && existsSync(join(root, n, 'journal.json'))).sort().reverse();
+  return readdirSync(root).filter((n) => DEPLOY_ID_RE.test(n) && existsSync(join(root, n, 'journal.json'))).sort().reverse();
 }
 
 export function startStep(j: Journal, name: StepRecord['name'], outputLog = ''): StepRecord {

@@ -1,7 +1,7 @@
 /** RPC methods of deploys: deploy.run (or its plan with whatIf), deploy.get (history), deploy.undo. Thin. */
 import { z } from 'zod';
 import { loadValidProject } from '../config';
-import { defineMethod, projectPathParam, typedSchema } from '../kernel/method';
+import { defineMethod, durationSchema, projectPathParam, typedSchema } from '../kernel/method';
 import { stepItem } from './context';
 import { changedProject, effectiveStatus, interruptedDeployments, listDeployments, needsRollback, toDeployment } from './history';
 import { readJournal } from './journal';
@@ -12,12 +12,12 @@ import { checkUndoable, undoDeploy } from './undo';
 const scope = z.enum(['Full', 'Backend', 'Pwa', 'Relay']);
 const stepStatus = z.enum(['Running', 'Succeeded', 'Failed', 'Skipped', 'Cancelled']);
 const stepSchema = typedSchema('DeployStep', {
-  DeploymentId: z.string(), Name: z.string(), Status: stepStatus, StartedAt: z.string(), Duration: z.number(),
+  DeploymentId: z.string(), Name: z.string(), Status: stepStatus, StartedAt: z.string(), Duration: durationSchema,
   Message: z.string(), OutputLog: z.string(), ProjectPath: z.string(),
 });
 const deploymentSchema = typedSchema('Deployment', {
   Id: z.string(), Scope: scope, Status: z.enum(['Running', 'Succeeded', 'Failed', 'RolledBack', 'RollbackFailed', 'Interrupted']),
-  StartedAt: z.string(), Duration: z.number(), BackupId: z.string(), FailedStep: z.string(), Steps: z.array(stepSchema),
+  StartedAt: z.string(), Duration: durationSchema, BackupId: z.string(), FailedStep: z.string(), Steps: z.array(stepSchema),
   ReportPath: z.string(), JsonReportPath: z.string(), Error: z.string(), LeftToDo: z.array(z.string()), Host: z.string(),
   User: z.string(), ProjectPath: z.string(),
 });

@@ -50,5 +50,16 @@ export function typedSchema<S extends z.ZodRawShape>(type: string, shape: S) {
   return z.object({ $type: z.literal(type), ...shape });
 }
 
+/**
+ * A duration on the wire: ISO-8601 "PT<seconds>S" with milliseconds ("PT12.345S", never negative). The module's one
+ * converter (ConvertTo-WoosooValue) turns every string of this form into a [timespan], wherever it is: no type names.
+ */
+export function duration(ms: number): string {
+  return `PT${(Number.isFinite(ms) ? Math.max(0, Math.round(ms)) / 1000 : 0).toFixed(3)}S`;
+}
+
+export const DURATION_RE = /^PT\d+\.\d{3}S$/;
+export const durationSchema = z.string().regex(DURATION_RE, 'an ISO-8601 duration such as PT12.345S');
+
 /** A path param: resolved to an absolute path by the module before it is sent. */
 export const projectPathParam = z.string().min(1).optional().describe('Project folder or its deployment.config.env');

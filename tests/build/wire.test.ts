@@ -46,7 +46,7 @@ describe.skipIf(skipUnless(!missing, missing ?? ''))('build.run over the wire', 
     const [backend, pwa] = r.items!;
     expect(backend).toMatchObject({ $type: 'BuildResult', App: 'Backend', Status: 'Succeeded', FailedCommand: '', ExitCode: null, MigrationsRan: false, AppPath: p.backend });
     expect(pwa).toMatchObject({ $type: 'BuildResult', App: 'Pwa', Status: 'Failed', FailedCommand: 'npm run build', ExitCode: 2, Steps: ['npm ci', 'npm run build'] });
-    expect(typeof pwa.Duration).toBe('number');
+    expect(pwa.Duration).toMatch(/^PT\d+\.\d{3}S$/); // ISO-8601: the module makes it a [timespan]
     expect(String(pwa.LogPath)).toMatch(new RegExp(`^${p.dir}/logs/build/\\d{4}-\\d\\d-\\d\\d_\\d\\d-\\d\\d-\\d\\d/pwa\\.log$`));
     expect(readFileSync(String(backend.LogPath), 'utf8')).toContain('backend-ok');
     const errors = r.errors as { message: string; data: { errorId: string; category: string; targetObject: string; recommendedAction: string } }[];

@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DEPLOY_ID_RE } from '../../core/deploy/journal';
 import { EngineClient, ROOT } from '../support/engine';
 import { describePwsh, pwsh, pwshJson, runPwsh } from '../support/pwsh';
 import type { MariaDb } from '../harness/mariadb';
@@ -46,11 +47,15 @@ describePwsh('deploy cmdlets end to end', () => {
       $steps = @($out | Where-Object { $_.PSObject.TypeNames -contains 'Woosoo.DeployStep' })
       $d = $out | Where-Object { $_.PSObject.TypeNames -contains 'Woosoo.Deployment' }
       $listed = Get-WoosooDeployment -Path '${p.dir}' -Last 1
+      $types = { param($o) @($o | ForEach-Object { $_.Duration.GetType().Name } | Select-Object -Unique) }
       [pscustomobject]@{ Steps = @($steps.Name); StepStatus = @($steps.Status | Select-Object -Unique); Status = $d.Status; Dur = $d.Duration.GetType().Name
-        StepDur = $steps[0].Duration.GetType().Name; Listed = $listed.Id; Id = $d.Id; Report = $d.ReportPath; Ok = $? } | ConvertTo-Json -Depth 20 -Compress`, p.env);
+        StepDur = @(& $types $steps); NestedDur = @(& $types $d.Steps); ListedDur = @(& $types $listed); ListedNestedDur = @(& $types $listed.Steps)
+        Longer = $d.Duration -ge $steps[0].Duration; Listed = $listed.Id; Id = $d.Id; Report = $d.ReportPath; Ok = $? } | ConvertTo-Json -Depth 20 -Compress`, p.env);
     expect(r.Steps).toHaveLength(10);
     expect(r.StepStatus).toEqual(['Succeeded']);
-    expect(r).toMatchObject({ Status: 'Succeeded', Dur: 'TimeSpan', StepDur: 'TimeSpan', Listed: r.Id });
+    expect(r).toMatchObject({ Status: 'Succeeded', Dur: 'TimeSpan', Listed: r.Id, Longer: true });
+    // every Duration a [timespan]: the streamed steps, and the steps nested in the deployment, as run and as listed
+    expect([r.StepDur, r.NestedDur, r.ListedDur, r.ListedNestedDur]).toEqual([['TimeSpan'], ['TimeSpan'], ['TimeSpan'], ['TimeSpan']]);
     expect(existsSync(r.Report)).toBe(true);
   }, 300_000);
 
@@ -60,7 +65,7 @@ describePwsh('deploy cmdlets end to end', () => {
       $d = Get-WoosooDeployment -Path '${p.dir}' -Id $e.TargetObject
       [pscustomobject]@{ Id = $e.FullyQualifiedErrorId; Target = $e.TargetObject; Msg = [string]$e.Exception.Message; Status = $d.Status; Failed = $d.FailedStep } | ConvertTo-Json -Depth 20 -Compress`, p.env);
     expect(r.Id).toMatch(/^Woosoo\.DeployFailed/);
-    expect(r.Target).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
+    expect(r.Target).toMatch(DEPLOY_ID_RE);
     expect(r.Msg).toContain('Failed-RolledBack');
     expect(r).toMatchObject({ Status: 'RolledBack', Failed: 'Build' });
 

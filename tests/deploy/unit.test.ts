@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadValidProject, type ProjectConfig } from '../../core/config';
 import { holdForTest, runStep } from '../../core/deploy/context';
 import { changedProject, effectiveStatus, needsRollback, toDeployment } from '../../core/deploy/history';
-import { checkDeployId, endStep, journalPath, newDeployId, newJournal, readJournal, startStep, writeJournal, type DeployOptions, type Journal } from '../../core/deploy/journal';
+import { checkDeployId, DEPLOY_ID_RE, endStep, journalPath, newDeployId, newJournal, readJournal, startStep, writeJournal, type DeployOptions, type Journal } from '../../core/deploy/journal';
 import { acquireLock, lockPath, releaseLock, staleReason } from '../../core/deploy/lock';
 import { reportStep } from '../../core/deploy/orchestrator';
 import { renderHtml, writeReport } from '../../core/deploy/report';
@@ -18,6 +18,7 @@ import { RequestContext } from '../../core/kernel/context';
 import { deployPlan } from '../../core/deploy/steps';
 import { notifyWebhook } from '../../core/deploy/webhook';
 import { WoosooError } from '../../core/kernel/errors';
+import { DURATION_RE, duration } from '../../core/kernel/method';
 import { registerSecret } from '../../core/util/redact';
 
 const OPTIONS: DeployOptions = { scope: 'Full', skipBackup: false, skipBuild: false, skipTests: false, force: false, noRollback: false, parallel: true };
@@ -94,6 +95,19 @@ describe('the journal', () => {
     expect(effectiveStatus({ ...j, host: 'elsewhere' })).toBe('Running');
     expect(effectiveStatus({ ...j, status: 'RolledBack' })).toBe('RolledBack');
     expect(() => checkDeployId('../../etc')).toThrow(/not a deployment id/);
+    expect(newDeployId()).toMatch(DEPLOY_ID_RE);
+  });
+
+  it('sends durations as ISO-8601 "PT<seconds>S" (the module makes any such string a [timespan]), the nested steps\' too', () => {
+    expect([duration(12_345.4), duration(0), duration(-5), duration(Number.NaN), duration(7_200_000)]).toEqual(['PT12.345S', 'PT0.000S', 'PT0.000S', 'PT0.000S', 'PT7200.000S']);
+    const j = newJournal(cfg, newDeployId(), OPTIONS, env);
+    const step = startStep(j, 'Preflight');
+    endStep(step, 'Succeeded', 'ok');
+    j.status = 'Succeeded';
+    j.endedAt = new Date(Date.parse(j.startedAt) + 1500).toISOString();
+    const d = toDeployment(j);
+    expect(d.Duration).toBe('PT1.500S');
+    expect(d.Steps.map((s) => s.Duration).every((x) => DURATION_RE.test(x))).toBe(true);
   });
 });
 

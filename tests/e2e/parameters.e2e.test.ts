@@ -61,8 +61,8 @@ describe('one span parser', () => {
       for (const name of readdirSync(join(ROOT, folder)).filter((n) => n.endsWith('.ps1'))) {
         if (name === 'ConvertTo-WoosooTimeSpan.ps1') continue;
         const text = readFileSync(join(ROOT, folder, name), 'utf8');
-        // A user's span: a unit pattern, TimeSpan parsing, or the unit conversions. (The engine's seconds made into a
-        // [TimeSpan] for output, FromSeconds, is not parsing.)
+        // A user's span: a unit pattern, TimeSpan parsing, or the unit conversions. (The engine's ISO-8601 durations,
+        // made [TimeSpan] by ConvertTo-WoosooValue, are the wire's values, not a user's span.)
         if (/\[timespan\]::(From(Minutes|Hours|Days)|(Try)?Parse(Exact)?)\b|\(m\|h\|d\|w\)|\(ms\|s\|m/i.test(text)) offenders.push(`${folder}/${name}`);
       }
     }
@@ -168,6 +168,22 @@ describePwsh('parameters: one meaning per name', () => {
     } finally {
       rmSync(p.dir, { recursive: true, force: true });
     }
+  });
+
+  it('-Id of Get-WoosooDeployment and Undo-WoosooDeploy: one pattern (Test-WoosooDeploymentId), a wrong id refused naming the form', () => {
+    const r = pwshJson(`${RECORD_RPC}
+      [pscustomobject]@{
+        Bad = @('Get-WoosooDeployment', 'Undo-WoosooDeploy' | ForEach-Object { $c = $_; failure { & $c -Id '2026-02-15_14-30-00' -WhatIf:$false -Confirm:$false } })
+        Upper = failure { Get-WoosooDeployment -Id '20261122-031500-A1B2' }
+        Good = failure { Get-WoosooDeployment -Id '20261122-031500-a1b2' }
+        Sent = @(rpc | ForEach-Object { $_.Params.id })
+      } | ConvertTo-Json -Depth 20 -Compress`);
+    for (const [i, cmdlet] of ['Get-WoosooDeployment', 'Undo-WoosooDeploy'].entries()) {
+      expect(r.Bad[i]).toMatch(new RegExp(`^ParameterArgumentValidationError,${cmdlet} \\| .*'2026-02-15_14-30-00' is not a deployment id: ids look like 20261122-031500-a1b2`));
+    }
+    expect(r.Upper).toMatch(/is not a deployment id/); // the engine's DEPLOY_ID_RE is case-sensitive too
+    expect(r.Good).toBe('no error');
+    expect(r.Sent).toEqual(['20261122-031500-a1b2']);
   });
 
   it('-Sequential in both builders, parallel by default in both; Invoke-WoosooBuild -Parallel (the old opt-in) still works', () => {

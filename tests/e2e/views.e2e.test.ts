@@ -175,8 +175,8 @@ const CASES: Record<string, Case> = {
   BuildResult: {
     table: true,
     items: [
-      { $type: 'BuildResult', App: 'Backend', Status: 'Failed', Duration: 123.4, Steps: ['composer install --no-dev', COMMAND], FailedCommand: COMMAND, ExitCode: 255, MigrationsRan: true, LogPath: LOG_PATH, Message: MESSAGE, AppPath: `${PROJECT}\\apps\\woosoo-nexus`, ProjectPath: PROJECT },
-      { $type: 'BuildResult', App: 'Pwa', Status: 'Succeeded', Duration: 1234.5, Steps: ['npm ci', 'npm run build'], FailedCommand: '', ExitCode: null, MigrationsRan: false, LogPath: `${PROJECT}\\logs\\build\\2026-02-15_14-30-00\\pwa.log`, Message: 'Built.', AppPath: PROJECT, ProjectPath: PROJECT },
+      { $type: 'BuildResult', App: 'Backend', Status: 'Failed', Duration: 'PT123.400S', Steps: ['composer install --no-dev', COMMAND], FailedCommand: COMMAND, ExitCode: 255, MigrationsRan: true, LogPath: LOG_PATH, Message: MESSAGE, AppPath: `${PROJECT}\\apps\\woosoo-nexus`, ProjectPath: PROJECT },
+      { $type: 'BuildResult', App: 'Pwa', Status: 'Succeeded', Duration: 'PT1234.500S', Steps: ['npm ci', 'npm run build'], FailedCommand: '', ExitCode: null, MigrationsRan: false, LogPath: `${PROJECT}\\logs\\build\\2026-02-15_14-30-00\\pwa.log`, Message: 'Built.', AppPath: PROJECT, ProjectPath: PROJECT },
     ],
     headers: ['App', 'Status', 'Duration', 'ExitCode', 'FailedCommand', 'LogPath'],
     whole: ['Backend', 'Failed', '255', '123.4 s', '1,234.5 s'],
@@ -229,8 +229,8 @@ const CASES: Record<string, Case> = {
   Deployment: {
     table: true,
     items: [
-      { $type: 'Deployment', Id: '20260215-143000-a1b2', Scope: 'Backend', Status: 'RollbackFailed', StartedAt: WHEN, Duration: 1234.5, BackupId: '2026-02-15_14-30-00', FailedStep: 'PlaceArtifacts', Steps: [{ $type: 'DeployStep', DeploymentId: '20260215-143000-a1b2', Name: 'PlaceArtifacts', Status: 'Failed', StartedAt: WHEN, Duration: 12.3, Message: MESSAGE, OutputLog: '', ProjectPath: PROJECT }], ReportPath: REPORT, JsonReportPath: REPORT.replace('.html', '.json'), Error: MESSAGE, LeftToDo: [FIX], Host: 'WOOSOO-SRV', User: 'administrator', ProjectPath: PROJECT },
-      { $type: 'Deployment', Id: '20260214-090000-ffff', Scope: 'Full', Status: 'Succeeded', StartedAt: WHEN, Duration: 98.7, BackupId: '2026-02-14_09-00-00', FailedStep: '', Steps: [], ReportPath: REPORT, JsonReportPath: '', Error: '', LeftToDo: [], Host: 'WOOSOO-SRV', User: 'administrator', ProjectPath: PROJECT },
+      { $type: 'Deployment', Id: '20260215-143000-a1b2', Scope: 'Backend', Status: 'RollbackFailed', StartedAt: WHEN, Duration: 'PT1234.500S', BackupId: '2026-02-15_14-30-00', FailedStep: 'PlaceArtifacts', Steps: [{ $type: 'DeployStep', DeploymentId: '20260215-143000-a1b2', Name: 'PlaceArtifacts', Status: 'Failed', StartedAt: WHEN, Duration: 'PT12.300S', Message: MESSAGE, OutputLog: '', ProjectPath: PROJECT }], ReportPath: REPORT, JsonReportPath: REPORT.replace('.html', '.json'), Error: MESSAGE, LeftToDo: [FIX], Host: 'WOOSOO-SRV', User: 'administrator', ProjectPath: PROJECT },
+      { $type: 'Deployment', Id: '20260214-090000-ffff', Scope: 'Full', Status: 'Succeeded', StartedAt: WHEN, Duration: 'PT98.700S', BackupId: '2026-02-14_09-00-00', FailedStep: '', Steps: [], ReportPath: REPORT, JsonReportPath: '', Error: '', LeftToDo: [], Host: 'WOOSOO-SRV', User: 'administrator', ProjectPath: PROJECT },
     ],
     headers: ['Id', 'Status', 'StartedAt', 'Duration', 'FailedStep'],
     whole: ['20260215-143000-a1b2', 'RollbackFailed', 'PlaceArtifacts', 'Succeeded', '1,234.5 s', '98.7 s'],
@@ -240,8 +240,8 @@ const CASES: Record<string, Case> = {
   DeployStep: {
     table: true,
     items: [
-      { $type: 'DeployStep', DeploymentId: '20260215-143000-a1b2', Name: 'PlaceArtifacts', Status: 'Failed', StartedAt: WHEN, Duration: 1234.5, Message: MESSAGE, OutputLog: `${PROJECT}\\logs\\deployment\\20260215-143000-a1b2\\place.log`, ProjectPath: PROJECT },
-      { $type: 'DeployStep', DeploymentId: '20260215-143000-a1b2', Name: 'StartServices', Status: 'Cancelled', StartedAt: WHEN, Duration: 0.4, Message: 'Cancelled.', OutputLog: '', ProjectPath: PROJECT },
+      { $type: 'DeployStep', DeploymentId: '20260215-143000-a1b2', Name: 'PlaceArtifacts', Status: 'Failed', StartedAt: WHEN, Duration: 'PT1234.500S', Message: MESSAGE, OutputLog: `${PROJECT}\\logs\\deployment\\20260215-143000-a1b2\\place.log`, ProjectPath: PROJECT },
+      { $type: 'DeployStep', DeploymentId: '20260215-143000-a1b2', Name: 'StartServices', Status: 'Cancelled', StartedAt: WHEN, Duration: 'PT0.400S', Message: 'Cancelled.', OutputLog: '', ProjectPath: PROJECT },
     ],
     headers: ['Name', 'Status', 'Duration', 'Message'],
     whole: ['PlaceArtifacts', 'StartServices', 'Failed', 'Cancelled', '1,234.5 s', '0.4 s'],
@@ -265,25 +265,15 @@ const BETWEEN = [90, 120] as const;
 type Renders = Record<string, Record<string, string>>;
 
 /**
- * One pwsh: the engine's JSON becomes Woosoo.<$type> objects (ISO dates [datetime], deploy and build durations
- * [timespan], as the cmdlets make them), then every render lands in a JSON file (not the pipeline: no width limit).
+ * One pwsh: the engine's JSON becomes Woosoo.<$type> objects through the module's own converter (ConvertTo-WoosooValue:
+ * ISO dates [datetime], ISO durations [timespan]), then every render lands in a JSON file (not the pipeline: no width
+ * limit).
  */
 function renderAll(outFile: string): ReturnType<typeof runPwsh> {
   const input = Buffer.from(JSON.stringify(Object.fromEntries(Object.entries(CASES).map(([k, c]) => [k, { items: c.items, table: c.table, lists: (c.lists ?? []).map((l) => l.view) }]))), 'utf8').toString('base64');
   return runPwsh(`
     [System.Threading.Thread]::CurrentThread.CurrentCulture = [System.Globalization.CultureInfo]::GetCultureInfo('en-US')
-    function ConvertTo-ViewTestObject($Value) {
-      if ($Value -is [string] -and $Value -match '^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z$') { return [datetime]::Parse($Value, [cultureinfo]::InvariantCulture, 'RoundtripKind').ToLocalTime() }
-      if ($Value -is [datetime]) { return $Value.ToLocalTime() }
-      if ($Value -is [System.Array]) { return , @($Value | ForEach-Object { ConvertTo-ViewTestObject $_ }) }
-      if ($Value -isnot [System.Management.Automation.PSCustomObject]) { return $Value }
-      $props = [ordered]@{}
-      foreach ($p in $Value.PSObject.Properties) { if ($p.Name -ne '$type') { $props[$p.Name] = ConvertTo-ViewTestObject $p.Value } }
-      $props.Insert(0, 'PSTypeName', 'Woosoo.' + $Value.'$type')
-      $o = [pscustomobject]$props
-      if (@('BuildResult', 'Deployment', 'DeployStep') -contains $Value.'$type') { $o.Duration = [timespan]::FromSeconds([double]$o.Duration) }
-      $o
-    }
+    function ConvertTo-ViewTestObject($Value) { & (Get-Module Woosoo) { param($v) ConvertTo-WoosooValue $v } $Value }
     $cases = [Text.Encoding]::UTF8.GetString([Convert]::FromBase64String('${input}')) | ConvertFrom-Json
     $out = [ordered]@{}
     foreach ($case in $cases.PSObject.Properties) {

@@ -8,6 +8,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Language, Parser, type Node } from 'web-tree-sitter';
+import { DEPLOY_ID_RE } from '../../core/deploy/journal';
 import { ROOT } from '../support/engine';
 import { pwsh } from '../support/pwsh';
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,11 @@ const list = (dir: string, ext: string) =>
 const scripts = ['Woosoo.psm1', 'Woosoo.psd1', ...list('private', '.ps1'), ...list('cmdlets', '.ps1')];
 const cmdlets = list('cmdlets', '.ps1');
 const read = (f: string) => readFileSync(join(ROOT, f), 'utf8');
+/** Every .ts file under core/, as a path relative to ROOT. */
+function coreFiles(dir = 'core'): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? coreFiles(join(dir, e.name))
+    : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+}
 
 let parser: Parser;
 beforeAll(async () => {
@@ -176,16 +182,8 @@ describe.each(cmdlets)('%s', (file) => {
 
 describe('output types', () => {
   it('every type the engine returns has a view in formats/', () => {
-    const coreFiles: string[] = [];
-    const walk = (d: string) => {
-      for (const e of readdirSync(join(ROOT, d), { withFileTypes: true })) {
-        if (e.isDirectory()) walk(join(d, e.name));
-        else if (e.name.endsWith('.ts')) coreFiles.push(join(d, e.name));
-      }
-    };
-    walk('core');
     const types = new Set<string>();
-    for (const f of coreFiles) for (const m of read(f).matchAll(/(?:typed|typedSchema)\(\s*'(\w+)'/g)) types.add(m[1]);
+    for (const f of coreFiles()) for (const m of read(f).matchAll(/(?:typed|typedSchema)\(\s*'(\w+)'/g)) types.add(m[1]);
     types.delete('TestItem'); // test-only method
     const views = list('formats', '.ps1xml').map(read).join('\n');
     const missing = [...types].filter((t) => !views.includes(`<TypeName>Woosoo.${t}</TypeName>`));
@@ -216,6 +214,20 @@ describe('the views', () => {
       expect(view, `${type} table view`).toBeDefined();
       expect(view, `${type} colours Status`).toMatch(/\$colour = @\{[^}]*'Red'[^}]*\}\[\[string\]\$_\.Status\]/);
     }
+  });
+});
+
+describe('one definition on each side of the wire', () => {
+  const moduleFiles = [...list('private', '.ps1'), ...list('cmdlets', '.ps1')];
+  it('of the deployment id: Test-WoosooDeploymentId in the module, DEPLOY_ID_RE in the engine, the same pattern', () => {
+    const pattern = /\$script:WoosooDeploymentIdPattern = '([^']+)'/.exec(read('private/Test-WoosooDeploymentId.ps1'))?.[1];
+    expect(pattern).toBe(DEPLOY_ID_RE.source);
+    expect(moduleFiles.filter((f) => read(f).includes('\\d{8}-\\d{6}'))).toEqual(['private/Test-WoosooDeploymentId.ps1']);
+    expect(coreFiles().filter((f) => read(f).includes('\\d{8}-\\d{6}'))).toEqual(['core/deploy/journal.ts']);
+  });
+  it('of durations: the engine sends ISO-8601 strings (durationSchema), only ConvertTo-WoosooValue makes them [timespan]', () => {
+    expect(coreFiles().filter((f) => /\bDuration: z\./.test(read(f)))).toEqual([]);
+    expect(moduleFiles.filter((f) => /\.Duration\s*=|\[timespan\]::FromSeconds\(\[double\]/i.test(read(f)))).toEqual([]);
   });
 });
 
