@@ -7,8 +7,8 @@
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../kernel/context';
 import { duration, typed } from '../kernel/method';
-import { sleep } from '../util/sleep';
 import { endStep, startStep, STEP_NAMES, writeJournal, type Journal, type StepRecord, type StepStatus } from './journal';
+import { holdAtCrashPoint } from '../kernel/testseams';
 
 export type DeployCtx = RequestContext;
 
@@ -32,19 +32,6 @@ export class StepFailure extends Error {
 }
 
 /**
- * TEST SEAM (crash points for the fault-injection tests, tests/deploy/kill.test.ts): when the engine's own environment
- * has WOOSOO_ENGINE_TEST_METHODS=1 and WOOSOO_TEST_HOLD_AT_STEP=<point>, the deploy waits here, cancellable, until the
- * test kills the engine — so a kill lands in a step that is otherwise over in a few milliseconds. runStep holds right
- * after journaling a step's start (point = the step's name); the Lock step holds after the lock file is written.
- * Never active in a normal engine (both variables are needed, and the module's engine does not set them).
- */
-export async function holdForTest(ctx: DeployCtx, point: string): Promise<void> {
-  if (process.env.WOOSOO_ENGINE_TEST_METHODS !== '1' || process.env.WOOSOO_TEST_HOLD_AT_STEP !== point) return;
-  ctx.log('warning', `Test seam: holding at ${point} until the engine is killed (WOOSOO_TEST_HOLD_AT_STEP).`);
-  await sleep(2 ** 31 - 1, ctx.signal);
-}
-
-/**
  * Runs one step. With journal: false (Preflight, which changes nothing and holds no lock) the start is not written:
  * an engine that dies there leaves no journal at all; the end is written by the next step (or the Report).
  */
@@ -59,7 +46,7 @@ export async function runStep(
   ctx.progress({ id: 1, activity: `Invoke-WoosooDeploy ${j.id}`, status: index >= 0 ? `Step ${index + 1} of ${STEP_NAMES.length}: ${name}` : name, percent: index >= 0 ? (100 * index) / STEP_NAMES.length : undefined });
   ctx.log('verbose', `Deploy ${j.id}: ${name} started.`);
   try {
-    if (name !== 'Lock') await holdForTest(ctx, name);
+    if (name !== 'Lock') await holdAtCrashPoint(ctx, name);
     const out = await body(s);
     endStep(s, out.status ?? 'Succeeded', out.message);
   } catch (err) {

@@ -2,7 +2,6 @@
 import { z } from 'zod';
 import { loadValidProject } from '../config';
 import { defineMethod, durationSchema, projectPathParam, typedSchema } from '../kernel/method';
-import { stepItem } from './context';
 import { changedProject, effectiveStatus, interruptedDeployments, listDeployments, needsRollback, toDeployment } from './history';
 import { readJournal } from './journal';
 import { runDeploy } from './orchestrator';

@@ -17,7 +17,8 @@ import { getServices, installServices, serviceSettings, stackDefinitions, startS
 import { syncConfig } from '../sync';
 import { WoosooError } from '../kernel/errors';
 import { changesSince, manifestOf, trackedNow } from './artifacts';
-import { holdForTest, runStep, uncancellable, type DeployCtx, type StepOutcome } from './context';
+import { holdAtCrashPoint } from '../kernel/testseams';
+import { runStep, uncancellable, type DeployCtx, type StepOutcome } from './context';
 import { listTables } from './database';
 import { changedProject, interruptedDeployments, runningHere } from './history';
 import { deployRoot, endStep, newDeployId, newJournal, writeJournal, type DeployOptions, type Journal } from './journal';
@@ -180,7 +181,7 @@ export async function runDeploy(cfg: ProjectConfig, ctx: DeployCtx, options: Dep
       await runStep(cfg, ctx, j, 'Lock', async () => {
         const stale = acquireLock(cfg, ctx, j.id);
         locked = true;
-        await holdForTest(ctx, 'Lock');
+        await holdAtCrashPoint(ctx, 'Lock');
         try {
           const items = (await getServices(cfg, ctx)).items;
           j.servicesRunning = items.filter((s) => s.Status === 'Running').map((s) => s.Name);

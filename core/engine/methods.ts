@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { WoosooError } from '../kernel/errors';
 import { defineMethod, type MethodDef } from '../kernel/method';
+import { testMethodsEnabled } from '../kernel/testseams';
 import { ENGINE_VERSION, PROTOCOL_VERSION } from '../kernel/version';
 
 const ping = defineMethod({
@@ -67,5 +68,5 @@ const testNotify = defineMethod({
 });
 
 export function engineMethods(): MethodDef[] {
-  return process.env.WOOSOO_ENGINE_TEST_METHODS === '1' ? [ping, info, testSleep, testNotify] : [ping, info];
+  return testMethodsEnabled() ? [ping, info, testSleep, testNotify] : [ping, info];
 }

@@ -16,6 +16,7 @@ import { ProbeSkip, type Outcome, type ProbeContext } from './types';
 import { evaluateWrite, probeWritable } from './permissions';
 import { moduleRoot } from '../process/locate';
 import { livePidFrom } from '../process/pid';
+import { nssmLauncherName } from '../kernel/testseams';
 
 export type Manager = 'nssm' | 'pm2';
 
@@ -63,7 +64,7 @@ export interface ManagerProbe {
 export async function probeManager(pc: ProbeContext): Promise<ManagerProbe> {
   const manager = chosenManager(pc.cfg);
   if (manager === 'nssm') {
-    if (process.platform !== 'win32' && !pc.env.WOOSOO_NSSM_LAUNCHER) {
+    if (process.platform !== 'win32' && !nssmLauncherName(pc.env)) {
       throw new ProbeSkip(`NSSM runs only on Windows; this host is ${process.platform}, where SERVICE_MANAGER=auto uses PM2.`);
     }
     const nssm = located(() => locateNssm(pc.cfg, pc.env, moduleRoot()), pc.cfg.str('NSSM_PATH') ? 'NSSM_PATH' : 'the NSSM search order');
@@ -97,7 +98,7 @@ export async function probeAccess(pc: ProbeContext): Promise<AccessProbe> {
   const exe = m.located.path;
   if (m.manager === 'nssm') {
     // exit 0 = exists, 3 = no such service: either way the service control manager answered.
-    const launcher = pc.env.WOOSOO_NSSM_LAUNCHER;
+    const launcher = nssmLauncherName(pc.env);
     const args = ['status', 'WoosooPreflightProbe'];
     return { manager: m.manager, located: m.located, result: await (launcher ? pc.exec(launcher, [exe, ...args]) : pc.exec(exe, args)) };
   }

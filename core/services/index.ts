@@ -11,6 +11,7 @@ import { locateNssm, NssmBackend } from './nssm';
 import { locatePm2, Pm2Backend, pm2Home } from './pm2';
 import type { ServiceBackend } from './types';
 import { moduleRoot } from '../process/locate';
+import { nssmLauncherName } from '../kernel/testseams';
 
 export type { Outcome, ServiceContext, ServiceItem, ServiceSet } from './control';
 export type { ServiceDefinition, ServiceStatus } from './types';
@@ -24,7 +25,7 @@ export function backendFor(cfg: ProjectConfig, ctx: control.ServiceContext): Ser
   const useNssm = manager === 'nssm' || (manager !== 'pm2' && process.platform === 'win32');
   if (useNssm) {
     const exe = locateNssm(cfg, ctx.env, moduleRoot());
-    const launcherName = ctx.env.WOOSOO_NSSM_LAUNCHER;
+    const launcherName = nssmLauncherName(ctx.env);
     const launcher = launcherName ? which(launcherName, ctx.env) ?? undefined : undefined;
     if (launcherName && !launcher) {
       throw new WoosooError('NssmLauncherNotFound', `WOOSOO_NSSM_LAUNCHER=${launcherName} is not a program on PATH.`, {

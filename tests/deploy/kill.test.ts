@@ -4,7 +4,7 @@
 // and the rollbacks (the automatic one while it stops the services, deploy.undo while it imports the database dump)
 // are killed in the middle of their real work; short ones (Preflight, Lock after the lock is written, Sync,
 // PlaceArtifacts, Health, Report) through the engine's test seam WOOSOO_TEST_HOLD_AT_STEP (core/deploy/context.ts
-// holdForTest), a real crash point right after the step's start is journaled. What must hold after each kill is in
+// holdAtCrashPoint in core/kernel/testseams.ts), a real crash point right after the step's start is journaled. What must hold after each kill is in
 // docs/deploy.md (crash points): Preflight leaves nothing; Lock and Backup leave an Interrupted deploy that changed
 // nothing (closed without touching anything); from Sync on the next deploy refuses and deploy.undo puts every file and
 // the database back byte for byte; Report keeps the decided outcome. Always: the lock free in the end, no secret on

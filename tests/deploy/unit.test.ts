@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadValidProject, type ProjectConfig } from '../../core/config';
-import { holdForTest, runStep } from '../../core/deploy/context';
+import { runStep } from '../../core/deploy/context';
+import { holdAtCrashPoint } from '../../core/kernel/testseams';
 import { changedProject, effectiveStatus, needsRollback, toDeployment } from '../../core/deploy/history';
 import { checkDeployId, DEPLOY_ID_RE, endStep, journalPath, newDeployId, newJournal, readJournal, startStep, writeJournal, type DeployOptions, type Journal } from '../../core/deploy/journal';
 import { acquireLock, lockPath, releaseLock, staleReason } from '../../core/deploy/lock';
@@ -257,11 +258,11 @@ describe('the step runner', () => {
     const testMethods = process.env.WOOSOO_ENGINE_TEST_METHODS;
     delete process.env.WOOSOO_ENGINE_TEST_METHODS;
     try {
-      await expect(holdForTest(c, 'Sync')).resolves.toBeUndefined();
+      await expect(holdAtCrashPoint(c, 'Sync')).resolves.toBeUndefined();
       // With both, it holds until cancelled.
       process.env.WOOSOO_ENGINE_TEST_METHODS = '1';
       const abort = new AbortController();
-      const held = holdForTest(new RequestContext(2, { env, cwd: dir }, abort.signal, () => {}), 'Sync');
+      const held = holdAtCrashPoint(new RequestContext(2, { env, cwd: dir }, abort.signal, () => {}), 'Sync');
       abort.abort(new Error('cancelled by the test'));
       await expect(held).rejects.toThrow('cancelled by the test');
     } finally {

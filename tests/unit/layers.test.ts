@@ -115,3 +115,21 @@ describe('the engine layers (core/)', () => {
     expect(cycles).toEqual([]);
   });
 });
+
+describe('test seams', () => {
+  it('are read only in core/kernel/testseams.ts: no production path names a test variable itself', () => {
+    const seam = /\bWOOSOO_(ENGINE_TEST_METHODS|TEST_[A-Z_]+|NSSM_LAUNCHER)\b/;
+    const offenders: string[] = [];
+    for (const file of tsFiles(CORE)) {
+      const rel = relative(CORE, file).split(sep).join('/');
+      if (rel === 'kernel/testseams.ts') continue;
+      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+        const code = line.trim();
+        if (code.startsWith('*') || code.startsWith('//') || code.startsWith('/*')) return; // comments may name them
+        // Strings in messages may name them (an error's fix says "unset WOOSOO_NSSM_LAUNCHER"); reading one may not.
+        if (seam.test(code) && /(process\.env|env)\s*(\.|\[)\s*['"]?WOOSOO_/.test(code)) offenders.push(`${rel}:${i + 1}: ${code}`);
+      });
+    }
+    expect(offenders).toEqual([]);
+  });
+});
