@@ -17,7 +17,8 @@ export const healthGet = defineMethod({
     intervalSeconds: z.number().min(1).max(86_400).default(5).describe('Seconds between rounds with watch'),
     quiet: z.boolean().default(false).describe('Return only true (every check Healthy) or false'),
   }),
-  item: healthCheckSchema,
+  // With watch and quiet, each round streams one boolean instead of the checks.
+  item: z.union([healthCheckSchema, z.boolean()]),
   async handler(p, ctx) {
     const cfg = loadValidProject(p.path, ctx);
     const opts = { categories: p.categories, names: p.names };

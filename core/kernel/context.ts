@@ -32,9 +32,12 @@ export class RequestContext {
   readonly env: Record<string, string>;
   readonly cwd: string;
   private readonly notify: Notify;
+  private readonly checkItems: (items: unknown[]) => void;
 
-  constructor(requestId: string | number, session: SessionContext, signal: AbortSignal, notify: Notify) {
+  /** `checkItems` throws when a streamed item does not fit the method's item schema (the server passes it). */
+  constructor(requestId: string | number, session: SessionContext, signal: AbortSignal, notify: Notify, checkItems: (items: unknown[]) => void = () => {}) {
     this.requestId = requestId;
+    this.checkItems = checkItems;
     this.env = session.env;
     this.cwd = session.cwd;
     this.signal = signal;
@@ -60,7 +63,9 @@ export class RequestContext {
 
   /** Streams typed objects to the pipeline before the request completes (large or endless results). */
   emit(items: unknown[]): void {
-    if (items.length > 0) this.notify('$/items', { requestId: this.requestId, items: redactDeep(items) });
+    if (items.length === 0) return;
+    this.checkItems(items);
+    this.notify('$/items', { requestId: this.requestId, items: redactDeep(items) });
   }
 
   /** Throws the engine's cancellation error if the request was cancelled. */

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { RequestContext } from './context';
-import type { ItemError } from './errors';
+import { RpcCode, WoosooError, type ItemError } from './errors';
 
 export interface MethodResult<T = unknown> {
   /** Typed objects for the pipeline; each carries "$type" (becomes PSTypeName Woosoo.<$type>). */
@@ -63,3 +63,29 @@ export const durationSchema = z.string().regex(DURATION_RE, 'an ISO-8601 duratio
 
 /** A path param: resolved to an absolute path by the module before it is sent. */
 export const projectPathParam = z.string().min(1).optional().describe('Project folder or its deployment.config.env');
+
+/** zod issues → one readable sentence per problem ("params.path: expected string, received number"). */
+export function describeIssues(issues: readonly z.core.$ZodIssue[], root = 'params'): string[] {
+  return issues.map((i) => {
+    const where = [root, ...i.path.map(String)].join('.');
+    return `${where}: ${i.message}`;
+  });
+}
+
+/**
+ * Checks items against the method's item schema, streamed ones (ctx.emit) as well as the result's: an item the wire
+ * does not describe is a bug of the engine, reported as one instead of reaching a pipeline half right.
+ */
+export function checkItems(def: Pick<MethodDef, 'name' | 'item'>, items: readonly unknown[]): void {
+  if (!def.item) return;
+  for (const item of items) {
+    const r = def.item.safeParse(item);
+    if (!r.success) {
+      throw new WoosooError('InvalidResult', `The engine produced an invalid ${def.name} result: ${describeIssues(r.error.issues, 'item').join('; ')}`, {
+        category: 'InvalidResult',
+        code: RpcCode.InternalError,
+        fix: 'This is a bug in Woosoo; please report it with the command you ran.',
+      });
+    }
+  }
+}

@@ -11,7 +11,7 @@ import { JSONRPCServer, createJSONRPCErrorResponse, type JSONRPCResponse } from 
 import { z } from 'zod';
 import { RequestContext, type SessionContext } from '../kernel/context';
 import { RpcCode, WoosooError, toRpcError } from '../kernel/errors';
-import type { LazyMethods, MethodDef, MethodResult } from '../kernel/method';
+import { checkItems, describeIssues, type LazyMethods, type MethodDef, type MethodResult } from '../kernel/method';
 import { ENGINE_VERSION, PROTOCOL_VERSION } from '../kernel/version';
 import { redact, redactDeep } from '../util/redact';
 
@@ -28,14 +28,6 @@ const contextParams = z.object({
   cwd: z.string().min(1).optional(),
 });
 const cancelParams = z.object({ id: z.union([z.string(), z.number()]) });
-
-/** zod issues → one readable sentence per problem ("params.path: expected string, received number"). */
-export function describeIssues(issues: readonly z.core.$ZodIssue[], root = 'params'): string[] {
-  return issues.map((i) => {
-    const where = [root, ...i.path.map(String)].join('.');
-    return `${where}: ${i.message}`;
-  });
-}
 
 export class Engine {
   // The library reports every thrown error on stderr; expected failures (WoosooError, cancellations) are
@@ -173,7 +165,7 @@ export class Engine {
       const ctl = new AbortController();
       this.running.set(id, ctl);
       try {
-        const ctx = new RequestContext(id, { ...this.session }, ctl.signal, (n, p) => this.notify(n, p));
+        const ctx = new RequestContext(id, { ...this.session }, ctl.signal, (n, p) => this.notify(n, p), (items) => checkItems(def, items));
         const result = await def.handler(parsed.data, ctx);
         ctx.throwIfCancelled();
         return this.checkResult(def, result);
@@ -211,18 +203,7 @@ export class Engine {
   private checkResult(def: MethodDef, result: MethodResult): MethodResult {
     const out: MethodResult = {};
     if (result.items) {
-      if (def.item) {
-        for (const item of result.items) {
-          const r = def.item.safeParse(item);
-          if (!r.success) {
-            throw new WoosooError('InvalidResult', `The engine produced an invalid ${def.name} result: ${describeIssues(r.error.issues, 'item').join('; ')}`, {
-              category: 'InvalidResult',
-              code: RpcCode.InternalError,
-              fix: 'This is a bug in Woosoo; please report it with the command you ran.',
-            });
-          }
-        }
-      }
+      checkItems(def, result.items);
       out.items = result.items;
     }
     if (result.errors?.length) out.errors = result.errors;

@@ -134,3 +134,33 @@ describe('the engine with a lazily loaded domain', () => {
     expect(() => new Engine(() => {}, eagerMethods(), [t.domain, { ...t.domain, domain: 'again' }])).toThrow(/lazy.echo registered twice/);
   });
 });
+
+describe('items on the wire', () => {
+  const item = z.object({ $type: z.literal('Woosoo.Thing'), Name: z.string(), Count: z.number().int() });
+  const emitting = (bad: 'streamed' | 'result' | 'none') => defineMethod({
+    name: 'things.get', summary: 'test', params: z.object({}), item,
+    async handler(_p, ctx) {
+      ctx.emit([{ $type: 'Woosoo.Thing', Name: 'a', Count: bad === 'streamed' ? 'three' : 3 }]);
+      return { items: [{ $type: 'Woosoo.Thing', Name: 'b', Count: bad === 'result' ? 1.5 : 1 }] };
+    },
+  });
+  const run = async (bad: 'streamed' | 'result' | 'none') => {
+    const out: Record<string, any>[] = [];
+    const engine = new Engine((line) => out.push(JSON.parse(line)), [...eagerMethods(), emitting(bad)], []);
+    await engine.receiveLine(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '1.0' } }));
+    await engine.receiveLine(JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'things.get', params: {} }));
+    return { reply: out.find((m) => m.id === 2)!, streamed: out.filter((m) => m.method === '$/items') };
+  };
+
+  it('a streamed item (ctx.emit) is checked against the item schema like the result\'s: a bad one fails the call and never goes out', async () => {
+    const ok = await run('none');
+    expect(ok.reply.result.items).toHaveLength(1);
+    expect(ok.streamed).toHaveLength(1);
+    for (const bad of ['streamed', 'result'] as const) {
+      const r = await run(bad);
+      expect(r.reply.error, bad).toMatchObject({ data: { errorId: 'InvalidResult' } });
+      expect(r.reply.error.message).toContain('item.Count');
+      if (bad === 'streamed') expect(r.streamed).toEqual([]);
+    }
+  });
+});
