@@ -4,20 +4,25 @@
  */
 import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
+import { registerSecrets } from '../util/redact';
 import { findProject, readConfig, type ProjectConfig } from './load';
 import type { ConfigProblem } from './problems';
 import { validateConfig } from './validate';
 
 export { ProjectConfig, CONFIG_FILE } from './load';
 
-type Session = Pick<RequestContext, 'env' | 'cwd'>;
+/** The request's session; a RequestContext also registers the secrets it loads (plain objects in tests: the registry). */
+type Session = Pick<RequestContext, 'env' | 'cwd'> & Partial<Pick<RequestContext, 'registerSecrets'>>;
 
 /**
  * The project as written, problems and all: only for the methods that report the problems (config.test,
  * preflight.run) or check the few keys they use themselves (backups: restoring puts a broken file back).
  */
 export function readProject(path: string | undefined, ctx: Session): ProjectConfig {
-  return readConfig(findProject(path, ctx));
+  const cfg = readConfig(findProject(path, ctx));
+  // The request boundary: every secret of the file is masked in whatever this request sends out, from now on.
+  (ctx.registerSecrets ?? registerSecrets)(cfg.secretValues());
+  return cfg;
 }
 
 /**

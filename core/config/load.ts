@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { WoosooError } from '../kernel/errors';
-import { looksSecret, registerSecret } from '../util/redact';
+import { looksSecret } from '../util/redact';
 import { parseDotenv, type DotenvEntry } from './dotenv';
 import { KEYS } from './keys';
 import type { ConfigProblem } from './problems';
@@ -31,6 +31,14 @@ export class ProjectConfig {
 
   get projectDir(): string {
     return this.location.projectDir;
+  }
+
+  /**
+   * The values of the secret keys as written (declared secret, or named like one): loading registers nothing
+   * itself; the request that loaded the file registers these (config/index.ts), so masking starts there.
+   */
+  secretValues(): string[] {
+    return [...this.entries].filter(([name]) => KEYS.get(name)?.secret ?? looksSecret(name)).map(([, e]) => e.value);
   }
 
   str(name: string): string {
@@ -137,9 +145,6 @@ export function parseConfig(location: ProjectLocation, text: string): ProjectCon
         Fix: `Set ${def.name} to a valid value (${def.kind})${def.example ? `, e.g. ${def.name}=${def.example}` : ''}. ${def.help}`,
       });
     }
-  }
-  for (const [name, entry] of entries) {
-    if (KEYS.get(name)?.secret ?? looksSecret(name)) registerSecret(entry.value);
   }
   return new ProjectConfig(location, values, entries, problems);
 }

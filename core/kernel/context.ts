@@ -3,7 +3,7 @@
  * of the call, a cancellation signal ($/cancel or engine shutdown), and the notifications it may send back
  * ($/progress, $/log, $/items), all tied to the request that is running.
  */
-import { redact, redactDeep } from '../util/redact';
+import { redact, redactDeep, registerSecrets } from '../util/redact';
 
 export type LogLevel = 'error' | 'warning' | 'info' | 'verbose' | 'debug';
 
@@ -59,6 +59,11 @@ export class RequestContext {
 
   log(level: LogLevel, message: string): void {
     this.notify('$/log', { requestId: this.requestId, level, message: redact(message) });
+  }
+
+  /** Masks these values in everything the engine sends out from now on (secrets the request has learned). */
+  registerSecrets(values: Iterable<string>): void {
+    registerSecrets(values);
   }
 
   /** Streams typed objects to the pipeline before the request completes (large or endless results). */

@@ -21,6 +21,10 @@ export function registerSecret(value: string | undefined | null): void {
   pattern = null;
 }
 
+export function registerSecrets(values: Iterable<string>): void {
+  for (const v of values) registerSecret(v);
+}
+
 export function clearSecrets(): void {
   secrets.clear();
   pattern = null;

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findProject, parseConfig, readConfig } from '../../core/config/load';
 import { validateConfig } from '../../core/config/validate';
-import { loadValidProject } from '../../core/config';
+import { loadValidProject, readProject } from '../../core/config';
 import { WoosooError } from '../../core/kernel/errors';
-import { clearSecrets, redact } from '../../core/util/redact';
+import { clearSecrets, redact, registerSecrets } from '../../core/util/redact';
 
 const VALID = [
   'ENVIRONMENT=production', 'APP_IP=192.168.1.50', 'HTTP_PORT=80', 'BACKEND_PORT=8000', 'REVERB_PORT=8080',
@@ -36,8 +36,19 @@ describe('configuration typing', () => {
     expect(cfg.path('BACKEND_PATH')).toBe(join('/p', 'apps/woosoo-nexus'));
   });
 
-  it('registers secret values so they are masked everywhere', () => {
-    parseConfig(loc('/p'), `${VALID}\nMY_API_TOKEN=tok-abcdef`);
+  it('parsing registers nothing; it lists the secret values (declared, or named like one) for the request to register', () => {
+    const cfg = parseConfig(loc('/p'), `${VALID}\nMY_API_TOKEN=tok-abcdef`);
+    expect(redact('pw correct-horse-9 and tok-abcdef')).toBe('pw correct-horse-9 and tok-abcdef');
+    expect(cfg.secretValues().sort()).toEqual(['correct-horse-9', 'key-123456', 'secret-123456', 'tok-abcdef']);
+  });
+
+  it('the request that loads the project registers its secrets, through its context', () => {
+    const dir = project(`${VALID}\nMY_API_TOKEN=tok-abcdef`);
+    const registered: string[] = [];
+    readProject(dir, { env: {}, cwd: dir, registerSecrets: (v) => registered.push(...v) });
+    expect(registered.sort()).toEqual(['correct-horse-9', 'key-123456', 'secret-123456', 'tok-abcdef']);
+    expect(redact('correct-horse-9')).toBe('correct-horse-9'); // the context's registry, not a side effect of loading
+    readProject(dir, { env: {}, cwd: dir }); // a plain session (tests, tools): the engine's registry
     expect(redact('pw correct-horse-9 and tok-abcdef')).toBe('pw ******** and ********');
   });
 });
@@ -47,6 +58,7 @@ describe('secrets too short to mask', () => {
     const text = VALID.replace('REVERB_APP_KEY=key-123456', 'REVERB_APP_KEY=pwa').replace('REVERB_APP_SECRET=secret-123456', 'REVERB_APP_SECRET=s3cr3t7');
     const found = problems(text).map((p) => `${p.Key}:${p.Rule}:${p.Severity}`);
     expect(found).toEqual(['REVERB_APP_KEY:SecretLength:Error', 'REVERB_APP_SECRET:SecretLength:Error']);
+    registerSecrets(parseConfig(loc('/p'), text).secretValues());
     expect(redact('apps/tablet-ordering-pwa s3cr3t7 correct-horse-9')).toBe('apps/tablet-ordering-pwa s3cr3t7 ********');
   });
 });
