@@ -4,7 +4,7 @@
  */
 import { statfs } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { systemInfo } from '../util/sysinfo';
+import { probeSystem, type ProbeLimits } from '../util/sysinfo';
 import type { ProjectConfig } from '../config';
 import { healthCheck, type CheckContext, type CheckSpec, type HealthCheck } from './check';
 
@@ -12,16 +12,18 @@ const GB = 1024 ** 3;
 let cpuPrimed = false;
 
 /** CPU load since the previous sample; the first call in the engine takes two samples 250 ms apart. */
-async function cpuLoad(signal: AbortSignal): Promise<number> {
+async function cpuLoad(limits: Required<Pick<ProbeLimits, 'signal'>> & ProbeLimits): Promise<number> {
+  const { signal } = limits;
+  const sample = () => probeSystem('the CPU load probe', (si) => si.currentLoad(), limits);
   if (!cpuPrimed) {
-    await (await systemInfo()).currentLoad();
+    await sample();
     cpuPrimed = true;
     await new Promise<void>((resolve) => {
       const t = setTimeout(resolve, 250);
       signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
     });
   }
-  return (await (await systemInfo()).currentLoad()).currentLoad;
+  return (await sample()).currentLoad;
 }
 
 const pct = (n: number) => Math.round(n * 10) / 10;
@@ -31,7 +33,7 @@ export function cpuCheck(cfg: ProjectConfig): CheckSpec {
   return {
     category: 'Resource', name: 'CPU', target: 'total',
     async run(c) {
-      const load = pct(await cpuLoad(c.signal));
+      const load = pct(await cpuLoad(c));
       const over = load > warn;
       return [healthCheck('Resource', 'CPU', 'total', {
         status: over ? 'Degraded' : 'Healthy', value: load, threshold: warn,
@@ -45,8 +47,8 @@ export function memoryCheck(cfg: ProjectConfig): CheckSpec {
   const warn = cfg.num('HEALTH_MEMORY_WARN_PERCENT');
   return {
     category: 'Resource', name: 'Memory', target: 'total',
-    async run() {
-      const m = await (await systemInfo()).mem();
+    async run(c) {
+      const m = await probeSystem('the memory probe', (si) => si.mem(), c);
       const used = pct((m.active / m.total) * 100);
       const text = `${(m.active / GB).toFixed(1)} of ${(m.total / GB).toFixed(1)} GB in use (${used}%)`;
       const over = used > warn;

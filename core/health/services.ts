@@ -3,7 +3,7 @@
  * for running ones, their process's CPU, memory and uptime from systeminformation's process list (read once per
  * round, only when a service has a process id).
  */
-import { systemInfo } from '../util/sysinfo';
+import { probeSystem, type ProbeLimits } from '../util/sysinfo';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../kernel/errors';
 import { getServices, stackDefinitions, type Outcome, type ServiceItem } from '../services';
@@ -23,9 +23,9 @@ export interface ProcessFacts {
   started: string;
 }
 
-export async function processFacts(pids: number[]): Promise<Map<number, ProcessFacts>> {
+export async function processFacts(pids: number[], limits: ProbeLimits = {}): Promise<Map<number, ProcessFacts>> {
   if (pids.length === 0) return new Map();
-  const list = (await (await systemInfo()).processes()).list;
+  const list = (await probeSystem('the process list probe', (si) => si.processes(), limits)).list;
   return new Map(list.filter((p) => pids.includes(p.pid)).map((p) => [p.pid, { pid: p.pid, cpu: p.cpu, memRss: p.memRss, started: p.started }]));
 }
 
@@ -83,7 +83,7 @@ export function servicesSpec(cfg: ProjectConfig, env: Record<string, string>): C
         return [healthCheck('Service', 'Services', cfg.str('SERVICE_MANAGER'), { status: 'Unknown', message: `Cannot query the services: ${err.message}` })];
       }
       const pids = outcome.items.map((s) => s.ProcessId).filter((p): p is number => typeof p === 'number' && p > 0);
-      return serviceResults(outcome, await processFacts(pids));
+      return serviceResults(outcome, await processFacts(pids, c));
     },
   };
 }

@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { basename, relative, isAbsolute } from 'node:path';
-import { systemInfo } from '../util/sysinfo';
+import { probeSystem } from '../util/sysinfo';
 import type { ProjectConfig } from '../config';
 import type { Outcome, ProbeContext } from './types';
 
@@ -25,7 +25,7 @@ export interface Listener {
 /** Every TCP listener of the machine (shared by the port checks of one run). */
 export function listeners(pc: ProbeContext): Promise<Listener[]> {
   return pc.shared('listeners', async () => {
-    const conns = await (await systemInfo()).networkConnections();
+    const conns = await probeSystem('the listening ports probe (netstat/ss)', (si) => si.networkConnections(), pc);
     const out: Listener[] = conns
       .filter((c) => c.state === 'LISTEN' && c.protocol.startsWith('tcp'))
       .map((c) => ({ port: Number(c.localPort), address: c.localAddress, pid: c.pid ?? null, process: c.process ?? '', command: '' }));
@@ -97,7 +97,7 @@ async function commandLine(pc: ProbeContext, pid: number): Promise<{ command: st
       return { command: '', cwd: '' };
     }
   }
-  const all = await pc.shared('si.processes', async () => (await systemInfo()).processes());
+  const all = await pc.shared('si.processes', () => probeSystem('the process list probe', (si) => si.processes(), pc));
   const p = all.list.find((x) => x.pid === pid);
   return { command: p ? `${p.path ? `${p.path}/` : ''}${p.command} ${p.params}`.trim() : '', cwd: '' };
 }

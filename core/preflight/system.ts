@@ -3,7 +3,7 @@ import { readFile, statfs } from 'node:fs/promises';
 import { cpus as cpus_, release as osRelease } from 'node:os';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { systemInfo } from '../util/sysinfo';
+import { probeSystem, type ProbeLimits } from '../util/sysinfo';
 import { setting, type Outcome, type ProbeContext } from './types';
 
 const GB = 1024 ** 3;
@@ -51,7 +51,7 @@ export function evaluateDisk(d: { freeBytes: number; path: string }, pc: ProbeCo
   };
 }
 
-export const probeMemory = (pc: ProbeContext) => pc.shared('si.mem', async () => (await systemInfo()).mem());
+export const probeMemory = (pc: ProbeContext) => pc.shared('si.mem', () => probeSystem('the memory probe', (si) => si.mem(), pc));
 
 export function evaluateMemory(m: { total: number }, pc: ProbeContext): Outcome {
   const min = Number(setting(pc.cfg, 'PREFLIGHT_MIN_RAM_GB'));
@@ -88,13 +88,14 @@ export function evaluateCpu(c: { cores: number; brand: string }, pc: ProbeContex
 type OsInfo = { platform: string; distro: string; release: string; build: string; arch: string };
 
 /** systeminformation on Windows/macOS (edition and build); on Linux /etc/os-release says the same without spawning tools. */
-export async function probeOs(): Promise<OsInfo> {
-  if (process.platform !== 'linux') return (await systemInfo()).osInfo();
+export async function probeOs(limits: ProbeLimits = {}): Promise<OsInfo> {
+  const viaLibrary = () => probeSystem('the operating system probe', (si) => si.osInfo(), limits);
+  if (process.platform !== 'linux') return viaLibrary();
   let text = '';
   try {
     text = await readFile('/etc/os-release', 'utf8');
   } catch {
-    return (await systemInfo()).osInfo();
+    return viaLibrary();
   }
   const field = (k: string) => new RegExp(`^${k}="?([^"\n]*)"?$`, 'm').exec(text)?.[1] ?? '';
   return { platform: 'linux', distro: field('NAME') || 'Linux', release: field('VERSION_ID'), build: osRelease(), arch: process.arch };

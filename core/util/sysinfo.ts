@@ -1,12 +1,64 @@
 /**
- * systeminformation, loaded on first use. It is the largest library in the bundle (~640 KB) and only
- * preflight and health need it: loading it lazily keeps the idle engine small (docs/performance.md).
+ * systeminformation, loaded on first use, and asked only through `probeSystem`. It is the largest library in the
+ * bundle (~640 KB) and only preflight and health need it: loading it lazily keeps the idle engine small
+ * (docs/performance.md).
+ *
+ * Some of its calls start tools of their own (processes(): ps or WMI; networkConnections(): ss, netstat), outside
+ * core/process/run.ts, with no timeout and no cancel. `probeSystem` gives every call the request's deadline and
+ * cancel signal: the request goes on (or stops) at once, whatever the library's child is still doing — under Wine,
+ * for one, netstat never answers. The library is kept (and not rewritten on run()) for the parsing of each OS's
+ * tools it does well; what it cannot do is stop its children, which is why its answers are raced, not awaited.
  */
 type SystemInformation = typeof import('systeminformation');
 
 let loading: Promise<SystemInformation> | undefined;
 
-export function systemInfo(): Promise<SystemInformation> {
+function systemInfo(): Promise<SystemInformation> {
   loading ??= import('systeminformation').then((m) => ((m as { default?: SystemInformation }).default ?? m) as SystemInformation);
   return loading;
+}
+
+/** A systeminformation call that took longer than its deadline. */
+export class ProbeTimeout extends Error {
+  constructor(readonly probe: string, readonly timeoutMs: number) {
+    super(`${probe} did not answer within ${Math.round(timeoutMs / 1000)} s`);
+  }
+}
+
+export interface ProbeLimits {
+  signal?: AbortSignal;
+  /** 0 or undefined: no deadline of its own (the signal still ends the wait). */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs `call` on systeminformation, ending the wait at the deadline (ProbeTimeout, naming `name`) or on the request's
+ * cancel (its reason), whichever comes first.
+ */
+export async function probeSystem<T>(name: string, call: (si: SystemInformation) => Promise<T>, limits: ProbeLimits = {}): Promise<T> {
+  const { signal, timeoutMs } = limits;
+  signal?.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const done = () => {
+      if (timer) clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      done();
+      reject(signal!.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (timeoutMs && timeoutMs > 0) {
+      timer = setTimeout(() => {
+        done();
+        reject(new ProbeTimeout(name, timeoutMs));
+      }, timeoutMs);
+      timer.unref();
+    }
+    systemInfo().then(call).then(
+      (v) => { done(); resolve(v); },
+      (e) => { done(); reject(e); },
+    );
+  });
 }
