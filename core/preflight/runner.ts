@@ -11,6 +11,7 @@ import {
   ProbeSkip, ProbeTimeout, type Category, type CheckDef, type Outcome, type PreflightCheck, type ProbeCommand,
   type ProbeContext, setting,
 } from './types';
+import { SystemProbeTimeout } from '../util/sysinfo';
 
 export interface RunOptions {
   categories?: readonly Category[];
@@ -62,7 +63,8 @@ export async function runChecks(defs: readonly CheckDef[], cfg: ProjectConfig, c
     const t0 = performance.now();
     let outcomes: Outcome[];
     try {
-      const data = await withTimeout(def.probe(pc), timeoutMs);
+      // A little grace over the probe's own deadlines (run()'s, probeSystem's), so the one that names what hung wins.
+      const data = await withTimeout(def.probe(pc), timeoutMs + 500);
       const evaluated = def.evaluate(data, pc);
       outcomes = Array.isArray(evaluated) ? evaluated : [evaluated];
     } catch (err) {
@@ -90,8 +92,8 @@ function describeExit(r: RunResult): string {
 function failure(err: unknown, timeoutMs: number, started: string[]): Outcome {
   const seconds = Math.round(timeoutMs / 1000);
   if (err instanceof ProbeSkip) return { status: 'Skip', expected: '', actual: '', message: err.message };
-  if (err instanceof ProbeTimeout) {
-    const what = err.message || started.at(-1) || 'the probe';
+  if (err instanceof ProbeTimeout || err instanceof SystemProbeTimeout) {
+    const what = (err instanceof SystemProbeTimeout ? err.probe : err.message) || started.at(-1) || 'the probe';
     return {
       status: 'Fail', expected: `an answer within ${seconds} s`, actual: 'no answer',
       message: `${what} timed out after ${seconds} s.`,

@@ -18,8 +18,8 @@ function systemInfo(): Promise<SystemInformation> {
   return loading;
 }
 
-/** A systeminformation call that took longer than its deadline. */
-export class ProbeTimeout extends Error {
+/** A systeminformation call that took longer than its deadline; `probe` names it for the message. */
+export class SystemProbeTimeout extends Error {
   constructor(readonly probe: string, readonly timeoutMs: number) {
     super(`${probe} did not answer within ${Math.round(timeoutMs / 1000)} s`);
   }
@@ -52,7 +52,7 @@ export async function probeSystem<T>(name: string, call: (si: SystemInformation)
     if (timeoutMs && timeoutMs > 0) {
       timer = setTimeout(() => {
         done();
-        reject(new ProbeTimeout(name, timeoutMs));
+        reject(new SystemProbeTimeout(name, timeoutMs));
       }, timeoutMs);
       timer.unref();
     }

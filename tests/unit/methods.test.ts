@@ -141,7 +141,7 @@ describe('items on the wire', () => {
     name: 'things.get', summary: 'test', params: z.object({}), item,
     async handler(_p, ctx) {
       ctx.emit([{ $type: 'Woosoo.Thing', Name: 'a', Count: bad === 'streamed' ? 'three' : 3 }]);
-      return { items: [{ $type: 'Woosoo.Thing', Name: 'b', Count: bad === 'result' ? 1.5 : 1 }] };
+      return { items: [{ $type: 'Woosoo.Thing' as const, Name: 'b', Count: bad === 'result' ? 1.5 : 1 }] };
     },
   });
   const run = async (bad: 'streamed' | 'result' | 'none') => {

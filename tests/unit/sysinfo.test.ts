@@ -3,7 +3,7 @@
  * starts a tool of its own (netstat under Wine never answers) cannot hold a request.
  */
 import { describe, expect, it } from 'vitest';
-import { ProbeTimeout, probeSystem } from '../../core/util/sysinfo';
+import { SystemProbeTimeout, probeSystem } from '../../core/util/sysinfo';
 
 const never = () => new Promise<never>(() => {});
 
@@ -13,10 +13,10 @@ describe('probeSystem', () => {
     expect(mem.total).toBeGreaterThan(0);
   });
 
-  it('ends the wait at the deadline with a ProbeTimeout naming the probe', async () => {
+  it('ends the wait at the deadline with a SystemProbeTimeout naming the probe', async () => {
     const t0 = Date.now();
     const err = await probeSystem('the listening ports probe', never, { timeoutMs: 200 }).catch((e) => e);
-    expect(err).toBeInstanceOf(ProbeTimeout);
+    expect(err).toBeInstanceOf(SystemProbeTimeout);
     expect(err.message).toBe('the listening ports probe did not answer within 0 s');
     expect(Date.now() - t0).toBeLessThan(5_000);
   });
