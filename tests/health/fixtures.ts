@@ -129,11 +129,11 @@ export interface Stack {
 }
 
 /** nginx (an HTTP server answering 200 {db:true}) and Reverb (ws) up; the backend and database ports closed. */
-export async function startPartialStack(): Promise<Stack> {
+export async function startPartialStack(extra: Record<string, string | number> = {}): Promise<Stack> {
   const nginx = await startHttp(200, { status: 'ok', db: true });
   const reverb = await startWebSocket();
   const project = makeProject();
-  project.write({ HTTP_PORT: nginx.port, BACKEND_PORT: await freePort(), REVERB_PORT: reverb.port, DB_PORT: await freePort() });
+  project.write({ HTTP_PORT: nginx.port, BACKEND_PORT: await freePort(), REVERB_PORT: reverb.port, DB_PORT: await freePort(), ...extra });
   return {
     project, nginx, reverb,
     async close() {
