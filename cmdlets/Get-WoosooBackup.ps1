@@ -52,7 +52,7 @@ function Get-WoosooBackup {
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('BackupId')]
-        [ValidatePattern('^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}(-\d{1,4})?$')]
+        [ValidateScript({ Test-WoosooBackupId $_ })]
         [string[]]$Id,
 
         [ValidateRange(1, 100000)]

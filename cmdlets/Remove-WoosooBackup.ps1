@@ -50,7 +50,7 @@ function Remove-WoosooBackup {
     param(
         [Parameter(Mandatory, ParameterSetName = 'Id', ValueFromPipelineByPropertyName)]
         [Alias('BackupId')]
-        [ValidatePattern('^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}(-\d{1,4})?$')]
+        [ValidateScript({ Test-WoosooBackupId $_ })]
         [string[]]$Id,
 
         [Parameter(ParameterSetName = 'Retention', Position = 0)]

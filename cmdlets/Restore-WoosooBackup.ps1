@@ -60,7 +60,7 @@ function Restore-WoosooBackup {
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('BackupId')]
-        [ValidatePattern('^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}(-\d{1,4})?$')]
+        [ValidateScript({ Test-WoosooBackupId $_ })]
         [string]$Id,
 
         [Parameter(ValueFromPipelineByPropertyName)]

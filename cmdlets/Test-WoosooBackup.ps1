@@ -49,7 +49,7 @@ function Test-WoosooBackup {
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('BackupId')]
-        [ValidatePattern('^\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}(-\d{1,4})?$')]
+        [ValidateScript({ Test-WoosooBackupId $_ })]
         [string[]]$Id,
 
         [Parameter(ValueFromPipelineByPropertyName)]

@@ -186,6 +186,21 @@ describePwsh('parameters: one meaning per name', () => {
     expect(r.Sent).toEqual(['20261122-031500-a1b2']);
   });
 
+  it('-Id of the four backup cmdlets: one pattern (Test-WoosooBackupId), a wrong id refused naming the form', () => {
+    const cmdlets = ['Get-WoosooBackup', 'Test-WoosooBackup', 'Restore-WoosooBackup', 'Remove-WoosooBackup'];
+    const r = pwshJson(`${RECORD_RPC}
+      [pscustomobject]@{
+        Bad = @(${cmdlets.map((c) => `'${c}'`).join(', ')} | ForEach-Object { $c = $_; failure { & $c -Id '20261122-031500-a1b2' -WhatIf } })
+        Good = failure { Get-WoosooBackup -Id '2026-11-22_03-15-00-2' }
+        Sent = @(rpc | ForEach-Object { @($_.Params.ids) + @($_.Params.id) | Where-Object { $_ } })
+      } | ConvertTo-Json -Depth 20 -Compress`);
+    for (const [i, cmdlet] of cmdlets.entries()) {
+      expect(r.Bad[i]).toMatch(new RegExp(`^ParameterArgumentValidationError,${cmdlet} \\| .*'20261122-031500-a1b2' is not a backup id: ids look like 2026-11-22_03-15-00`));
+    }
+    expect(r.Good).toBe('no error');
+    expect(r.Sent).toEqual(['2026-11-22_03-15-00-2']);
+  });
+
   it('-Sequential in both builders, parallel by default in both; Invoke-WoosooBuild -Parallel (the old opt-in) still works', () => {
     const r = pwshJson(`${RECORD_RPC}
       $p = ${q(join(ROOT, 'no-such-project'))}

@@ -8,6 +8,7 @@ import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, basename } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Language, Parser, type Node } from 'web-tree-sitter';
+import { ID_RE as BACKUP_ID_RE } from '../../core/backup/layout';
 import { DEPLOY_ID_RE } from '../../core/deploy/journal';
 import { ROOT } from '../support/engine';
 import { pwsh } from '../support/pwsh';
@@ -224,6 +225,16 @@ describe('one definition on each side of the wire', () => {
     expect(pattern).toBe(DEPLOY_ID_RE.source);
     expect(moduleFiles.filter((f) => read(f).includes('\\d{8}-\\d{6}'))).toEqual(['private/Test-WoosooDeploymentId.ps1']);
     expect(coreFiles().filter((f) => read(f).includes('\\d{8}-\\d{6}'))).toEqual(['core/deploy/journal.ts']);
+  });
+  it('of the backup id: Test-WoosooBackupId in the module, ID_RE in core/backup/layout.ts, accepting the same ids', () => {
+    const pattern = /\$script:WoosooBackupIdPattern = '([^']+)'/.exec(read('private/Test-WoosooBackupId.ps1'))?.[1];
+    expect(pattern).toBeDefined();
+    const moduleRe = new RegExp(pattern!);
+    const samples = ['2026-11-22_03-15-00', '2026-11-22_03-15-00-2', '2026-11-22_03-15-00-1234', '2026-11-22_03-15-00-12345',
+      '2026-11-22 03-15-00', '2026-11-22_03-15', '20261122-031500-a1b2', '2026-11-22_03-15-00-x', ' 2026-11-22_03-15-00', ''];
+    expect(samples.map((id) => moduleRe.test(id))).toEqual(samples.map((id) => BACKUP_ID_RE.test(id)));
+    expect(samples.filter((id) => moduleRe.test(id))).toEqual(['2026-11-22_03-15-00', '2026-11-22_03-15-00-2', '2026-11-22_03-15-00-1234']);
+    expect(moduleFiles.filter((f) => read(f).includes('\\d{4}-\\d{2}-\\d{2}_'))).toEqual(['private/Test-WoosooBackupId.ps1']);
   });
   it('of durations: the engine sends ISO-8601 strings (durationSchema), only ConvertTo-WoosooValue makes them [timespan]', () => {
     expect(coreFiles().filter((f) => /\bDuration: z\./.test(read(f)))).toEqual([]);
