@@ -1,6 +1,6 @@
 import { configDefaults, defineConfig } from 'vitest/config';
 
-// Two runs of this config (scripts/test.sh runs them side by side): the default one runs every suite, the end-to-end
+// Two runs of this config (scripts/test.sh runs one after the other): the default one runs every suite, the end-to-end
 // ones in the Linux tier (pwsh for Linux); WOOSOO_E2E_TIER=windows runs the end-to-end suites again in the Windows
 // tier (pwsh.exe and node.exe under Wine; docs/testing.md), with the Windows-only ones.
 const windows = process.env.WOOSOO_E2E_TIER === 'windows';
@@ -12,9 +12,9 @@ export default defineConfig({
     exclude: windows ? configDefaults.exclude : [...configDefaults.exclude, windowsOnly],
     testTimeout: 30_000,
     hookTimeout: 180_000,
-    // Real components (MariaDB, Wine, PM2) are shared per file; two cores: keep files in parallel but bounded. The
-    // Windows tier shares one Wine prefix and runs beside the Linux run: one file at a time.
-    maxWorkers: windows ? 1 : 2,
+    // Real components (MariaDB, Wine, PM2) are shared per file; two cores: keep files in parallel but bounded (the
+    // Windows tier runs after the Linux run, so it has the machine to itself).
+    maxWorkers: 2,
     globalSetup: ['tests/global-setup.ts'],
     reporters: ['default'],
   },
