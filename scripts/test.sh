@@ -14,7 +14,10 @@ npx --no-install tsc --noEmit -p tsconfig.json
 # work of both starved each other's NSSM-under-Wine suites into timeouts, one CI run in two. Each reports its time.
 start=$(date +%s)
 linux_rc=0
-npx --no-install vitest run "$@" || linux_rc=$?
+mkdir -p .cache/test-reports
+rm -f .cache/test-reports/*.json
+npx --no-install vitest run --reporter=default --reporter=json --outputFile.json=.cache/test-reports/linux.json "$@" \
+  || linux_rc=$?
 linux_s=$(( $(date +%s) - start ))
 echo "== Linux tier and the other suites: exit $linux_rc, $linux_s s"
 
@@ -22,6 +25,12 @@ echo
 echo "== Windows tier (WOOSOO_E2E_TIER=windows: the end-to-end suites in pwsh.exe under Wine) =="
 start=$(date +%s)
 windows_rc=0
-WOOSOO_E2E_TIER=windows npx --no-install vitest run --passWithNoTests "$@" || windows_rc=$?
+WOOSOO_E2E_TIER=windows npx --no-install vitest run --passWithNoTests --reporter=default --reporter=json \
+  --outputFile.json=.cache/test-reports/windows.json "$@" || windows_rc=$?
 echo "== Windows tier: exit $windows_rc, $(( $(date +%s) - start )) s (the Linux run: $linux_s s)"
+echo
+# A CI keeps the tail of the log: name every failure of both runs here, at the end.
+node scripts/test-summary.mjs "Linux run=.cache/test-reports/linux.json" "Windows tier=.cache/test-reports/windows.json" \
+  || true
+echo "== exits: Linux run $linux_rc, Windows tier $windows_rc"
 [ "$linux_rc" -eq 0 ] && [ "$windows_rc" -eq 0 ]
