@@ -41,6 +41,9 @@ export interface NssmOptions {
   signal?: AbortSignal;
   /** A program that runs nssm.exe (wine): the test seam described above. */
   launcher?: string;
+  /** How long a plain nssm call (status, get, set, install) may take; 30 s unless set. A test under Wine on a busy
+   * machine sets more: a cold `wine nssm.exe` among six others can take longer than nssm ever does on Windows. */
+  callTimeoutMs?: number;
 }
 
 /** Finds nssm.exe: NSSM_PATH → bin/nssm/win64|win32/nssm.exe (project, then Woosoo's folder) → PATH. */
@@ -120,7 +123,7 @@ export class NssmBackend implements ServiceBackend {
   }
 
   /** One nssm call (limited in parallel); throws only when nssm could not run or did not answer. */
-  async call(args: string[], timeoutMs = CALL_TIMEOUT_MS): Promise<RunResult> {
+  async call(args: string[], timeoutMs = this.opts.callTimeoutMs ?? CALL_TIMEOUT_MS): Promise<RunResult> {
     const { exe, launcher, env, signal } = this.opts;
     const r = await this.limit(() => run(launcher ?? exe, launcher ? [exe, ...args] : args, { env, signal, timeoutMs }));
     if (r.cancelled) throw signal?.reason ?? new WoosooError('Cancelled', 'Cancelled.', { category: 'OperationStopped' });
@@ -237,7 +240,7 @@ export class NssmBackend implements ServiceBackend {
     return outcome;
   }
 
-  private async control(verb: string, def: ServiceDefinition, timeoutMs = CALL_TIMEOUT_MS): Promise<void> {
+  private async control(verb: string, def: ServiceDefinition, timeoutMs?: number): Promise<void> {
     const r = await this.call([verb, def.name], timeoutMs);
     // Exit codes vary per verb (start of a running service 1, stop of a stopped one 0): the caller checks the state.
     if (r.exitCode === EXIT_NOT_INSTALLED) throw notInstalled(def.name);

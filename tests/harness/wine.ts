@@ -136,6 +136,9 @@ export async function startWine(): Promise<Wine> {
     keeper.unref();
     keeperPid = keeper.pid;
     killOnExit(keeperPid);
+    // One nssm call before any test's: the first `wine nssm64.exe` of a prefix loads it and opens the service manager
+    // cold, which on a busy machine took longer than a test's call may.
+    await quiet(wineBin, [nssm224, 'status', 'WoosooWarmUp'], 120_000);
   } catch (e) {
     await stop();
     throw e;

@@ -16,6 +16,9 @@ import { EngineClient } from '../support/engine';
 import { defineService, makeCtx, settings, writeProject } from './support';
 
 const CMD = 'C:\\windows\\system32\\cmd.exe';
+// A plain nssm call under Wine while another test file keeps both cores busy once took over the 30 s Windows default
+// (a cold `wine nssm64.exe status` among six in parallel); the engine's limit is tested in nssm-call.test.ts.
+const WINE_CALL_MS = 90_000;
 const missing = missingTools('wine', 'wineserver', 'wineboot');
 
 describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing (run bash scripts/setup.sh)'))('NSSM backend (real nssm64.exe under Wine)', { timeout: 120_000 }, () => {
@@ -28,7 +31,7 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
   beforeAll(async () => {
     wine = await startWine();
     dir = mkdtempSync(join(shortTmp(), 'wsnssm-'));
-    backend = new NssmBackend({ exe: wine.nssm224, launcher: which('wine')!, env: wine.env });
+    backend = new NssmBackend({ exe: wine.nssm224, launcher: which('wine')!, env: wine.env, callTimeoutMs: WINE_CALL_MS });
     set = {
       backend, projectDir: dir, settings: settings({ throttleMs: 500 }),
       defs: [
@@ -154,7 +157,7 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
   it('nssm 2.23 (UTF-16LE output without BOM) is decoded the same', async () => {
     const raw = await wine.run(['status', 'wst-pinger'], { nssm: '2.23' });
     expect(raw.stdout[1]).toBe(0); // the fixture really is UTF-16LE
-    const old = new NssmBackend({ exe: wine.nssm223, launcher: which('wine')!, env: wine.env });
+    const old = new NssmBackend({ exe: wine.nssm223, launcher: which('wine')!, env: wine.env, callTimeoutMs: WINE_CALL_MS });
     const [st] = await old.query([set.defs[0]]);
     expect(st.status).toBe('Running');
     expect(st.application).toBe(CMD);
