@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import type { ProjectConfig } from '../config';
+import type { KeyName, ProjectConfig } from '../config';
 import { CONFIG_FILE } from '../config';
 import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
@@ -116,7 +116,7 @@ async function collect(cfg: ProjectConfig, opts: CreateOptions, ctx: RequestCont
   for (const rel of walkFiles(configsDir)) if (rel !== CONFIG_FILE) add(join(configsDir, rel), `configs/${rel}`);
   mappings.push({ from: 'configs', to: 'configs' });
 
-  const apps = ['BACKEND_PATH', 'PWA_PATH', ...(cfg.flag('RELAY_ENABLED') ? ['RELAY_PATH'] : [])];
+  const apps: KeyName[] = ['BACKEND_PATH', 'PWA_PATH', ...(cfg.flag('RELAY_ENABLED') ? (['RELAY_PATH'] as const) : [])];
   for (const key of apps) {
     const appDir = cfg.path(key);
     const env = join(appDir, '.env');

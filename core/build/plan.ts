@@ -4,7 +4,7 @@
  * Nothing is started or written here: -WhatIf and the deploy plan show exactly this.
  */
 import { existsSync, statSync } from 'node:fs';
-import type { ProjectConfig } from '../config';
+import type { KeyName, ProjectConfig } from '../config';
 import { displayCommand } from '../process/run';
 import { locateTool, toolQuery } from '../process/locate';
 import { which } from '../process/which';
@@ -12,9 +12,9 @@ import { isNone, parseCommandList } from '../process/commandline';
 import { APP_KINDS, type AppKind, type BuildCommand, type BuildPlan, type CommandKind, type PlanOptions } from './types';
 
 interface AppSpec {
-  dirKey: string;
-  buildKey: string;
-  testKey: string;
+  dirKey: KeyName;
+  buildKey: KeyName;
+  testKey: KeyName;
   build: string[][];
   test: string[][];
 }
@@ -44,7 +44,7 @@ export const APP_SPECS: Record<AppKind, AppSpec> = {
 };
 
 /** Programs with a configuration key of their own. */
-const TOOL_KEYS: Record<string, string> = {
+const TOOL_KEYS: Record<string, KeyName | undefined> = {
   php: 'PHP_PATH', composer: 'COMPOSER_PATH', npm: 'NPM_PATH', node: 'NODE_PATH', flutter: 'FLUTTER_PATH',
 };
 
@@ -58,7 +58,7 @@ export interface ResolvedTool {
 export function resolveTool(name: string, cfg: ProjectConfig, env: Record<string, string>, cwd: string): ResolvedTool {
   const keyName = TOOL_KEYS[name.toLowerCase()];
   const configured = keyName ? cfg.str(keyName).trim() : '';
-  if (configured) return { path: locateTool(toolQuery(cfg, keyName, [name]), env).path, how: `${keyName}=${configured}` };
+  if (keyName && configured) return { path: locateTool(toolQuery(cfg, keyName, [name]), env).path, how: `${keyName}=${configured}` };
   if (/[\\/]/.test(name)) {
     const p = which(name.startsWith('.') ? `${cwd}/${name}` : name, env);
     return { path: p, how: name };
@@ -67,7 +67,7 @@ export function resolveTool(name: string, cfg: ProjectConfig, env: Record<string
 }
 
 /** The commands of one list key: the override when set (none = no command), else the defaults. */
-function commandWords(cfg: ProjectConfig, keyName: string, defaults: string[][]): string[][] {
+function commandWords(cfg: ProjectConfig, keyName: KeyName, defaults: string[][]): string[][] {
   const text = cfg.str(keyName);
   if (text.trim() === '') return defaults;
   if (isNone(text)) return [];

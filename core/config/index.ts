@@ -10,6 +10,7 @@ import type { ConfigProblem } from './problems';
 import { validateConfig } from './validate';
 
 export { ProjectConfig, CONFIG_FILE } from './load';
+export type { KeyName, KeyValue } from './keys';
 
 /** The request's session; a RequestContext also registers the secrets it loads (plain objects in tests: the registry). */
 type Session = Pick<RequestContext, 'env' | 'cwd'> & Partial<Pick<RequestContext, 'registerSecrets'>>;

@@ -8,7 +8,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { WoosooError } from '../kernel/errors';
 import { looksSecret } from '../util/redact';
 import { parseDotenv, type DotenvEntry } from './dotenv';
-import { KEYS } from './keys';
+import { KEYS, isKeyName, type KeyName, type KeyValue } from './keys';
 import type { ConfigProblem } from './problems';
 
 export const CONFIG_FILE = 'deployment.config.env';
@@ -38,30 +38,47 @@ export class ProjectConfig {
    * itself; the request that loaded the file registers these (config/index.ts), so masking starts there.
    */
   secretValues(): string[] {
-    return [...this.entries].filter(([name]) => KEYS.get(name)?.secret ?? looksSecret(name)).map(([, e]) => e.value);
+    return [...this.entries].filter(([name]) => this.isSecret(name)).map(([, e]) => e.value);
   }
 
-  str(name: string): string {
+  /**
+   * A key's typed value (default applied), of the type its schema gives: `get('HTTP_PORT')` is a number. Only
+   * declared keys compile. undefined when the key is neither set nor defaulted, or its value did not pass its schema
+   * (the problems say which).
+   */
+  get<K extends KeyName>(name: K): KeyValue<K> | undefined {
+    return this.values[name] as KeyValue<K> | undefined;
+  }
+
+  str(name: KeyName): string {
     const v = this.values[name];
     return v === undefined ? '' : String(v);
   }
 
-  num(name: string): number {
+  num(name: KeyName): number {
     return Number(this.values[name]);
   }
 
-  flag(name: string): boolean {
+  flag(name: KeyName): boolean {
     return this.values[name] === true;
   }
 
   /** A path key resolved against the project folder. */
-  path(name: string): string {
+  path(name: KeyName): string {
     const p = this.str(name);
     return isAbsolute(p) ? p : join(this.projectDir, p);
   }
 
+  /**
+   * Any entry's value as text, declared or not, for what reads names at run time (a template's {{VARIABLE}}, the
+   * listing of Get-WoosooConfig): code that knows its key uses the typed accessors above.
+   */
+  text(name: string): string {
+    return isKeyName(name) ? this.str(name) : this.entries.get(name)?.value ?? '';
+  }
+
   isSecret(name: string): boolean {
-    return KEYS.get(name)?.secret ?? looksSecret(name);
+    return (isKeyName(name) ? KEYS.get(name)?.secret : undefined) ?? looksSecret(name);
   }
 
   get hasErrors(): boolean {

@@ -28,7 +28,7 @@ export const configGet = defineMethod({
   ]),
   async handler(p, ctx) {
     const cfg = loadProject(p.path, ctx);
-    const shown = (name: string) => (cfg.isSecret(name) && !p.reveal && cfg.str(name) !== '' ? MASK : cfg.values[name]);
+    const shown = (name: string) => (cfg.isSecret(name) && !p.reveal && cfg.text(name) !== '' ? MASK : cfg.values[name]);
     if (p.names === undefined) {
       const props: Record<string, string | number | boolean> = {};
       for (const name of KEYS.keys()) if (cfg.values[name] !== undefined) props[name] = shown(name);

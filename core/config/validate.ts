@@ -4,12 +4,12 @@
  */
 import { existsSync } from 'node:fs';
 import { MIN_SECRET_LENGTH } from '../util/redact';
-import { KEYS } from './keys';
+import { KEYS, isKeyName, type KeyName } from './keys';
 import { CONFIG_FILE, type ProjectConfig } from './load';
 import type { ConfigProblem } from './problems';
 
 /** Ports of the stack's services: no two may share one. HTTP/HTTPS may also use the well-known 80/443. */
-const SERVICE_PORTS: Record<string, number | undefined> = {
+const SERVICE_PORTS: Partial<Record<KeyName, number | undefined>> = {
   HTTP_PORT: 80,
   HTTPS_PORT: 443,
   BACKEND_PORT: undefined,
@@ -32,8 +32,8 @@ export function validateConfig(cfg: ProjectConfig): ConfigProblem[] {
     }
   }
 
-  const ports = Object.keys(SERVICE_PORTS).filter((k) => !failedType.has(k));
-  if (cfg.values.HTTPS_ENABLED !== true) ports.splice(ports.indexOf('HTTPS_PORT'), 1);
+  const ports = (Object.keys(SERVICE_PORTS) as KeyName[]).filter((k) => !failedType.has(k));
+  if (cfg.get('HTTPS_ENABLED') !== true) ports.splice(ports.indexOf('HTTPS_PORT'), 1);
   for (const name of ports) {
     const port = cfg.num(name);
     const wellKnown = SERVICE_PORTS[name];
@@ -63,18 +63,18 @@ export function validateConfig(cfg: ProjectConfig): ConfigProblem[] {
     add({ Key: def.name, Rule: 'SecretLength', Severity: 'Error', Message: `${def.name} is shorter than ${MIN_SECRET_LENGTH} characters: too short to be masked in output, so it would show in logs and reports.`, Fix: `Use a random value of at least ${MIN_SECRET_LENGTH} characters for ${def.name} (then Sync-WoosooConfig puts it in the apps).` });
   }
 
-  if (cfg.values.ENVIRONMENT === 'production' && cfg.values.APP_DEBUG === true) {
+  if (cfg.get('ENVIRONMENT') === 'production' && cfg.get('APP_DEBUG') === true) {
     add({ Key: 'APP_DEBUG', Rule: 'DebugInProduction', Severity: 'Warning', Message: 'APP_DEBUG is true in production: errors would show stack traces (and secrets) to users.', Fix: 'Set APP_DEBUG=false.' });
   }
 
-  for (const name of ['BACKEND_PATH', 'PWA_PATH', ...(cfg.flag('RELAY_ENABLED') ? ['RELAY_PATH'] : [])]) {
+  for (const name of ['BACKEND_PATH', 'PWA_PATH', ...(cfg.flag('RELAY_ENABLED') ? ['RELAY_PATH'] : [])] as KeyName[]) {
     if (cfg.values[name] !== undefined && !existsSync(cfg.path(name))) {
       add({ Key: name, Rule: 'PathMissing', Severity: 'Warning', Message: `${name} points to ${cfg.path(name)}, which does not exist.`, Fix: `Check out the app there, or set ${name} to where it is (relative to the project folder).` });
     }
   }
 
   for (const [name] of cfg.entries) {
-    if (KEYS.has(name)) continue;
+    if (isKeyName(name)) continue;
     const guess = closest(name);
     add({ Key: name, Rule: 'UnknownKey', Severity: 'Warning', Message: `${name} is not a Woosoo setting and is ignored.`, Fix: guess ? `Did you mean ${guess}? Otherwise remove the line.` : 'Remove the line, or check docs/configuration.md for the key names.' });
   }

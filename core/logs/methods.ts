@@ -34,7 +34,7 @@ export const logsGet = defineMethod({
   item: logEntrySchema,
   async handler(p, ctx) {
     const cfg = loadProject(p.path, ctx);
-    const deployDir = cfg.values.DEPLOY_REPORT_PATH === undefined ? undefined : cfg.path('DEPLOY_REPORT_PATH');
+    const deployDir = cfg.get('DEPLOY_REPORT_PATH') === undefined ? undefined : cfg.path('DEPLOY_REPORT_PATH');
     const { sources, errors } = pickSources(cfg.projectDir, cfg.path('BACKEND_PATH'), p.services, deployDir, cfg.str('SERVICE_PREFIX'));
     const items = await queryLogs(sources, p, ctx);
     return { items, errors };
@@ -47,7 +47,7 @@ export const logsList = defineMethod({
   params: z.object({ path: projectPathParam }),
   async handler(p, ctx) {
     const cfg = loadProject(p.path, ctx);
-    const deployDir = cfg.values.DEPLOY_REPORT_PATH === undefined ? undefined : cfg.path('DEPLOY_REPORT_PATH');
+    const deployDir = cfg.get('DEPLOY_REPORT_PATH') === undefined ? undefined : cfg.path('DEPLOY_REPORT_PATH');
     const all = discoverSources(cfg.projectDir, cfg.path('BACKEND_PATH'), deployDir);
     const value = serviceNames(all).map((service) => {
       const files = all.filter((s) => s.service === service).flatMap(familyFiles);

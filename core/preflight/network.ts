@@ -10,7 +10,7 @@ import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { basename, relative, isAbsolute } from 'node:path';
 import { probeSystem } from '../util/sysinfo';
-import type { ProjectConfig } from '../config';
+import type { KeyName, ProjectConfig } from '../config';
 import type { Outcome, ProbeContext } from './types';
 
 export interface Listener {
@@ -123,7 +123,7 @@ export interface PortProbe {
   own?: string;
 }
 
-export async function probePort(pc: ProbeContext, key: string): Promise<PortProbe> {
+export async function probePort(pc: ProbeContext, key: KeyName): Promise<PortProbe> {
   const port = pc.cfg.num(key);
   const all = await listeners(pc);
   const held = all.filter((l) => l.port === port).sort((a, b) => (a.pid ?? Infinity) - (b.pid ?? Infinity));

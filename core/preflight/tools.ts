@@ -2,7 +2,7 @@
  * Finding a tool (its configured *_PATH key, else the session's PATH) and checking its version against a minimum.
  * One spec per tool; the check definitions in checks.ts are built from these specs.
  */
-import type { ProjectConfig } from '../config';
+import type { KeyName, ProjectConfig } from '../config';
 import type { RunResult } from '../process/run';
 import { configuredMiss, locateTool, toolQuery } from '../process/locate';
 import { atLeast, parseVersion, shortVersion } from './version';
@@ -42,13 +42,13 @@ export function locate(cfg: ProjectConfig, env: Record<string, string>, pathKey:
 
 export interface ToolSpec {
   label: string;
-  pathKey: string;
+  pathKey: KeyName;
   names: readonly string[];
   args: readonly string[];
   /** Where in the output the version stands (e.g. /\bPHP\s+/). */
   near?: RegExp;
   /** Key holding the minimum version; absent = any version. */
-  minKey?: string;
+  minKey?: KeyName;
   install: string;
 }
 

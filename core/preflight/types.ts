@@ -3,7 +3,7 @@
  * evaluate) and what a probe gets to work with. The list of definitions itself is in checks.ts.
  */
 import { z } from 'zod';
-import type { ProjectConfig } from '../config';
+import type { KeyName, ProjectConfig } from '../config';
 import type { RunResult } from '../process/run';
 import { KEYS } from '../config/keys';
 import { typedSchema } from '../kernel/method';
@@ -89,7 +89,7 @@ export function check<T>(def: CheckDef<T>): CheckDef {
  * A preflight setting: its value, or its declared default when the file gives it a value of the wrong type (the
  * Configuration check reports that problem; the other checks still run with the default).
  */
-export function setting(cfg: ProjectConfig, key: string): string {
+export function setting(cfg: ProjectConfig, key: KeyName): string {
   const v = cfg.values[key];
   if (v !== undefined) return String(v);
   const def = KEYS.get(key);

@@ -73,7 +73,7 @@ function readExisting(path: string): string | null {
 
 /** Whether a rendered file (not a .env) contains the value of a secret configuration key. */
 function holdsSecret(cfg: ProjectConfig, content: string): boolean {
-  return [...cfg.entries.keys()].some((k) => cfg.isSecret(k) && cfg.str(k).length >= MIN_SECRET_LENGTH && content.includes(cfg.str(k)));
+  return [...cfg.entries.keys()].some((k) => cfg.isSecret(k) && cfg.text(k).length >= MIN_SECRET_LENGTH && content.includes(cfg.text(k)));
 }
 
 async function planTarget(cfg: ProjectConfig, ctx: RequestContext, target: SyncTarget, context: Record<string, unknown>): Promise<Plan> {

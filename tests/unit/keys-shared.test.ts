@@ -3,9 +3,9 @@
  * ~80 chains of 2–8 schema objects each was a third of the engine's first config.get (docs/performance.md).
  */
 import { describe, expect, it } from 'vitest';
-import { KEYS } from '../../core/config/keys';
+import { KEYS, type KeyName } from '../../core/config/keys';
 
-const key = (name: string) => KEYS.get(name)!;
+const key = (name: KeyName) => KEYS.get(name)!;
 
 describe('configuration key schemas', () => {
   it('are shared between keys of the same kind and arguments', () => {

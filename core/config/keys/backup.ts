@@ -1,7 +1,7 @@
 /** Keys of the backups capability: where backups go, retention, and which uploads -IncludeFiles copies. */
 import { key, t, type KeyTable } from './define';
 
-export const backupKeys: KeyTable = {
+export const backupKeys = {
   BACKUP_PATH: key(t.path(), {
     group: 'Backups', default: 'backups',
     help: 'Folder that holds the backups (one sub-folder per backup), relative to the project folder or absolute.',
@@ -18,4 +18,4 @@ export const backupKeys: KeyTable = {
     group: 'Backups', default: 'apps/woosoo-nexus/storage/app',
     help: 'Folder of uploaded files that New-WoosooBackup -IncludeFiles copies (Laravel storage/app), relative to the project folder.',
   }),
-};
+} satisfies KeyTable;

@@ -17,7 +17,7 @@ const commands = () => ({
 const cmd = (app: string, defaults: string, example: string) =>
   key(commands(), { group: 'Builds', default: '', example, help: `${app} (default: ${defaults}). ${SYNTAX}` });
 
-export const buildKeys: KeyTable = {
+export const buildKeys = {
   BUILD_BACKEND_COMMANDS: cmd('Build commands of the Laravel backend, run in BACKEND_PATH',
     'composer install --no-dev --optimize-autoloader --no-interaction; php artisan migrate --force; php artisan config:cache; php artisan route:cache; php artisan view:cache',
     'composer install --no-dev --optimize-autoloader --no-interaction; php artisan migrate --force; php artisan optimize'),
@@ -32,4 +32,4 @@ export const buildKeys: KeyTable = {
   BUILD_LOG_PATH: key(t.path(), {
     group: 'Builds', default: 'logs/build', help: 'Folder of Invoke-WoosooBuild\'s logs (a sub-folder per run, one <app>.log per app), relative to the project folder.',
   }),
-};
+} satisfies KeyTable;

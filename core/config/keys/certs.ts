@@ -13,8 +13,8 @@ const domainList = () => ({
   ),
 });
 
-export const certsKeys: KeyTable = {
+export const certsKeys = {
   CERTS_PATH: key(t.path(), { group: 'Certificates', default: 'certs', help: 'Folder of the HTTPS certificate (woosoo.pem) and its key (woosoo-key.pem), relative to the project folder.' }),
   CERT_DOMAINS: key(domainList(), { group: 'Certificates', default: '', help: 'Extra names the certificate must cover besides APP_IP, localhost, 127.0.0.1 and ::1 (comma-separated).' }),
   CERT_WARN_DAYS: key(t.int(1, 3650), { group: 'Certificates', default: '30', help: 'Test-WoosooCertificate and preflight warn when the certificate expires within this many days.' }),
-};
+} satisfies KeyTable;

@@ -1,7 +1,7 @@
 /** The keys every Woosoo project has: environment, network, database, Reverb, app folders, tool locations. */
 import { key, t, type KeyTable } from './define';
 
-export const coreKeys: KeyTable = {
+export const coreKeys = {
   ENVIRONMENT: key(t.oneOf(['development', 'staging', 'production']), {
     group: 'Environment', required: true, example: 'production',
     help: 'Which kind of deployment this is. Production turns off debug output in the apps.',
@@ -47,4 +47,4 @@ export const coreKeys: KeyTable = {
   MKCERT_PATH: key(t.string(), { group: 'Tools', default: '', help: 'mkcert; empty = bin/mkcert/, then PATH.' }),
   FLUTTER_PATH: key(t.string(), { group: 'Tools', default: '', help: 'flutter; empty = flutter on PATH (only needed for the relay app).' }),
   GIT_PATH: key(t.string(), { group: 'Tools', default: '', help: 'git (optional); empty = git on PATH.' }),
-};
+} satisfies KeyTable;

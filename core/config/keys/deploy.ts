@@ -1,7 +1,7 @@
 /** Keys of Invoke-WoosooDeploy: health deadline, lock staleness, where journals and reports go, the webhook. */
 import { key, t, type KeyTable } from './define';
 
-export const deployKeys: KeyTable = {
+export const deployKeys = {
   DEPLOY_HEALTH_DEADLINE_SECONDS: key(t.int(1, 3600), {
     group: 'Deploy', default: '60', help: 'How long the deploy\'s health step (and the rollback\'s) retries the health checks before the deploy fails.',
   }),
@@ -30,4 +30,4 @@ export const deployKeys: KeyTable = {
     group: 'Deploy', default: '', secret: true,
     help: 'When set, the deploy POSTs its outcome (JSON: id, status, scope, duration, failed step, report path) to this URL. Treated as a secret: it often carries a token.',
   }),
-};
+} satisfies KeyTable;

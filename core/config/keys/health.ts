@@ -11,7 +11,7 @@ const urlList = () => ({
   ),
 });
 
-export const healthKeys: KeyTable = {
+export const healthKeys = {
   HEALTH_ENDPOINT: key(t.urlPath(), {
     group: 'Health', default: '/api/health',
     help: 'Path of the backend\'s health endpoint, probed through nginx (APP_IP:HTTP_PORT) and directly (BACKEND_PORT). A JSON body with "db": false counts as Unhealthy even with status 200.',
@@ -23,4 +23,4 @@ export const healthKeys: KeyTable = {
   HEALTH_DISK_MIN_GB: key(t.int(0, 1_000_000), { group: 'Health', default: '5', help: 'Free space (GB) on the project\'s drive below which the disk check is Degraded (Unhealthy below half of it).' }),
   HEALTH_QUEUE_PENDING_WARN: key(t.int(0, 100_000_000), { group: 'Health', default: '100', help: 'Pending jobs in the Laravel jobs table above which the queue check is Degraded (a stuck worker).' }),
   HEALTH_QUEUE_FAILED_WARN: key(t.int(0, 100_000_000), { group: 'Health', default: '0', help: 'Failed jobs (failed_jobs table) above which the failed-jobs check is Degraded; 0 = any failed job.' }),
-};
+} satisfies KeyTable;

@@ -9,7 +9,7 @@ const minVersion = () => ({
   schema: z.string().refine((s) => semver.coerce(s) !== null, 'must be a version such as 8.2 or 18.0.0'),
 });
 
-export const preflightKeys: KeyTable = {
+export const preflightKeys = {
   PREFLIGHT_MIN_DISK_GB: key(t.int(0, 1_000_000), { group: 'Preflight', default: '5', help: 'Free space (GB) the project\'s drive must have; less is a critical Fail.' }),
   PREFLIGHT_MIN_RAM_GB: key(t.int(0, 1_000_000), { group: 'Preflight', default: '4', help: 'Installed memory (GB) below which the RAM check fails.' }),
   PREFLIGHT_WARN_RAM_GB: key(t.int(0, 1_000_000), { group: 'Preflight', default: '8', help: 'Installed memory (GB) below which the RAM check warns.' }),
@@ -22,4 +22,4 @@ export const preflightKeys: KeyTable = {
   PREFLIGHT_MIN_MARIADB_VERSION: key(minVersion(), { group: 'Preflight', default: '10.3.0', help: 'Oldest MariaDB client/server accepted (a MySQL client/server is compared with PREFLIGHT_MIN_MYSQL_VERSION).' }),
   PREFLIGHT_MIN_MYSQL_VERSION: key(minVersion(), { group: 'Preflight', default: '5.7.0', help: 'Oldest MySQL client/server accepted.' }),
   PREFLIGHT_MIN_NGINX_VERSION: key(minVersion(), { group: 'Preflight', default: '1.18.0', help: 'Oldest nginx accepted.' }),
-};
+} satisfies KeyTable;

@@ -7,7 +7,7 @@ const serviceName = {
   schema: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,30}$/, 'must start with a letter and use only letters, digits, - and _ (at most 31 characters)'),
 };
 
-export const servicesKeys: KeyTable = {
+export const servicesKeys = {
   SERVICE_PREFIX: key(serviceName, {
     group: 'Services', default: 'woosoo', example: 'woosoo',
     help: 'Prefix of the service names: <prefix>-reverb, <prefix>-queue-worker, <prefix>-nginx.',
@@ -38,4 +38,4 @@ export const servicesKeys: KeyTable = {
   PM2_PATH: key(t.string(), {
     group: 'Tools', default: '', help: 'pm2 CLI for the PM2 service backend; empty = the pm2 shipped with Woosoo, then pm2 on PATH.',
   }),
-};
+} satisfies KeyTable;

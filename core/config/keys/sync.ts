@@ -13,7 +13,7 @@ const targetList = () => ({
   ),
 });
 
-export const syncKeys: KeyTable = {
+export const syncKeys = {
   TEMPLATES_PATH: key(t.path(), {
     group: 'Configuration sync', default: 'templates',
     help: 'Folder of the project\'s own templates, relative to the project folder. A file here with the name of a built-in template (laravel.env.hbs, pwa.env.hbs, nginx.conf.hbs) replaces it.',
@@ -22,4 +22,4 @@ export const syncKeys: KeyTable = {
     group: 'Configuration sync', default: '',
     help: 'Extra files Sync-WoosooConfig renders: name:template.hbs:path, comma-separated; the template is looked up in TEMPLATES_PATH, then among the built-in ones; a path ending in .env is merged key by key.',
   }),
-};
+} satisfies KeyTable;
