@@ -1,22 +1,24 @@
 /**
  * The deploy's step runner: each step is recorded in the journal as it starts and ends (atomic rewrite), shown as
- * progress, and streamed to the pipeline as a Woosoo.DeployStep when it ends. Also the context a rollback runs
+ * progress, and handed to the context's step sink when it ends (deploy/methods.ts streams it to the pipeline as a
+ * Woosoo.DeployStep). Also the context a rollback runs
  * with: the request's notifications, but its own cancel signal, so Ctrl+C (which cancelled the deploy) does not
  * cancel the rollback that undoes it.
  */
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../kernel/context';
-import { duration, typed } from '../kernel/method';
 import { endStep, startStep, STEP_NAMES, writeJournal, type Journal, type StepRecord, type StepStatus } from './journal';
 import { holdAtCrashPoint } from '../kernel/testseams';
 
-export type DeployCtx = RequestContext;
+/** Told of each step as it ends (its record as the journal has it). */
+export type StepSink = (j: Journal, s: StepRecord) => void;
 
-export function stepItem(j: Journal, s: StepRecord) {
-  return typed('DeployStep', {
-    DeploymentId: j.id, Name: s.name, Status: s.status, StartedAt: s.startedAt,
-    Duration: duration(s.durationMs ?? 0), Message: s.message, OutputLog: s.outputLog, ProjectPath: j.project,
-  });
+/** A request's context, with where the steps go as they end (none: they are only journaled). */
+export type DeployCtx = RequestContext & { readonly stepEnded?: StepSink };
+
+/** The request's context with a step sink (deploy/methods.ts: the pipeline). */
+export function withStepSink(ctx: RequestContext, sink: StepSink): DeployCtx {
+  return Object.create(ctx, { stepEnded: { value: sink } }) as DeployCtx;
 }
 
 /** What a step's body returns: its message and, when not Succeeded, its status. */
@@ -53,12 +55,12 @@ export async function runStep(
     const message = err instanceof Error ? err.message : String(err);
     endStep(s, ctx.signal.aborted ? 'Cancelled' : 'Failed', ctx.signal.aborted ? `Cancelled (Ctrl+C): ${message}` : message);
     if (journal) writeJournal(cfg, j);
-    ctx.emit([stepItem(j, s)]);
+    ctx.stepEnded?.(j, s);
     throw new StepFailure(name, s.message);
   }
   if (journal) writeJournal(cfg, j);
   ctx.log('verbose', `Deploy ${j.id}: ${name} ${s.status} in ${((s.durationMs ?? 0) / 1000).toFixed(2)} s. ${s.message}`);
-  ctx.emit([stepItem(j, s)]);
+  ctx.stepEnded?.(j, s);
 }
 
 /** The request's context with a fresh cancel signal (for the rollback after a Ctrl+C). */

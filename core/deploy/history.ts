@@ -1,12 +1,10 @@
 /**
- * Get-WoosooDeployment: the journals as Woosoo.Deployment objects, newest first. A journal still saying Running
+ * Get-WoosooDeployment: the journals summed up (deploy/methods.ts makes the Woosoo.Deployment objects), newest first. A journal still saying Running
  * whose engine is gone (this host, its PID dead, and not running in this engine) is an interrupted deploy; a step
  * still saying Running in the journal of a gone engine is shown as Failed (interrupted).
  */
 import { hostname } from 'node:os';
 import type { ProjectConfig } from '../config';
-import { duration, typed } from '../kernel/method';
-import { stepItem } from './context';
 import { listDeployIds, readJournal, type DeployStatus, type Journal, type StepRecord } from './journal';
 import { pidAlive } from '../process/pid';
 
@@ -36,11 +34,23 @@ export function interruptedStep(j: Journal): StepRecord | undefined {
   return [...j.steps].reverse().find((s) => s.status === 'Running');
 }
 
-function shownStep(j: Journal, s: StepRecord, gone: boolean) {
-  return stepItem(j, gone && s.status === 'Running' ? { ...s, status: 'Failed', message: `Interrupted: its engine (PID ${j.pid}) is gone.` } : s);
+function shownStep(j: Journal, s: StepRecord, gone: boolean): StepRecord {
+  return gone && s.status === 'Running' ? { ...s, status: 'Failed', message: `Interrupted: its engine (PID ${j.pid}) is gone.` } : s;
 }
 
-export function toDeployment(j: Journal) {
+/** A deployment as it stands: the journal, and what it means now (an interrupted one, the step it failed in). */
+export interface DeploymentSummary {
+  journal: Journal;
+  status: DeployStatus;
+  durationMs: number;
+  failedStep: string;
+  /** The journal's steps, a step a gone engine was in shown as Failed (interrupted). */
+  steps: StepRecord[];
+  /** The deploy's error; for an interrupted one what happened and what to do. */
+  error: string;
+}
+
+export function summarizeDeployment(j: Journal): DeploymentSummary {
   const status = effectiveStatus(j);
   const end = j.endedAt ?? j.steps.reduce((m, s) => (s.endedAt && s.endedAt > m ? s.endedAt : m), j.startedAt);
   const failed = j.steps.find((s) => s.status === 'Failed' || s.status === 'Cancelled');
@@ -49,13 +59,10 @@ export function toDeployment(j: Journal) {
   const error = j.error ?? (status !== 'Interrupted' ? '' : `Interrupted during step ${cut?.name ?? '(unknown)'}: its engine (PID ${j.pid}) is gone. ${changedProject(j)
     ? `Undo-WoosooDeploy -Id ${j.id} completes the rollback${j.backupId ? ` from backup ${j.backupId}` : ''}.`
     : 'It had changed nothing (it stopped before the first step that changes the project): nothing to roll back.'}`);
-  return typed('Deployment', {
-    Id: j.id, Scope: j.options.scope, Status: status, StartedAt: j.startedAt,
-    Duration: duration(Date.parse(end) - Date.parse(j.startedAt)),
-    BackupId: j.backupId ?? '', FailedStep: j.failedStep ?? failed?.name ?? cut?.name ?? '', Steps: j.steps.map((s) => shownStep(j, s, gone)),
-    ReportPath: j.htmlReportPath ?? '', JsonReportPath: j.reportPath ?? '', Error: error, LeftToDo: j.leftToDo ?? [],
-    Host: j.host, User: j.user, ProjectPath: j.project,
-  });
+  return {
+    journal: j, status, durationMs: Date.parse(end) - Date.parse(j.startedAt), error,
+    failedStep: j.failedStep ?? failed?.name ?? cut?.name ?? '', steps: j.steps.map((s) => shownStep(j, s, gone)),
+  };
 }
 
 export function listDeployments(cfg: ProjectConfig, opts: { id?: string; last?: number } = {}): Journal[] {

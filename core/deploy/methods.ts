@@ -1,9 +1,11 @@
 /** RPC methods of deploys: deploy.run (or its plan with whatIf), deploy.get (history), deploy.undo. Thin. */
 import { z } from 'zod';
 import { loadValidProject } from '../config';
-import { defineMethod, durationSchema, projectPathParam, typedSchema } from '../kernel/method';
-import { changedProject, effectiveStatus, interruptedDeployments, listDeployments, needsRollback, toDeployment } from './history';
-import { readJournal } from './journal';
+import type { RequestContext } from '../kernel/context';
+import { defineMethod, duration, durationSchema, projectPathParam, typed, typedSchema } from '../kernel/method';
+import { withStepSink, type DeployCtx } from './context';
+import { changedProject, effectiveStatus, interruptedDeployments, listDeployments, needsRollback, summarizeDeployment } from './history';
+import { readJournal, type Journal, type StepRecord } from './journal';
 import { runDeploy } from './orchestrator';
 import { deployPlan } from './steps';
 import { checkUndoable, undoDeploy } from './undo';
@@ -20,6 +22,31 @@ const deploymentSchema = typedSchema('Deployment', {
   ReportPath: z.string(), JsonReportPath: z.string(), Error: z.string(), LeftToDo: z.array(z.string()), Host: z.string(),
   User: z.string(), ProjectPath: z.string(),
 });
+
+/** The wire's Woosoo.DeployStep of a journal's step. */
+export function stepObject(j: Journal, s: StepRecord) {
+  return typed('DeployStep', {
+    DeploymentId: j.id, Name: s.name, Status: s.status, StartedAt: s.startedAt,
+    Duration: duration(s.durationMs ?? 0), Message: s.message, OutputLog: s.outputLog, ProjectPath: j.project,
+  });
+}
+
+/** The wire's Woosoo.Deployment of a journal, as it stands now (summarizeDeployment). */
+export function toDeployment(j: Journal) {
+  const d = summarizeDeployment(j);
+  return typed('Deployment', {
+    Id: j.id, Scope: j.options.scope, Status: d.status, StartedAt: j.startedAt, Duration: duration(d.durationMs),
+    BackupId: j.backupId ?? '', FailedStep: d.failedStep, Steps: d.steps.map((s) => stepObject(j, s)),
+    ReportPath: j.htmlReportPath ?? '', JsonReportPath: j.reportPath ?? '', Error: d.error, LeftToDo: j.leftToDo ?? [],
+    Host: j.host, User: j.user, ProjectPath: j.project,
+  });
+}
+
+/** The request's context with each deploy step streamed to the pipeline as it ends. */
+export function streamingSteps(ctx: RequestContext): DeployCtx {
+  return withStepSink(ctx, (j, s) => ctx.emit([stepObject(j, s)]));
+}
+
 const planSchema = typedSchema('DeployPlanStep', {
   Order: z.number(), Name: z.string(), Description: z.string(), Commands: z.array(z.string()), ProjectPath: z.string(),
 });
@@ -53,7 +80,7 @@ export const deployRun = defineMethod({
       }
       return { items: deployPlan(cfg, options, ctx.env) };
     }
-    const j = await runDeploy(cfg, ctx, options);
+    const j = await runDeploy(cfg, streamingSteps(ctx), options);
     return { items: [toDeployment(j)] };
   },
 });
@@ -86,7 +113,7 @@ export const deployUndo = defineMethod({
     const j = readJournal(cfg, id);
     checkUndoable(j);
     if (p.whatIf) return { items: [toDeployment(j)] };
-    return { items: [toDeployment(await undoDeploy(cfg, ctx, id))] };
+    return { items: [toDeployment(await undoDeploy(cfg, streamingSteps(ctx), id))] };
   },
 });
 

@@ -172,11 +172,11 @@ export async function runDeploy(cfg: ProjectConfig, ctx: DeployCtx, options: Dep
       // Preflight changes nothing and takes no lock: not journaled until it ends (an engine killed here leaves nothing).
       await runStep(cfg, ctx, j, 'Preflight', async () => {
         const checks = await runPreflight(cfg, ctx);
-        j.details.preflight = checks.filter((c) => c.Status !== 'Pass').map((c) => ({ name: c.Name, status: c.Status, critical: c.Critical, message: c.Message }));
-        const bad = checks.filter((c) => c.Critical && c.Status === 'Fail');
-        if (!preflightPassed(checks) && !options.force) throw new Error(`Critical preflight checks failed: ${bad.map((c) => `${c.Name}: ${c.Message}`).join('; ')} (-Force goes on anyway).`);
-        for (const c of bad) ctx.log('warning', `Preflight ${c.Name} failed, going on (-Force): ${c.Message}`);
-        return { message: `${checks.length} checks: ${checks.filter((c) => c.Status === 'Fail').length} failed, ${checks.filter((c) => c.Status === 'Warn').length} warnings.` };
+        j.details.preflight = checks.filter((c) => c.status !== 'Pass').map((c) => ({ name: c.name, status: c.status, critical: c.critical, message: c.message }));
+        const bad = checks.filter((c) => c.critical && c.status === 'Fail');
+        if (!preflightPassed(checks) && !options.force) throw new Error(`Critical preflight checks failed: ${bad.map((c) => `${c.name}: ${c.message}`).join('; ')} (-Force goes on anyway).`);
+        for (const c of bad) ctx.log('warning', `Preflight ${c.name} failed, going on (-Force): ${c.message}`);
+        return { message: `${checks.length} checks: ${checks.filter((c) => c.status === 'Fail').length} failed, ${checks.filter((c) => c.status === 'Warn').length} warnings.` };
       }, { journal: false });
       await runStep(cfg, ctx, j, 'Lock', async () => {
         const stale = acquireLock(cfg, ctx, j.id);
@@ -184,8 +184,8 @@ export async function runDeploy(cfg: ProjectConfig, ctx: DeployCtx, options: Dep
         await holdAtCrashPoint(ctx, 'Lock');
         try {
           const items = (await getServices(cfg, ctx)).items;
-          j.servicesRunning = items.filter((s) => s.Status === 'Running').map((s) => s.Name);
-          j.details.servicesNotInstalled = items.filter((s) => s.Status === 'NotInstalled').map((s) => s.Name);
+          j.servicesRunning = items.filter((s) => s.status === 'Running').map((s) => s.name);
+          j.details.servicesNotInstalled = items.filter((s) => s.status === 'NotInstalled').map((s) => s.name);
         } catch (err) {
           ctx.log('warning', `Could not list the services before the deploy: ${(err as Error).message}`);
         }

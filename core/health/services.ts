@@ -6,7 +6,7 @@
 import { probeSystem, type ProbeLimits } from '../util/sysinfo';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../kernel/errors';
-import { getServices, stackDefinitions, type Outcome, type ServiceItem } from '../services';
+import { getServices, stackDefinitions, type Outcome, type ServiceReport } from '../services';
 import { healthCheck, type CheckContext, type CheckSpec, type HealthCheck, type HealthStatus } from './check';
 
 const STATUS: Record<string, HealthStatus> = {
@@ -29,32 +29,38 @@ export async function processFacts(pids: number[], limits: ProbeLimits = {}): Pr
   return new Map(list.filter((p) => pids.includes(p.pid)).map((p) => [p.pid, { pid: p.pid, cpu: p.cpu, memRss: p.memRss, started: p.started }]));
 }
 
-function since(started: string, now: number): string | null {
-  const t = Date.parse(started.replace(' ', 'T'));
-  if (Number.isNaN(t)) return null;
-  const s = Math.max(0, Math.floor((now - t) / 1000));
+/** An uptime in words for a check's message, as a [timespan] prints: [d.]hh:mm:ss. */
+function uptimeText(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
   const p = (n: number) => String(n).padStart(2, '0');
   const days = Math.floor(s / 86400);
   return `${days > 0 ? `${days}.` : ''}${p(Math.floor(s / 3600) % 24)}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}`;
 }
 
+/** When the process started: the backend's word (PM2), else the process list's local time ("2026-11-22 03:17:51"). */
+function startedAt(s: ServiceReport, f: ProcessFacts | undefined): number | null {
+  if (s.startedAt) return s.startedAt.getTime();
+  const t = f ? Date.parse(f.started.replace(' ', 'T')) : NaN;
+  return Number.isNaN(t) ? null : t;
+}
+
 /** One HealthCheck per service: Healthy when Running, with its process's CPU %, memory and uptime. */
 export function serviceResults(outcome: Outcome, facts: Map<number, ProcessFacts>, now = Date.now()): HealthCheck[] {
-  const out = outcome.items.map((s: ServiceItem) => {
-    const status = STATUS[s.Status] ?? 'Unknown';
-    const target = `${s.Backend} ${s.Name}`;
-    const name = `Service ${s.Name}`;
-    if (s.Status !== 'Running') {
-      const fix = s.Status === 'NotInstalled' ? 'Install it with Install-WoosooService.' : 'Start it with Start-WoosooService; Get-WoosooLog shows why it stopped.';
-      return healthCheck('Service', name, target, { status, value: s.Status, message: `${s.Name} is ${s.Status}. ${status === 'Degraded' ? '' : fix}`.trim() });
+  const out = outcome.items.map((s: ServiceReport) => {
+    const status = STATUS[s.status] ?? 'Unknown';
+    const target = `${s.backend} ${s.name}`;
+    const name = `Service ${s.name}`;
+    if (s.status !== 'Running') {
+      const fix = s.status === 'NotInstalled' ? 'Install it with Install-WoosooService.' : 'Start it with Start-WoosooService; Get-WoosooLog shows why it stopped.';
+      return healthCheck('Service', name, target, { status, value: s.status, message: `${s.name} is ${s.status}. ${status === 'Degraded' ? '' : fix}`.trim() });
     }
-    const f = s.ProcessId === null ? undefined : facts.get(s.ProcessId);
-    const parts = [`pid ${s.ProcessId ?? '?'}`];
+    const f = s.processId === null ? undefined : facts.get(s.processId);
+    const parts = [`pid ${s.processId ?? '?'}`];
     if (f) parts.push(`CPU ${Math.round(f.cpu * 10) / 10}%`, `${Math.round(f.memRss / 1024)} MB`);
-    const up = s.Uptime ?? (f ? since(f.started, now) : null);
-    if (up) parts.push(`up ${up}`);
-    if (s.Restarts) parts.push(`${s.Restarts} restarts`);
-    return healthCheck('Service', name, target, { status, value: s.Status, message: `${s.Name} is Running (${parts.join(', ')}).` });
+    const t = startedAt(s, f);
+    if (t !== null) parts.push(`up ${uptimeText((s.startedAt ? s.observedAt.getTime() : now) - t)}`);
+    if (s.restarts) parts.push(`${s.restarts} restarts`);
+    return healthCheck('Service', name, target, { status, value: s.status, message: `${s.name} is Running (${parts.join(', ')}).` });
   });
   for (const e of outcome.errors) out.push(healthCheck('Service', 'Services', e.data.targetObject ?? '', { status: 'Unknown', message: e.message }));
   return out;
@@ -82,7 +88,7 @@ export function servicesSpec(cfg: ProjectConfig, env: Record<string, string>): C
         if (c.signal.aborted || !(err instanceof WoosooError)) throw err;
         return [healthCheck('Service', 'Services', cfg.str('SERVICE_MANAGER'), { status: 'Unknown', message: `Cannot query the services: ${err.message}` })];
       }
-      const pids = outcome.items.map((s) => s.ProcessId).filter((p): p is number => typeof p === 'number' && p > 0);
+      const pids = outcome.items.map((s) => s.processId).filter((p): p is number => typeof p === 'number' && p > 0);
       return serviceResults(outcome, await processFacts(pids, c));
     },
   };

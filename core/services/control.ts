@@ -10,7 +10,6 @@
 import { connect } from 'node:net';
 import type { RequestContext } from '../kernel/context';
 import { WoosooError, toItemError, type ItemError } from '../kernel/errors';
-import { typed } from '../kernel/method';
 import { notInstalled } from './errors';
 import { ensureLogDirs, lastOutput, maintainLogs, retentionSummary } from './retention';
 import type { ServiceBackend, ServiceDefinition, ServiceSettings, ServiceState, ServiceStatus } from './types';
@@ -27,10 +26,35 @@ export interface ServiceSet {
   projectDir: string;
 }
 
-export type ServiceItem = ReturnType<typeof toItem>;
+/**
+ * What the services domain reports of one service: the backend's facts, the definition where the backend has none.
+ * A domain type: services/methods.ts turns it into the wire's Woosoo.Service; deploy and health read it as it is.
+ */
+export interface ServiceReport {
+  name: string;
+  displayName: string;
+  status: ServiceStatus;
+  startType: string | null;
+  processId: number | null;
+  startedAt: Date | null;
+  restarts: number | null;
+  lastExitCode: number | null;
+  application: string;
+  arguments: string;
+  workingDirectory: string;
+  stdoutLog: string;
+  stderrLog: string;
+  dependsOn: string[];
+  port: number | null;
+  backend: ServiceBackend['name'];
+  projectDir: string;
+  remarks: string | null;
+  /** When the backend was asked (the wire's Uptime counts from startedAt to this). */
+  observedAt: Date;
+}
 
 export interface Outcome {
-  items: ServiceItem[];
+  items: ServiceReport[];
   errors: ItemError[];
 }
 
@@ -41,36 +65,29 @@ function pollMs(set: ServiceSet): number {
   return set.backend.pollMs?.() ?? POLL_MS;
 }
 
-function uptime(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  const p = (n: number) => String(n).padStart(2, '0');
-  const days = Math.floor(s / 86400);
-  return `${days > 0 ? `${days}.` : ''}${p(Math.floor(s / 3600) % 24)}:${p(Math.floor(s / 60) % 60)}:${p(s % 60)}`;
-}
-
-/** The Woosoo.Service object: the backend's facts, the definition where the backend has none. */
-export function toItem(set: ServiceSet, def: ServiceDefinition, st: ServiceState, now = Date.now()) {
-  return typed('Service', {
-    Name: def.name,
-    DisplayName: st.displayName ?? def.displayName,
-    Status: st.status,
-    StartType: st.startType ?? null,
-    ProcessId: st.processId ?? null,
-    StartTime: st.startedAt ? st.startedAt.toISOString() : null,
-    Uptime: st.startedAt ? uptime(now - st.startedAt.getTime()) : null,
-    Restarts: st.restarts ?? null,
-    LastExitCode: st.lastExitCode ?? null,
-    Application: st.application ?? def.application,
-    Arguments: st.arguments ?? def.arguments.join(' '),
-    WorkingDirectory: st.workingDirectory ?? def.workingDirectory,
-    StdoutLog: st.stdoutLog ?? def.stdoutLog,
-    StderrLog: st.stderrLog ?? def.stderrLog,
-    DependsOn: def.dependsOn,
-    Port: def.readyPort ?? null,
-    Backend: set.backend.name,
-    ProjectPath: set.projectDir,
-    Remarks: [def.problem?.message, st.remarks].filter(Boolean).join(' ') || null,
-  });
+/** A service's report: the backend's facts, the definition where the backend has none. */
+export function report(set: ServiceSet, def: ServiceDefinition, st: ServiceState, now = new Date()): ServiceReport {
+  return {
+    name: def.name,
+    displayName: st.displayName ?? def.displayName,
+    status: st.status,
+    startType: st.startType ?? null,
+    processId: st.processId ?? null,
+    startedAt: st.startedAt ?? null,
+    restarts: st.restarts ?? null,
+    lastExitCode: st.lastExitCode ?? null,
+    application: st.application ?? def.application,
+    arguments: st.arguments ?? def.arguments.join(' '),
+    workingDirectory: st.workingDirectory ?? def.workingDirectory,
+    stdoutLog: st.stdoutLog ?? def.stdoutLog,
+    stderrLog: st.stderrLog ?? def.stderrLog,
+    dependsOn: def.dependsOn,
+    port: def.readyPort ?? null,
+    backend: set.backend.name,
+    projectDir: set.projectDir,
+    remarks: [def.problem?.message, st.remarks].filter(Boolean).join(' ') || null,
+    observedAt: now,
+  };
 }
 
 async function stateOf(set: ServiceSet, def: ServiceDefinition): Promise<ServiceState> {
@@ -166,7 +183,7 @@ async function each(set: ServiceSet, defs: ServiceDefinition[], ctx: ServiceCont
   for (const [i, def] of defs.entries()) {
     ctx.progress({ activity, status: def.name, percent: (i / defs.length) * 100 });
     try {
-      out.items.push(toItem(set, def, await step(def, await stateOf(set, def))));
+      out.items.push(report(set, def, await step(def, await stateOf(set, def))));
     } catch (err) {
       if (ctx.signal.aborted) throw err;
       out.errors.push(toItemError(err));
@@ -202,7 +219,7 @@ function deferred(): { promise: Promise<boolean>; resolve: (ok: boolean) => void
 async function inDependencyOrder(set: ServiceSet, defs: ServiceDefinition[], ctx: ServiceContext, activity: string, step: StartStep): Promise<Outcome> {
   const up = new Map(defs.map((d) => [d.name, deferred()]));
   const done = new Map(defs.map((d) => [d.name, deferred()]));
-  const results: (ServiceItem | ItemError)[] = [];
+  const results: (ServiceReport | ItemError)[] = [];
   let finished = 0;
   const position = new Map(defs.map((d, i) => [d.name, i]));
   const one = async (def: ServiceDefinition, index: number): Promise<void> => {
@@ -225,7 +242,7 @@ async function inDependencyOrder(set: ServiceSet, defs: ServiceDefinition[], ctx
         await waitStopped(set, def, ctx, st.processId);
         throw dependencyFailed(def, late, 'stopped');
       }
-      results[index] = toItem(set, def, st);
+      results[index] = report(set, def, st);
       done.get(def.name)!.resolve(true);
     } catch (err) {
       up.get(def.name)!.resolve(false);
@@ -247,14 +264,14 @@ async function inDependencyOrder(set: ServiceSet, defs: ServiceDefinition[], ctx
  */
 async function inReverseDependencyOrder(set: ServiceSet, defs: ServiceDefinition[], ctx: ServiceContext, activity: string, step: Step): Promise<Outcome> {
   const over = new Map(defs.map((d) => [d.name, deferred()]));
-  const results: (ServiceItem | ItemError)[] = [];
+  const results: (ServiceReport | ItemError)[] = [];
   let finished = 0;
   const one = async (def: ServiceDefinition, index: number): Promise<void> => {
     const dependents = defs.filter((d, i) => i > index && d.dependsOn.includes(def.name));
     try {
       await Promise.all(dependents.map((d) => over.get(d.name)!.promise));
       ctx.progress({ activity, status: def.name, percent: (finished / defs.length) * 100 });
-      results[defs.length - 1 - index] = toItem(set, def, await step(def, await stateOf(set, def)));
+      results[defs.length - 1 - index] = report(set, def, await step(def, await stateOf(set, def)));
     } catch (err) {
       if (ctx.signal.aborted) throw err;
       results[defs.length - 1 - index] = toItemError(err);
@@ -268,9 +285,9 @@ async function inReverseDependencyOrder(set: ServiceSet, defs: ServiceDefinition
   return split(results);
 }
 
-function split(results: (ServiceItem | ItemError)[]): Outcome {
-  const isError = (r: ServiceItem | ItemError): r is ItemError => !('$type' in r);
-  return { items: results.filter((r): r is ServiceItem => !isError(r)), errors: results.filter(isError) };
+function split(results: (ServiceReport | ItemError)[]): Outcome {
+  const isError = (r: ServiceReport | ItemError): r is ItemError => !('observedAt' in r);
+  return { items: results.filter((r): r is ServiceReport => !isError(r)), errors: results.filter(isError) };
 }
 
 function requireInstalled(def: ServiceDefinition, st: ServiceState): void {
@@ -304,8 +321,8 @@ async function withLogRetention(set: ServiceSet, ctx: ServiceContext, body: (pre
 
 export async function queryServices(set: ServiceSet): Promise<Outcome> {
   const states = await set.backend.query(set.defs);
-  const now = Date.now();
-  return { items: set.defs.map((d, i) => toItem(set, d, states[i], now)), errors: [] };
+  const now = new Date();
+  return { items: set.defs.map((d, i) => report(set, d, states[i], now)), errors: [] };
 }
 
 export function startAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> {

@@ -13,7 +13,7 @@ import type { ServiceBackend } from './types';
 import { moduleRoot } from '../process/locate';
 import { nssmLauncherName } from '../kernel/testseams';
 
-export type { Outcome, ServiceContext, ServiceItem, ServiceSet } from './control';
+export type { Outcome, ServiceContext, ServiceReport, ServiceSet } from './control';
 export type { ServiceDefinition, ServiceStatus } from './types';
 // for deploy's plan and health (the stack's definitions) and preflight (is the service manager there)
 export { selectDefinitions, serviceSettings, stackDefinitions } from './definitions';

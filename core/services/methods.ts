@@ -1,14 +1,14 @@
 /** RPC methods of the services capability: services.get and the changers. Thin: load the project, call control. */
 import { z } from 'zod';
 import { loadProject, loadValidProject } from '../config';
-import { defineMethod, projectPathParam, typedSchema } from '../kernel/method';
+import { defineMethod, duration, durationSchema, projectPathParam, typed, typedSchema } from '../kernel/method';
 import * as control from './control';
 import { openServiceSet, selectDefinitions, stackDefinitions } from './index';
 import { SERVICE_STATUSES } from './types';
 
 const serviceItem = typedSchema('Service', {
   Name: z.string(), DisplayName: z.string(), Status: z.enum(SERVICE_STATUSES), StartType: z.string().nullable(),
-  ProcessId: z.number().int().nullable(), StartTime: z.string().nullable(), Uptime: z.string().nullable(),
+  ProcessId: z.number().int().nullable(), StartTime: z.string().nullable(), Uptime: durationSchema.nullable(),
   Restarts: z.number().int().nullable(), LastExitCode: z.number().int().nullable(), Application: z.string(),
   Arguments: z.string(), WorkingDirectory: z.string(), StdoutLog: z.string(), StderrLog: z.string(),
   DependsOn: z.array(z.string()), Port: z.number().int().nullable(), Backend: z.enum(['NSSM', 'PM2']),
@@ -22,12 +22,28 @@ const params = z.object({
 
 type Op = (set: control.ServiceSet, ctx: control.ServiceContext) => Promise<control.Outcome>;
 
+/** The wire's Woosoo.Service of a service's report; Uptime in whole seconds, as a duration (a [timespan] in pwsh). */
+export function serviceObject(r: control.ServiceReport) {
+  return typed('Service', {
+    Name: r.name, DisplayName: r.displayName, Status: r.status, StartType: r.startType, ProcessId: r.processId,
+    StartTime: r.startedAt ? r.startedAt.toISOString() : null,
+    Uptime: r.startedAt ? duration(Math.floor(Math.max(0, r.observedAt.getTime() - r.startedAt.getTime()) / 1000) * 1000) : null,
+    Restarts: r.restarts, LastExitCode: r.lastExitCode, Application: r.application, Arguments: r.arguments,
+    WorkingDirectory: r.workingDirectory, StdoutLog: r.stdoutLog, StderrLog: r.stderrLog, DependsOn: r.dependsOn, Port: r.port,
+    Backend: r.backend, ProjectPath: r.projectDir, Remarks: r.remarks,
+  });
+}
+
+function wire(out: control.Outcome) {
+  return { items: out.items.map(serviceObject), errors: out.errors };
+}
+
 function changer(name: string, summary: string, op: Op) {
   return defineMethod({
     name, summary, params, item: serviceItem,
     async handler(p, ctx) {
       const cfg = loadValidProject(p.path, ctx);
-      return op(openServiceSet(cfg, ctx, p.names), ctx);
+      return wire(await op(openServiceSet(cfg, ctx, p.names), ctx));
     },
   });
 }
@@ -37,7 +53,7 @@ export const servicesGet = defineMethod({
   summary: 'A Woosoo.Service per service of the stack (or per matching name), queried concurrently from the backend.',
   params, item: serviceItem,
   async handler(p, ctx) {
-    return control.queryServices(openServiceSet(loadProject(p.path, ctx), ctx, p.names));
+    return wire(await control.queryServices(openServiceSet(loadProject(p.path, ctx), ctx, p.names)));
   },
 });
 

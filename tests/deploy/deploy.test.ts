@@ -12,6 +12,7 @@ import { listDeployments } from '../../core/deploy/history';
 import { lockPath } from '../../core/deploy/lock';
 import { runDeploy } from '../../core/deploy/orchestrator';
 import { undoDeploy } from '../../core/deploy/undo';
+import { streamingSteps } from '../../core/deploy/methods';
 import type { DeployOptions, Journal } from '../../core/deploy/journal';
 import { WoosooError } from '../../core/kernel/errors';
 import type { MariaDb } from '../harness/mariadb';
@@ -37,7 +38,7 @@ describe.skipIf(skipUnless(!missing, missing))('Invoke-WoosooDeploy on the demo 
 
   /** Runs a deploy that must fail; returns its error and journal. */
   async function failingDeploy(opts: Partial<DeployOptions> = {}): Promise<{ err: WoosooError; j: Journal }> {
-    const err = await runDeploy(p.cfg(), p.ctx(), { ...OPTIONS, ...opts }).then(() => null, (e: unknown) => e);
+    const err = await runDeploy(p.cfg(), streamingSteps(p.ctx()), { ...OPTIONS, ...opts }).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(WoosooError);
     return { err: err as WoosooError, j: listDeployments(p.cfg(), { last: 1 })[0] };
   }
@@ -60,7 +61,7 @@ describe.skipIf(skipUnless(!missing, missing))('Invoke-WoosooDeploy on the demo 
   const snapshot = () => ({ tree: p.treeHash(), dump: p.dump() });
 
   it('a clean deploy: every step succeeds in order, health passes, report and journal written, lock released, no secret', async () => {
-    const j = await runDeploy(p.cfg(), p.ctx(), OPTIONS);
+    const j = await runDeploy(p.cfg(), streamingSteps(p.ctx()), OPTIONS);
     expect(j.status).toBe('Succeeded');
     expect(j.steps.map((s) => [s.name, s.status])).toEqual([
       ['Preflight', 'Succeeded'], ['Lock', 'Succeeded'], ['Backup', 'Succeeded'], ['Sync', 'Succeeded'], ['Build', 'Succeeded'],
@@ -140,17 +141,17 @@ describe.skipIf(skipUnless(!missing, missing))('Invoke-WoosooDeploy on the demo 
     expect(j.status).toBe('Failed');
     expect(existsSync(lockPath(p.cfg()))).toBe(false);
     expect(treeDiff(before.tree, p.treeHash())).toContain('apps/woosoo-nexus/.env'); // the new APP_NAME is in place
-    const undone = await undoDeploy(p.cfg(), p.ctx(), j.id);
+    const undone = await undoDeploy(p.cfg(), streamingSteps(p.ctx()), j.id);
     expect(undone.status).toBe('RolledBack');
     expectPutBack(before, undone, 'Build');
-    await expect(undoDeploy(p.cfg(), p.ctx(), j.id)).rejects.toThrow(/RolledBack: there is nothing to roll back/);
+    await expect(undoDeploy(p.cfg(), streamingSteps(p.ctx()), j.id)).rejects.toThrow(/RolledBack: there is nothing to roll back/);
     p.set({ APP_NAME: "'Woosoo Demo'", BUILD_PWA_COMMANDS: "''" });
     p.notes.length = 0;
   }, 240_000);
 
   it('a stale lock (its process is gone) is taken over with a warning and released at the end', async () => {
     writeFileSync(lockPath(p.cfg()), JSON.stringify({ host: hostname(), pid: 999_999, user: 'ghost', startedAt: '2026-01-01T00:00:00Z', deployId: '20260101-000000-dead' }));
-    const j = await runDeploy(p.cfg(), p.ctx(), { ...OPTIONS, skipTests: true });
+    const j = await runDeploy(p.cfg(), streamingSteps(p.ctx()), { ...OPTIONS, skipTests: true });
     expect(j.status).toBe('Succeeded');
     const warnings = p.notes.filter((n) => n.method === '$/log' && n.params.level === 'warning').map((n) => String(n.params.message));
     expect(warnings.some((w) => w.includes('Took over a stale deploy lock') && w.includes('999999'))).toBe(true);

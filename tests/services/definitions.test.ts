@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readProject } from '../../core/config';
-import { installAll, toItem } from '../../core/services/control';
+import { installAll, report } from '../../core/services/control';
+import { serviceObject } from '../../core/services/methods';
 import { selectDefinitions, serviceSettings, stackDefinitions } from '../../core/services/definitions';
 import { pm2Home, pm2Status } from '../../core/services/pm2';
 import { lastOutput, maintainLogs, pruneLogs, rotatedName, rotateIfLarge, rotatedLogs, tailLines } from '../../core/services/retention';
@@ -179,18 +180,30 @@ describe('log retention (real files)', () => {
   });
 });
 
-describe('Woosoo.Service objects', () => {
-  it('carry the backend\'s facts, the definition where the backend has none, and a [d.]hh:mm:ss uptime', () => {
-    const def = defineService(tmp, 'w-reverb', 20, '/usr/bin/php', ['artisan', 'reverb:start'], { readyPort: 8080, dependsOn: ['w-db'] });
-    const set = { backend: { name: 'PM2' } as never, defs: [def], settings: settings(), projectDir: tmp };
-    const started = new Date('2026-02-15T10:00:00.000Z');
-    const item = toItem(set, def, { name: def.name, status: 'Running', processId: 42, startedAt: started, restarts: 2 }, started.getTime() + ((26 * 60 + 3) * 60 + 4) * 1000);
+describe('service reports and their Woosoo.Service objects', () => {
+  const def = defineService(tmp, 'w-reverb', 20, '/usr/bin/php', ['artisan', 'reverb:start'], { readyPort: 8080, dependsOn: ['w-db'] });
+  const set = { backend: { name: 'PM2' } as never, defs: [def], settings: settings(), projectDir: tmp };
+  const started = new Date('2026-02-15T10:00:00.000Z');
+  const seen = new Date(started.getTime() + ((26 * 60 + 3) * 60 + 4) * 1000 + 678);
+
+  it('a report (the domain\'s type) carries the backend\'s facts and the definition where the backend has none', () => {
+    const r = report(set, def, { name: def.name, status: 'Running', processId: 42, startedAt: started, restarts: 2 }, seen);
+    expect(r).toEqual({
+      name: 'w-reverb', displayName: def.displayName, status: 'Running', startType: null, processId: 42, startedAt: started,
+      restarts: 2, lastExitCode: null, application: '/usr/bin/php', arguments: 'artisan reverb:start', workingDirectory: def.workingDirectory,
+      stdoutLog: def.stdoutLog, stderrLog: def.stderrLog, dependsOn: ['w-db'], port: 8080, backend: 'PM2', projectDir: tmp, remarks: null,
+      observedAt: seen,
+    });
+  });
+
+  it('the wire object: PascalCase, the start time as ISO text, the uptime as a whole-second ISO-8601 duration', () => {
+    const item = serviceObject(report(set, def, { name: def.name, status: 'Running', processId: 42, startedAt: started, restarts: 2 }, seen));
     expect(item).toMatchObject({
-      $type: 'Service', Name: 'w-reverb', Status: 'Running', ProcessId: 42, StartTime: '2026-02-15T10:00:00.000Z', Uptime: '1.02:03:04',
+      $type: 'Service', Name: 'w-reverb', Status: 'Running', ProcessId: 42, StartTime: '2026-02-15T10:00:00.000Z', Uptime: 'PT93784.000S',
       Restarts: 2, LastExitCode: null, StartType: null, Application: '/usr/bin/php', Arguments: 'artisan reverb:start',
       DependsOn: ['w-db'], Port: 8080, Backend: 'PM2', ProjectPath: tmp, Remarks: null,
     });
-    const missing = toItem(set, { ...def, problem: new Error('PHP_PATH is wrong') }, { name: def.name, status: 'NotInstalled' });
+    const missing = serviceObject(report(set, { ...def, problem: new Error('PHP_PATH is wrong') }, { name: def.name, status: 'NotInstalled' }));
     expect(missing).toMatchObject({ Status: 'NotInstalled', Uptime: null, ProcessId: null, Remarks: 'PHP_PATH is wrong' });
   });
 });

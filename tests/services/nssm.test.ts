@@ -49,14 +49,14 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
   it('installs with every setting, as NSSM reports them back', async () => {
     const r = await control.installAll(set, ctx());
     expect(r.errors).toEqual([]);
-    expect(r.items.map((i) => [i.Name, i.Status, i.StartType, i.Backend])).toEqual([
+    expect(r.items.map((i) => [i.name, i.status, i.startType, i.backend])).toEqual([
       ['wst-pinger', 'Stopped', 'Automatic', 'NSSM'], ['wst-web', 'Stopped', 'Automatic', 'NSSM'],
     ]);
     const pinger = r.items[0];
-    expect(pinger.Application).toBe(CMD);
-    expect(pinger.Arguments).toBe('/c "echo started & ping -n 1000 127.0.0.1"');
-    expect(pinger.WorkingDirectory).toBe(dir);
-    expect(pinger.StdoutLog).toBe(join(dir, 'logs', 'wst-pinger', 'output.log'));
+    expect(pinger.application).toBe(CMD);
+    expect(pinger.arguments).toBe('/c "echo started & ping -n 1000 127.0.0.1"');
+    expect(pinger.workingDirectory).toBe(dir);
+    expect(pinger.stdoutLog).toBe(join(dir, 'logs', 'wst-pinger', 'output.log'));
     const get = async (name: string, ...param: string[]) => (await backend.call(['get', name, ...param])).stdout.trim();
     expect(await get('wst-pinger', 'AppThrottle')).toBe('500');
     expect(await get('wst-pinger', 'AppExit', 'Default')).toBe('Restart');
@@ -73,8 +73,8 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
     const c = ctx();
     const r = await control.startAll(set, c);
     expect(r.errors).toEqual([]);
-    expect(r.items.map((i) => [i.Name, i.Status])).toEqual([['wst-pinger', 'Running'], ['wst-web', 'Running']]);
-    expect(r.items[0].ProcessId).toBeGreaterThan(0);
+    expect(r.items.map((i) => [i.name, i.status])).toEqual([['wst-pinger', 'Running'], ['wst-web', 'Running']]);
+    expect(r.items[0].processId).toBeGreaterThan(0);
     expect(c.logs.filter((l) => l.message.startsWith('Starting')).map((l) => l.message)).toEqual([
       'Starting wst-pinger (NSSM)', 'Starting wst-web (NSSM)',
     ]);
@@ -87,7 +87,7 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
     const before = await control.queryServices(set);
     const r = await control.startAll(set, ctx());
     expect(r.errors).toEqual([]);
-    expect(r.items.map((i) => i.ProcessId)).toEqual(before.items.map((i) => i.ProcessId));
+    expect(r.items.map((i) => i.processId)).toEqual(before.items.map((i) => i.processId));
   });
 
   it('restarts: a new process, running again', async () => {
@@ -95,8 +95,8 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
     const before = (await control.queryServices(one)).items[0];
     const r = await control.restartAll(one, ctx());
     expect(r.errors).toEqual([]);
-    expect(r.items[0].Status).toBe('Running');
-    expect(r.items[0].ProcessId).not.toBe(before.ProcessId);
+    expect(r.items[0].status).toBe('Running');
+    expect(r.items[0].processId).not.toBe(before.processId);
   });
 
   it('re-installing updates the existing service to the definition instead of failing', async () => {
@@ -104,8 +104,8 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
     const c = ctx();
     const r = await control.installAll(changed, c);
     expect(r.errors).toEqual([]);
-    expect(r.items[0].DisplayName).toBe('Renamed web');
-    expect(r.items[0].Arguments).toBe('/c "echo v2 & ping -n 999 127.0.0.1"');
+    expect(r.items[0].displayName).toBe('Renamed web');
+    expect(r.items[0].arguments).toBe('/c "echo v2 & ping -n 999 127.0.0.1"');
     expect(c.logs.some((l) => l.message.startsWith('Updated wst-web'))).toBe(true);
   });
 
@@ -122,7 +122,7 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
     // seen Throttled and never Running or (plainly) Paused.
     const seen = new Set<string>();
     for (let i = 0; i < 20 && !seen.has('Throttled'); i++) {
-      seen.add((await control.queryServices(one)).items[0].Status);
+      seen.add((await control.queryServices(one)).items[0].status);
       if (!seen.has('Throttled')) await new Promise((res) => setTimeout(res, 500));
     }
     expect([...seen]).toContain('Throttled');
@@ -135,7 +135,7 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
 
     const gone = await control.uninstallAll(one, ctx());
     expect(gone.errors).toEqual([]);
-    expect(gone.items[0].Status).toBe('NotInstalled');
+    expect(gone.items[0].status).toBe('NotInstalled');
   });
 
   it('NSSM rotates a log online past AppRotateBytes; Woosoo prunes the rotated files NSSM never deletes', async () => {
@@ -170,8 +170,8 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
     const c = ctx();
     const r = await control.stopAll(set, c);
     expect(r.errors).toEqual([]);
-    expect(r.items.map((i) => [i.Name, i.Status])).toEqual([['wst-web', 'Stopped'], ['wst-pinger', 'Stopped']]);
-    expect(r.items.every((i) => i.ProcessId === null)).toBe(true);
+    expect(r.items.map((i) => [i.name, i.status])).toEqual([['wst-web', 'Stopped'], ['wst-pinger', 'Stopped']]);
+    expect(r.items.every((i) => i.processId === null)).toBe(true);
     expect((await control.stopAll(set, c)).errors).toEqual([]);
   });
 
@@ -218,7 +218,7 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
   it('uninstalls (logs are kept) and a missing service is NotInstalled', async () => {
     const r = await control.uninstallAll(set, ctx());
     expect(r.errors).toEqual([]);
-    expect(r.items.map((i) => i.Status)).toEqual(['NotInstalled', 'NotInstalled']);
+    expect(r.items.map((i) => i.status)).toEqual(['NotInstalled', 'NotInstalled']);
     expect(existsSync(join(dir, 'logs', 'wst-pinger', 'output.log'))).toBe(true);
     const started = await control.startAll(set, ctx());
     // wst-web depends on wst-pinger: it is not even tried once its dependency failed

@@ -76,7 +76,7 @@ describe.skipIf(skipUnless(existsSync(pm2BinPath()), 'pm2 not installed (npm ci)
     const c = makeCtx(env);
     const r = await control.startAll(set, c);
     expect(r.errors).toEqual([]);
-    expect(r.items.map((i) => [i.Name, i.Status, i.Restarts])).toEqual([['ord-slow', 'Running', 0], ['ord-free', 'Running', 0], ['ord-needs', 'Running', 0]]);
+    expect(r.items.map((i) => [i.name, i.status, i.restarts])).toEqual([['ord-slow', 'Running', 0], ['ord-free', 'Running', 0], ['ord-needs', 'Running', 0]]);
     expect(c.logs.filter((l) => l.message.startsWith('Starting')).map((l) => l.message).sort()).toEqual(['Starting ord-free (PM2)', 'Starting ord-needs (PM2)', 'Starting ord-slow (PM2)']);
     expect((await control.stopAll(set, makeCtx(env))).errors).toEqual([]);
     expect((await control.uninstallAll(set, makeCtx(env))).errors).toEqual([]);
@@ -93,7 +93,7 @@ describe.skipIf(skipUnless(existsSync(pm2BinPath()), 'pm2 not installed (npm ci)
     expect(r.errors.map((e) => [e.data.targetObject, e.data.errorId])).toEqual([['ord-dead', 'ServiceCrashLoop'], ['ord-after', 'DependencyFailed']]);
     expect(r.errors[0].message).toContain('dead-on-arrival');
     expect(r.errors[1].message).toBe('ord-after was not started because ord-dead, which it depends on, failed.');
-    expect((await control.queryServices(setOf([after]))).items[0]).toMatchObject({ Status: 'Stopped', ProcessId: null, Restarts: null });
+    expect((await control.queryServices(setOf([after]))).items[0]).toMatchObject({ status: 'Stopped', processId: null, restarts: null });
     await control.uninstallAll(set, makeCtx(env));
   });
 
@@ -113,8 +113,8 @@ describe.skipIf(skipUnless(existsSync(pm2BinPath()), 'pm2 not installed (npm ci)
     expect(r.errors[1].message).toContain('ord-dependent was stopped again');
     expect(c.logs.map((l) => l.message)).toContain('Stopping ord-dependent again: ord-fragile, which it depends on, failed');
     const [st] = (await control.queryServices(setOf([dependent]))).items;
-    expect(st.Status).toBe('Stopped');
-    expect(st.ProcessId).toBeNull();
+    expect(st.status).toBe('Stopped');
+    expect(st.processId).toBeNull();
     await control.uninstallAll(set, makeCtx(env));
     rmSync(mark, { force: true });
   });
@@ -130,8 +130,8 @@ describe.skipIf(skipUnless(existsSync(pm2BinPath()), 'pm2 not installed (npm ci)
     expect(up.errors).toEqual([]);
     const r = await control.stopAll(set, makeCtx(env));
     expect(r.errors).toEqual([]);
-    expect(r.items.map((i) => [i.Name, i.Status])).toEqual([['ord-slowstop', 'Stopped'], ['ord-other', 'Stopped'], ['ord-patient', 'Stopped']]);
-    for (const item of up.items) expect(pidAlive(item.ProcessId!)).toBe(false);
+    expect(r.items.map((i) => [i.name, i.status])).toEqual([['ord-slowstop', 'Stopped'], ['ord-other', 'Stopped'], ['ord-patient', 'Stopped']]);
+    for (const item of up.items) expect(pidAlive(item.processId!)).toBe(false);
     expect(readFileSync(join(dir, 'logs', 'ord-patient', 'output.log'), 'utf8')).toContain('stopped after its dependent');
     await control.uninstallAll(set, makeCtx(env));
   });
@@ -146,10 +146,10 @@ describe.skipIf(skipUnless(existsSync(pm2BinPath()), 'pm2 not installed (npm ci)
     expect(first.errors).toEqual([]);
     const r = await control.restartAll(set, makeCtx(env));
     expect(r.errors).toEqual([]);
-    expect(r.items.map((i) => i.Status)).toEqual(['Running', 'Running']);
+    expect(r.items.map((i) => i.status)).toEqual(['Running', 'Running']);
     for (const [i, item] of r.items.entries()) {
-      expect(item.ProcessId).not.toBe(first.items[i].ProcessId);
-      expect(pidAlive(first.items[i].ProcessId!)).toBe(false);
+      expect(item.processId).not.toBe(first.items[i].processId);
+      expect(pidAlive(first.items[i].processId!)).toBe(false);
     }
     await control.uninstallAll(set, makeCtx(env));
   });

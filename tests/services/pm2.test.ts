@@ -39,7 +39,7 @@ describe.skipIf(skipUnless(!missing && existsSync(pm2BinPath()), missing ?? 'pm2
   let webPort: number;
   const env = { ...(process.env as Record<string, string>), WOOSOO_TEST_SECRET: 'must-not-reach-the-apps' };
   const ctx = () => makeCtx(env);
-  const byName = (o: control.Outcome, name: string) => o.items.find((i) => i.Name === name)!;
+  const byName = (o: control.Outcome, name: string) => o.items.find((i) => i.name === name)!;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(shortTmp(), 'wspm-'));
@@ -74,10 +74,10 @@ wss.on('listening', () => console.log('ws listening on ${wsPort}'));\n`);
   });
 
   it('installs: defined but not started, NotInstalled before', async () => {
-    expect((await control.queryServices(set)).items.map((i) => i.Status)).toEqual(['NotInstalled', 'NotInstalled', 'NotInstalled']);
+    expect((await control.queryServices(set)).items.map((i) => i.status)).toEqual(['NotInstalled', 'NotInstalled', 'NotInstalled']);
     const r = await control.installAll(set, ctx());
     expect(r.errors).toEqual([]);
-    expect(r.items.map((i) => [i.Name, i.Status, i.Backend])).toEqual([
+    expect(r.items.map((i) => [i.name, i.status, i.backend])).toEqual([
       ['wst-worker', 'Stopped', 'PM2'], ['wst-ws', 'Stopped', 'PM2'], ['wst-web', 'Stopped', 'PM2'],
     ]);
     expect(existsSync(backend.processFile('wst-worker'))).toBe(true);
@@ -87,17 +87,17 @@ wss.on('listening', () => console.log('ws listening on ${wsPort}'));\n`);
     const r = await control.startAll(set, ctx());
     expect(r.errors).toEqual([]);
     for (const item of r.items) {
-      expect(item.Status).toBe('Running');
-      expect(pidAlive(item.ProcessId!)).toBe(true);
-      expect(item.Restarts).toBe(0);
-      expect(typeof item.StartTime).toBe('string');
+      expect(item.status).toBe('Running');
+      expect(pidAlive(item.processId!)).toBe(true);
+      expect(item.restarts).toBe(0);
+      expect(item.startedAt).toBeInstanceOf(Date);
     }
     expect(await wsHello(wsPort)).toBe('hello');
     expect(await (await fetch(`http://127.0.0.1:${webPort}/`)).text()).toBe('web ok\n');
   });
 
   it('the apps do not inherit the session\'s environment (the daemon runs with a clean one)', async () => {
-    const pid = byName(await control.queryServices(set), 'wst-worker').ProcessId!;
+    const pid = byName(await control.queryServices(set), 'wst-worker').processId!;
     const environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
     expect(environ).toContain('PM2_HOME=');
     expect(environ).not.toContain('WOOSOO_TEST_SECRET');
@@ -111,20 +111,20 @@ wss.on('listening', () => console.log('ws listening on ${wsPort}'));\n`);
 
   it('a crash is restarted by PM2 and counted', async () => {
     const before = byName(await control.queryServices(set), 'wst-worker');
-    process.kill(before.ProcessId!, 'SIGKILL');
+    process.kill(before.processId!, 'SIGKILL');
     const after = await waitFor(async () => {
       const i = byName(await control.queryServices(set), 'wst-worker');
-      return i.Status === 'Running' && i.ProcessId !== before.ProcessId ? i : undefined;
+      return i.status === 'Running' && i.processId !== before.processId ? i : undefined;
     }, 15_000, 200);
-    expect(after?.Restarts).toBe(1);
-    expect(pidAlive(before.ProcessId!)).toBe(false);
+    expect(after?.restarts).toBe(1);
+    expect(pidAlive(before.processId!)).toBe(false);
   });
 
   it('starting running services is idempotent', async () => {
     const before = await control.queryServices(set);
     const r = await control.startAll(set, ctx());
     expect(r.errors).toEqual([]);
-    expect(r.items.map((i) => i.ProcessId)).toEqual(before.items.map((i) => i.ProcessId));
+    expect(r.items.map((i) => i.processId)).toEqual(before.items.map((i) => i.processId));
   });
 
   it('restarts one service: a new process that serves again', async () => {
@@ -132,8 +132,8 @@ wss.on('listening', () => console.log('ws listening on ${wsPort}'));\n`);
     const before = (await control.queryServices(one)).items[0];
     const r = await control.restartAll(one, ctx());
     expect(r.errors).toEqual([]);
-    expect(r.items[0].ProcessId).not.toBe(before.ProcessId);
-    expect(pidAlive(before.ProcessId!)).toBe(false);
+    expect(r.items[0].processId).not.toBe(before.processId);
+    expect(pidAlive(before.processId!)).toBe(false);
     expect(await wsHello(wsPort)).toBe('hello');
   });
 
@@ -141,9 +141,9 @@ wss.on('listening', () => console.log('ws listening on ${wsPort}'));\n`);
     const one = { ...set, defs: [{ ...set.defs[0], arguments: ['-r', 'while (true) { echo "v2\\n"; usleep(200000); }'] }] };
     const r = await control.installAll(one, ctx());
     expect(r.errors).toEqual([]);
-    expect(r.items[0].Arguments).toContain('v2');
+    expect(r.items[0].arguments).toContain('v2');
     const up = await control.startAll(one, ctx());
-    expect(up.items[0].Status).toBe('Running');
+    expect(up.items[0].status).toBe('Running');
   });
 
   it('an app that dies at once is a crash loop with its own output, not "started"', async () => {
@@ -155,11 +155,11 @@ wss.on('listening', () => console.log('ws listening on ${wsPort}'));\n`);
     expect(r.errors.map((e) => e.data.errorId)).toEqual(['ServiceCrashLoop']);
     expect(r.errors[0].message).toContain('boom-from-php');
     const st = (await control.queryServices(one)).items[0];
-    expect(['Throttled', 'Failed']).toContain(st.Status);
-    expect(st.ProcessId).toBeNull();
-    expect(st.LastExitCode).toBe(3);
+    expect(['Throttled', 'Failed']).toContain(st.status);
+    expect(st.processId).toBeNull();
+    expect(st.lastExitCode).toBe(3);
     expect((await control.suspendAll(one, ctx())).errors[0].data.errorId).toBe('PauseNotSupported');
-    expect((await control.uninstallAll(one, ctx())).items[0].Status).toBe('NotInstalled');
+    expect((await control.uninstallAll(one, ctx())).items[0].status).toBe('NotInstalled');
   });
 
   it('rotates a PM2 log past LOG_ROTATE_BYTES and prunes rotated logs by count when restarting', async () => {
@@ -179,11 +179,11 @@ wss.on('listening', () => console.log('ws listening on ${wsPort}'));\n`);
   });
 
   it('stops in reverse order and waits until the processes have exited', async () => {
-    const pids = (await control.queryServices(set)).items.map((i) => i.ProcessId!);
+    const pids = (await control.queryServices(set)).items.map((i) => i.processId!);
     const c = ctx();
     const r = await control.stopAll(set, c);
     expect(r.errors).toEqual([]);
-    expect(r.items.map((i) => [i.Name, i.Status])).toEqual([['wst-web', 'Stopped'], ['wst-ws', 'Stopped'], ['wst-worker', 'Stopped']]);
+    expect(r.items.map((i) => [i.name, i.status])).toEqual([['wst-web', 'Stopped'], ['wst-ws', 'Stopped'], ['wst-worker', 'Stopped']]);
     for (const pid of pids) expect(pidAlive(pid)).toBe(false);
     // wst-web depends on wst-ws: it is stopped first; wst-worker (nothing depends on it) is stopped at the same time.
     const stopping = c.logs.filter((l) => l.message.startsWith('Stopping')).map((l) => l.message);
@@ -194,7 +194,7 @@ wss.on('listening', () => console.log('ws listening on ${wsPort}'));\n`);
   it('uninstalls: NotInstalled, process files gone, logs kept', async () => {
     const r = await control.uninstallAll(set, ctx());
     expect(r.errors).toEqual([]);
-    expect(r.items.map((i) => i.Status)).toEqual(['NotInstalled', 'NotInstalled', 'NotInstalled']);
+    expect(r.items.map((i) => i.status)).toEqual(['NotInstalled', 'NotInstalled', 'NotInstalled']);
     expect(existsSync(backend.processFile('wst-ws'))).toBe(false);
     expect(existsSync(join(dir, 'logs', 'wst-worker', 'output.log'))).toBe(true);
   });
