@@ -20,7 +20,7 @@ function Test-WoosooPreflight {
       be queried.
 
     Returns one Woosoo.PreflightCheck per result (Category, Name, Status Pass/Warn/Fail/Skip, Critical, Expected,
-    Actual, Message, Fix, DurationMs), shown as a table grouped by category. Thresholds are PREFLIGHT_* keys of
+    Actual, Message, Fix, Duration), shown as a table grouped by category. Thresholds are PREFLIGHT_* keys of
     deployment.config.env (see docs/preflight.md).
 
     .PARAMETER Path

@@ -5,16 +5,16 @@
 import type { ProjectConfig } from '../config';
 import { CHECKS } from './checks';
 import { runChecks, type RunnerContext, type RunOptions } from './runner';
-import type { PreflightCheck } from './types';
+import type { CheckResult } from './types';
 
-export { CATEGORIES, type Category, type PreflightCheck } from './types';
+export { CATEGORIES, type Category, type CheckResult } from './types';
 export type { RunnerContext, RunOptions } from './runner';
 
-export function runPreflight(cfg: ProjectConfig, ctx: RunnerContext, opts: RunOptions = {}): Promise<PreflightCheck[]> {
+export function runPreflight(cfg: ProjectConfig, ctx: RunnerContext, opts: RunOptions = {}): Promise<CheckResult[]> {
   return runChecks(CHECKS, cfg, ctx, opts);
 }
 
 /** True when no critical check failed (what -Quiet returns). */
-export function preflightPassed(checks: readonly PreflightCheck[]): boolean {
-  return !checks.some((c) => c.Critical && c.Status === 'Fail');
+export function preflightPassed(checks: readonly CheckResult[]): boolean {
+  return !checks.some((c) => c.critical && c.status === 'Fail');
 }

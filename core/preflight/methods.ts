@@ -1,9 +1,18 @@
 /** RPC method of preflight: preflight.run. Thin: load the project (problems are reported, not thrown), run, shape. */
 import { z } from 'zod';
 import { readProject } from '../config';
-import { defineMethod, projectPathParam } from '../kernel/method';
+import { defineMethod, duration, projectPathParam, typed } from '../kernel/method';
 import { preflightPassed, runPreflight } from './index';
-import { CATEGORIES, preflightCheckSchema } from './types';
+import { CATEGORIES, preflightCheckSchema, type CheckResult, type PreflightCheck } from './types';
+
+/** The wire's Woosoo.PreflightCheck of a check's result (Probe and RawOutput only when detailed). */
+export function preflightObject(r: CheckResult): PreflightCheck {
+  return typed('PreflightCheck', {
+    Category: r.category, Name: r.name, Status: r.status, Critical: r.critical, Expected: r.expected, Actual: r.actual,
+    Message: r.message, Fix: r.fix, Duration: duration(r.durationMs),
+    ...(r.probe === undefined ? {} : { Probe: r.probe }), ...(r.rawOutput === undefined ? {} : { RawOutput: r.rawOutput }),
+  });
+}
 
 export const preflightRun = defineMethod({
   name: 'preflight.run',
@@ -20,6 +29,6 @@ export const preflightRun = defineMethod({
     const cfg = readProject(p.path, ctx);
     const checks = await runPreflight(cfg, ctx, { categories: p.categories, detailed: p.detailed });
     if (p.quiet) return { value: preflightPassed(checks) };
-    return { items: checks };
+    return { items: checks.map(preflightObject) };
   },
 });

@@ -1,14 +1,13 @@
 /**
  * Runs check definitions: every probe in parallel, each under its own timeout (a hanging tool is a Fail "timed out
- * after N s", never a hang), then its evaluation, then one Woosoo.PreflightCheck per outcome, in definition order.
+ * after N s", never a hang), then its evaluation, then one CheckResult per outcome, in definition order.
  */
 import type { ProjectConfig } from '../config';
 import { displayCommand, run, type RunResult } from '../process/run';
 import type { RequestContext } from '../kernel/context';
-import { typed } from '../kernel/method';
 import { redact } from '../util/redact';
 import {
-  ProbeSkip, ProbeTimeout, type Category, type CheckDef, type Outcome, type PreflightCheck, type ProbeCommand,
+  ProbeSkip, ProbeTimeout, type Category, type CheckDef, type CheckResult, type Outcome, type ProbeCommand,
   type ProbeContext, setting,
 } from './types';
 import { SystemProbeTimeout } from '../util/sysinfo';
@@ -24,14 +23,14 @@ export type RunnerContext = Pick<RequestContext, 'env' | 'signal'> & Partial<Pic
 
 const RAW_LIMIT = 4000;
 
-export async function runChecks(defs: readonly CheckDef[], cfg: ProjectConfig, ctx: RunnerContext, opts: RunOptions = {}): Promise<PreflightCheck[]> {
+export async function runChecks(defs: readonly CheckDef[], cfg: ProjectConfig, ctx: RunnerContext, opts: RunOptions = {}): Promise<CheckResult[]> {
   const timeoutMs = Number(setting(cfg, 'PREFLIGHT_PROBE_TIMEOUT_SECONDS')) * 1000 || 10_000;
   const selected = defs.filter((d) => (!opts.categories?.length || opts.categories.includes(d.category)) && (d.applies?.(cfg) ?? true));
   const commands = new Map<string, Promise<RunResult>>();
   const sharedWork = new Map<string, Promise<unknown>>();
   let done = 0;
 
-  const runOne = async (def: CheckDef): Promise<PreflightCheck[]> => {
+  const runOne = async (def: CheckDef): Promise<CheckResult[]> => {
     const ran: ProbeCommand[] = [];
     const started: string[] = [];
     const pc: ProbeContext = {
@@ -104,16 +103,16 @@ function failure(err: unknown, timeoutMs: number, started: string[]): Outcome {
   return { status: 'Fail', expected: '', actual: '', message: `The probe failed: ${message}`, fix: 'Run Test-WoosooPreflight -Detailed to see the probe commands and their output.' };
 }
 
-function item(def: CheckDef, o: Outcome, critical: boolean, durationMs: number, ran?: ProbeCommand[]): PreflightCheck {
-  const props: Omit<PreflightCheck, '$type'> = {
-    Category: def.category, Name: o.name ?? def.name, Status: o.status, Critical: critical,
-    Expected: o.expected, Actual: o.actual, Message: o.message, Fix: o.status === 'Pass' ? '' : o.fix ?? '', DurationMs: durationMs,
+function item(def: CheckDef, o: Outcome, critical: boolean, durationMs: number, ran?: ProbeCommand[]): CheckResult {
+  const r: CheckResult = {
+    category: def.category, name: o.name ?? def.name, status: o.status, critical,
+    expected: o.expected, actual: o.actual, message: o.message, fix: o.status === 'Pass' ? '' : o.fix ?? '', durationMs,
   };
   if (ran) {
-    props.Probe = ran.map((c) => c.display).join('\n');
-    props.RawOutput = redact(ran.map((c) => `${c.display}\n${c.result.stdout}${c.result.stderr}`).join('\n').slice(0, RAW_LIMIT));
+    r.probe = ran.map((c) => c.display).join('\n');
+    r.rawOutput = redact(ran.map((c) => `${c.display}\n${c.result.stdout}${c.result.stderr}`).join('\n').slice(0, RAW_LIMIT));
   }
-  return typed('PreflightCheck', props);
+  return r;
 }
 
 /** Rejects with ProbeTimeout after ms (the probe's own children are killed by run()'s timeout at the same moment). */

@@ -1,12 +1,13 @@
 /**
- * The shapes of preflight: the Woosoo.PreflightCheck result, a check definition (category, name, critical, probe,
+ * The shapes of preflight: a check's result (CheckResult; preflight/methods.ts makes the wire's
+ * Woosoo.PreflightCheck of it, whose schema is here too), a check definition (category, name, critical, probe,
  * evaluate) and what a probe gets to work with. The list of definitions itself is in checks.ts.
  */
 import { z } from 'zod';
 import type { KeyName, ProjectConfig } from '../config';
 import type { RunResult } from '../process/run';
 import { KEYS } from '../config/keys';
-import { typedSchema } from '../kernel/method';
+import { durationSchema, typedSchema } from '../kernel/method';
 
 export const CATEGORIES = ['System', 'Tools', 'PhpExtensions', 'Configuration', 'Network', 'Permissions'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -21,13 +22,31 @@ export const preflightCheckSchema = typedSchema('PreflightCheck', {
   Actual: z.string(),
   Message: z.string(),
   Fix: z.string(),
-  DurationMs: z.number().int().nonnegative(),
+  /** How long the check took: an ISO-8601 duration (a [timespan] in pwsh). */
+  Duration: durationSchema,
   /** Only with detailed: the commands the probe ran and their raw output. */
   Probe: z.string().optional(),
   RawOutput: z.string().optional(),
 });
 
 export type PreflightCheck = z.infer<typeof preflightCheckSchema>;
+
+/** One check's result, as the runner reports it. */
+export interface CheckResult {
+  category: Category;
+  name: string;
+  status: Status;
+  critical: boolean;
+  expected: string;
+  actual: string;
+  message: string;
+  /** '' when it passed. */
+  fix: string;
+  durationMs: number;
+  /** Only with detailed: the commands the probe ran, and their output (secrets masked). */
+  probe?: string;
+  rawOutput?: string;
+}
 
 /** What an evaluation says about one check (a check may report several, e.g. one per configuration problem). */
 export interface Outcome {

@@ -49,9 +49,9 @@ const CASES: Record<string, Case> = {
   Service: {
     table: true,
     items: [
-      { $type: 'Service', Name: 'woosoo-backend', DisplayName: 'Woosoo Production HTTP backend (php artisan serve)', Status: 'Running', StartType: 'Automatic', ProcessId: 123456, StartTime: WHEN, Uptime: '12.03:04:05', Restarts: 12, LastExitCode: 0, Application: 'C:\\php\\php.exe', Arguments: 'artisan serve --host=127.0.0.1 --port=8001 --no-reload', WorkingDirectory: `${PROJECT}\\apps\\woosoo-nexus`, StdoutLog: `${PROJECT}\\logs\\woosoo-backend\\output.log`, StderrLog: `${PROJECT}\\logs\\woosoo-backend\\error.log`, DependsOn: ['MariaDB'], Port: 8001, Backend: 'NSSM', ProjectPath: PROJECT, Remarks: null },
-      { $type: 'Service', Name: 'woosoo-production-scheduler', DisplayName: 'Woosoo Production scheduler', Status: 'StopPending', StartType: 'AutomaticDelayed', ProcessId: 4194304, StartTime: WHEN, Uptime: '00:00:05', Restarts: 0, LastExitCode: null, Application: 'C:\\php\\php.exe', Arguments: 'artisan schedule:work', WorkingDirectory: PROJECT, StdoutLog: 'out.log', StderrLog: 'err.log', DependsOn: [], Port: null, Backend: 'NSSM', ProjectPath: PROJECT, Remarks: null },
-      { $type: 'Service', Name: 'woosoo-queue-worker', DisplayName: 'Woosoo Production queue worker', Status: 'Failed', StartType: 'Manual', ProcessId: null, StartTime: null, Uptime: '123.04:05:06', Restarts: 15, LastExitCode: 255, Application: 'C:\\php\\php.exe', Arguments: 'artisan queue:work', WorkingDirectory: PROJECT, StdoutLog: 'out.log', StderrLog: 'err.log', DependsOn: [], Port: 33306, Backend: 'NSSM', ProjectPath: PROJECT, Remarks: MESSAGE },
+      { $type: 'Service', Name: 'woosoo-backend', DisplayName: 'Woosoo Production HTTP backend (php artisan serve)', Status: 'Running', StartType: 'Automatic', ProcessId: 123456, StartTime: WHEN, Uptime: 'PT1047845.000S', Restarts: 12, LastExitCode: 0, Application: 'C:\\php\\php.exe', Arguments: 'artisan serve --host=127.0.0.1 --port=8001 --no-reload', WorkingDirectory: `${PROJECT}\\apps\\woosoo-nexus`, StdoutLog: `${PROJECT}\\logs\\woosoo-backend\\output.log`, StderrLog: `${PROJECT}\\logs\\woosoo-backend\\error.log`, DependsOn: ['MariaDB'], Port: 8001, Backend: 'NSSM', ProjectPath: PROJECT, Remarks: null },
+      { $type: 'Service', Name: 'woosoo-production-scheduler', DisplayName: 'Woosoo Production scheduler', Status: 'StopPending', StartType: 'AutomaticDelayed', ProcessId: 4194304, StartTime: WHEN, Uptime: 'PT5.000S', Restarts: 0, LastExitCode: null, Application: 'C:\\php\\php.exe', Arguments: 'artisan schedule:work', WorkingDirectory: PROJECT, StdoutLog: 'out.log', StderrLog: 'err.log', DependsOn: [], Port: null, Backend: 'NSSM', ProjectPath: PROJECT, Remarks: null },
+      { $type: 'Service', Name: 'woosoo-queue-worker', DisplayName: 'Woosoo Production queue worker', Status: 'Failed', StartType: 'Manual', ProcessId: null, StartTime: null, Uptime: 'PT10641906.000S', Restarts: 15, LastExitCode: 255, Application: 'C:\\php\\php.exe', Arguments: 'artisan queue:work', WorkingDirectory: PROJECT, StdoutLog: 'out.log', StderrLog: 'err.log', DependsOn: [], Port: 33306, Backend: 'NSSM', ProjectPath: PROJECT, Remarks: MESSAGE },
     ],
     headers: ['Name', 'Status', 'StartType', 'PID', 'Uptime', 'Restarts', 'Port'],
     whole: ['woosoo-backend', 'woosoo-queue-worker', 'Running', 'Automatic', 'StopPending', '123456', '4194304', '12.03:04:05', '123.04:05:06', '8001', '33306'],
@@ -100,8 +100,8 @@ const CASES: Record<string, Case> = {
   PreflightCheck: {
     table: true,
     items: [
-      { $type: 'PreflightCheck', Category: 'Network', Name: 'PortConflict BACKEND_PORT', Status: 'Fail', Critical: true, Expected: 'free', Actual: 'held by mysqld.exe (PID 4242)', Message: MESSAGE, Fix: FIX, DurationMs: 1234 },
-      { $type: 'PreflightCheck', Category: 'Network', Name: 'HTTP_PORT', Status: 'Pass', Critical: true, Expected: 'free', Actual: 'free', Message: 'Port 8001 is free.', Fix: '', DurationMs: 12 },
+      { $type: 'PreflightCheck', Category: 'Network', Name: 'PortConflict BACKEND_PORT', Status: 'Fail', Critical: true, Expected: 'free', Actual: 'held by mysqld.exe (PID 4242)', Message: MESSAGE, Fix: FIX, Duration: 'PT1.234S' },
+      { $type: 'PreflightCheck', Category: 'Network', Name: 'HTTP_PORT', Status: 'Pass', Critical: true, Expected: 'free', Actual: 'free', Message: 'Port 8001 is free.', Fix: '', Duration: 'PT0.012S' },
     ],
     headers: ['Name', 'Status', 'Message', 'Fix'],
     whole: ['Fail', 'Pass', 'Category: Network'],

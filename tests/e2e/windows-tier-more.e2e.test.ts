@@ -45,7 +45,7 @@ describeWinPwsh('help and views on PowerShell for Windows', () => {
       $config = Get-WoosooConfig -Path '${demo}'
       $problems = @(Test-WoosooConfig -Path '${winPath(dir)}')
       $service = [pscustomobject]@{ PSTypeName = 'Woosoo.Service'; Name = 'woosoo-backend'; DisplayName = 'Woosoo Production HTTP backend (php artisan serve)'
-        Status = 'Running'; StartType = 'Automatic'; ProcessId = 123456; StartTime = (Get-Date); Uptime = '12.03:04:05'; Restarts = 12; LastExitCode = 0
+        Status = 'Running'; StartType = 'Automatic'; ProcessId = 123456; StartTime = (Get-Date); Uptime = [timespan]::Parse('12.03:04:05'); Restarts = 12; LastExitCode = 0
         Application = 'C:\php\php.exe'; Arguments = 'artisan serve --host=127.0.0.1 --port=8001 --no-reload'
         WorkingDirectory = 'C:\Users\administrator\Documents\woosoo-production\apps\woosoo-nexus'
         StdoutLog = 'C:\Users\administrator\Documents\woosoo-production\logs\woosoo-backend\output.log'

@@ -31,14 +31,16 @@ describePwsh('Test-WoosooPreflight end to end', () => {
         CriticalFails = @($c | Where-Object { $_.Critical -and $_.Status -eq 'Fail' -and $_.Name -ne 'Elevated' } | ForEach-Object Name)
         Elevated = ($c | Where-Object Name -eq 'Elevated').Status
         CriticalType = $c[0].Critical.GetType().Name
+        DurationType = $c[0].Duration.GetType().Name
         Quiet = (Test-WoosooPreflight -Path '${project.dir}' -Quiet)
         QuietType = (Test-WoosooPreflight -Path '${project.dir}' -Quiet).GetType().Name
       } | ConvertTo-Json -Depth 20 -Compress`);
     expect(r.Types).toEqual(['Woosoo.PreflightCheck']);
-    expect(r.Props).toEqual(['Category', 'Name', 'Status', 'Critical', 'Expected', 'Actual', 'Message', 'Fix', 'DurationMs']);
+    expect(r.Props).toEqual(['Category', 'Name', 'Status', 'Critical', 'Expected', 'Actual', 'Message', 'Fix', 'Duration']);
     expect(r.Categories).toEqual(['System', 'Tools', 'PhpExtensions', 'Configuration', 'Network', 'Permissions']);
     expect(r.CriticalFails).toEqual([]);
     expect(r.CriticalType).toBe('Boolean');
+    expect(r.DurationType).toBe('TimeSpan');
     // Quiet is $true only when elevated too (root/Administrator runs the e2e suite in CI).
     expect(r.Quiet).toBe(r.Elevated === 'Pass');
     expect(r.QuietType).toBe('Boolean');

@@ -11,7 +11,8 @@ import { freePort, portOpen } from '../harness/ports';
 import { hasTool, missingTools, shortTmp, skipUnless, waitFor, which } from '../harness/tools';
 import { FIXTURES, find, projectWithDatabase, type TestProject } from './project';
 import { createInterface } from 'node:readline';
-import type { PreflightCheck } from '../../core/preflight';
+import type { CheckResult } from '../../core/preflight';
+import { preflightObject } from '../../core/preflight/methods';
 import { ENGINE } from '../support/engine';
 
 const TOOLS = ['php', 'composer', 'mariadbd', 'mariadb', 'nginx', 'mkcert', 'node'];
@@ -45,48 +46,50 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
   it('passes every check with all tools present (only the 2-core Warn of this machine)', async () => {
     const checks = await project.run();
     // Elevation is the machine's, not the test's: CI here runs as root; elsewhere only that check may fail.
-    const failed = checks.filter((c) => c.Status === 'Fail' && !(c.Name === 'Elevated' && process.getuid?.() !== 0));
+    const failed = checks.filter((c) => c.status === 'Fail' && !(c.name === 'Elevated' && process.getuid?.() !== 0));
     expect(failed, JSON.stringify(failed, null, 1)).toEqual([]);
     if (process.getuid?.() === 0) expect(preflightPassed(checks)).toBe(true);
     for (const c of checks) {
-      expect(c.$type).toBe('PreflightCheck');
-      expect(c.DurationMs).toBeGreaterThanOrEqual(0);
-      expect(c.Message).not.toBe('');
+      expect(c.durationMs).toBeGreaterThanOrEqual(0);
+      const wire = preflightObject(c);
+      expect(wire.$type).toBe('PreflightCheck');
+      expect(wire.Duration).toMatch(/^PT\d+\.\d{3}S$/);
+      expect(c.message).not.toBe('');
     }
-    expect(find(checks, 'Tools', 'PHP').Actual).toMatch(/^8\.\d+\.\d+ \(/);
-    expect(find(checks, 'Tools', 'Composer').Actual).toMatch(/^2\.\d+\.\d+ \(/);
-    expect(find(checks, 'Tools', 'Node.js').Actual).toContain(process.versions.node);
-    expect(find(checks, 'Tools', 'Database client').Actual).toMatch(/^MariaDB 1\d\.\d+\.\d+/);
+    expect(find(checks, 'Tools', 'PHP').actual).toMatch(/^8\.\d+\.\d+ \(/);
+    expect(find(checks, 'Tools', 'Composer').actual).toMatch(/^2\.\d+\.\d+ \(/);
+    expect(find(checks, 'Tools', 'Node.js').actual).toContain(process.versions.node);
+    expect(find(checks, 'Tools', 'Database client').actual).toMatch(/^MariaDB 1\d\.\d+\.\d+/);
     const login = find(checks, 'Tools', 'Database login');
-    expect(login.Status).toBe('Pass');
-    expect(login.Actual).toMatch(/MariaDB/);
-    expect(find(checks, 'Tools', 'nginx').Actual).toMatch(/^1\.\d+\.\d+/);
-    expect(find(checks, 'Tools', 'mkcert').Status).toBe('Pass');
-    expect(find(checks, 'Tools', 'Flutter').Status).toBe('Skip');
-    expect(find(checks, 'Tools', 'Service manager').Actual).toMatch(/pm2/);
+    expect(login.status).toBe('Pass');
+    expect(login.actual).toMatch(/MariaDB/);
+    expect(find(checks, 'Tools', 'nginx').actual).toMatch(/^1\.\d+\.\d+/);
+    expect(find(checks, 'Tools', 'mkcert').status).toBe('Pass');
+    expect(find(checks, 'Tools', 'Flutter').status).toBe('Skip');
+    expect(find(checks, 'Tools', 'Service manager').actual).toMatch(/pm2/);
     for (const ext of ['mbstring', 'pdo_mysql', 'openssl', 'json', 'curl', 'bcmath', 'fileinfo', 'tokenizer']) {
-      expect(find(checks, 'PhpExtensions', ext).Status).toBe('Pass');
+      expect(find(checks, 'PhpExtensions', ext).status).toBe('Pass');
     }
-    expect(find(checks, 'Configuration', 'Configuration rules').Status).toBe('Pass');
+    expect(find(checks, 'Configuration', 'Configuration rules').status).toBe('Pass');
     const dbPort = find(checks, 'Network', 'DB_PORT');
-    expect(dbPort.Status).toBe('Pass');
-    expect(dbPort.Message).toMatch(/our own service: the database server, mariadbd \(PID \d+\)/);
-    expect(find(checks, 'Network', 'APP_IP').Status).toBe('Pass');
-    expect(checks.some((c) => c.Name === 'HTTPS_PORT')).toBe(false); // HTTPS is off
-    expect(find(checks, 'Permissions', 'logs/').Status).toBe('Pass');
+    expect(dbPort.status).toBe('Pass');
+    expect(dbPort.message).toMatch(/our own service: the database server, mariadbd \(PID \d+\)/);
+    expect(find(checks, 'Network', 'APP_IP').status).toBe('Pass');
+    expect(checks.some((c) => c.name === 'HTTPS_PORT')).toBe(false); // HTTPS is off
+    expect(find(checks, 'Permissions', 'logs/').status).toBe('Pass');
     expect(JSON.stringify(checks)).not.toContain(PASSWORD);
   });
 
   it('selects categories, and adds probe commands and raw output when detailed', async () => {
     const checks = await project.run({}, { categories: ['Tools'], detailed: true });
-    expect(new Set(checks.map((c) => c.Category))).toEqual(new Set(['Tools']));
+    expect(new Set(checks.map((c) => c.category))).toEqual(new Set(['Tools']));
     const php = find(checks, 'Tools', 'PHP');
-    expect(php.Probe).toMatch(/php -v$/);
-    expect(php.RawOutput).toMatch(/PHP 8\.\d+\.\d+ \(cli\)/);
+    expect(php.probe).toMatch(/php -v$/);
+    expect(php.rawOutput).toMatch(/PHP 8\.\d+\.\d+ \(cli\)/);
     const login = find(checks, 'Tools', 'Database login');
-    expect(login.Probe).toMatch(/--user=ws_pf_u /);
-    expect(`${login.Probe}${login.RawOutput}`).not.toContain(PASSWORD);
-    expect(checks.every((c) => c.Probe !== undefined)).toBe(true);
+    expect(login.probe).toMatch(/--user=ws_pf_u /);
+    expect(`${login.probe}${login.rawOutput}`).not.toContain(PASSWORD);
+    expect(checks.every((c) => c.probe !== undefined)).toBe(true);
   });
 
   it('a PATH without php: PHP fails with where to set it, extensions are skipped', async () => {
@@ -95,14 +98,14 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
       for (const t of ['node', 'mariadb', 'mkcert', 'git']) symlinkSync(which(t)!, join(bin, t));
       const checks = await project.run({}, { env: { ...process.env, PATH: bin } as Record<string, string>, categories: ['Tools', 'PhpExtensions'] });
       const php = find(checks, 'Tools', 'PHP');
-      expect(php.Status).toBe('Fail');
-      expect(php.Critical).toBe(true);
-      expect(php.Actual).toBe('not found');
-      expect(php.Message).toMatch(/PHP_PATH is empty and php is not on PATH/);
-      expect(php.Fix).toMatch(/PHP_PATH/);
-      expect(find(checks, 'PhpExtensions', 'mbstring').Status).toBe('Skip');
-      expect(find(checks, 'Tools', 'Composer').Status).toBe('Fail');
-      expect(find(checks, 'Tools', 'Node.js').Status).toBe('Pass');
+      expect(php.status).toBe('Fail');
+      expect(php.critical).toBe(true);
+      expect(php.actual).toBe('not found');
+      expect(php.message).toMatch(/PHP_PATH is empty and php is not on PATH/);
+      expect(php.fix).toMatch(/PHP_PATH/);
+      expect(find(checks, 'PhpExtensions', 'mbstring').status).toBe('Skip');
+      expect(find(checks, 'Tools', 'Composer').status).toBe('Fail');
+      expect(find(checks, 'Tools', 'Node.js').status).toBe('Pass');
       expect(preflightPassed(checks)).toBe(false);
     } finally {
       rmSync(bin, { recursive: true, force: true });
@@ -116,12 +119,12 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
       const { port } = listener;
       const checks = await project.run({ BACKEND_PORT: String(port) }, { categories: ['Network'] });
       const c = find(checks, 'Network', 'BACKEND_PORT');
-      expect(c.Status).toBe('Fail');
-      expect(c.Critical).toBe(true);
-      expect(c.Actual).toMatch(new RegExp(`^held by \\S.* \\(PID ${process.pid}\\)$`));
-      expect(c.Message).toMatch(/held by another program, .*node/);
-      expect(c.Fix).toContain(`Stop-Process -Id ${process.pid}`);
-      expect(c.Fix).toContain('BACKEND_PORT');
+      expect(c.status).toBe('Fail');
+      expect(c.critical).toBe(true);
+      expect(c.actual).toMatch(new RegExp(`^held by \\S.* \\(PID ${process.pid}\\)$`));
+      expect(c.message).toMatch(/held by another program, .*node/);
+      expect(c.fix).toContain(`Stop-Process -Id ${process.pid}`);
+      expect(c.fix).toContain('BACKEND_PORT');
     });
   });
 
@@ -148,7 +151,7 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
       });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const reply = await new Promise<{ error?: unknown; result: { items: PreflightCheck[] } }>((resolve, reject) => {
+      const reply = await new Promise<{ error?: unknown; result: { items: CheckResult[] } }>((resolve, reject) => {
         createInterface({ input: child.stdout }).on('line', (l) => {
           const m = JSON.parse(l);
           if (m.id === 2) resolve(m);
@@ -161,11 +164,11 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
       }).finally(() => child.stdin.end());
       expect(reply.error, stderr).toBeUndefined();
       const c = find(reply.result.items, 'Network', 'BACKEND_PORT');
-      expect(c.Status).toBe('Warn');
-      expect(c.Actual).toMatch(/not identified$/);
-      expect(c.Message).toContain(`Port ${listener.port} (BACKEND_PORT)`);
-      expect(c.Message).toContain('cannot tell whether it is our own service');
-      expect(c.Fix).toMatch(/as Administrator/);
+      expect(c.status).toBe('Warn');
+      expect(c.actual).toMatch(/not identified$/);
+      expect(c.message).toContain(`Port ${listener.port} (BACKEND_PORT)`);
+      expect(c.message).toContain('cannot tell whether it is our own service');
+      expect(c.fix).toMatch(/as Administrator/);
     });
   });
 
@@ -186,16 +189,16 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
     it('passes and says which service holds it', async () => {
       const checks = await project.run({ REVERB_PORT: String(port) }, { categories: ['Network'] });
       const c = find(checks, 'Network', 'REVERB_PORT');
-      expect(c.Status).toBe('Pass');
-      expect(c.Message).toContain(`our own service: Reverb (php artisan reverb:start)`);
-      expect(c.Message).toContain(`PID ${reverb.pid}`);
+      expect(c.status).toBe('Pass');
+      expect(c.message).toContain(`our own service: Reverb (php artisan reverb:start)`);
+      expect(c.message).toContain(`PID ${reverb.pid}`);
     });
 
     it('the same process on the backend port is foreign (it is not the backend)', async () => {
       const checks = await project.run({ BACKEND_PORT: String(port) }, { categories: ['Network'] });
       const c = find(checks, 'Network', 'BACKEND_PORT');
-      expect(c.Status).toBe('Fail');
-      expect(c.Message).toMatch(/artisan reverb:start/);
+      expect(c.status).toBe('Fail');
+      expect(c.message).toMatch(/artisan reverb:start/);
     });
   });
 
@@ -203,11 +206,11 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
     const wrong = 'Wrong-password-123';
     const checks = await project.run({ DB_PASSWORD: wrong }, { categories: ['Tools'], detailed: true });
     const c = find(checks, 'Tools', 'Database login');
-    expect(c.Status).toBe('Fail');
-    expect(c.Critical).toBe(true);
-    expect(c.Message).toMatch(/refused the login ws_pf_u@127\.0\.0\.1:\d+\/ws_pf: wrong user name or password/);
-    expect(c.Fix).toMatch(/DB_USERNAME and DB_PASSWORD/);
-    expect(c.RawOutput).toMatch(/ERROR 1045/);
+    expect(c.status).toBe('Fail');
+    expect(c.critical).toBe(true);
+    expect(c.message).toMatch(/refused the login ws_pf_u@127\.0\.0\.1:\d+\/ws_pf: wrong user name or password/);
+    expect(c.fix).toMatch(/DB_USERNAME and DB_PASSWORD/);
+    expect(c.rawOutput).toMatch(/ERROR 1045/);
     const text = JSON.stringify(checks);
     expect(text).not.toContain(wrong);
     expect(text).not.toContain(PASSWORD);
@@ -216,8 +219,8 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
   it('a database that is not running: cannot reach it, and the DB port warns', async () => {
     const port = await freePort();
     const checks = await project.run({ DB_PORT: String(port) }, { categories: ['Tools', 'Network'] });
-    expect(find(checks, 'Tools', 'Database login').Message).toMatch(/Cannot reach the database server/);
-    expect(find(checks, 'Network', 'DB_PORT').Status).toBe('Warn');
+    expect(find(checks, 'Tools', 'Database login').message).toMatch(/Cannot reach the database server/);
+    expect(find(checks, 'Network', 'DB_PORT').status).toBe('Warn');
   });
 
   it('a config with problems: each rule is a result, errors critical, warnings not', async () => {
@@ -226,15 +229,15 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
       { categories: ['Configuration', 'System'] },
     );
     const conflict = find(checks, 'Configuration', 'PortConflict BACKEND_PORT');
-    expect(conflict.Status).toBe('Fail');
-    expect(conflict.Critical).toBe(true);
-    expect(conflict.Message).toMatch(/HTTP_PORT and BACKEND_PORT are .*8099.*line \d+/);
+    expect(conflict.status).toBe('Fail');
+    expect(conflict.critical).toBe(true);
+    expect(conflict.message).toMatch(/HTTP_PORT and BACKEND_PORT are .*8099.*line \d+/);
     const debug = find(checks, 'Configuration', 'DebugInProduction APP_DEBUG');
-    expect(debug.Status).toBe('Warn');
-    expect(debug.Critical).toBe(false);
-    expect(find(checks, 'Configuration', 'Type PREFLIGHT_MIN_RAM_GB').Status).toBe('Fail');
+    expect(debug.status).toBe('Warn');
+    expect(debug.critical).toBe(false);
+    expect(find(checks, 'Configuration', 'Type PREFLIGHT_MIN_RAM_GB').status).toBe('Fail');
     // The RAM check still runs, with the default threshold.
-    expect(find(checks, 'System', 'Memory').Expected).toBe('≥ 4 GB (8 GB recommended)');
+    expect(find(checks, 'System', 'Memory').expected).toBe('≥ 4 GB (8 GB recommended)');
     expect(preflightPassed(checks)).toBe(false);
   });
 
@@ -253,9 +256,9 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
     it('no certificate with HTTPS on: a critical Fail saying to create one', async () => {
       const checks = await project.run(https, { env: env(), categories: ['Network'] });
       const c = find(checks, 'Network', 'HTTPS certificate Present');
-      expect(c.Status).toBe('Fail');
-      expect(c.Critical).toBe(true);
-      expect(c.Fix).toMatch(/New-WoosooCertificate/);
+      expect(c.status).toBe('Fail');
+      expect(c.critical).toBe(true);
+      expect(c.fix).toMatch(/New-WoosooCertificate/);
     });
 
     it('a certificate made by mkcert for APP_IP and localhost passes; with HTTPS off there is no certificate check', async () => {
@@ -264,18 +267,18 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
       expect(made.status, made.stderr).toBe(0);
       const checks = await project.run(https, { env: env(), categories: ['Network'] });
       const c = find(checks, 'Network', 'HTTPS certificate');
-      expect(c.Status, c.Message).toBe('Pass');
-      expect(find(checks, 'Network', 'HTTPS_PORT').Status).not.toBe('Skip');
+      expect(c.status, c.message).toBe('Pass');
+      expect(find(checks, 'Network', 'HTTPS_PORT').status).not.toBe('Skip');
       const off = await project.run({}, { env: env(), categories: ['Network'] });
-      expect(off.some((x) => x.Name.startsWith('HTTPS'))).toBe(false);
+      expect(off.some((x) => x.name.startsWith('HTTPS'))).toBe(false);
     });
   });
 
   it('APP_IP that is not on any interface fails and lists the machine\'s addresses', async () => {
     const checks = await project.run({ APP_IP: '203.0.113.77' }, { categories: ['Network'] });
     const c = find(checks, 'Network', 'APP_IP');
-    expect(c.Status).toBe('Fail');
-    expect(c.Message).toMatch(/203\.0\.113\.77 is not assigned.*lo 127\.0\.0\.1/);
+    expect(c.status).toBe('Fail');
+    expect(c.message).toMatch(/203\.0\.113\.77 is not assigned.*lo 127\.0\.0\.1/);
   });
 
   describe('folders Woosoo cannot write', () => {
@@ -298,35 +301,35 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
       expect(immutable, 'chattr +i failed (file system without attributes?)').toBe(true);
       const checks = await project.run({}, { categories: ['Permissions'] });
       const c = find(checks, 'Permissions', 'logs/');
-      expect(c.Status).toBe('Fail');
-      expect(c.Critical).toBe(true);
-      expect(c.Message).toMatch(/cannot write in .*logs: .*operation not permitted/i);
-      expect(c.Fix).toMatch(/lsattr/);
-      expect(find(checks, 'Permissions', 'Project folder').Status).toBe('Pass');
+      expect(c.status).toBe('Fail');
+      expect(c.critical).toBe(true);
+      expect(c.message).toMatch(/cannot write in .*logs: .*operation not permitted/i);
+      expect(c.fix).toMatch(/lsattr/);
+      expect(find(checks, 'Permissions', 'Project folder').status).toBe('Pass');
     });
 
     it('a certs "folder" that is a file fails', async () => {
       const checks = await project.run({}, { categories: ['Permissions'] });
       const c = find(checks, 'Permissions', 'certs/');
-      expect(c.Status).toBe('Fail');
-      expect(c.Message).toMatch(/a file, not a folder/);
+      expect(c.status).toBe('Fail');
+      expect(c.message).toMatch(/a file, not a folder/);
     });
   });
 
   it('a too-old PHP (fixtures/fake-old-php, a fake that only prints an old version) fails with the minimum', async () => {
     const checks = await project.run({ PHP_PATH: join(FIXTURES, 'fake-old-php') }, { categories: ['Tools'] });
     const c = find(checks, 'Tools', 'PHP');
-    expect(c.Status).toBe('Fail');
-    expect(c.Actual).toMatch(/^7\.4\.33 \(/);
-    expect(c.Message).toBe('PHP 7.4.33 is older than the required 8.2.');
-    expect(c.Fix).toMatch(/PREFLIGHT_MIN_PHP_VERSION/);
+    expect(c.status).toBe('Fail');
+    expect(c.actual).toMatch(/^7\.4\.33 \(/);
+    expect(c.message).toBe('PHP 7.4.33 is older than the required 8.2.');
+    expect(c.fix).toMatch(/PREFLIGHT_MIN_PHP_VERSION/);
   });
 
   it('a configured minimum above the installed version fails (PREFLIGHT_MIN_NODE_VERSION)', async () => {
     const checks = await project.run({ PREFLIGHT_MIN_NODE_VERSION: '99.1' }, { categories: ['Tools'] });
     const c = find(checks, 'Tools', 'Node.js');
-    expect(c.Status).toBe('Fail');
-    expect(c.Expected).toBe('Node.js 99.1 or later');
+    expect(c.status).toBe('Fail');
+    expect(c.expected).toBe('Node.js 99.1 or later');
   });
 
   it('a hanging tool (fixtures/fake-hanging-composer, a fake that sleeps) fails "timed out after 1 s" and the rest completes', async () => {
@@ -335,26 +338,26 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
       { categories: ['Tools'] },
     );
     const c = find(checks, 'Tools', 'Composer');
-    expect(c.Status).toBe('Fail');
-    expect(c.Message).toMatch(/fake-hanging-composer --version --no-ansi --no-interaction timed out after 1 s\./);
-    expect(c.Fix).toMatch(/PREFLIGHT_PROBE_TIMEOUT_SECONDS/);
-    expect(find(checks, 'Tools', 'PHP').Status).toBe('Pass');
+    expect(c.status).toBe('Fail');
+    expect(c.message).toMatch(/fake-hanging-composer --version --no-ansi --no-interaction timed out after 1 s\./);
+    expect(c.fix).toMatch(/PREFLIGHT_PROBE_TIMEOUT_SECONDS/);
+    expect(find(checks, 'Tools', 'PHP').status).toBe('Pass');
   });
 
   it('a missing configured tool path names the key', async () => {
     const checks = await project.run({ MYSQL_PATH: '/nonexistent/mariadb' }, { categories: ['Tools'] });
     const c = find(checks, 'Tools', 'Database client');
-    expect(c.Status).toBe('Fail');
-    expect(c.Message).toBe('MYSQL_PATH=/nonexistent/mariadb does not exist.');
-    expect(find(checks, 'Tools', 'Database login').Status).toBe('Skip');
+    expect(c.status).toBe('Fail');
+    expect(c.message).toBe('MYSQL_PATH=/nonexistent/mariadb does not exist.');
+    expect(find(checks, 'Tools', 'Database login').status).toBe('Skip');
   });
 
   it('SERVICE_MANAGER=nssm on this Linux host: the NSSM probes are Skip with the reason', async () => {
     const checks = await project.run({ SERVICE_MANAGER: 'nssm' }, { categories: ['Tools', 'Permissions'] });
     for (const name of ['Service manager', 'Service manager access']) {
-      const c = checks.find((x) => x.Name === name)!;
-      expect(c.Status).toBe('Skip');
-      expect(c.Message).toMatch(/NSSM runs only on Windows/);
+      const c = checks.find((x) => x.name === name)!;
+      expect(c.status).toBe('Skip');
+      expect(c.message).toMatch(/NSSM runs only on Windows/);
     }
   });
 });

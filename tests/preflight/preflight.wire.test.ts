@@ -28,7 +28,7 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
     expect(items.length).toBeGreaterThan(30);
     for (const i of items) {
       expect(i.$type).toBe('PreflightCheck');
-      expect(Object.keys(i).slice(0, 10)).toEqual(['$type', 'Category', 'Name', 'Status', 'Critical', 'Expected', 'Actual', 'Message', 'Fix', 'DurationMs']);
+      expect(Object.keys(i).slice(0, 10)).toEqual(['$type', 'Category', 'Name', 'Status', 'Critical', 'Expected', 'Actual', 'Message', 'Fix', 'Duration']);
       expect(i.Probe).toBeUndefined();
     }
     expect(items.filter((i) => i.Critical && i.Status === 'Fail' && !(i.Name === 'Elevated' && process.getuid?.() !== 0))).toEqual([]);

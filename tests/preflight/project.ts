@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readProject, type ProjectConfig } from '../../core/config';
-import { runPreflight, type PreflightCheck } from '../../core/preflight';
+import { runPreflight, type CheckResult } from '../../core/preflight';
 import type { RunOptions } from '../../core/preflight/runner';
 import { startMariaDb, type MariaDb } from '../harness/mariadb';
 import { freePort } from '../harness/ports';
@@ -15,7 +15,7 @@ export interface TestProject {
   /** Rewrites deployment.config.env from the base values plus these overrides. */
   write(overrides?: Record<string, string>): void;
   load(): ProjectConfig;
-  run(overrides?: Record<string, string>, opts?: RunOptions & { env?: Record<string, string> }): Promise<PreflightCheck[]>;
+  run(overrides?: Record<string, string>, opts?: RunOptions & { env?: Record<string, string> }): Promise<CheckResult[]>;
   cleanup(): void;
 }
 
@@ -41,9 +41,9 @@ export function makeProject(base: Record<string, string>): TestProject {
   };
 }
 
-export function find(checks: PreflightCheck[], category: string, name: string): PreflightCheck {
-  const c = checks.find((x) => x.Category === category && x.Name === name);
-  if (!c) throw new Error(`no check ${category}/${name} in ${checks.map((x) => `${x.Category}/${x.Name}`).join(', ')}`);
+export function find(checks: CheckResult[], category: string, name: string): CheckResult {
+  const c = checks.find((x) => x.category === category && x.name === name);
+  if (!c) throw new Error(`no check ${category}/${name} in ${checks.map((x) => `${x.category}/${x.name}`).join(', ')}`);
   return c;
 }
 

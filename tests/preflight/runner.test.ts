@@ -20,9 +20,9 @@ describe('runChecks', () => {
       check({ category: 'System', name: 'quick', critical: true, probe: async () => 1, evaluate: () => pass }),
     ];
     const r = await runChecks(defs, project.load(), ctx());
-    expect(r.map((c) => [c.Name, c.Status])).toEqual([['hangs', 'Fail'], ['quick', 'Pass']]);
-    expect(r[0].Message).toBe('the probe timed out after 1 s.');
-    expect(r[0].Fix).toMatch(/PREFLIGHT_PROBE_TIMEOUT_SECONDS/);
+    expect(r.map((c) => [c.name, c.status])).toEqual([['hangs', 'Fail'], ['quick', 'Pass']]);
+    expect(r[0].message).toBe('the probe timed out after 1 s.');
+    expect(r[0].fix).toMatch(/PREFLIGHT_PROBE_TIMEOUT_SECONDS/);
   });
 
   it('a real child that sleeps past the timeout is killed and reported with its command line', async () => {
@@ -31,9 +31,9 @@ describe('runChecks', () => {
       probe: (pc) => pc.exec(process.execPath, ['-e', 'setTimeout(() => {}, 30000)']), evaluate: () => pass,
     })];
     const r = await runChecks(defs, project.load(), ctx());
-    expect(r[0].Status).toBe('Fail');
-    expect(r[0].Message).toMatch(/node -e "setTimeout\(\(\) => \{\}, 30000\)" timed out after 1 s\.$/);
-    expect(r[0].Critical).toBe(false);
+    expect(r[0].status).toBe('Fail');
+    expect(r[0].message).toMatch(/node -e "setTimeout\(\(\) => \{\}, 30000\)" timed out after 1 s\.$/);
+    expect(r[0].critical).toBe(false);
   });
 
   it('ProbeSkip becomes Skip with the reason; a probe error becomes Fail; critical may depend on the config', async () => {
@@ -42,8 +42,8 @@ describe('runChecks', () => {
       check({ category: 'Tools', name: 'boom', critical: (cfg) => cfg.flag('HTTPS_ENABLED'), probe: async () => { throw new Error('EIO'); }, evaluate: () => pass }),
     ];
     const [skip, boom] = await runChecks(defs, project.load(), ctx());
-    expect([skip.Status, skip.Message]).toEqual(['Skip', 'not on this host']);
-    expect([boom.Status, boom.Critical, boom.Message]).toEqual(['Fail', false, 'The probe failed: EIO']);
+    expect([skip.status, skip.message]).toEqual(['Skip', 'not on this host']);
+    expect([boom.status, boom.critical, boom.message]).toEqual(['Fail', false, 'The probe failed: EIO']);
   });
 
   it('one command line runs once per run, however many checks use it; categories and applies filter', async () => {
@@ -54,7 +54,7 @@ describe('runChecks', () => {
     });
     const defs = [shared('a'), shared('b'), check({ category: 'Network', name: 'n', critical: true, applies: () => false, probe: async () => 0, evaluate: () => pass })];
     const r = await runChecks(defs, project.load(), ctx(), { categories: ['PhpExtensions', 'Network'] });
-    expect(r.map((c) => c.Actual)).toEqual(['1', '1']);
+    expect(r.map((c) => c.actual)).toEqual(['1', '1']);
     expect(runs).toBe(1);
     expect(await runChecks(defs, project.load(), ctx(), { categories: ['System'] })).toEqual([]);
   });

@@ -33,22 +33,22 @@ describe.skipIf(skipUnless(!reason, reason))('service manager = NSSM (real nssm6
     const exe = version === '2.24' ? wine.nssm224 : wine.nssm223;
     const checks = await project.run({ NSSM_PATH: exe, PREFLIGHT_PROBE_TIMEOUT_SECONDS: '60' }, { env, categories: ['Tools', 'Permissions'], detailed: true });
     const tool = find(checks, 'Tools', 'Service manager');
-    expect(tool.Status).toBe('Pass');
-    expect(tool.Actual).toMatch(re);
-    expect(tool.Actual).toContain(exe);
+    expect(tool.status).toBe('Pass');
+    expect(tool.actual).toMatch(re);
+    expect(tool.actual).toContain(exe);
     const access = find(checks, 'Permissions', 'Service manager access');
-    expect(access.Status, access.Message).toBe('Pass');
-    expect(access.Message).toBe('NSSM can query the Windows service control manager.');
-    expect(access.Probe).toMatch(/wine .*nssm64\.exe status WoosooPreflightProbe/);
+    expect(access.status, access.message).toBe('Pass');
+    expect(access.message).toBe('NSSM can query the Windows service control manager.');
+    expect(access.probe).toMatch(/wine .*nssm64\.exe status WoosooPreflightProbe/);
   }, 120_000);
 
   it('an NSSM_PATH that does not exist fails with the services\' message and fix, and access is Skip', async () => {
     const checks = await project.run({ NSSM_PATH: 'C:/nowhere/nssm.exe' }, { env, categories: ['Tools', 'Permissions'] });
     const tool = find(checks, 'Tools', 'Service manager');
-    expect(tool.Status).toBe('Fail');
-    expect(tool.Message).toMatch(/NSSM_PATH=C:\/nowhere\/nssm\.exe/);
-    expect(tool.Fix).toMatch(/nssm\.exe/);
-    expect(find(checks, 'Permissions', 'Service manager access').Status).toBe('Skip');
+    expect(tool.status).toBe('Fail');
+    expect(tool.message).toMatch(/NSSM_PATH=C:\/nowhere\/nssm\.exe/);
+    expect(tool.fix).toMatch(/nssm\.exe/);
+    expect(find(checks, 'Permissions', 'Service manager access').status).toBe('Skip');
   });
 });
 
@@ -73,15 +73,15 @@ describe('service manager = PM2 with the project\'s daemon running (real pm2 fro
 
   it('not running: Pass, it starts with the first service; running: `pm2 jlist` answers with the daemon\'s PID', async () => {
     const before = find(await project.run({}, { categories: ['Permissions'] }), 'Permissions', 'Service manager access');
-    expect(before.Status).toBe('Pass');
-    expect(before.Message).toMatch(/The PM2 daemon is not running; it starts with the first service/);
+    expect(before.status).toBe('Pass');
+    expect(before.message).toMatch(/The PM2 daemon is not running; it starts with the first service/);
     expect(existsSync(join(home, 'pm2.pid'))).toBe(false); // the check itself started no daemon
 
     expect(pm2(['ping']).status).toBe(0);
     const pid = Number(readFileSync(join(home, 'pm2.pid'), 'utf8'));
     const after = find(await project.run({}, { categories: ['Permissions'], detailed: true }), 'Permissions', 'Service manager access');
-    expect(after.Status, after.Message).toBe('Pass');
-    expect(after.Message).toContain(`The PM2 daemon (PID ${pid}, PM2_HOME ${home}) answers; it runs 0 process(es).`);
-    expect(after.Probe).toMatch(/pm2 jlist$/);
+    expect(after.status, after.message).toBe('Pass');
+    expect(after.message).toContain(`The PM2 daemon (PID ${pid}, PM2_HOME ${home}) answers; it runs 0 process(es).`);
+    expect(after.probe).toMatch(/pm2 jlist$/);
   }, 60_000);
 });
