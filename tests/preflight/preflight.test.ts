@@ -13,6 +13,7 @@ import { FIXTURES, find, projectWithDatabase, type TestProject } from './project
 import { createInterface } from 'node:readline';
 import type { CheckResult } from '../../core/preflight';
 import { preflightObject } from '../../core/preflight/methods';
+import type { PreflightCheck } from '../../core/preflight/types';
 import { ENGINE } from '../support/engine';
 
 const TOOLS = ['php', 'composer', 'mariadbd', 'mariadb', 'nginx', 'mkcert', 'node'];
@@ -151,7 +152,7 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
       });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      const reply = await new Promise<{ error?: unknown; result: { items: CheckResult[] } }>((resolve, reject) => {
+      const reply = await new Promise<{ error?: unknown; result: { items: PreflightCheck[] } }>((resolve, reject) => {
         createInterface({ input: child.stdout }).on('line', (l) => {
           const m = JSON.parse(l);
           if (m.id === 2) resolve(m);
@@ -163,12 +164,13 @@ describe.skipIf(skipUnless(hasTool(...TOOLS), missingTools(...TOOLS) ?? ''))('pr
         ]) child.stdin.write(`${JSON.stringify(m)}\n`);
       }).finally(() => child.stdin.end());
       expect(reply.error, stderr).toBeUndefined();
-      const c = find(reply.result.items, 'Network', 'BACKEND_PORT');
-      expect(c.status).toBe('Warn');
-      expect(c.actual).toMatch(/not identified$/);
-      expect(c.message).toContain(`Port ${listener.port} (BACKEND_PORT)`);
-      expect(c.message).toContain('cannot tell whether it is our own service');
-      expect(c.fix).toMatch(/as Administrator/);
+      // The wire's Woosoo.PreflightCheck objects, as the engine sent them.
+      const c = reply.result.items.find((x) => x.Category === 'Network' && x.Name === 'BACKEND_PORT')!;
+      expect(c.Status).toBe('Warn');
+      expect(c.Actual).toMatch(/not identified$/);
+      expect(c.Message).toContain(`Port ${listener.port} (BACKEND_PORT)`);
+      expect(c.Message).toContain('cannot tell whether it is our own service');
+      expect(c.Fix).toMatch(/as Administrator/);
     });
   });
 
