@@ -7,7 +7,7 @@ import { withStepSink, type DeployCtx } from './context';
 import { changedProject, effectiveStatus, interruptedDeployments, listDeployments, needsRollback, summarizeDeployment } from './history';
 import { readJournal, type Journal, type StepRecord } from './journal';
 import { runDeploy } from './orchestrator';
-import { deployPlan } from './steps';
+import { deployPlan, type PlanStep } from './steps';
 import { checkUndoable, undoDeploy } from './undo';
 
 const scope = z.enum(['Full', 'Backend', 'Pwa', 'Relay']);
@@ -40,6 +40,11 @@ export function toDeployment(j: Journal) {
     ReportPath: j.htmlReportPath ?? '', JsonReportPath: j.reportPath ?? '', Error: d.error, LeftToDo: j.leftToDo ?? [],
     Host: j.host, User: j.user, ProjectPath: j.project,
   });
+}
+
+/** The wire's Woosoo.DeployPlanStep of a step of the plan. */
+function planObject(s: PlanStep, projectPath: string) {
+  return typed('DeployPlanStep', { Order: s.order, Name: s.name, Description: s.description, Commands: s.commands, ProjectPath: projectPath });
 }
 
 /** The request's context with each deploy step streamed to the pipeline as it ends. */
@@ -78,7 +83,7 @@ export const deployRun = defineMethod({
         ctx.log('warning', changedProject(j) ? `Deployment ${j.id} was interrupted; Undo-WoosooDeploy -Id ${j.id} completes its rollback.`
           : `Deployment ${j.id} was interrupted before it changed anything: the deploy closes it (nothing to roll back).`);
       }
-      return { items: deployPlan(cfg, options, ctx.env) };
+      return { items: deployPlan(cfg, options, ctx.env).map((s) => planObject(s, cfg.projectDir)) };
     }
     const j = await runDeploy(cfg, streamingSteps(ctx), options);
     return { items: [toDeployment(j)] };

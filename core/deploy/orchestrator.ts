@@ -116,7 +116,7 @@ async function healthStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promi
   });
   j.details.health = h.checks;
   if (!h.healthy) {
-    throw new Error(`Not healthy after ${h.attempts} attempt(s) within ${cfg.num('DEPLOY_HEALTH_DEADLINE_SECONDS')} s (DEPLOY_HEALTH_DEADLINE_SECONDS): ${h.failing.map((c) => `${c.Name} ${c.Status}: ${c.Message}`).join('; ')}`);
+    throw new Error(`Not healthy after ${h.attempts} attempt(s) within ${cfg.num('DEPLOY_HEALTH_DEADLINE_SECONDS')} s (DEPLOY_HEALTH_DEADLINE_SECONDS): ${h.failing.map((c) => `${c.name} ${c.status}: ${c.message}`).join('; ')}`);
   }
   return { message: `${h.checks.length} checks passed (attempt ${h.attempts}).` };
 }

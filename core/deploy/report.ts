@@ -48,8 +48,9 @@ export function renderHtml(j: Journal): string {
     return `<div class="row"><span class="label">${escapeHtml(s.name)}</span><span class="track"><span class="bar" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%;background:${COLORS[s.status] ?? '#999'}"></span></span><span class="dur">${((s.durationMs ?? 0) / 1000).toFixed(2)} s</span></div>`;
   }).join('\n');
   const rows = j.steps.map((s) => `<tr><td>${escapeHtml(s.name)}</td><td style="color:${COLORS[s.status] ?? '#000'}">${escapeHtml(s.status)}</td><td>${escapeHtml(s.startedAt)}</td><td>${((s.durationMs ?? 0) / 1000).toFixed(2)} s</td><td><pre>${escapeHtml(s.message)}</pre></td><td>${escapeHtml(s.outputLog)}</td></tr>`).join('\n');
-  const health = (j.details.health ?? []) as { Name: string; Status: string; Message: string }[];
-  const healthRows = health.map((c) => `<tr><td>${escapeHtml(c.Name)}</td><td>${escapeHtml(c.Status)}</td><td>${escapeHtml(c.Message)}</td></tr>`).join('\n');
+  // The health step's results (journals written before 0.1.0's domain types held the wire's PascalCase objects).
+  const health = (j.details.health ?? []) as Partial<Record<'name' | 'status' | 'message' | 'Name' | 'Status' | 'Message', string>>[];
+  const healthRows = health.map((c) => `<tr><td>${escapeHtml(c.name ?? c.Name ?? '')}</td><td>${escapeHtml(c.status ?? c.Status ?? '')}</td><td>${escapeHtml(c.message ?? c.Message ?? '')}</td></tr>`).join('\n');
   const sys = (j.details.system ?? {}) as Record<string, unknown>;
   const sysRows = Object.entries(sys).map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(Array.isArray(v) ? v.join(', ') : v)}</td></tr>`).join('\n');
   const left = (j.leftToDo ?? []).map((l) => `<li>${escapeHtml(l)}</li>`).join('');

@@ -70,7 +70,7 @@ export async function rollbackDeploy(cfg: ProjectConfig, ctx: DeployCtx, j: Jour
         });
         j.details.rollbackHealth = h.checks;
         if (h.healthy) done.push(`health checks pass again (${h.checks.length} checks)`);
-        else left.push(`After the rollback these health checks still fail: ${h.failing.map((c) => `${c.Name} (${c.Status}: ${c.Message})`).join('; ')}. Get-WoosooHealth shows them.`);
+        else left.push(`After the rollback these health checks still fail: ${h.failing.map((c) => `${c.name} (${c.status}: ${c.message})`).join('; ')}. Get-WoosooHealth shows them.`);
       }
     } else if (services.length > 0) {
       done.push('no service of this scope was running before the deploy, so none was started');

@@ -7,7 +7,6 @@ import type { ProjectConfig } from '../config';
 import { planBuilds, resolveTool, type AppKind } from '../build';
 import { stackDefinitions, selectDefinitions } from '../services';
 import { syncTargets } from '../sync';
-import { typed } from '../kernel/method';
 import { snapshotDirs } from './artifacts';
 import { STEP_NAMES, deployRoot, type DeployOptions, type Scope, type StepName } from './journal';
 import { lockPath } from './lock';
@@ -50,16 +49,17 @@ export function queueRestartCommand(cfg: ProjectConfig, env: Record<string, stri
   return { program: php.path ?? 'php', display: `${php.path ?? 'php'} artisan queue:restart` };
 }
 
-export type PlanStep = ReturnType<typeof planStep>;
-
-function planStep(order: number, name: StepName, description: string, commands: string[], projectPath: string) {
-  return typed('DeployPlanStep', { Order: order, Name: name, Description: description, Commands: commands, ProjectPath: projectPath });
+/** One step of a deploy's plan (-WhatIf): what it would do, and the commands and files it would touch. */
+export interface PlanStep {
+  order: number;
+  name: StepName;
+  description: string;
+  commands: string[];
 }
 
 export function deployPlan(cfg: ProjectConfig, opts: DeployOptions, env: Record<string, string>): PlanStep[] {
   const parts = SCOPES[opts.scope];
   const services = scopeServices(cfg, env, opts.scope);
-  const p = cfg.projectDir;
   const targets = syncTargets(cfg).filter((t) => !parts.syncTargets || parts.syncTargets.includes(t.name));
   const builds = opts.skipBuild ? [] : planBuilds(cfg, { apps: parts.apps, skipTests: opts.skipTests, env });
   const buildLines = builds.flatMap((b) => (b.skipped || b.error
@@ -87,5 +87,5 @@ export function deployPlan(cfg: ProjectConfig, opts: DeployOptions, env: Record<
       `write ${join(reportDir(cfg), '<id>.json')}`, `write ${join(reportDir(cfg), '<id>.html')}`, ...(opts.reportPath ? [`write ${opts.reportPath}`] : []),
       `journal ${join(deployRoot(cfg), '<id>', 'journal.json')}`]],
   };
-  return STEP_NAMES.map((name, i) => planStep(i + 1, name, desc[name][0], desc[name][1], p));
+  return STEP_NAMES.map((name, i) => ({ order: i + 1, name, description: desc[name][0], commands: desc[name][1] }));
 }

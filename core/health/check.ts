@@ -1,9 +1,10 @@
 /**
- * The Woosoo.HealthCheck type and the plumbing every check shares: a per-check deadline and cancel signal,
+ * A health check's result (HealthResult; health/methods.ts makes the wire's Woosoo.HealthCheck of it, whose schema
+ * is here too) and the plumbing every check shares: a per-check deadline and cancel signal,
  * and turning a check that threw or timed out into a result instead of a failure of the whole run.
  */
 import { z } from 'zod';
-import { typed, typedSchema } from '../kernel/method';
+import { typedSchema } from '../kernel/method';
 
 export const HEALTH_CATEGORIES = ['Service', 'Resource', 'Application'] as const;
 export const HEALTH_STATUSES = ['Healthy', 'Degraded', 'Unhealthy', 'Unknown'] as const;
@@ -23,6 +24,20 @@ export const healthCheckSchema = typedSchema('HealthCheck', {
 });
 export type HealthCheck = z.infer<typeof healthCheckSchema>;
 
+/** One check's result, as the checks report it. */
+export interface HealthResult {
+  category: HealthCategory;
+  name: string;
+  status: HealthStatus;
+  value: string | number | null;
+  threshold: string | number | null;
+  /** Whole milliseconds, or null when the check has no latency. */
+  latencyMs: number | null;
+  message: string;
+  target: string;
+  time: Date;
+}
+
 export interface CheckFields {
   status: HealthStatus;
   value?: string | number | null;
@@ -31,18 +46,12 @@ export interface CheckFields {
   message: string;
 }
 
-export function healthCheck(category: HealthCategory, name: string, target: string, f: CheckFields): HealthCheck {
-  return typed('HealthCheck', {
-    Category: category,
-    Name: name,
-    Status: f.status,
-    Value: f.value ?? null,
-    Threshold: f.threshold ?? null,
-    LatencyMs: f.latencyMs === undefined || f.latencyMs === null ? null : Math.max(0, Math.round(f.latencyMs)),
-    Message: f.message,
-    Target: target,
-    Time: new Date().toISOString(),
-  });
+export function healthCheck(category: HealthCategory, name: string, target: string, f: CheckFields): HealthResult {
+  return {
+    category, name, status: f.status, value: f.value ?? null, threshold: f.threshold ?? null,
+    latencyMs: f.latencyMs === undefined || f.latencyMs === null ? null : Math.max(0, Math.round(f.latencyMs)),
+    message: f.message, target, time: new Date(),
+  };
 }
 
 /** What one check gets: the session env, a signal that fires on cancel or on the check's own deadline. */
@@ -61,7 +70,7 @@ export interface CheckSpec {
   produces?: string[];
   /** Starts a child process: started after the network checks, so its synchronous spawn cost overlaps their waits. */
   spawns?: boolean;
-  run: (c: CheckContext) => Promise<HealthCheck[]>;
+  run: (c: CheckContext) => Promise<HealthResult[]>;
 }
 
 /** Worst first: Unhealthy > Unknown > Degraded > Healthy. */
@@ -81,7 +90,7 @@ export function errorText(err: unknown): string {
  * Runs one check with its own deadline. A check that throws becomes Unhealthy (its error as the message);
  * one that outlives the deadline becomes Unhealthy "timed out". Cancellation of the request is rethrown.
  */
-export async function runCheck(spec: CheckSpec, parent: AbortSignal, env: Record<string, string>, timeoutMs: number): Promise<HealthCheck[]> {
+export async function runCheck(spec: CheckSpec, parent: AbortSignal, env: Record<string, string>, timeoutMs: number): Promise<HealthResult[]> {
   const ctl = new AbortController();
   const onParent = () => ctl.abort(parent.reason);
   parent.addEventListener('abort', onParent, { once: true });

@@ -7,7 +7,7 @@ import type { ProjectConfig } from '../config';
 import { run } from '../process/run';
 import { locateTool, toolQuery } from '../process/locate';
 import { registerSecret } from '../util/redact';
-import { healthCheck, type CheckContext, type HealthCheck } from './check';
+import { healthCheck, type CheckContext, type HealthResult } from './check';
 
 /** MYSQL_PATH, else mariadb, else mysql on the session's PATH. */
 export function findMysqlClient(cfg: ProjectConfig, env: Record<string, string>): string | null {
@@ -55,7 +55,7 @@ export async function probeDatabase(cfg: ProjectConfig, client: string, c: Check
   };
 }
 
-function queueCheck(name: string, table: string, value: number | undefined, warn: number, warnKey: string, p: DbProbe, target: string): HealthCheck {
+function queueCheck(name: string, table: string, value: number | undefined, warn: number, warnKey: string, p: DbProbe, target: string): HealthResult {
   if (!p.ok) {
     return healthCheck('Application', name, target, { status: 'Unknown', threshold: warn, message: 'The database is not reachable, so the queue cannot be read.' });
   }
@@ -74,7 +74,7 @@ function queueCheck(name: string, table: string, value: number | undefined, warn
 }
 
 /** Database connection, pending and failed jobs: three results from one client run. */
-export async function databaseChecks(cfg: ProjectConfig, c: CheckContext): Promise<HealthCheck[]> {
+export async function databaseChecks(cfg: ProjectConfig, c: CheckContext): Promise<HealthResult[]> {
   const target = `${cfg.str('DB_USERNAME')}@${cfg.str('DB_HOST')}:${cfg.num('DB_PORT')}/${cfg.str('DB_DATABASE')}`;
   const pendingWarn = cfg.num('HEALTH_QUEUE_PENDING_WARN');
   const failedWarn = cfg.num('HEALTH_QUEUE_FAILED_WARN');

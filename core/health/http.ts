@@ -6,7 +6,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { MASK, registerSecret } from '../util/redact';
-import { healthCheck, type CheckContext, type HealthCategory, type HealthCheck, type HealthStatus } from './check';
+import { healthCheck, type CheckContext, type HealthCategory, type HealthResult, type HealthStatus } from './check';
 
 const MAX_BODY = 64 * 1024;
 
@@ -100,7 +100,7 @@ const REFUSED = new Set(['ECONNREFUSED', 'EADDRNOTAVAIL', 'EHOSTUNREACH']);
  */
 export async function httpCheck(
   c: CheckContext, category: HealthCategory, name: string, urls: string[], readBody: boolean,
-): Promise<HealthCheck[]> {
+): Promise<HealthResult[]> {
   let lastError: NodeJS.ErrnoException | undefined;
   for (const url of urls) {
     try {

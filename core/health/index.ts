@@ -6,7 +6,7 @@
 import { setMaxListeners } from 'node:events';
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../kernel/context';
-import { healthCheck, runCheck, type CheckSpec, type HealthCategory, type HealthCheck, type HealthStatus } from './check';
+import { healthCheck, runCheck, type CheckSpec, type HealthCategory, type HealthResult, type HealthStatus } from './check';
 import { databaseChecks } from './database';
 import { displayUrl, httpCheck } from './http';
 import { configuredPorts, cpuCheck, diskCheck, memoryCheck, portCheck } from './resources';
@@ -16,7 +16,7 @@ import { wildcard } from '../util/wildcard';
 import { sleep } from '../util/sleep';
 
 export { HEALTH_CATEGORIES, HEALTH_STATUSES, healthCheckSchema, worst } from './check';
-export type { HealthCategory, HealthCheck, HealthStatus } from './check';
+export type { HealthCategory, HealthCheck, HealthResult, HealthStatus } from './check';
 
 type Ctx = Pick<RequestContext, 'env' | 'signal'> & Partial<Pick<RequestContext, 'progress' | 'log'>>;
 
@@ -82,7 +82,7 @@ export function healthSpecs(cfg: ProjectConfig, env: Record<string, string>): Ch
 }
 
 /** Runs the selected checks in parallel; results come back in the order of healthSpecs. */
-export async function runHealthChecks(cfg: ProjectConfig, ctx: Ctx, opts: HealthOptions = {}): Promise<HealthCheck[]> {
+export async function runHealthChecks(cfg: ProjectConfig, ctx: Ctx, opts: HealthOptions = {}): Promise<HealthResult[]> {
   const patterns = opts.names?.map(wildcard);
   const nameOk = (n: string) => !patterns || patterns.some((re) => re.test(n));
   const catOk = (c: HealthCategory) => !opts.categories?.length || opts.categories.includes(c);
@@ -97,7 +97,7 @@ export async function runHealthChecks(cfg: ProjectConfig, ctx: Ctx, opts: Health
   if (ctx.signal.aborted) forward();
   ctx.signal.addEventListener('abort', forward, { once: true });
   let done = 0;
-  let results: HealthCheck[][];
+  let results: HealthResult[][];
   try {
     results = await Promise.all(specs.map(async (s) => {
       if (s.spawns) await new Promise<void>((resolve) => setImmediate(resolve));
@@ -110,7 +110,7 @@ export async function runHealthChecks(cfg: ProjectConfig, ctx: Ctx, opts: Health
     ctx.signal.removeEventListener('abort', forward);
   }
   ctx.progress?.({ activity: 'Checking health', completed: true });
-  return results.flat().filter((c) => catOk(c.Category) && nameOk(c.Name));
+  return results.flat().filter((c) => catOk(c.category) && nameOk(c.name));
 }
 
 export interface WaitHealthyOptions extends HealthOptions {
@@ -126,9 +126,9 @@ export interface WaitHealthyResult {
   healthy: boolean;
   attempts: number;
   /** The last round's results. */
-  checks: HealthCheck[];
+  checks: HealthResult[];
   /** The checks of the last round whose status was not accepted. */
-  failing: HealthCheck[];
+  failing: HealthResult[];
 }
 
 /** Runs the checks until every result is accepted or the deadline passes (the deploy's health step). */
@@ -137,11 +137,11 @@ export async function waitHealthy(cfg: ProjectConfig, ctx: Ctx, opts: WaitHealth
   const end = Date.now() + opts.deadlineMs;
   for (let attempts = 1; ; attempts++) {
     const checks = await runHealthChecks(cfg, ctx, opts);
-    const failing = checks.filter((c) => !accept.includes(c.Status));
+    const failing = checks.filter((c) => !accept.includes(c.status));
     if (failing.length === 0) return { healthy: true, attempts, checks, failing };
     const left = end - Date.now();
     if (left <= 0) return { healthy: false, attempts, checks, failing };
-    ctx.log?.('verbose', `Not healthy yet (attempt ${attempts}): ${failing.map((c) => `${c.Name} ${c.Status}`).join(', ')}; again in ${Math.round(Math.min(opts.intervalMs, left) / 1000)} s.`);
+    ctx.log?.('verbose', `Not healthy yet (attempt ${attempts}): ${failing.map((c) => `${c.name} ${c.status}`).join(', ')}; again in ${Math.round(Math.min(opts.intervalMs, left) / 1000)} s.`);
     await sleep(Math.min(opts.intervalMs, left), ctx.signal);
   }
 }

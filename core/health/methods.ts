@@ -1,10 +1,18 @@
 /** RPC method of Get-WoosooHealth: health.get (one round, -Watch rounds streamed until cancelled, or -Quiet). */
 import { z } from 'zod';
 import { loadValidProject } from '../config';
-import { defineMethod, projectPathParam } from '../kernel/method';
-import { HEALTH_CATEGORIES, healthCheckSchema, runHealthChecks, sleepCancellable, type HealthCheck } from './index';
+import { defineMethod, projectPathParam, typed } from '../kernel/method';
+import { HEALTH_CATEGORIES, healthCheckSchema, runHealthChecks, sleepCancellable, type HealthCheck, type HealthResult } from './index';
 
-const allHealthy = (checks: HealthCheck[]) => checks.length > 0 && checks.every((c) => c.Status === 'Healthy');
+const allHealthy = (checks: HealthResult[]) => checks.length > 0 && checks.every((c) => c.status === 'Healthy');
+
+/** The wire's Woosoo.HealthCheck of a check's result. */
+export function healthObject(r: HealthResult): HealthCheck {
+  return typed('HealthCheck', {
+    Category: r.category, Name: r.name, Status: r.status, Value: r.value, Threshold: r.threshold, LatencyMs: r.latencyMs,
+    Message: r.message, Target: r.target, Time: r.time.toISOString(),
+  });
+}
 
 export const healthGet = defineMethod({
   name: 'health.get',
@@ -25,13 +33,13 @@ export const healthGet = defineMethod({
     if (!p.watch) {
       const checks = await runHealthChecks(cfg, ctx, opts);
       if (p.quiet) return { value: allHealthy(checks) };
-      return { items: checks };
+      return { items: checks.map(healthObject) };
     }
     let current = cfg;
     for (;;) {
       const checks = await runHealthChecks(current, ctx, opts);
       // With quiet, each round is one boolean on the pipeline.
-      ctx.emit(p.quiet ? [allHealthy(checks)] : checks);
+      ctx.emit(p.quiet ? [allHealthy(checks)] : checks.map(healthObject));
       await sleepCancellable(p.intervalSeconds * 1000, ctx.signal);
       // Thresholds edited during a long watch apply from the next round; a broken edit keeps the last good ones.
       try {

@@ -6,7 +6,7 @@ import { statfs } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { probeSystem, type ProbeLimits } from '../util/sysinfo';
 import type { ProjectConfig } from '../config';
-import { healthCheck, type CheckContext, type CheckSpec, type HealthCheck } from './check';
+import { healthCheck, type CheckContext, type CheckSpec, type HealthResult } from './check';
 
 const GB = 1024 ** 3;
 let cpuPrimed = false;
@@ -118,7 +118,7 @@ export function portCheck(p: { key: string; port: number; hosts: string[] }): Ch
   const target = p.hosts.map((h) => `${h.includes(':') ? `[${h}]` : h}:${p.port}`).join(' | ');
   return {
     category: 'Service', name, target,
-    async run(c: CheckContext): Promise<HealthCheck[]> {
+    async run(c: CheckContext): Promise<HealthResult[]> {
       const started = performance.now();
       for (const host of p.hosts) {
         if (await tcpConnect(host, p.port, c.signal)) {

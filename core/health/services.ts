@@ -7,7 +7,7 @@ import { probeSystem, type ProbeLimits } from '../util/sysinfo';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../kernel/errors';
 import { getServices, stackDefinitions, type Outcome, type ServiceReport } from '../services';
-import { healthCheck, type CheckContext, type CheckSpec, type HealthCheck, type HealthStatus } from './check';
+import { healthCheck, type CheckContext, type CheckSpec, type HealthResult, type HealthStatus } from './check';
 
 const STATUS: Record<string, HealthStatus> = {
   Running: 'Healthy', StartPending: 'Degraded', StopPending: 'Degraded', Paused: 'Degraded', Throttled: 'Degraded',
@@ -44,8 +44,8 @@ function startedAt(s: ServiceReport, f: ProcessFacts | undefined): number | null
   return Number.isNaN(t) ? null : t;
 }
 
-/** One HealthCheck per service: Healthy when Running, with its process's CPU %, memory and uptime. */
-export function serviceResults(outcome: Outcome, facts: Map<number, ProcessFacts>, now = Date.now()): HealthCheck[] {
+/** One HealthResult per service: Healthy when Running, with its process's CPU %, memory and uptime. */
+export function serviceResults(outcome: Outcome, facts: Map<number, ProcessFacts>, now = Date.now()): HealthResult[] {
   const out = outcome.items.map((s: ServiceReport) => {
     const status = STATUS[s.status] ?? 'Unknown';
     const target = `${s.backend} ${s.name}`;

@@ -69,17 +69,17 @@ describe.skipIf(skipUnless(!missing, missing))('Invoke-WoosooDeploy on the demo 
     ]);
     expect(j.backupId).toMatch(/^\d{4}-\d{2}-\d{2}_/);
     expect(j.changed).toContain('+ apps/woosoo-nexus/.env');
-    const health = j.details.health as { Name: string; Status: string; Value: unknown; Message: string }[];
+    const health = j.details.health as { name: string; status: string; value: unknown; message: string }[];
     // The default gate (DEPLOY_HEALTH_CHECKS): every service, every port, and GET /api/health through nginx and from
     // the backend (artisan serve on BACKEND_PORT) — all passing.
-    expect(health.map((c) => c.Name)).toEqual([
+    expect(health.map((c) => c.name)).toEqual([
       'Service woosoo-queue-worker', 'Service woosoo-backend', 'Service woosoo-reverb', 'Service woosoo-nginx',
       'Port HTTP_PORT', 'Port BACKEND_PORT', 'Port REVERB_PORT', 'Port DB_PORT', 'Reverb WebSocket', 'Database',
       'Queue pending', 'Queue failed', 'HTTP via nginx', 'HTTP backend',
     ]);
-    expect(health.filter((c) => c.Status !== 'Healthy' && c.Status !== 'Degraded')).toEqual([]); // Degraded = slow on a busy machine
+    expect(health.filter((c) => c.status !== 'Healthy' && c.status !== 'Degraded')).toEqual([]); // Degraded = slow on a busy machine
     for (const name of ['HTTP via nginx', 'HTTP backend']) {
-      expect(health.find((c) => c.Name === name)).toMatchObject({ Value: 200, Message: expect.stringMatching(/^200 OK in \d+ ms.*db ok/) });
+      expect(health.find((c) => c.name === name)).toMatchObject({ value: 200, message: expect.stringMatching(/^200 OK in \d+ ms.*db ok/) });
     }
     expect(existsSync(j.htmlReportPath!)).toBe(true);
     expect(readFileSync(j.htmlReportPath!, 'utf8')).toContain('<h1>Deployment');

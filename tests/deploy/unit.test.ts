@@ -126,6 +126,16 @@ describe('the HTML report', () => {
     expect(html).toContain('Failed — rolled back');
     expect(html).not.toMatch(/(src|href)=["']?https?:/);
   });
+  it('lists the health results of the journal, as written now (camelCase) and by journals from before (PascalCase)', () => {
+    const j = newJournal(cfg, '20261122-030000-abce', OPTIONS, env);
+    j.details.health = [
+      { category: 'Service', name: 'Service woosoo-backend', status: 'Healthy', message: 'up <1 s>', time: new Date() },
+      { Category: 'Resource', Name: 'Port HTTP_PORT', Status: 'Unhealthy', Message: 'nothing listens' },
+    ];
+    const html = renderHtml(j);
+    expect(html).toContain('<tr><td>Service woosoo-backend</td><td>Healthy</td><td>up &lt;1 s&gt;</td></tr>');
+    expect(html).toContain('<tr><td>Port HTTP_PORT</td><td>Unhealthy</td><td>nothing listens</td></tr>');
+  });
   it('shows its own Report step with its real outcome, not Running', async () => {
     const j = newJournal(cfg, '20261122-030000-abcf', { ...OPTIONS, reportPath: join(dir, 'copy', 'report.json') }, env);
     j.status = 'Succeeded';
@@ -179,13 +189,13 @@ describe('the plan (-WhatIf)', () => {
   it('has the ten steps for every scope; Relay stops no service and checks no health; -SkipBackup says no rollback', () => {
     for (const scope of ['Full', 'Backend', 'Pwa', 'Relay'] as const) {
       const plan = deployPlan(cfg, { ...OPTIONS, scope }, env);
-      expect(plan.map((s) => s.Name)).toEqual(['Preflight', 'Lock', 'Backup', 'Sync', 'Build', 'StopServices', 'PlaceArtifacts', 'StartServices', 'Health', 'Report']);
+      expect(plan.map((s) => s.name)).toEqual(['Preflight', 'Lock', 'Backup', 'Sync', 'Build', 'StopServices', 'PlaceArtifacts', 'StartServices', 'Health', 'Report']);
     }
     const relay = deployPlan(cfg, { ...OPTIONS, scope: 'Relay' }, env);
-    expect(relay.find((s) => s.Name === 'StopServices')!.Commands).toEqual([]);
+    expect(relay.find((s) => s.name === 'StopServices')!.commands).toEqual([]);
     const backend = deployPlan(cfg, { ...OPTIONS, scope: 'Backend' }, env);
-    expect(backend.find((s) => s.Name === 'StopServices')!.Commands.join('\n')).toMatch(/queue:restart[\s\S]*stop woosoo-reverb\nstop woosoo-backend\nstop woosoo-queue-worker$/);
-    expect(deployPlan(cfg, { ...OPTIONS, skipBackup: true }, env).find((s) => s.Name === 'Backup')!.Description).toContain('no rollback');
+    expect(backend.find((s) => s.name === 'StopServices')!.commands.join('\n')).toMatch(/queue:restart[\s\S]*stop woosoo-reverb\nstop woosoo-backend\nstop woosoo-queue-worker$/);
+    expect(deployPlan(cfg, { ...OPTIONS, skipBackup: true }, env).find((s) => s.name === 'Backup')!.description).toContain('no rollback');
     expect(existsSync(join(dir, 'deployments'))).toBe(false);
   });
 });

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadProject } from '../../core/config';
-import { runHealthChecks, waitHealthy, type HealthCheck } from '../../core/health';
+import { runHealthChecks, waitHealthy, type HealthResult } from '../../core/health';
 import { expectedAccept, websocketHandshake } from '../../core/health/websocket';
 import { readHealthBody } from '../../core/health/http';
+import { healthObject } from '../../core/health/methods';
 import { startMariaDb, type MariaDb } from '../harness/mariadb';
 import { freePort } from '../harness/ports';
 import { hasTool, missingTools, skipUnless } from '../harness/tools';
@@ -17,9 +18,9 @@ import { selfSigned } from '../certs/openssl';
 import { BASE_CONFIG, makeProject, startHttp, startSilent, startWebSocket, type Project, type Running } from './fixtures';
 
 const ctx = () => ({ env: { ...process.env } as Record<string, string>, signal: new AbortController().signal });
-const byName = (checks: HealthCheck[], name: string) => {
-  const c = checks.find((x) => x.Name === name);
-  if (!c) throw new Error(`no check named ${name} in ${checks.map((x) => x.Name).join(', ')}`);
+const byName = (checks: HealthResult[], name: string) => {
+  const c = checks.find((x) => x.name === name);
+  if (!c) throw new Error(`no check named ${name} in ${checks.map((x) => x.name).join(', ')}`);
   return c;
 };
 
@@ -102,47 +103,48 @@ describe.skipIf(skipUnless(hasTool('mariadbd', 'mariadb-install-db', 'mariadb'),
   it('is Healthy everywhere when every part answers', async () => {
     project.write(stackConfig());
     const checks = await runHealthChecks(loadProject(project.dir, { env: process.env as Record<string, string>, cwd: project.dir }), ctx());
-    const names = checks.map((c) => c.Name);
+    const names = checks.map((c) => c.name);
     expect(names).toEqual(expect.arrayContaining([
       'Port HTTP_PORT', 'Port BACKEND_PORT', 'Port REVERB_PORT', 'Port DB_PORT', 'Reverb WebSocket', 'Database',
       'Queue pending', 'Queue failed', 'HTTP via nginx', 'HTTP backend', 'CPU', 'Memory', 'Disk',
     ]));
     for (const name of ['Port HTTP_PORT', 'Port BACKEND_PORT', 'Port REVERB_PORT', 'Port DB_PORT', 'Reverb WebSocket', 'Database', 'Queue pending', 'Queue failed', 'HTTP via nginx', 'HTTP backend']) {
-      expect(byName(checks, name).Status, `${name}: ${byName(checks, name).Message}`).toBe('Healthy');
+      expect(byName(checks, name).status, `${name}: ${byName(checks, name).message}`).toBe('Healthy');
     }
-    expect(byName(checks, 'Queue pending').Value).toBe(3);
-    expect(byName(checks, 'Queue failed').Value).toBe(0);
-    expect(byName(checks, 'Database').Value).toMatch(/MariaDB/);
-    expect(byName(checks, 'HTTP via nginx').LatencyMs).toBeGreaterThanOrEqual(0);
-    expect(byName(checks, 'HTTP via nginx').Message).toMatch(/^200 OK in \d+ ms; db ok, queue 3 pending, 0 failed\.$/);
+    expect(byName(checks, 'Queue pending').value).toBe(3);
+    expect(byName(checks, 'Queue failed').value).toBe(0);
+    expect(byName(checks, 'Database').value).toMatch(/MariaDB/);
+    expect(byName(checks, 'HTTP via nginx').latencyMs).toBeGreaterThanOrEqual(0);
+    expect(byName(checks, 'HTTP via nginx').message).toMatch(/^200 OK in \d+ ms; db ok, queue 3 pending, 0 failed\.$/);
     expect(nginx.requests).toContain('/api/health');
     expect(reverb.requests.some((u) => u.startsWith('/app/'))).toBe(true);
     for (const c of checks) {
-      expect(c.$type).toBe('HealthCheck');
-      expect(['Service', 'Resource', 'Application']).toContain(c.Category);
+      expect(healthObject(c).$type).toBe('HealthCheck');
+      expect(JSON.stringify(healthObject(c))).not.toContain(password);
+      expect(['Service', 'Resource', 'Application']).toContain(c.category);
       expect(JSON.stringify(c)).not.toContain(password);
     }
-    expect(byName(checks, 'Reverb WebSocket').Target).not.toContain(BASE_CONFIG.REVERB_APP_KEY);
+    expect(byName(checks, 'Reverb WebSocket').target).not.toContain(BASE_CONFIG.REVERB_APP_KEY);
   });
 
   it('turns queue counts over the thresholds into Degraded', async () => {
     await db.query("INSERT INTO failed_jobs (uuid, connection, queue, payload, exception) VALUES ('u1','database','default','{}','boom')");
     project.write({ ...stackConfig(), HEALTH_QUEUE_PENDING_WARN: 2, HEALTH_QUEUE_FAILED_WARN: 0 });
     const checks = await runHealthChecks(loadProject(project.dir, { env: {}, cwd: project.dir }), ctx(), { categories: ['Application'] });
-    expect(checks.every((c) => c.Category === 'Application')).toBe(true);
-    expect(byName(checks, 'Queue pending')).toMatchObject({ Status: 'Degraded', Value: 3, Threshold: 2 });
-    expect(byName(checks, 'Queue failed')).toMatchObject({ Status: 'Degraded', Value: 1, Threshold: 0 });
-    expect(byName(checks, 'Queue failed').Message).toMatch(/HEALTH_QUEUE_FAILED_WARN=0/);
+    expect(checks.every((c) => c.category === 'Application')).toBe(true);
+    expect(byName(checks, 'Queue pending')).toMatchObject({ status: 'Degraded', value: 3, threshold: 2 });
+    expect(byName(checks, 'Queue failed')).toMatchObject({ status: 'Degraded', value: 1, threshold: 0 });
+    expect(byName(checks, 'Queue failed').message).toMatch(/HEALTH_QUEUE_FAILED_WARN=0/);
     await db.query('DELETE FROM failed_jobs');
   });
 
   it('reports a wrong database password as Unhealthy without showing the password', async () => {
     project.write({ ...stackConfig(), DB_PASSWORD: 'wrong-Password-123' });
     const checks = await runHealthChecks(loadProject(project.dir, { env: {}, cwd: project.dir }), ctx(), { names: ['Database', 'Queue *'] });
-    expect(checks.map((c) => c.Name)).toEqual(['Database', 'Queue pending', 'Queue failed']);
-    expect(byName(checks, 'Database').Status).toBe('Unhealthy');
-    expect(byName(checks, 'Database').Message).toMatch(/Access denied/);
-    expect(byName(checks, 'Queue pending').Status).toBe('Unknown');
+    expect(checks.map((c) => c.name)).toEqual(['Database', 'Queue pending', 'Queue failed']);
+    expect(byName(checks, 'Database').status).toBe('Unhealthy');
+    expect(byName(checks, 'Database').message).toMatch(/Access denied/);
+    expect(byName(checks, 'Queue pending').status).toBe('Unknown');
     expect(JSON.stringify(checks)).not.toContain('wrong-Password-123');
   });
 
@@ -150,9 +152,9 @@ describe.skipIf(skipUnless(hasTool('mariadbd', 'mariadb-install-db', 'mariadb'),
     await db.rootQuery(`CREATE DATABASE IF NOT EXISTS wsempty; GRANT ALL ON wsempty.* TO '${db.user}'@'%'`);
     project.write({ ...stackConfig(), DB_DATABASE: 'wsempty' });
     const checks = await runHealthChecks(loadProject(project.dir, { env: {}, cwd: project.dir }), ctx(), { names: ['Database', 'Queue *'] });
-    expect(byName(checks, 'Database').Status).toBe('Healthy');
-    expect(byName(checks, 'Queue pending').Status).toBe('Unknown');
-    expect(byName(checks, 'Queue pending').Message).toMatch(/jobs.*migrat/);
+    expect(byName(checks, 'Database').status).toBe('Healthy');
+    expect(byName(checks, 'Queue pending').status).toBe('Unknown');
+    expect(byName(checks, 'Queue pending').message).toMatch(/jobs.*migrat/);
   });
 
   it('a 200 whose body says db:false is Unhealthy; a 503 is Unhealthy with its error', async () => {
@@ -161,10 +163,10 @@ describe.skipIf(skipUnless(hasTool('mariadbd', 'mariadb-install-db', 'mariadb'),
     try {
       project.write({ ...stackConfig(), HTTP_PORT: dbDown.port, BACKEND_PORT: down.port });
       const checks = await runHealthChecks(loadProject(project.dir, { env: {}, cwd: project.dir }), ctx(), { names: ['HTTP *'] });
-      expect(byName(checks, 'HTTP via nginx')).toMatchObject({ Status: 'Unhealthy', Value: 200 });
-      expect(byName(checks, 'HTTP via nginx').Message).toMatch(/db: false/);
-      expect(byName(checks, 'HTTP backend')).toMatchObject({ Status: 'Unhealthy', Value: 503 });
-      expect(byName(checks, 'HTTP backend').Message).toMatch(/503 Service Unavailable .*database unreachable/);
+      expect(byName(checks, 'HTTP via nginx')).toMatchObject({ status: 'Unhealthy', value: 200 });
+      expect(byName(checks, 'HTTP via nginx').message).toMatch(/db: false/);
+      expect(byName(checks, 'HTTP backend')).toMatchObject({ status: 'Unhealthy', value: 503 });
+      expect(byName(checks, 'HTTP backend').message).toMatch(/503 Service Unavailable .*database unreachable/);
     } finally {
       await dbDown.close();
       await down.close();
@@ -202,20 +204,20 @@ describe('a stopped stack', () => {
       });
       const started = performance.now();
       const checks = await runHealthChecks(loadProject(project.dir, { env: process.env as Record<string, string>, cwd: project.dir }), ctx(), { categories: ['Service', 'Application'] });
-      expect(byName(checks, 'Services')).toMatchObject({ Status: 'Unknown' });
-      expect(byName(checks, 'Services').Message).toMatch(/Cannot query the services: NSSM_PATH=/);
+      expect(byName(checks, 'Services')).toMatchObject({ status: 'Unknown' });
+      expect(byName(checks, 'Services').message).toMatch(/Cannot query the services: NSSM_PATH=/);
       const wall = performance.now() - started;
       for (const name of ['Port HTTP_PORT', 'Port BACKEND_PORT', 'Port REVERB_PORT', 'Port DB_PORT', 'Reverb WebSocket', 'Database', 'HTTP via nginx', 'HTTP backend']) {
-        expect(byName(checks, name).Status, `${name}: ${byName(checks, name).Message}`).toBe('Unhealthy');
+        expect(byName(checks, name).status, `${name}: ${byName(checks, name).message}`).toBe('Unhealthy');
       }
-      expect(byName(checks, 'Port HTTP_PORT').Message).toMatch(/connection refused/);
-      expect(byName(checks, 'Reverb WebSocket').Message).toMatch(/Nothing listens/);
-      expect(byName(checks, 'HTTP backend').Message).toMatch(/nothing is listening/);
+      expect(byName(checks, 'Port HTTP_PORT').message).toMatch(/connection refused/);
+      expect(byName(checks, 'Reverb WebSocket').message).toMatch(/Nothing listens/);
+      expect(byName(checks, 'HTTP backend').message).toMatch(/nothing is listening/);
       const hang = byName(checks, `URL http://127.0.0.1:${silent.port}/hang`);
-      expect(hang.Status).toBe('Unhealthy');
-      expect(hang.Message).toMatch(/No answer within 1 s/);
-      expect(byName(checks, `URL http://127.0.0.1:${extra.port}/ok`)).toMatchObject({ Status: 'Healthy', Value: 204 });
-      expect(byName(checks, 'Queue pending').Status).toBe('Unknown');
+      expect(hang.status).toBe('Unhealthy');
+      expect(hang.message).toMatch(/No answer within 1 s/);
+      expect(byName(checks, `URL http://127.0.0.1:${extra.port}/ok`)).toMatchObject({ status: 'Healthy', value: 204 });
+      expect(byName(checks, 'Queue pending').status).toBe('Unknown');
       // The checks ran in parallel: one timeout, not the sum of them.
       expect(wall).toBeLessThan(8_000);
     } finally {
@@ -229,7 +231,7 @@ describe('a stopped stack', () => {
       project.write({ HEALTH_URLS: `http://admin:Sup3r-secret-pw@127.0.0.1:${extra.port}/status` });
       const checks = await runHealthChecks(loadProject(project.dir, { env: {}, cwd: project.dir }), ctx(), { names: ['URL *'] });
       expect(checks).toHaveLength(1);
-      expect(checks[0]).toMatchObject({ Status: 'Healthy', Name: `URL http://admin:********@127.0.0.1:${extra.port}/status` });
+      expect(checks[0]).toMatchObject({ status: 'Healthy', name: `URL http://admin:********@127.0.0.1:${extra.port}/status` });
       expect(JSON.stringify(checks)).not.toContain('Sup3r-secret-pw');
     } finally {
       await extra.close();
@@ -241,18 +243,18 @@ describe('a stopped stack', () => {
     const r = await waitHealthy(loadProject(project.dir, { env: {}, cwd: project.dir }), ctx(), { deadlineMs: 600, intervalMs: 200, names: ['Port HTTP_PORT'] });
     expect(r.healthy).toBe(false);
     expect(r.attempts).toBeGreaterThanOrEqual(2);
-    expect(r.failing.map((c) => c.Name)).toEqual(['Port HTTP_PORT']);
+    expect(r.failing.map((c) => c.name)).toEqual(['Port HTTP_PORT']);
   });
 
   it('resource checks give values and thresholds from the configuration', async () => {
     project.write({ HEALTH_CPU_WARN_PERCENT: 100, HEALTH_MEMORY_WARN_PERCENT: 1, HEALTH_DISK_MIN_GB: 1_000_000 });
     const checks = await runHealthChecks(loadProject(project.dir, { env: {}, cwd: project.dir }), ctx(), { categories: ['Resource'] });
-    expect(checks.map((c) => c.Name)).toEqual(['CPU', 'Memory', 'Disk']);
-    expect(byName(checks, 'CPU')).toMatchObject({ Status: 'Healthy', Threshold: 100 });
-    expect(typeof byName(checks, 'CPU').Value).toBe('number');
-    expect(byName(checks, 'Memory')).toMatchObject({ Status: 'Degraded', Threshold: 1 });
-    expect(byName(checks, 'Disk')).toMatchObject({ Status: 'Unhealthy', Threshold: 1_000_000 });
-    expect(byName(checks, 'Disk').Message).toMatch(/HEALTH_DISK_MIN_GB=1000000/);
+    expect(checks.map((c) => c.name)).toEqual(['CPU', 'Memory', 'Disk']);
+    expect(byName(checks, 'CPU')).toMatchObject({ status: 'Healthy', threshold: 100 });
+    expect(typeof byName(checks, 'CPU').value).toBe('number');
+    expect(byName(checks, 'Memory')).toMatchObject({ status: 'Degraded', threshold: 1 });
+    expect(byName(checks, 'Disk')).toMatchObject({ status: 'Unhealthy', threshold: 1_000_000 });
+    expect(byName(checks, 'Disk').message).toMatch(/HEALTH_DISK_MIN_GB=1000000/);
   });
 
   it('cancellation stops the run', async () => {
@@ -293,10 +295,10 @@ describe.skipIf(skipUnless(hasTool('openssl'), missingTools('openssl') ?? ''))('
     const port = (https.address() as { port: number }).port;
     project.write({ HTTPS_ENABLED: 'true', HTTPS_PORT: port, HTTP_PORT: slow.port, HEALTH_TIMEOUT_SECONDS: 1 });
     const checks = await runHealthChecks(loadProject(project.dir, { env: {}, cwd: project.dir }), ctx(), { names: ['HTTPS via nginx', 'Port HTTPS_PORT', 'HTTP via nginx'] });
-    expect(byName(checks, 'HTTPS via nginx')).toMatchObject({ Status: 'Healthy', Value: 200, Target: `https://127.0.0.1:${port}/api/health` });
-    expect(byName(checks, 'Port HTTPS_PORT').Status).toBe('Healthy');
+    expect(byName(checks, 'HTTPS via nginx')).toMatchObject({ status: 'Healthy', value: 200, target: `https://127.0.0.1:${port}/api/health` });
+    expect(byName(checks, 'Port HTTPS_PORT').status).toBe('Healthy');
     // 700 ms is more than half of HEALTH_TIMEOUT_SECONDS=1: Degraded, with the reason.
-    expect(byName(checks, 'HTTP via nginx')).toMatchObject({ Status: 'Degraded', Value: 200 });
-    expect(byName(checks, 'HTTP via nginx').Message).toMatch(/slow: \d+ ms, over half of HEALTH_TIMEOUT_SECONDS/);
+    expect(byName(checks, 'HTTP via nginx')).toMatchObject({ status: 'Degraded', value: 200 });
+    expect(byName(checks, 'HTTP via nginx').message).toMatch(/slow: \d+ ms, over half of HEALTH_TIMEOUT_SECONDS/);
   });
 });

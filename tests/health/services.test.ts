@@ -41,22 +41,22 @@ describe.skipIf(skipUnless(existsSync(pm2BinPath()), 'pm2 not installed (npm ci)
   it('a running service is Healthy with pid, CPU, memory and uptime; the others are NotInstalled', async () => {
     const defs = stackDefinitions(cfg, env);
     let checks = await runHealthChecks(cfg, ctx(), { names: ['Service *'] });
-    for (let i = 0; i < 20 && !checks.some((c) => c.Status === 'Healthy'); i++) {
+    for (let i = 0; i < 20 && !checks.some((c) => c.status === 'Healthy'); i++) {
       await new Promise((r) => setTimeout(r, 250));
       checks = await runHealthChecks(cfg, ctx(), { names: ['Service *'] });
     }
-    expect(checks.map((c) => c.Name)).toEqual(defs.map((d) => `Service ${d.name}`));
+    expect(checks.map((c) => c.name)).toEqual(defs.map((d) => `Service ${d.name}`));
     const running = checks[0];
-    expect(running, running.Message).toMatchObject({ Category: 'Service', Status: 'Healthy', Value: 'Running', Target: `PM2 ${defs[0].name}` });
-    expect(running.Message).toMatch(new RegExp(`^${defs[0].name} is Running \\(pid \\d+, CPU [\\d.]+%, \\d+ MB, up \\d{2}:\\d{2}:\\d{2}\\)\\.$`));
+    expect(running, running.message).toMatchObject({ category: 'Service', status: 'Healthy', value: 'Running', target: `PM2 ${defs[0].name}` });
+    expect(running.message).toMatch(new RegExp(`^${defs[0].name} is Running \\(pid \\d+, CPU [\\d.]+%, \\d+ MB, up \\d{2}:\\d{2}:\\d{2}\\)\\.$`));
     for (const c of checks.slice(1)) {
-      expect(c).toMatchObject({ Status: 'Unhealthy', Value: 'NotInstalled' });
-      expect(c.Message).toMatch(/Install-WoosooService/);
+      expect(c).toMatchObject({ status: 'Unhealthy', value: 'NotInstalled' });
+      expect(c.message).toMatch(/Install-WoosooService/);
     }
   });
 
   it('-Category Resource does not query the services', async () => {
     const checks = await runHealthChecks(cfg, ctx(), { categories: ['Resource'] });
-    expect(checks.map((c) => c.Name)).toEqual(['CPU', 'Memory', 'Disk']);
+    expect(checks.map((c) => c.name)).toEqual(['CPU', 'Memory', 'Disk']);
   });
 });
