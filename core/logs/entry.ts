@@ -1,10 +1,8 @@
 /**
- * A log entry inside the engine, the levels and their order, and the typed object (Woosoo.LogEntry) it becomes.
+ * A log entry inside the engine, and the levels and their order (logs/methods.ts makes the wire's Woosoo.LogEntry).
  * `ts` is the entry's effective time in epoch ms: its own timestamp, else the previous timestamped entry's in the
  * same file, else the file's modification time (so every entry sorts and filters by time).
  */
-import { typed } from '../kernel/method';
-
 export const LEVELS = ['Debug', 'Info', 'Warning', 'Error'] as const;
 export type Level = (typeof LEVELS)[number];
 
@@ -26,16 +24,8 @@ export interface LogEntry {
   line: number | null;
 }
 
-export function toItem(e: LogEntry) {
-  return typed('LogEntry', {
-    Timestamp: new Date(e.ts).toISOString(),
-    Service: e.service,
-    Level: e.level,
-    Message: e.message,
-    Source: e.source,
-    Line: e.line,
-  });
-}
+/** Where entries go as they are found (a batch at a time); waiting on it holds the reading (the pipe is full). */
+export type EntrySink = (entries: LogEntry[]) => void | Promise<void>;
 
 /** What the caller asked to keep: minimum level, a regex over the entry's whole text, and a time window. */
 export interface EntryFilter {

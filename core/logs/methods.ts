@@ -1,8 +1,9 @@
 /** RPC methods of the logs slice: logs.get (Get-WoosooLog) and logs.list (its -Service completion). Thin: load the project, pick sources, query. */
 import { z } from 'zod';
 import { loadProject } from '../config';
-import { defineMethod, projectPathParam, typedSchema } from '../kernel/method';
-import { LEVELS } from './entry';
+import { once } from 'node:events';
+import { defineMethod, projectPathParam, typed, typedSchema } from '../kernel/method';
+import { LEVELS, type LogEntry } from './entry';
 import { pickSources, queryLogs } from './query';
 import { discoverSources, familyFiles, serviceNames } from './sources';
 
@@ -16,6 +17,18 @@ export const logEntrySchema = typedSchema('LogEntry', {
   Source: z.string(),
   Line: z.number().int().positive().nullable(),
 });
+
+/** The wire's Woosoo.LogEntry of an entry. */
+export function logObject(e: LogEntry) {
+  return typed('LogEntry', {
+    Timestamp: new Date(e.ts).toISOString(), Service: e.service, Level: e.level, Message: e.message, Source: e.source, Line: e.line,
+  });
+}
+
+/** The engine writes to a pipe: wait when it is full, so a huge result keeps memory flat. */
+async function drained(): Promise<void> {
+  if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
+}
 
 export const logsGet = defineMethod({
   name: 'logs.get',
@@ -36,8 +49,11 @@ export const logsGet = defineMethod({
     const cfg = loadProject(p.path, ctx);
     const deployDir = cfg.get('DEPLOY_REPORT_PATH') === undefined ? undefined : cfg.path('DEPLOY_REPORT_PATH');
     const { sources, errors } = pickSources(cfg.projectDir, cfg.path('BACKEND_PATH'), p.services, deployDir, cfg.str('SERVICE_PREFIX'));
-    const items = await queryLogs(sources, p, ctx);
-    return { items, errors };
+    const rest = await queryLogs(sources, p, ctx, async (entries) => {
+      ctx.emit(entries.map(logObject));
+      await drained();
+    });
+    return { items: rest.map(logObject), errors };
   },
 });
 

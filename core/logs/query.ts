@@ -2,11 +2,10 @@
  * Get-WoosooLog's work: pick the sources, build the filter, then read — the last N entries (-Tail, from the end
  * of each file), everything in time order (several services merged as they stream), and with -Wait keep following.
  */
-import { once } from 'node:events';
 import { join } from 'node:path';
 import type { RequestContext } from '../kernel/context';
 import { WoosooError, toItemError, type ItemError } from '../kernel/errors';
-import { LEVELS, toItem, type EntryFilter, type Level, type LogEntry } from './entry';
+import { LEVELS, type EntryFilter, type EntrySink, type Level, type LogEntry } from './entry';
 import { readBackward } from './backward';
 import { follow, type FollowStart } from './follow';
 import { readForward } from './forward';
@@ -25,7 +24,6 @@ export interface LogQuery {
   wait?: boolean;
 }
 
-type Item = ReturnType<typeof toItem>;
 const BATCH = 1000;
 /** -Wait without -Tail starts with the last entries, like tail -f. */
 export const WAIT_DEFAULT_TAIL = 10;
@@ -113,38 +111,36 @@ async function* forwardOf(s: Snapshot, f: EntryFilter, signal: AbortSignal): Asy
   for (const file of s.files) yield* readForward(origin(s.src, file), f, { end: file.size, signal });
 }
 
-/** The engine writes to a pipe: wait when it is full, so a huge result keeps memory flat. */
-async function drained(): Promise<void> {
-  if (process.stdout.writableNeedDrain) await once(process.stdout, 'drain');
-}
-
-export async function queryLogs(sources: LogSource[], q: LogQuery, ctx: RequestContext): Promise<Item[]> {
+/**
+ * The entries of the query, in time order: batches of the forward read and every entry -Wait follows go to `sink` as
+ * they are found; the rest (the last batch, or all of -Tail) is returned.
+ */
+export async function queryLogs(sources: LogSource[], q: LogQuery, ctx: Pick<RequestContext, 'log' | 'signal' | 'throwIfCancelled'>, sink: EntrySink): Promise<LogEntry[]> {
   const f = buildFilter(q);
   const snaps = snapshot(sources, f);
   const empty = snaps.filter((x) => x.files.length === 0).map((x) => (x.src.base ? join(x.src.dir, x.src.base) : x.src.dir));
   if (empty.length > 0) ctx.log('verbose', `No log files${f.since === null ? '' : ' written since -Since'} yet: ${empty.join(', ')}`);
   const tail = q.tail ?? (q.wait ? WAIT_DEFAULT_TAIL : undefined);
-  let rest: Item[] = [];
+  let rest: LogEntry[] = [];
   if (tail !== undefined) {
-    rest = (await tailOf(snaps, f, tail, ctx.signal)).map(toItem);
+    rest = await tailOf(snaps, f, tail, ctx.signal);
     ctx.throwIfCancelled();
   } else {
     for await (const batch of mergeByTime(snaps.map((s) => forwardOf(s, f, ctx.signal)), BATCH)) {
       ctx.throwIfCancelled();
-      rest.push(...batch.map(toItem));
+      rest.push(...batch);
       if (rest.length >= BATCH) {
-        ctx.emit(rest);
+        await sink(rest);
         rest = [];
-        await drained();
       }
     }
   }
   if (!q.wait) return rest;
-  ctx.emit(rest);
+  await sink(rest);
   await follow(sources, new Map(snaps.map((s) => [s.src, s.start])), f, {
     signal: ctx.signal,
     until: f.until,
-    emit: (entries) => ctx.emit(entries.map(toItem)),
+    emit: (entries) => void sink(entries),
   });
   return [];
 }
