@@ -11,9 +11,9 @@ import type { ProjectConfig } from '../config';
 import { run } from '../process/run';
 import type { RequestContext } from '../kernel/context';
 import { WoosooError, toItemError, type ItemError } from '../kernel/errors';
-import { typed, typedSchema } from '../kernel/method';
+import { typedSchema } from '../kernel/method';
 import { findCaRoot, findMkcert } from './mkcert';
-import { certificatePathIsFolder, describeCertificate, keyMatches, parseCertificateFile, readCaRoot, type Certificate } from './read';
+import { certificatePathIsFolder, describeCertificate, keyMatches, parseCertificateFile, readCaRoot, type CertificateInfo } from './read';
 
 type Ctx = Pick<RequestContext, 'env' | 'signal'> & Partial<Pick<RequestContext, 'log' | 'progress'>>;
 
@@ -45,12 +45,25 @@ export const certificatePlanSchema = typedSchema('CertificatePlan', {
 });
 export type CertificatePlan = z.infer<typeof certificatePlanSchema>;
 
+/** What New-WoosooCertificate would do: certs/methods.ts makes the wire's Woosoo.CertificatePlan of it. */
+export interface CertPlan {
+  action: 'Create' | 'Replace';
+  command: string;
+  domains: string[];
+  certificatePath: string;
+  keyPath: string;
+  caRoot: string | null;
+  replaces: boolean;
+  /** Where the pair it replaces goes (previous/<time>), or null. */
+  backupPath: string | null;
+}
+
 function stamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
 }
 
 /** What New-WoosooCertificate would do (its -WhatIf), without running anything but `mkcert -CAROOT`. */
-export async function planNewCertificate(cfg: ProjectConfig, ctx: Ctx, opts: { domains?: string[]; force?: boolean }): Promise<{ plan: CertificatePlan; mkcert: string; args: string[] }> {
+export async function planNewCertificate(cfg: ProjectConfig, ctx: Ctx, opts: { domains?: string[]; force?: boolean }): Promise<{ plan: CertPlan; mkcert: string; args: string[] }> {
   const domains = opts.domains?.length ? [...new Set(opts.domains.map((d) => d.trim()).filter(Boolean))] : defaultDomains(cfg);
   const p = certPaths(cfg);
   const exists = existsSync(p.cert) || existsSync(p.key);
@@ -63,12 +76,12 @@ export async function planNewCertificate(cfg: ProjectConfig, ctx: Ctx, opts: { d
   const mkcert = findMkcert(cfg, ctx.env);
   const caRoot = await findCaRoot(mkcert, ctx.env, ctx.signal);
   const args = ['-cert-file', p.cert, '-key-file', p.key, ...domains];
-  const plan = typed('CertificatePlan', {
-    Action: exists ? 'Replace' : 'Create',
-    Command: [mkcert, ...args].map((a) => (/[\s"]/.test(a) ? `"${a}"` : a)).join(' '),
-    Domains: domains, CertificatePath: p.cert, KeyPath: p.key, CARoot: caRoot, Replaces: exists,
-    BackupPath: exists ? join(p.dir, 'previous', stamp()) : null,
-  });
+  const plan: CertPlan = {
+    action: exists ? 'Replace' : 'Create',
+    command: [mkcert, ...args].map((a) => (/[\s"]/.test(a) ? `"${a}"` : a)).join(' '),
+    domains, certificatePath: p.cert, keyPath: p.key, caRoot, replaces: exists,
+    backupPath: exists ? join(p.dir, 'previous', stamp()) : null,
+  };
   return { plan, mkcert, args };
 }
 
@@ -76,15 +89,15 @@ export async function planNewCertificate(cfg: ProjectConfig, ctx: Ctx, opts: { d
  * Creates the certificate with the real mkcert (the session's CAROOT). mkcert writes to temporary names in the
  * same folder; only when it succeeded is an existing pair moved to previous/<time>/ and the new pair put in place.
  */
-export async function newCertificate(cfg: ProjectConfig, ctx: Ctx, opts: { domains?: string[]; force?: boolean }): Promise<Certificate> {
+export async function newCertificate(cfg: ProjectConfig, ctx: Ctx, opts: { domains?: string[]; force?: boolean }): Promise<CertificateInfo> {
   const { plan, mkcert } = await planNewCertificate(cfg, ctx, opts);
   const p = certPaths(cfg);
   mkdirSync(p.dir, { recursive: true });
   const tmpCert = join(p.dir, `.new-${process.pid}-${CERT_FILE}`);
   const tmpKey = join(p.dir, `.new-${process.pid}-${KEY_FILE}`);
-  ctx.progress?.({ activity: 'Creating certificate', status: plan.Domains.join(', ') });
+  ctx.progress?.({ activity: 'Creating certificate', status: plan.domains.join(', ') });
   try {
-    const r = await run(mkcert, ['-cert-file', tmpCert, '-key-file', tmpKey, ...plan.Domains], { env: ctx.env, signal: ctx.signal, timeoutMs: 120_000 });
+    const r = await run(mkcert, ['-cert-file', tmpCert, '-key-file', tmpKey, ...plan.domains], { env: ctx.env, signal: ctx.signal, timeoutMs: 120_000 });
     if (r.cancelled) throw ctx.signal.reason;
     if (r.exitCode !== 0 || !existsSync(tmpCert) || !existsSync(tmpKey)) {
       const why = r.notFound ? r.spawnError : r.timedOut ? 'it timed out' : (r.stderr.trim().split(/\r?\n/).slice(-3).join(' ') || `exit code ${r.exitCode}`);
@@ -94,10 +107,10 @@ export async function newCertificate(cfg: ProjectConfig, ctx: Ctx, opts: { domai
       });
     }
     ctx.log?.('verbose', r.stderr.trim());
-    if (plan.BackupPath) {
-      mkdirSync(plan.BackupPath, { recursive: true });
-      for (const f of [p.cert, p.key]) if (existsSync(f)) renameSync(f, join(plan.BackupPath, f === p.cert ? CERT_FILE : KEY_FILE));
-      ctx.log?.('info', `The previous certificate and key were moved to ${plan.BackupPath}.`);
+    if (plan.backupPath) {
+      mkdirSync(plan.backupPath, { recursive: true });
+      for (const f of [p.cert, p.key]) if (existsSync(f)) renameSync(f, join(plan.backupPath, f === p.cert ? CERT_FILE : KEY_FILE));
+      ctx.log?.('info', `The previous certificate and key were moved to ${plan.backupPath}.`);
     }
     renameSync(tmpKey, p.key);
     renameSync(tmpCert, p.cert);
@@ -106,8 +119,8 @@ export async function newCertificate(cfg: ProjectConfig, ctx: Ctx, opts: { domai
     rmSync(tmpKey, { force: true });
     ctx.progress?.({ activity: 'Creating certificate', completed: true });
   }
-  const cert = describeCertificate(p.cert, parseCertificateFile(p.cert), readCaRoot(plan.CARoot));
-  if (!cert.Trusted) ctx.log?.('warning', 'The certificate is not trusted yet on this machine: run Install-WoosooCertificateTrust (and install rootCA.pem on the tablets).');
+  const cert = describeCertificate(p.cert, parseCertificateFile(p.cert), readCaRoot(plan.caRoot));
+  if (!cert.trusted) ctx.log?.('warning', 'The certificate is not trusted yet on this machine: run Install-WoosooCertificateTrust (and install rootCA.pem on the tablets).');
   return cert;
 }
 
@@ -155,10 +168,10 @@ function isFolder(path: string): boolean {
 }
 
 /** Reads the given files (absolute, or relative to the project), or every certificate file of CERTS_PATH. */
-export async function getCertificates(cfg: ProjectConfig, ctx: Ctx, paths?: string[]): Promise<{ items: Certificate[]; errors: ItemError[] }> {
+export async function getCertificates(cfg: ProjectConfig, ctx: Ctx, paths?: string[]): Promise<{ items: CertificateInfo[]; errors: ItemError[] }> {
   const files = certificateFilesOf(cfg, paths);
   const ca = await caFor(cfg, ctx);
-  const items: Certificate[] = [];
+  const items: CertificateInfo[] = [];
   const errors: ItemError[] = [];
   for (const f of files) {
     try {
@@ -177,36 +190,46 @@ export const certificateTestSchema = typedSchema('CertificateTest', {
   Result: z.enum(['Passed', 'Warning', 'Failed']), Message: z.string(), Fix: z.string(),
 });
 export type CertificateTest = z.infer<typeof certificateTestSchema>;
-type Row = Omit<CertificateTest, '$type'>;
 
-function judge(cfg: ProjectConfig, file: string, cert: Certificate, x: ReturnType<typeof parseCertificateFile>, now: number): Row[] {
+/** One check of one certificate file: certs/methods.ts makes the wire's Woosoo.CertificateTest of it. */
+export interface CertCheck {
+  path: string;
+  check: CertificateTest['Check'];
+  result: CertificateTest['Result'];
+  message: string;
+  /** '' when it passed. */
+  fix: string;
+}
+type Row = CertCheck;
+
+function judge(cfg: ProjectConfig, file: string, cert: CertificateInfo, x: ReturnType<typeof parseCertificateFile>, now: number): Row[] {
   const warnDays = cfg.num('CERT_WARN_DAYS');
   const renew = 'Create a new one with New-WoosooCertificate -Force (the old pair is kept in previous/).';
   const rows: Row[] = [];
   const missing = requiredDomains(cfg).filter((d) => (isIP(d) ? x.checkIP(d) === undefined : x.checkHost(d) === undefined));
   rows.push(missing.length
-    ? { Path: file, Check: 'Domain', Result: 'Failed', Message: `The certificate does not cover ${missing.join(', ')} (it covers ${[...cert.DnsNames, ...cert.IPAddresses].join(', ') || 'nothing'}).`, Fix: `${renew} APP_IP and CERT_DOMAINS are added by default.` }
-    : { Path: file, Check: 'Domain', Result: 'Passed', Message: `Covers ${requiredDomains(cfg).join(', ')}.`, Fix: '' });
-  const notBefore = Date.parse(cert.NotBefore);
-  if (Date.parse(cert.NotAfter) <= now) rows.push({ Path: file, Check: 'Expiry', Result: 'Failed', Message: `Expired on ${cert.NotAfter}.`, Fix: renew });
-  else if (notBefore > now) rows.push({ Path: file, Check: 'Expiry', Result: 'Failed', Message: `Not valid before ${cert.NotBefore}: check the server's clock.`, Fix: 'Set the correct date and time, or create a new certificate.' });
-  else if (cert.DaysLeft < warnDays) rows.push({ Path: file, Check: 'Expiry', Result: 'Warning', Message: `Expires in ${cert.DaysLeft} days (${cert.NotAfter}), within CERT_WARN_DAYS=${warnDays}.`, Fix: renew });
-  else rows.push({ Path: file, Check: 'Expiry', Result: 'Passed', Message: `Valid for ${cert.DaysLeft} more days (until ${cert.NotAfter}).`, Fix: '' });
-  if (!cert.KeyPath) rows.push({ Path: file, Check: 'Key', Result: 'Failed', Message: `The key file ${file.replace(/(\.pem|\.crt)?$/i, '-key.pem')} is missing: nginx cannot serve HTTPS without it.`, Fix: renew });
-  else if (!keyMatches(x, cert.KeyPath)) rows.push({ Path: file, Check: 'Key', Result: 'Failed', Message: `${cert.KeyPath} is not the key of this certificate.`, Fix: renew });
-  else rows.push({ Path: file, Check: 'Key', Result: 'Passed', Message: `${cert.KeyPath} matches.`, Fix: '' });
-  rows.push(cert.Trusted
-    ? { Path: file, Check: 'Trust', Result: 'Passed', Message: 'Issued by the mkcert CA of this machine (CAROOT).', Fix: '' }
-    : { Path: file, Check: 'Trust', Result: 'Warning', Message: `Not issued by the mkcert CA in CAROOT (issuer: ${cert.Issuer}): browsers and tablets will warn.`, Fix: 'Run Install-WoosooCertificateTrust, or create the certificate with New-WoosooCertificate from this machine\'s CA.' });
+    ? { path: file, check: 'Domain', result: 'Failed', message: `The certificate does not cover ${missing.join(', ')} (it covers ${[...cert.dnsNames, ...cert.ipAddresses].join(', ') || 'nothing'}).`, fix: `${renew} APP_IP and CERT_DOMAINS are added by default.` }
+    : { path: file, check: 'Domain', result: 'Passed', message: `Covers ${requiredDomains(cfg).join(', ')}.`, fix: '' });
+  const notBefore = cert.notBefore.getTime();
+  if (cert.notAfter.getTime() <= now) rows.push({ path: file, check: 'Expiry', result: 'Failed', message: `Expired on ${cert.notAfter.toISOString()}.`, fix: renew });
+  else if (notBefore > now) rows.push({ path: file, check: 'Expiry', result: 'Failed', message: `Not valid before ${cert.notBefore.toISOString()}: check the server's clock.`, fix: 'Set the correct date and time, or create a new certificate.' });
+  else if (cert.daysLeft < warnDays) rows.push({ path: file, check: 'Expiry', result: 'Warning', message: `Expires in ${cert.daysLeft} days (${cert.notAfter.toISOString()}), within CERT_WARN_DAYS=${warnDays}.`, fix: renew });
+  else rows.push({ path: file, check: 'Expiry', result: 'Passed', message: `Valid for ${cert.daysLeft} more days (until ${cert.notAfter.toISOString()}).`, fix: '' });
+  if (!cert.keyPath) rows.push({ path: file, check: 'Key', result: 'Failed', message: `The key file ${file.replace(/(\.pem|\.crt)?$/i, '-key.pem')} is missing: nginx cannot serve HTTPS without it.`, fix: renew });
+  else if (!keyMatches(x, cert.keyPath)) rows.push({ path: file, check: 'Key', result: 'Failed', message: `${cert.keyPath} is not the key of this certificate.`, fix: renew });
+  else rows.push({ path: file, check: 'Key', result: 'Passed', message: `${cert.keyPath} matches.`, fix: '' });
+  rows.push(cert.trusted
+    ? { path: file, check: 'Trust', result: 'Passed', message: 'Issued by the mkcert CA of this machine (CAROOT).', fix: '' }
+    : { path: file, check: 'Trust', result: 'Warning', message: `Not issued by the mkcert CA in CAROOT (issuer: ${cert.issuer}): browsers and tablets will warn.`, fix: 'Run Install-WoosooCertificateTrust, or create the certificate with New-WoosooCertificate from this machine\'s CA.' });
   return rows;
 }
 
 /** Every check of every certificate file (or of the given files); a missing certificate is one Failed row. */
-export async function testCertificates(cfg: ProjectConfig, ctx: Ctx, paths?: string[], now = Date.now()): Promise<CertificateTest[]> {
+export async function testCertificates(cfg: ProjectConfig, ctx: Ctx, paths?: string[], now = Date.now()): Promise<CertCheck[]> {
   const files = certificateFilesOf(cfg, paths);
   const rows: Row[] = [];
   if (files.length === 0) {
-    rows.push({ Path: certPaths(cfg).cert, Check: 'Present', Result: 'Failed', Message: `There is no certificate in ${certPaths(cfg).dir}.`, Fix: 'Create one with New-WoosooCertificate.' });
+    rows.push({ path: certPaths(cfg).cert, check: 'Present', result: 'Failed', message: `There is no certificate in ${certPaths(cfg).dir}.`, fix: 'Create one with New-WoosooCertificate.' });
   }
   const ca = files.length ? await caFor(cfg, ctx) : null;
   for (const f of files) {
@@ -215,19 +238,19 @@ export async function testCertificates(cfg: ProjectConfig, ctx: Ctx, paths?: str
       rows.push(...judge(cfg, f, describeCertificate(f, x, ca, now), x, now));
     } catch (err) {
       const e = err as WoosooError;
-      rows.push({ Path: f, Check: 'Readable', Result: 'Failed', Message: e.message, Fix: e.recommendedAction ?? '' });
+      rows.push({ path: f, check: 'Readable', result: 'Failed', message: e.message, fix: e.recommendedAction ?? '' });
     }
   }
-  return rows.map((r) => typed('CertificateTest', r));
+  return rows;
 }
 
 /**
  * For preflight: the certificate checks that are not Passed. Without HTTPS_ENABLED a missing certificate is no
  * problem (nothing is returned then).
  */
-export async function certificateChecks(cfg: ProjectConfig, ctx: Ctx): Promise<CertificateTest[]> {
+export async function certificateChecks(cfg: ProjectConfig, ctx: Ctx): Promise<CertCheck[]> {
   if (!cfg.flag('HTTPS_ENABLED') && certificateFiles(cfg).length === 0) return [];
-  return (await testCertificates(cfg, ctx)).filter((r) => r.Result !== 'Passed');
+  return (await testCertificates(cfg, ctx)).filter((r) => r.result !== 'Passed');
 }
 
 // ---- Install-WoosooCertificateTrust ------------------------------------------------------------------------------
@@ -237,12 +260,21 @@ export const certificateTrustSchema = typedSchema('CertificateTrust', {
 });
 export type CertificateTrust = z.infer<typeof certificateTrustSchema>;
 
+/** What `mkcert -install` did (or, planned, would do): certs/methods.ts makes the wire's Woosoo.CertificateTrust. */
+export interface TrustResult {
+  mkcert: string;
+  caRoot: string | null;
+  command: string;
+  installed: boolean;
+  output: string;
+}
+
 /** `mkcert -install`: puts the CAROOT's CA into the system (and browsers') trust store. With plan, only says so. */
-export async function installTrust(cfg: ProjectConfig, ctx: Ctx, opts: { plan: boolean }): Promise<CertificateTrust> {
+export async function installTrust(cfg: ProjectConfig, ctx: Ctx, opts: { plan: boolean }): Promise<TrustResult> {
   const mkcert = findMkcert(cfg, ctx.env);
   const caRoot = await findCaRoot(mkcert, ctx.env, ctx.signal);
   const command = `${/\s/.test(mkcert) ? `"${mkcert}"` : mkcert} -install`;
-  if (opts.plan) return typed('CertificateTrust', { Mkcert: mkcert, CARoot: caRoot, Command: command, Installed: false, Output: '' });
+  if (opts.plan) return { mkcert, caRoot, command, installed: false, output: '' };
   const r = await run(mkcert, ['-install'], { env: ctx.env, signal: ctx.signal, timeoutMs: 300_000 });
   if (r.cancelled) throw ctx.signal.reason;
   const output = `${r.stdout}\n${r.stderr}`.trim();
@@ -252,5 +284,5 @@ export async function installTrust(cfg: ProjectConfig, ctx: Ctx, opts: { plan: b
       fix: 'Run PowerShell as Administrator (Windows) or with sudo rights, and accept the security prompt, then try again.',
     });
   }
-  return typed('CertificateTrust', { Mkcert: mkcert, CARoot: caRoot, Command: command, Installed: true, Output: output });
+  return { mkcert, caRoot, command, installed: true, output };
 }

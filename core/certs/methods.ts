@@ -2,12 +2,27 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loadValidProject } from '../config';
-import { defineMethod, projectPathParam } from '../kernel/method';
+import { defineMethod, projectPathParam, typed } from '../kernel/method';
 import {
   certificatePlanSchema, certificateTestSchema, certificateTrustSchema, getCertificates, installTrust, newCertificate,
-  planNewCertificate, testCertificates,
+  planNewCertificate, testCertificates, type CertCheck, type CertPlan, type TrustResult,
 } from './index';
-import { certificateSchema, refuseCertificateAsProject } from './read';
+import { certificateSchema, refuseCertificateAsProject, type CertificateInfo } from './read';
+
+// The wire's objects of the domain's results.
+const certificateObject = (c: CertificateInfo) => typed('Certificate', {
+  Path: c.path, Subject: c.subject, DnsNames: c.dnsNames, IPAddresses: c.ipAddresses, Issuer: c.issuer,
+  NotBefore: c.notBefore.toISOString(), NotAfter: c.notAfter.toISOString(), DaysLeft: c.daysLeft, Trusted: c.trusted,
+  Thumbprint: c.thumbprint, SerialNumber: c.serialNumber, KeyPath: c.keyPath,
+});
+const planObject = (p: CertPlan) => typed('CertificatePlan', {
+  Action: p.action, Command: p.command, Domains: p.domains, CertificatePath: p.certificatePath, KeyPath: p.keyPath,
+  CARoot: p.caRoot, Replaces: p.replaces, BackupPath: p.backupPath,
+});
+const testObject = (r: CertCheck) => typed('CertificateTest', { Path: r.path, Check: r.check, Result: r.result, Message: r.message, Fix: r.fix });
+const trustObject = (t: TrustResult) => typed('CertificateTrust', {
+  Mkcert: t.mkcert, CARoot: t.caRoot, Command: t.command, Installed: t.installed, Output: t.output,
+});
 
 const files = z.array(z.string().min(1)).optional().describe('Certificate files (absolute or relative to the project; -CertificatePath); default: every certificate in CERTS_PATH');
 
@@ -30,8 +45,8 @@ export const certNew = defineMethod({
   item: z.union([certificateSchema, certificatePlanSchema]),
   async handler(p, ctx) {
     const cfg = project(p.path, ctx);
-    if (p.plan) return { items: [(await planNewCertificate(cfg, ctx, p)).plan] };
-    return { items: [await newCertificate(cfg, ctx, p)] };
+    if (p.plan) return { items: [planObject((await planNewCertificate(cfg, ctx, p)).plan)] };
+    return { items: [certificateObject(await newCertificate(cfg, ctx, p))] };
   },
 });
 
@@ -41,7 +56,8 @@ export const certGet = defineMethod({
   params: z.object({ path: projectPathParam, files }),
   item: certificateSchema,
   async handler(p, ctx) {
-    return getCertificates(project(p.path, ctx), ctx, p.files);
+    const { items, errors } = await getCertificates(project(p.path, ctx), ctx, p.files);
+    return { items: items.map(certificateObject), errors };
   },
 });
 
@@ -55,8 +71,8 @@ export const certTest = defineMethod({
   item: certificateTestSchema,
   async handler(p, ctx) {
     const rows = await testCertificates(project(p.path, ctx), ctx, p.files);
-    if (p.quiet) return { value: !rows.some((r) => r.Result === 'Failed') };
-    return { items: rows };
+    if (p.quiet) return { value: !rows.some((r) => r.result === 'Failed') };
+    return { items: rows.map(testObject) };
   },
 });
 
@@ -66,6 +82,6 @@ export const certTrust = defineMethod({
   params: z.object({ path: projectPathParam, plan: z.boolean().default(false).describe('Only say what would be run (-WhatIf)') }),
   item: certificateTrustSchema,
   async handler(p, ctx) {
-    return { items: [await installTrust(project(p.path, ctx), ctx, { plan: p.plan })] };
+    return { items: [trustObject(await installTrust(project(p.path, ctx), ctx, { plan: p.plan }))] };
   },
 });

@@ -7,7 +7,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { closeSync, existsSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { typed, typedSchema } from '../kernel/method';
+import { typedSchema } from '../kernel/method';
 import { WoosooError } from '../kernel/errors';
 import { CONFIG_FILE } from '../config';
 
@@ -147,22 +147,40 @@ export function keyMatches(x: X509Certificate, keyPath: string): boolean {
   }
 }
 
-export function describeCertificate(path: string, x: X509Certificate, ca: X509Certificate | null, now = Date.now()): Certificate {
+/** A certificate file as read: certs/methods.ts makes the wire's Woosoo.Certificate of it. */
+export interface CertificateInfo {
+  path: string;
+  subject: string;
+  dnsNames: string[];
+  ipAddresses: string[];
+  issuer: string;
+  notBefore: Date;
+  notAfter: Date;
+  daysLeft: number;
+  /** Issued by the mkcert CA of the session's CAROOT. */
+  trusted: boolean;
+  thumbprint: string;
+  serialNumber: string;
+  /** The key file next to it (woosoo-key.pem), or null when there is none. */
+  keyPath: string | null;
+}
+
+export function describeCertificate(path: string, x: X509Certificate, ca: X509Certificate | null, now = Date.now()): CertificateInfo {
   const { dns, ips } = subjectAltNames(x);
   const notAfter = new Date(x.validTo);
   const keyPath = keyPathFor(path);
-  return typed('Certificate', {
-    Path: path,
-    Subject: x.subject.split('\n').join(', '),
-    DnsNames: dns,
-    IPAddresses: ips,
-    Issuer: x.issuer.split('\n').join(', '),
-    NotBefore: new Date(x.validFrom).toISOString(),
-    NotAfter: notAfter.toISOString(),
-    DaysLeft: Math.floor((notAfter.getTime() - now) / DAY_MS),
-    Trusted: isIssuedBy(x, ca),
-    Thumbprint: x.fingerprint256.replace(/:/g, ''),
-    SerialNumber: x.serialNumber,
-    KeyPath: existsSync(keyPath) ? keyPath : null,
-  });
+  return {
+    path,
+    subject: x.subject.split('\n').join(', '),
+    dnsNames: dns,
+    ipAddresses: ips,
+    issuer: x.issuer.split('\n').join(', '),
+    notBefore: new Date(x.validFrom),
+    notAfter,
+    daysLeft: Math.floor((notAfter.getTime() - now) / DAY_MS),
+    trusted: isIssuedBy(x, ca),
+    thumbprint: x.fingerprint256.replace(/:/g, ''),
+    serialNumber: x.serialNumber,
+    keyPath: existsSync(keyPath) ? keyPath : null,
+  };
 }

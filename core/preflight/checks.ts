@@ -85,8 +85,8 @@ export const CHECKS: readonly CheckDef[] = [
     evaluate: (rows): Outcome[] => (rows.length === 0
       ? [{ status: 'Pass', expected: 'valid, covers APP_IP', actual: 'valid', message: 'The HTTPS certificate passes every check of Test-WoosooCertificate.' }]
       : rows.map((r) => ({
-        name: `HTTPS certificate ${r.Check}`, status: r.Result === 'Failed' ? 'Fail' : 'Warn', critical: r.Result === 'Failed',
-        expected: r.Check, actual: r.Result, message: `${r.Message} (${r.Path})`, fix: r.Fix,
+        name: `HTTPS certificate ${r.check}`, status: r.result === 'Failed' ? 'Fail' : 'Warn', critical: r.result === 'Failed',
+        expected: r.check, actual: r.result, message: `${r.message} (${r.path})`, fix: r.fix,
       }))),
   }),
 

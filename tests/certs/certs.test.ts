@@ -26,7 +26,7 @@ describe.skipIf(skipUnless(hasTool('mkcert', 'openssl'), missingTools('mkcert', 
     return loadProject(project.dir, { env, cwd: project.dir });
   };
   const certsDir = () => join(project.dir, 'certs');
-  const rowsOf = (rows: { Check: string; Result: string }[]) => Object.fromEntries(rows.map((r) => [r.Check, r.Result]));
+  const rowsOf = (rows: { check: string; result: string }[]) => Object.fromEntries(rows.map((r) => [r.check, r.result]));
 
   beforeAll(() => {
     project = makeProject('wscerts-');
@@ -41,11 +41,10 @@ describe.skipIf(skipUnless(hasTool('mkcert', 'openssl'), missingTools('mkcert', 
   it('plans without running mkcert: the command, the default domains, nothing written', async () => {
     const cfg = load({ CERT_DOMAINS: 'woosoo.local' });
     const { plan } = await planNewCertificate(cfg, ctx(), {});
-    expect(plan.$type).toBe('CertificatePlan');
-    expect(plan.Action).toBe('Create');
-    expect(plan.Domains).toEqual(['127.0.0.1', 'localhost', '::1', 'woosoo.local']);
-    expect(plan.Command).toMatch(/mkcert -cert-file \S+woosoo\.pem -key-file \S+woosoo-key\.pem 127\.0\.0\.1 localhost ::1 woosoo\.local$/);
-    expect(plan.CARoot).toBe(caRoot);
+    expect(plan.action).toBe('Create');
+    expect(plan.domains).toEqual(['127.0.0.1', 'localhost', '::1', 'woosoo.local']);
+    expect(plan.command).toMatch(/mkcert -cert-file \S+woosoo\.pem -key-file \S+woosoo-key\.pem 127\.0\.0\.1 localhost ::1 woosoo\.local$/);
+    expect(plan.caRoot).toBe(caRoot);
     expect(existsSync(certsDir())).toBe(false);
     expect(readdirSync(caRoot)).toEqual([]);
   });
@@ -53,21 +52,19 @@ describe.skipIf(skipUnless(hasTool('mkcert', 'openssl'), missingTools('mkcert', 
   it('creates the certificate with the real mkcert and reads it with X509', async () => {
     const cfg = load({ APP_IP: '10.20.30.40' });
     const cert = await newCertificate(cfg, ctx(), {});
-    expect(cert.$type).toBe('Certificate');
-    expect(cert.Path).toBe(join(certsDir(), 'woosoo.pem'));
-    expect(cert.KeyPath).toBe(join(certsDir(), 'woosoo-key.pem'));
-    expect(cert.DnsNames).toEqual(['localhost']);
-    expect(cert.IPAddresses).toEqual(['10.20.30.40', '127.0.0.1', '::1']);
-    expect(cert.Trusted).toBe(true);
-    expect(cert.Issuer).toMatch(/mkcert development CA/);
-    expect(cert.DaysLeft).toBeGreaterThan(700);
-    expect(Date.parse(cert.NotAfter)).toBeGreaterThan(Date.now());
-    expect(cert.Thumbprint).toMatch(/^[0-9A-F]{64}$/);
+    expect(cert.path).toBe(join(certsDir(), 'woosoo.pem'));
+    expect(cert.keyPath).toBe(join(certsDir(), 'woosoo-key.pem'));
+    expect(cert.dnsNames).toEqual(['localhost']);
+    expect(cert.ipAddresses).toEqual(['10.20.30.40', '127.0.0.1', '::1']);
+    expect(cert.trusted).toBe(true);
+    expect(cert.issuer).toMatch(/mkcert development CA/);
+    expect(cert.daysLeft).toBeGreaterThan(700);
+    expect(cert.notAfter.getTime()).toBeGreaterThan(Date.now());
+    expect(cert.thumbprint).toMatch(/^[0-9A-F]{64}$/);
     expect(existsSync(join(caRoot, 'rootCA.pem'))).toBe(true);
     expect(readdirSync(certsDir()).sort()).toEqual(['woosoo-key.pem', 'woosoo.pem']);
     const rows = await testCertificates(cfg, ctx());
     expect(rowsOf(rows)).toEqual({ Domain: 'Passed', Expiry: 'Passed', Key: 'Passed', Trust: 'Passed' });
-    expect(rows.every((r) => r.$type === 'CertificateTest')).toBe(true);
   });
 
   it('refuses to overwrite without force; with force keeps the old pair in previous/', async () => {
@@ -80,22 +77,22 @@ describe.skipIf(skipUnless(hasTool('mkcert', 'openssl'), missingTools('mkcert', 
     expect(readFileSync(join(certsDir(), 'woosoo.pem'), 'utf8')).toBe(before);
 
     const cert = await newCertificate(cfg, ctx(), { force: true, domains: ['10.20.30.40', 'pos.example'] });
-    expect(cert.DnsNames).toEqual(['pos.example']);
+    expect(cert.dnsNames).toEqual(['pos.example']);
     const previous = readdirSync(join(certsDir(), 'previous'));
     expect(previous).toHaveLength(1);
     expect(readFileSync(join(certsDir(), 'previous', previous[0], 'woosoo.pem'), 'utf8')).toBe(before);
     expect(existsSync(join(certsDir(), 'previous', previous[0], 'woosoo-key.pem'))).toBe(true);
     const listed = await getCertificates(cfg, ctx());
-    expect(listed.items.map((c) => c.Path)).toEqual([join(certsDir(), 'woosoo.pem')]);
+    expect(listed.items.map((c) => c.path)).toEqual([join(certsDir(), 'woosoo.pem')]);
   });
 
   it('fails a certificate that does not cover APP_IP or CERT_DOMAINS', async () => {
     const cfg = load({ APP_IP: '192.168.77.5', CERT_DOMAINS: 'pos.example,kitchen.example' });
     const rows = await testCertificates(cfg, ctx());
-    const domain = rows.find((r) => r.Check === 'Domain')!;
-    expect(domain.Result).toBe('Failed');
-    expect(domain.Message).toMatch(/does not cover 192\.168\.77\.5, kitchen\.example/);
-    expect(domain.Fix).toMatch(/New-WoosooCertificate -Force/);
+    const domain = rows.find((r) => r.check === 'Domain')!;
+    expect(domain.result).toBe('Failed');
+    expect(domain.message).toMatch(/does not cover 192\.168\.77\.5, kitchen\.example/);
+    expect(domain.fix).toMatch(/New-WoosooCertificate -Force/);
   });
 
   it('fails an expired certificate, warns about one expiring within CERT_WARN_DAYS', async () => {
@@ -105,16 +102,16 @@ describe.skipIf(skipUnless(hasTool('mkcert', 'openssl'), missingTools('mkcert', 
     signWithCa({ caRoot, san: 'IP:127.0.0.1', start: new Date(Date.now() - DAY), end: new Date(Date.now() + 10 * DAY + 3_600_000), certFile: join(dir, 'soon.pem'), keyFile: join(dir, 'soon-key.pem') });
     const cfg = load({ CERT_WARN_DAYS: 30 });
     const got = await getCertificates(cfg, ctx(), ['other/expired.pem', 'other/soon.pem']);
-    expect(got.items.map((c) => c.DaysLeft)).toEqual([expect.any(Number), 10]);
-    expect(got.items[0].DaysLeft).toBeLessThan(0);
-    expect(got.items.every((c) => c.Trusted)).toBe(true);
+    expect(got.items.map((c) => c.daysLeft)).toEqual([expect.any(Number), 10]);
+    expect(got.items[0].daysLeft).toBeLessThan(0);
+    expect(got.items.every((c) => c.trusted)).toBe(true);
     const rows = await testCertificates(cfg, ctx(), ['other/expired.pem', 'other/soon.pem']);
-    const expired = rows.filter((r) => r.Path.endsWith('expired.pem'));
-    const soon = rows.filter((r) => r.Path.endsWith('soon.pem'));
+    const expired = rows.filter((r) => r.path.endsWith('expired.pem'));
+    const soon = rows.filter((r) => r.path.endsWith('soon.pem'));
     expect(rowsOf(expired)).toMatchObject({ Expiry: 'Failed', Domain: 'Passed', Key: 'Passed' });
-    expect(expired.find((r) => r.Check === 'Expiry')!.Message).toMatch(/Expired on 2021-01-01/);
+    expect(expired.find((r) => r.check === 'Expiry')!.message).toMatch(/Expired on 2021-01-01/);
     expect(rowsOf(soon)).toMatchObject({ Expiry: 'Warning', Domain: 'Passed' });
-    expect(soon.find((r) => r.Check === 'Expiry')!.Message).toMatch(/Expires in 10 days .*CERT_WARN_DAYS=30/);
+    expect(soon.find((r) => r.check === 'Expiry')!.message).toMatch(/Expires in 10 days .*CERT_WARN_DAYS=30/);
   });
 
   it('flags a foreign (self-signed) certificate as untrusted and a wrong key as Failed', async () => {
@@ -123,7 +120,7 @@ describe.skipIf(skipUnless(hasTool('mkcert', 'openssl'), missingTools('mkcert', 
     copyFileSync(join(dir, 'soon-key.pem'), join(dir, 'foreign-key.pem'));
     const rows = await testCertificates(load(), ctx(), [join(dir, 'foreign.pem')]);
     expect(rowsOf(rows)).toEqual({ Domain: 'Failed', Expiry: 'Passed', Key: 'Failed', Trust: 'Warning' });
-    expect(rows.find((r) => r.Check === 'Key')!.Message).toMatch(/is not the key of this certificate/);
+    expect(rows.find((r) => r.check === 'Key')!.message).toMatch(/is not the key of this certificate/);
     expect(JSON.stringify(rows)).not.toMatch(/PRIVATE KEY/);
   });
 
@@ -134,7 +131,7 @@ describe.skipIf(skipUnless(hasTool('mkcert', 'openssl'), missingTools('mkcert', 
     expect(got.errors[0].data.errorId).toBe('CertificateUnreadable');
     expect(got.errors[0].message).toMatch(/junk\.pem is not a PEM certificate/);
     const rows = await testCertificates(load(), ctx(), ['other/junk.pem']);
-    expect(rows).toMatchObject([{ Check: 'Readable', Result: 'Failed' }]);
+    expect(rows).toMatchObject([{ check: 'Readable', result: 'Failed' }]);
   });
 
   it('certificateChecks (preflight): nothing without HTTPS and certificates, problems only otherwise', async () => {
@@ -145,21 +142,21 @@ describe.skipIf(skipUnless(hasTool('mkcert', 'openssl'), missingTools('mkcert', 
       expect(await certificateChecks(cfgOff, ctx())).toEqual([]);
       empty.write({ APP_IP: '127.0.0.1', HTTPS_ENABLED: 'true' });
       const cfgOn = loadProject(empty.dir, { env, cwd: empty.dir });
-      expect(await certificateChecks(cfgOn, ctx())).toMatchObject([{ Check: 'Present', Result: 'Failed' }]);
+      expect(await certificateChecks(cfgOn, ctx())).toMatchObject([{ check: 'Present', result: 'Failed' }]);
     } finally {
       empty.cleanup();
     }
     // The project's own certificate covers 10.20.30.40, not APP_IP=127.0.0.1 → only the Domain problem.
     const problems = await certificateChecks(load(), ctx());
-    expect(problems.map((p) => `${p.Check}:${p.Result}`)).toEqual(['Domain:Failed']);
+    expect(problems.map((p) => `${p.check}:${p.result}`)).toEqual(['Domain:Failed']);
   });
 
   it('Install-WoosooCertificateTrust plan: the command it would run, nothing run', async () => {
     const fresh = mkdtempSync(join(tmpdir(), 'wscaroot-'));
     try {
       const t = await installTrust(load(), { env: { ...env, CAROOT: fresh }, signal: new AbortController().signal }, { plan: true });
-      expect(t).toMatchObject({ $type: 'CertificateTrust', CARoot: fresh, Installed: false, Output: '' });
-      expect(t.Command).toBe(`${which('mkcert')} -install`);
+      expect(t).toMatchObject({ caRoot: fresh, installed: false, output: '' });
+      expect(t.command).toBe(`${which('mkcert')} -install`);
       expect(readdirSync(fresh)).toEqual([]);
     } finally {
       rmSync(fresh, { recursive: true, force: true });

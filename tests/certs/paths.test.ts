@@ -53,7 +53,7 @@ describe('certificate paths: folder/file mix-ups', () => {
     expect(missing.message).toMatch(/nope\.pem: it does not exist\.$/);
     expect(missing.message).not.toMatch(/ENOENT/);
     const got = await getCertificates(loadValidProject(project.dir, session()), { env: session().env, signal: new AbortController().signal }, [cert]);
-    expect(got.items.map((c) => c.Path)).toEqual([cert]);
+    expect(got.items.map((c) => c.path)).toEqual([cert]);
   });
 
   it('a certificate file as the project is ProjectPathIsCertificate, with -CertificatePath as the fix; a config file, a folder or another file pass', () => {
