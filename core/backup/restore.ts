@@ -55,9 +55,9 @@ const DB_KEYS = ['DB_HOST', 'DB_PORT', 'DB_DATABASE', 'DB_USERNAME', 'DB_PASSWOR
  * this restore uses must be valid — BACKUP_PATH, and the database settings when the database is imported.
  */
 export function requireKeys(cfg: ProjectConfig, keys: readonly string[], what: string, fix: string): void {
-  const bad = validateConfig(cfg).filter((p) => p.Severity === 'Error' && keys.includes(p.Key));
+  const bad = validateConfig(cfg).filter((p) => p.severity === 'Error' && keys.includes(p.key));
   if (bad.length === 0) return;
-  throw new WoosooError('ConfigInvalid', `${what} needs ${bad.map((p) => p.Key).join(', ')} from ${cfg.location.file}, which have problems; nothing was changed:\n${bad.map((p) => `  - ${p.Message}`).join('\n')}`, {
+  throw new WoosooError('ConfigInvalid', `${what} needs ${bad.map((p) => p.key).join(', ')} from ${cfg.location.file}, which have problems; nothing was changed:\n${bad.map((p) => `  - ${p.message}`).join('\n')}`, {
     category: 'InvalidData', target: cfg.location.file, fix,
   });
 }

@@ -6,7 +6,7 @@ import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
 import { registerSecrets } from '../util/redact';
 import { findProject, readConfig, type ProjectConfig } from './load';
-import type { ConfigProblem } from './problems';
+import type { ConfigIssue } from './problems';
 import { validateConfig } from './validate';
 
 export { ProjectConfig, CONFIG_FILE } from './load';
@@ -44,10 +44,10 @@ export function loadValidProject(path: string | undefined, ctx: Session): Projec
 }
 
 /** Throws one Woosoo.ConfigInvalid listing every Error-severity problem (key, line, fix), if there is one. */
-function refuse(cfg: ProjectConfig, problems: readonly ConfigProblem[]): void {
-  const errors = problems.filter((p) => p.Severity === 'Error');
+function refuse(cfg: ProjectConfig, problems: readonly ConfigIssue[]): void {
+  const errors = problems.filter((p) => p.severity === 'Error');
   if (errors.length === 0) return;
-  const list = errors.map((p) => `  - ${p.Message} Fix: ${p.Fix}`).join('\n');
+  const list = errors.map((p) => `  - ${p.message} Fix: ${p.fix}`).join('\n');
   throw new WoosooError('ConfigInvalid', `${cfg.location.file} has ${errors.length} problem(s); nothing was changed:\n${list}`, {
     category: 'InvalidData',
     target: cfg.location.file,

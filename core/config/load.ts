@@ -9,7 +9,7 @@ import { WoosooError } from '../kernel/errors';
 import { looksSecret } from '../util/redact';
 import { parseDotenv, type DotenvEntry } from './dotenv';
 import { KEYS, isKeyName, type KeyName, type KeyValue } from './keys';
-import type { ConfigProblem } from './problems';
+import type { ConfigIssue } from './problems';
 
 export const CONFIG_FILE = 'deployment.config.env';
 
@@ -26,7 +26,7 @@ export class ProjectConfig {
     readonly values: Readonly<Record<string, ConfigValue>>,
     /** Entries as written in the file (string values, line numbers), including unknown keys. */
     readonly entries: ReadonlyMap<string, DotenvEntry>,
-    readonly problems: readonly ConfigProblem[],
+    readonly problems: readonly ConfigIssue[],
   ) {}
 
   get projectDir(): string {
@@ -82,7 +82,7 @@ export class ProjectConfig {
   }
 
   get hasErrors(): boolean {
-    return this.problems.some((p) => p.Severity === 'Error');
+    return this.problems.some((p) => p.severity === 'Error');
   }
 }
 
@@ -135,14 +135,14 @@ export function readConfig(location: ProjectLocation): ProjectConfig {
 export function parseConfig(location: ProjectLocation, text: string): ProjectConfig {
   const file = location.file;
   const parsed = parseDotenv(text);
-  const problems: ConfigProblem[] = [];
-  const problem = (p: Omit<ConfigProblem, '$type' | 'File'>) => problems.push({ $type: 'ConfigProblem', File: file, ...p });
+  const problems: ConfigIssue[] = [];
+  const problem = (p: Omit<ConfigIssue, 'file'>) => problems.push({ file, ...p });
 
   for (const p of parsed.problems) {
-    problem({ Key: '', Rule: 'Syntax', Severity: 'Error', Line: p.line, Message: `${CONFIG_FILE} line ${p.line}: ${p.message}.`, Fix: p.fix });
+    problem({ key: '', rule: 'Syntax', severity: 'Error', line: p.line, message: `${CONFIG_FILE} line ${p.line}: ${p.message}.`, fix: p.fix });
   }
   for (const d of parsed.duplicates) {
-    problem({ Key: d.key, Rule: 'DuplicateKey', Severity: 'Warning', Line: d.line, Message: `${d.key} is set on line ${d.firstLine} and again on line ${d.line}; line ${d.line} wins.`, Fix: `Delete one of the two ${d.key} lines.` });
+    problem({ key: d.key, rule: 'DuplicateKey', severity: 'Warning', line: d.line, message: `${d.key} is set on line ${d.firstLine} and again on line ${d.line}; line ${d.line} wins.`, fix: `Delete one of the two ${d.key} lines.` });
   }
 
   const entries = new Map(parsed.entries.map((e) => [e.key, e]));
@@ -157,9 +157,9 @@ export function parseConfig(location: ProjectLocation, text: string): ProjectCon
     } else {
       const where = entry ? ` (line ${entry.line})` : ' (default)';
       problem({
-        Key: def.name, Rule: 'Type', Severity: 'Error', Line: entry?.line,
-        Message: `${def.name}${where} ${r.error.issues.map((i) => i.message).join('; ')}.`,
-        Fix: `Set ${def.name} to a valid value (${def.kind})${def.example ? `, e.g. ${def.name}=${def.example}` : ''}. ${def.help}`,
+        key: def.name, rule: 'Type', severity: 'Error', line: entry?.line,
+        message: `${def.name}${where} ${r.error.issues.map((i) => i.message).join('; ')}.`,
+        fix: `Set ${def.name} to a valid value (${def.kind})${def.example ? `, e.g. ${def.name}=${def.example}` : ''}. ${def.help}`,
       });
     }
   }

@@ -5,7 +5,15 @@ import { defineMethod, projectPathParam, typed, typedSchema } from '../kernel/me
 import { MASK } from '../util/redact';
 import { KEYS } from './keys';
 import { loadProject, readProject } from './index';
-import { configProblemSchema } from './problems';
+import { configProblemSchema, type ConfigIssue } from './problems';
+
+/** The wire's Woosoo.ConfigProblem of a problem (Line only when the problem is on a line). */
+function problemObject(p: ConfigIssue) {
+  return typed('ConfigProblem', {
+    Key: p.key, Rule: p.rule, Severity: p.severity, Message: p.message, Fix: p.fix,
+    ...(p.line === undefined ? {} : { Line: p.line }), File: p.file,
+  });
+}
 import { validateConfig } from './validate';
 import { wildcard } from '../util/wildcard';
 
@@ -64,9 +72,9 @@ export const configTest = defineMethod({
   }),
   item: configProblemSchema,
   async handler(p, ctx) {
-    if (!p.quiet) return { items: validateConfig(readProject(p.path, ctx)) };
+    if (!p.quiet) return { items: validateConfig(readProject(p.path, ctx)).map(problemObject) };
     try {
-      return { value: !validateConfig(readProject(p.path, ctx)).some((x) => x.Severity === 'Error') };
+      return { value: !validateConfig(readProject(p.path, ctx)).some((x) => x.severity === 'Error') };
     } catch (err) {
       if (!(err instanceof WoosooError)) throw err;
       ctx.log('verbose', err.message);

@@ -1,4 +1,7 @@
-/** The Woosoo.ConfigProblem type: one problem with the configuration, with how to fix it. */
+/**
+ * One problem with the configuration, with how to fix it (ConfigIssue), and the schema of the wire's
+ * Woosoo.ConfigProblem that config/methods.ts makes of it.
+ */
 import { z } from 'zod';
 import { typedSchema } from '../kernel/method';
 
@@ -13,3 +16,15 @@ export const configProblemSchema = typedSchema('ConfigProblem', {
 });
 
 export type ConfigProblem = z.infer<typeof configProblemSchema>;
+
+export interface ConfigIssue {
+  /** The key it is about ('' for a line that is not a key). */
+  key: string;
+  /** Which rule found it (Type, Required, PortRange, UnknownKey, Syntax, ...). */
+  rule: string;
+  severity: 'Error' | 'Warning';
+  message: string;
+  fix: string;
+  line?: number;
+  file: string;
+}

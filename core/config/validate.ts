@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { MIN_SECRET_LENGTH } from '../util/redact';
 import { KEYS, isKeyName, type KeyName } from './keys';
 import { CONFIG_FILE, type ProjectConfig } from './load';
-import type { ConfigProblem } from './problems';
+import type { ConfigIssue } from './problems';
 
 /** Ports of the stack's services: no two may share one. HTTP/HTTPS may also use the well-known 80/443. */
 const SERVICE_PORTS: Partial<Record<KeyName, number | undefined>> = {
@@ -18,17 +18,16 @@ const SERVICE_PORTS: Partial<Record<KeyName, number | undefined>> = {
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '0.0.0.0']);
 export const MIN_PASSWORD_LENGTH = 8;
 
-export function validateConfig(cfg: ProjectConfig): ConfigProblem[] {
-  const out: ConfigProblem[] = [...cfg.problems];
+export function validateConfig(cfg: ProjectConfig): ConfigIssue[] {
+  const out: ConfigIssue[] = [...cfg.problems];
   const file = cfg.location.file;
-  const add = (p: Omit<ConfigProblem, '$type' | 'File' | 'Line'>) =>
-    out.push({ $type: 'ConfigProblem', File: file, Line: cfg.entries.get(p.Key)?.line, ...p });
-  const failedType = new Set(out.filter((p) => p.Rule === 'Type').map((p) => p.Key));
+  const add = (p: Omit<ConfigIssue, 'file' | 'line'>) => out.push({ file, line: cfg.entries.get(p.key)?.line, ...p });
+  const failedType = new Set(out.filter((p) => p.rule === 'Type').map((p) => p.key));
 
   for (const def of KEYS.values()) {
     const entry = cfg.entries.get(def.name);
     if (def.required && !entry && def.default === undefined) {
-      add({ Key: def.name, Rule: 'Required', Severity: 'Error', Message: `${def.name} is required but not set in ${CONFIG_FILE}.`, Fix: `Add a line ${def.name}=${def.secret ? '<value>' : def.example ?? '<value>'}. ${def.help}` });
+      add({ key: def.name, rule: 'Required', severity: 'Error', message: `${def.name} is required but not set in ${CONFIG_FILE}.`, fix: `Add a line ${def.name}=${def.secret ? '<value>' : def.example ?? '<value>'}. ${def.help}` });
     }
   }
 
@@ -39,7 +38,7 @@ export function validateConfig(cfg: ProjectConfig): ConfigProblem[] {
     const wellKnown = SERVICE_PORTS[name];
     if (port < 1024 && port !== wellKnown) {
       const allowed = wellKnown ? `${wellKnown} or 1024–65535` : '1024–65535';
-      add({ Key: name, Rule: 'PortRange', Severity: 'Error', Message: `${name}=${port} is a privileged port; application ports must be ${allowed}.`, Fix: `Choose ${allowed} for ${name}.` });
+      add({ key: name, rule: 'PortRange', severity: 'Error', message: `${name}=${port} is a privileged port; application ports must be ${allowed}.`, fix: `Choose ${allowed} for ${name}.` });
     }
   }
   const dbLocal = LOCAL_HOSTS.has(cfg.str('DB_HOST').toLowerCase()) || cfg.str('DB_HOST') === cfg.str('APP_IP');
@@ -48,35 +47,35 @@ export function validateConfig(cfg: ProjectConfig): ConfigProblem[] {
   for (const name of ports) byPort.set(cfg.num(name), [...(byPort.get(cfg.num(name)) ?? []), name]);
   for (const [port, names] of byPort) {
     if (names.length < 2) continue;
-    add({ Key: names[1], Rule: 'PortConflict', Severity: 'Error', Message: `${names.join(' and ')} are ${names.length === 2 ? 'both' : 'all'} set to ${port}; two services cannot listen on one port.`, Fix: `Give ${names.slice(1).join(' and ')} a port of its own.` });
+    add({ key: names[1], rule: 'PortConflict', severity: 'Error', message: `${names.join(' and ')} are ${names.length === 2 ? 'both' : 'all'} set to ${port}; two services cannot listen on one port.`, fix: `Give ${names.slice(1).join(' and ')} a port of its own.` });
   }
 
   const password = cfg.entries.get('DB_PASSWORD')?.value;
   if (password !== undefined && password.length < MIN_PASSWORD_LENGTH) {
-    add({ Key: 'DB_PASSWORD', Rule: 'PasswordLength', Severity: 'Error', Message: `DB_PASSWORD is ${password.length === 0 ? 'empty' : 'shorter than 8 characters'}.`, Fix: `Use a database password of at least ${MIN_PASSWORD_LENGTH} characters (and change it in the database too).` });
+    add({ key: 'DB_PASSWORD', rule: 'PasswordLength', severity: 'Error', message: `DB_PASSWORD is ${password.length === 0 ? 'empty' : 'shorter than 8 characters'}.`, fix: `Use a database password of at least ${MIN_PASSWORD_LENGTH} characters (and change it in the database too).` });
   }
 
   // Other secrets must be long enough to be masked in output (shorter values are not: they would mangle it).
   for (const def of KEYS.values()) {
     const value = cfg.entries.get(def.name)?.value;
     if (!def.secret || def.name === 'DB_PASSWORD' || !value || value.length >= MIN_SECRET_LENGTH) continue;
-    add({ Key: def.name, Rule: 'SecretLength', Severity: 'Error', Message: `${def.name} is shorter than ${MIN_SECRET_LENGTH} characters: too short to be masked in output, so it would show in logs and reports.`, Fix: `Use a random value of at least ${MIN_SECRET_LENGTH} characters for ${def.name} (then Sync-WoosooConfig puts it in the apps).` });
+    add({ key: def.name, rule: 'SecretLength', severity: 'Error', message: `${def.name} is shorter than ${MIN_SECRET_LENGTH} characters: too short to be masked in output, so it would show in logs and reports.`, fix: `Use a random value of at least ${MIN_SECRET_LENGTH} characters for ${def.name} (then Sync-WoosooConfig puts it in the apps).` });
   }
 
   if (cfg.get('ENVIRONMENT') === 'production' && cfg.get('APP_DEBUG') === true) {
-    add({ Key: 'APP_DEBUG', Rule: 'DebugInProduction', Severity: 'Warning', Message: 'APP_DEBUG is true in production: errors would show stack traces (and secrets) to users.', Fix: 'Set APP_DEBUG=false.' });
+    add({ key: 'APP_DEBUG', rule: 'DebugInProduction', severity: 'Warning', message: 'APP_DEBUG is true in production: errors would show stack traces (and secrets) to users.', fix: 'Set APP_DEBUG=false.' });
   }
 
   for (const name of ['BACKEND_PATH', 'PWA_PATH', ...(cfg.flag('RELAY_ENABLED') ? ['RELAY_PATH'] : [])] as KeyName[]) {
     if (cfg.values[name] !== undefined && !existsSync(cfg.path(name))) {
-      add({ Key: name, Rule: 'PathMissing', Severity: 'Warning', Message: `${name} points to ${cfg.path(name)}, which does not exist.`, Fix: `Check out the app there, or set ${name} to where it is (relative to the project folder).` });
+      add({ key: name, rule: 'PathMissing', severity: 'Warning', message: `${name} points to ${cfg.path(name)}, which does not exist.`, fix: `Check out the app there, or set ${name} to where it is (relative to the project folder).` });
     }
   }
 
   for (const [name] of cfg.entries) {
     if (isKeyName(name)) continue;
     const guess = closest(name);
-    add({ Key: name, Rule: 'UnknownKey', Severity: 'Warning', Message: `${name} is not a Woosoo setting and is ignored.`, Fix: guess ? `Did you mean ${guess}? Otherwise remove the line.` : 'Remove the line, or check docs/configuration.md for the key names.' });
+    add({ key: name, rule: 'UnknownKey', severity: 'Warning', message: `${name} is not a Woosoo setting and is ignored.`, fix: guess ? `Did you mean ${guess}? Otherwise remove the line.` : 'Remove the line, or check docs/configuration.md for the key names.' });
   }
   return out;
 }

@@ -68,8 +68,8 @@ export const CHECKS: readonly CheckDef[] = [
     evaluate: (problems, pc): Outcome[] => (problems.length === 0
       ? [{ status: 'Pass', expected: 'no problems', actual: 'no problems', message: `${pc.cfg.location.file} passes every rule of Test-WoosooConfig.` }]
       : problems.map((p) => ({
-        name: `${p.Rule}${p.Key ? ` ${p.Key}` : ''}`, status: p.Severity === 'Error' ? 'Fail' : 'Warn', critical: p.Severity === 'Error',
-        expected: 'no problem', actual: p.Severity, message: p.Line ? `${p.Message} (${p.File} line ${p.Line})` : p.Message, fix: p.Fix,
+        name: `${p.rule}${p.key ? ` ${p.key}` : ''}`, status: p.severity === 'Error' ? 'Fail' : 'Warn', critical: p.severity === 'Error',
+        expected: 'no problem', actual: p.severity, message: p.line ? `${p.message} (${p.file} line ${p.line})` : p.message, fix: p.fix,
       }))),
   }),
 

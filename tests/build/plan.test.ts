@@ -33,10 +33,10 @@ describe('parseCommandList', () => {
   it('an unclosed quote in a BUILD_* key is a configuration error naming the key and line', () => {
     const p = makeBuildProject();
     p.configure('BUILD_PWA_COMMANDS=npm ci; npm run "build');
-    const problems = validateConfig(readProject(p.dir, { env, cwd: p.dir })).filter((x) => x.Severity === 'Error');
+    const problems = validateConfig(readProject(p.dir, { env, cwd: p.dir })).filter((x) => x.severity === 'Error');
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatchObject({ Key: 'BUILD_PWA_COMMANDS', Line: 14 });
-    expect(problems[0].Message).toContain('never closed');
+    expect(problems[0]).toMatchObject({ key: 'BUILD_PWA_COMMANDS', line: 14 });
+    expect(problems[0].message).toContain('never closed');
     expect(() => p.cfg()).toThrow(/BUILD_PWA_COMMANDS/);
   });
 });

@@ -56,7 +56,7 @@ describe('configuration typing', () => {
 describe('secrets too short to mask', () => {
   it('are a SecretLength problem of the configuration, and never masked as substrings everywhere', () => {
     const text = VALID.replace('REVERB_APP_KEY=key-123456', 'REVERB_APP_KEY=pwa').replace('REVERB_APP_SECRET=secret-123456', 'REVERB_APP_SECRET=s3cr3t7');
-    const found = problems(text).map((p) => `${p.Key}:${p.Rule}:${p.Severity}`);
+    const found = problems(text).map((p) => `${p.key}:${p.rule}:${p.severity}`);
     expect(found).toEqual(['REVERB_APP_KEY:SecretLength:Error', 'REVERB_APP_SECRET:SecretLength:Error']);
     registerSecrets(parseConfig(loc('/p'), text).secretValues());
     expect(redact('apps/tablet-ordering-pwa s3cr3t7 correct-horse-9')).toBe('apps/tablet-ordering-pwa s3cr3t7 ********');
@@ -75,49 +75,49 @@ describe('validateConfig', () => {
       'DB_HSOT=typo',
     ].join('\n');
     const found = problems(text);
-    const byRule = found.map((p) => `${p.Key}:${p.Rule}:${p.Severity}`);
+    const byRule = found.map((p) => `${p.key}:${p.rule}:${p.severity}`);
     expect(byRule).toEqual(expect.arrayContaining([
       'ENVIRONMENT:Type:Error', 'APP_IP:Type:Error', 'REVERB_PORT:Type:Error', 'DB_DATABASE:Type:Error',
       'BACKEND_PORT:PortRange:Error', 'BACKEND_PORT:PortConflict:Error', 'DB_PASSWORD:PasswordLength:Error',
       'DB_HSOT:UnknownKey:Warning',
     ]));
     for (const p of found) {
-      expect(p.Fix.length).toBeGreaterThan(5);
-      expect(p.File).toMatch(/deployment\.config\.env$/);
+      expect(p.fix.length).toBeGreaterThan(5);
+      expect(p.file).toMatch(/deployment\.config\.env$/);
     }
-    expect(found.find((p) => p.Key === 'APP_IP')!.Line).toBe(2);
-    expect(found.find((p) => p.Key === 'DB_HSOT')!.Fix).toContain('DB_HOST');
+    expect(found.find((p) => p.key === 'APP_IP')!.line).toBe(2);
+    expect(found.find((p) => p.key === 'DB_HSOT')!.fix).toContain('DB_HOST');
     expect(JSON.stringify(found)).not.toContain('tiny7'); // the password itself never appears
   });
 
   it('allows 80/443 for HTTP/HTTPS only, and checks HTTPS only when enabled', () => {
     expect(problems(`${VALID}\nHTTPS_ENABLED=true\nHTTPS_PORT=443`)).toEqual([]);
-    expect(problems(`${VALID}\nHTTPS_ENABLED=true\nHTTPS_PORT=444`).map((p) => p.Rule)).toEqual(['PortRange']);
-    expect(problems(VALID.replace('REVERB_PORT=8080', 'REVERB_PORT=443')).map((p) => p.Rule)).toEqual(['PortRange']);
+    expect(problems(`${VALID}\nHTTPS_ENABLED=true\nHTTPS_PORT=444`).map((p) => p.rule)).toEqual(['PortRange']);
+    expect(problems(VALID.replace('REVERB_PORT=8080', 'REVERB_PORT=443')).map((p) => p.rule)).toEqual(['PortRange']);
   });
 
   it('detects a service port colliding with a local database port', () => {
     const found = problems(VALID.replace('REVERB_PORT=8080', 'REVERB_PORT=3306'));
-    expect(found.map((p) => p.Rule)).toEqual(['PortConflict']);
-    expect(found[0].Message).toContain('REVERB_PORT and DB_PORT');
+    expect(found.map((p) => p.rule)).toEqual(['PortConflict']);
+    expect(found[0].message).toContain('REVERB_PORT and DB_PORT');
   });
 
   it('reports missing required keys', () => {
     const found = problems('ENVIRONMENT=staging');
-    expect(found.filter((p) => p.Rule === 'Required').map((p) => p.Key).sort()).toEqual(
+    expect(found.filter((p) => p.rule === 'Required').map((p) => p.key).sort()).toEqual(
       ['APP_IP', 'DB_DATABASE', 'DB_PASSWORD', 'DB_USERNAME', 'REVERB_APP_KEY', 'REVERB_APP_SECRET'],
     );
   });
 
   it('warns about debug in production and missing app folders', () => {
     const dir = project(`${VALID}\nAPP_DEBUG=true`, false);
-    const rules = validateConfig(readConfig(loc(dir))).map((p) => `${p.Key}:${p.Rule}`);
+    const rules = validateConfig(readConfig(loc(dir))).map((p) => `${p.key}:${p.rule}`);
     expect(rules).toEqual(expect.arrayContaining(['APP_DEBUG:DebugInProduction', 'BACKEND_PATH:PathMissing', 'PWA_PATH:PathMissing']));
   });
 
   it('reports syntax errors with their line', () => {
     const found = problems(`${VALID}\nnot a setting`);
-    expect(found).toEqual([expect.objectContaining({ Rule: 'Syntax', Line: 13, Severity: 'Error' })]);
+    expect(found).toEqual([expect.objectContaining({ rule: 'Syntax', line: 13, severity: 'Error' })]);
   });
 });
 

@@ -61,9 +61,9 @@ describe('stack definitions from the configuration', () => {
 
   it('a bad value is a config problem with the line', () => {
     const cfg = project('p4', { SERVICE_PREFIX: 'bad name!' });
-    const p = cfg.problems.find((x) => x.Key === 'SERVICE_PREFIX');
-    expect(p?.Rule).toBe('Type');
-    expect(p?.Line).toBeGreaterThan(0);
+    const p = cfg.problems.find((x) => x.key === 'SERVICE_PREFIX');
+    expect(p?.rule).toBe('Type');
+    expect(p?.line).toBeGreaterThan(0);
   });
 
   it('selects by full name, short name and wildcard, always in start order; an unknown name is an error', () => {
