@@ -194,7 +194,7 @@ export async function runDeploy(cfg: ProjectConfig, ctx: DeployCtx, options: Dep
       await runStep(cfg, ctx, j, 'Backup', () => backupStep(cfg, ctx, j));
       await runStep(cfg, ctx, j, 'Sync', async () => {
         const changes = await syncConfig(cfg, ctx, { apps: SCOPES[options.scope].syncTargets, whatIf: false });
-        const count = (a: string) => changes.filter((c) => c.Action === a).length;
+        const count = (a: string) => changes.filter((c) => c.action === a).length;
         return { message: `${count('Update')} updated, ${count('Create')} created, ${count('Unchanged')} unchanged.` };
       });
       await runStep(cfg, ctx, j, 'Build', (s) => buildStep(cfg, ctx, j, (p) => { s.outputLog = p; }));

@@ -21,21 +21,22 @@ import { writeFileAtomic } from './atomic';
 
 export { NGINX_CONF, syncTargets } from './targets';
 
+/** What the sync did (or, with whatIf, would do) to one file: sync/methods.ts makes the wire's Woosoo.ConfigChange. */
 export interface ConfigChange {
-  App: string;
-  Path: string;
-  Action: 'Create' | 'Update' | 'Unchanged';
+  app: string;
+  path: string;
+  action: 'Create' | 'Update' | 'Unchanged';
   /** Unified diff, secrets masked; empty when unchanged. */
-  Diff: string;
-  LinesAdded: number;
-  LinesRemoved: number;
-  Template: string;
+  diff: string;
+  linesAdded: number;
+  linesRemoved: number;
+  template: string;
   /** "nginx -t passed", "not checked: …", or '' for files without a check. */
-  Check: string;
+  check: string;
   /** The backup holding the file as it was (only when it was overwritten). */
-  BackupId?: string;
+  backupId?: string;
   /** true when nothing was written (-WhatIf). */
-  WhatIf: boolean;
+  whatIf: boolean;
 }
 
 export interface SyncOptions {
@@ -132,8 +133,8 @@ async function planTarget(cfg: ProjectConfig, ctx: RequestContext, target: SyncT
   return {
     target, content, secret,
     change: {
-      App: target.name, Path: target.path, Action: action, Diff: diff.text, LinesAdded: diff.added, LinesRemoved: diff.removed,
-      Template: template.file, Check: check, WhatIf: true,
+      app: target.name, path: target.path, action, diff: diff.text, linesAdded: diff.added, linesRemoved: diff.removed,
+      template: template.file, check, whatIf: true,
     },
   };
 }
@@ -167,8 +168,8 @@ export async function syncConfig(cfg: ProjectConfig, ctx: RequestContext, opts: 
     return plans.map((p) => p.change);
   }
 
-  const toWrite = plans.filter((p) => p.change.Action !== 'Unchanged');
-  const overwritten = toWrite.filter((p) => p.change.Action === 'Update').map((p) => p.target.path);
+  const toWrite = plans.filter((p) => p.change.action !== 'Unchanged');
+  const overwritten = toWrite.filter((p) => p.change.action === 'Update').map((p) => p.target.path);
   let backupId: string | undefined;
   if (overwritten.length > 0) {
     ctx.progress({ activity: 'Sync-WoosooConfig', status: `Backing up ${overwritten.length} file(s)`, percent: 60 });
@@ -189,7 +190,7 @@ export async function syncConfig(cfg: ProjectConfig, ctx: RequestContext, opts: 
       }
       await writeFileAtomic(p.target.path, p.content, { secret: p.secret }, ctx);
       written.push(p.target.path);
-      ctx.log('verbose', `${p.change.Action === 'Create' ? 'Created' : 'Updated'} ${p.target.path}.`);
+      ctx.log('verbose', `${p.change.action === 'Create' ? 'Created' : 'Updated'} ${p.target.path}.`);
     } catch (err) {
       const e = err instanceof WoosooError ? err : new WoosooError('SyncWriteFailed', String(err), { category: 'WriteError' });
       const undo = backupId ? ` The files as they were are in backup ${backupId} (Restore-WoosooBackup -Id ${backupId}).` : '';
@@ -203,5 +204,5 @@ export async function syncConfig(cfg: ProjectConfig, ctx: RequestContext, opts: 
     ctx.log('warning', `${dirname(backend.target.path)} has a cached configuration (bootstrap/cache/config.php): Laravel ignores the new .env until you run php artisan config:cache (a deploy does).`);
   }
   ctx.progress({ activity: 'Sync-WoosooConfig', completed: true });
-  return plans.map((p) => ({ ...p.change, WhatIf: false, BackupId: p.change.Action === 'Update' ? backupId : undefined }));
+  return plans.map((p) => ({ ...p.change, whatIf: false, backupId: p.change.action === 'Update' ? backupId : undefined }));
 }

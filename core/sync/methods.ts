@@ -2,7 +2,15 @@
 import { z } from 'zod';
 import { loadValidProject } from '../config';
 import { defineMethod, projectPathParam, typed, typedSchema } from '../kernel/method';
-import { syncConfig } from './index';
+import { syncConfig, type ConfigChange } from './index';
+
+/** The wire's Woosoo.ConfigChange of a file's change (BackupId only when the file was overwritten). */
+function changeObject(c: ConfigChange) {
+  return typed('ConfigChange', {
+    App: c.app, Path: c.path, Action: c.action, Diff: c.diff, LinesAdded: c.linesAdded, LinesRemoved: c.linesRemoved,
+    Template: c.template, Check: c.check, ...(c.backupId === undefined ? {} : { BackupId: c.backupId }), WhatIf: c.whatIf,
+  });
+}
 
 export const configChangeSchema = typedSchema('ConfigChange', {
   App: z.string(),
@@ -29,6 +37,6 @@ export const configSync = defineMethod({
   async handler(p, ctx) {
     const cfg = loadValidProject(p.path, ctx);
     const changes = await syncConfig(cfg, ctx, { apps: p.apps, whatIf: p.whatIf });
-    return { items: changes.map((c) => typed('ConfigChange', { ...c })) };
+    return { items: changes.map(changeObject) };
   },
 });

@@ -34,12 +34,12 @@ describe('sync on a fresh copy of the demo stack', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('creates the three files, the .env files from the apps\' .env.example', () => {
-    expect(changes.map((c) => [c.App, c.Action])).toEqual([['backend', 'Create'], ['pwa', 'Create'], ['nginx', 'Create']]);
+    expect(changes.map((c) => [c.app, c.action])).toEqual([['backend', 'Create'], ['pwa', 'Create'], ['nginx', 'Create']]);
     const env = readFileSync(join(dir, 'apps/woosoo-nexus/.env'), 'utf8');
     expect(env.startsWith("APP_NAME='Woosoo Demo'\nAPP_ENV=production\nAPP_KEY=\n")).toBe(true); // example's order and APP_KEY
     expect(env).toContain('LOG_CHANNEL=single\n');
     expect(env).toContain('QUEUE_CONNECTION=database\n');
-    expect(changes[0].Diff).not.toContain('P@ss');
+    expect(changes[0].diff).not.toContain('P@ss');
   });
 
   const laravelReason = missingTools('php', 'composer') ?? '';
@@ -69,6 +69,6 @@ describe('sync on a fresh copy of the demo stack', () => {
   });
 
   it.skipIf(skipUnless(hasTool('nginx'), 'nginx missing'))('nginx -t passed on the rendered nginx.conf', () => {
-    expect(changes[2].Check).toBe('nginx -t passed');
+    expect(changes[2].check).toBe('nginx -t passed');
   });
 });

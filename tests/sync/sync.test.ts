@@ -69,29 +69,29 @@ describe('syncConfig', () => {
     const before = snapshot(project.dir);
     const changes = await sync({ whatIf: true });
     expect(snapshot(project.dir)).toEqual(before);
-    expect(changes.map((c) => [c.App, c.Action, c.WhatIf])).toEqual([
+    expect(changes.map((c) => [c.app, c.action, c.whatIf])).toEqual([
       ['backend', 'Create', true], ['pwa', 'Create', true], ['nginx', 'Create', true],
     ]);
     const backend = changes[0];
-    expect(backend.Path).toBe(join(project.backend, '.env'));
-    expect(backend.Diff).toMatch(/^--- \/dev\/null\n\+\+\+ b\/apps\/woosoo-nexus\/\.env\n@@ -0,0 \+1,\d+ @@\n/);
-    expect(backend.Diff).toContain('+DB_PASSWORD=********');
-    expect(backend.Diff).toContain('+REVERB_APP_SECRET=********');
-    expect(backend.Diff).toContain("+APP_NAME='Woosoo Test'");
+    expect(backend.path).toBe(join(project.backend, '.env'));
+    expect(backend.diff).toMatch(/^--- \/dev\/null\n\+\+\+ b\/apps\/woosoo-nexus\/\.env\n@@ -0,0 \+1,\d+ @@\n/);
+    expect(backend.diff).toContain('+DB_PASSWORD=********');
+    expect(backend.diff).toContain('+REVERB_APP_SECRET=********');
+    expect(backend.diff).toContain("+APP_NAME='Woosoo Test'");
     for (const c of changes) {
-      expect(c.Diff).not.toContain('Sync-Pa55');
-      expect(c.Diff).not.toContain('sync-reverb-secret-0001');
-      expect(c.Diff).not.toContain('sync-reverb-key-0001');
+      expect(c.diff).not.toContain('Sync-Pa55');
+      expect(c.diff).not.toContain('sync-reverb-secret-0001');
+      expect(c.diff).not.toContain('sync-reverb-key-0001');
     }
-    expect(changes[1].Diff).not.toMatch(/REVERB_APP_SECRET|DB_PASSWORD/); // nothing secret goes to the browser app
-    if (!nginxReason) expect(changes[2].Check).toBe('nginx -t passed');
+    expect(changes[1].diff).not.toMatch(/REVERB_APP_SECRET|DB_PASSWORD/); // nothing secret goes to the browser app
+    if (!nginxReason) expect(changes[2].check).toBe('nginx -t passed');
   });
 
   it.skipIf(skipUnless(!phpReason, phpReason))('creates the files; phpdotenv reads the exact values; .env files are 0600', async () => {
     project.writeConfig({ DB_PASSWORD: `'p@ss w0rd #1 $HOME "x" \\ end'`, APP_NAME: '"Crème & <Brûlée>"' });
     const changes = await sync({ whatIf: false });
-    expect(changes.map((c) => c.Action)).toEqual(['Create', 'Create', 'Create']);
-    expect(changes.every((c) => c.WhatIf === false && c.BackupId === undefined)).toBe(true);
+    expect(changes.map((c) => c.action)).toEqual(['Create', 'Create', 'Create']);
+    expect(changes.every((c) => c.whatIf === false && c.backupId === undefined)).toBe(true);
     const env = phpDotenv(join(project.backend, '.env'));
     expect(env.DB_PASSWORD).toBe('p@ss w0rd #1 $HOME "x" \\ end');
     expect(env.APP_NAME).toBe('Crème & <Brûlée>'); // no HTML escaping
@@ -119,12 +119,12 @@ describe('syncConfig', () => {
     expect(ctx.logs.some((l) => l.level === 'warning' && /config:cache/.test(l.message))).toBe(true);
     expect(changes).toHaveLength(1);
     const c = changes[0];
-    expect(c.Action).toBe('Update');
-    expect(c.Diff).toContain('-DB_PASSWORD=********');
-    expect(c.Diff).toContain('+DB_PASSWORD=********');
-    expect(c.Diff).not.toContain('old-password-1');
-    expect(c.Diff).not.toMatch(/^[-+]APP_KEY/m);
-    expect(c.BackupId).toMatch(/^\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d/);
+    expect(c.action).toBe('Update');
+    expect(c.diff).toContain('-DB_PASSWORD=********');
+    expect(c.diff).toContain('+DB_PASSWORD=********');
+    expect(c.diff).not.toContain('old-password-1');
+    expect(c.diff).not.toMatch(/^[-+]APP_KEY/m);
+    expect(c.backupId).toMatch(/^\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d/);
 
     const text = readFileSync(envPath, 'utf8');
     expect(text).toContain('APP_KEY=base64:+EmI4ydAWS2g3WK7AAiE3xSilhQIHggfwSgbcYeTDWs=\n');
@@ -136,9 +136,9 @@ describe('syncConfig', () => {
     expect(text.indexOf('APP_NAME=')).toBeLessThan(text.indexOf('APP_KEY='));
     expect(text.indexOf('APP_KEY=')).toBeLessThan(text.indexOf('APP_DEBUG='));
 
-    const backupCopy = join(project.dir, 'backups', c.BackupId!, 'apps', 'woosoo-nexus', '.env');
+    const backupCopy = join(project.dir, 'backups', c.backupId!, 'apps', 'woosoo-nexus', '.env');
     expect(readFileSync(backupCopy, 'utf8')).toBe(OLD_BACKEND_ENV);
-    await restoreBackup(loadValidProject(project.dir, ctx), ctx, c.BackupId!, { skipDatabase: true });
+    await restoreBackup(loadValidProject(project.dir, ctx), ctx, c.backupId!, { skipDatabase: true });
     expect(readFileSync(envPath, 'utf8')).toBe(OLD_BACKEND_ENV);
   });
 
@@ -146,8 +146,8 @@ describe('syncConfig', () => {
     await sync({ whatIf: false });
     const before = snapshot(project.dir);
     const again = await sync({ whatIf: false });
-    expect(again.map((c) => c.Action)).toEqual(['Unchanged', 'Unchanged', 'Unchanged']);
-    expect(again.every((c) => c.Diff === '' && c.BackupId === undefined)).toBe(true);
+    expect(again.map((c) => c.action)).toEqual(['Unchanged', 'Unchanged', 'Unchanged']);
+    expect(again.every((c) => c.diff === '' && c.backupId === undefined)).toBe(true);
     expect(snapshot(project.dir)).toEqual(before);
     expect(existsSync(join(project.dir, 'backups'))).toBe(false);
   });
@@ -175,7 +175,7 @@ describe('syncConfig', () => {
     project.writeConfig({ NGINX_PATH: 'tools/no-nginx-here' });
     const ctx = testContext(project.dir);
     const [c] = await syncConfig(loadValidProject(project.dir, ctx), ctx, { whatIf: true, apps: ['nginx'] });
-    expect(c.Check).toBe(`NGINX_PATH (${join(project.dir, 'tools', 'no-nginx-here')}) is not an executable file: not checked with nginx -t`);
+    expect(c.check).toBe(`NGINX_PATH (${join(project.dir, 'tools', 'no-nginx-here')}) is not an executable file: not checked with nginx -t`);
     expect(ctx.logs.some((l) => l.level === 'warning' && l.message.includes('not checked'))).toBe(true);
   });
 
@@ -205,13 +205,13 @@ describe('syncConfig', () => {
 
   it('-App limits the targets; unknown names and missing app folders are clear errors', async () => {
     const only = await sync({ whatIf: true, apps: ['PWA'] });
-    expect(only.map((c) => c.App)).toEqual(['pwa']);
+    expect(only.map((c) => c.app)).toEqual(['pwa']);
     const err = await expectError(sync({ whatIf: true, apps: ['frontend'] }), 'SyncTargetNotFound');
     expect(err.message).toContain('backend, pwa, nginx');
     project.writeConfig({ PWA_PATH: 'apps/not-there' });
     const ctx = testContext(project.dir);
     const changes = await syncConfig(loadValidProject(project.dir, ctx), ctx, { whatIf: true });
-    expect(changes.map((c) => c.App)).toEqual(['backend', 'nginx']);
+    expect(changes.map((c) => c.app)).toEqual(['backend', 'nginx']);
     expect(ctx.logs.some((l) => l.level === 'warning' && l.message.includes('apps/not-there'))).toBe(true);
     await expectError(sync({ whatIf: true, apps: ['pwa'] }), 'SyncAppMissing');
   });
@@ -223,7 +223,7 @@ describe('syncConfig', () => {
     writeFileSync(join(project.backend, '.env'), OLD_BACKEND_ENV);
     chmodSync(join(project.backend, '.env'), 0o664);
     const changes = await sync({ whatIf: false, apps: ['nginx', 'backend'] });
-    expect(changes.map((c) => c.Action)).toEqual(['Update', 'Update']);
+    expect(changes.map((c) => c.action)).toEqual(['Update', 'Update']);
     expect(statSync(join(project.dir, 'configs', 'nginx.conf')).mode & 0o777).toBe(0o640);
     expect(statSync(join(project.backend, '.env')).mode & 0o777).toBe(0o600);
     expect(readdirSync(join(project.dir, 'configs'))).toEqual(['nginx.conf']); // no temp file left behind
@@ -265,10 +265,10 @@ describe('syncConfig', () => {
   it('masks every line of a multi-line secret in the diff', async () => {
     writeFileSync(join(project.backend, '.env'), 'APP_KEY=base64:x\nMAIL_PASSWORD="first-line\nsecond-line-secret"\nDB_HOST=old-host\n');
     const [c] = await sync({ whatIf: true, apps: ['backend'] });
-    expect(c.Diff).toContain('-DB_HOST=old-host');
-    expect(c.Diff).toContain(' MAIL_PASSWORD=********');
-    expect(c.Diff).not.toContain('second-line-secret');
-    expect(c.Diff).not.toContain('first-line');
+    expect(c.diff).toContain('-DB_HOST=old-host');
+    expect(c.diff).toContain(' MAIL_PASSWORD=********');
+    expect(c.diff).not.toContain('second-line-secret');
+    expect(c.diff).not.toContain('first-line');
   });
 
   it('a non-.env target that receives a secret value is written owner-only', async () => {
@@ -278,8 +278,8 @@ describe('syncConfig', () => {
     project.writeConfig({ SYNC_TARGETS: 'db:db.json.hbs:configs/db.json,public:public.json.hbs:configs/public.json' });
     mkdirSync(join(project.dir, 'configs'));
     const changes = await sync({ whatIf: false, apps: ['db', 'public'] });
-    expect(changes.map((c) => c.Action)).toEqual(['Create', 'Create']);
-    expect(changes[0].Diff).not.toContain('Sync-Pa55');
+    expect(changes.map((c) => c.action)).toEqual(['Create', 'Create']);
+    expect(changes[0].diff).not.toContain('Sync-Pa55');
     expect(statSync(join(project.dir, 'configs', 'db.json')).mode & 0o777).toBe(0o600);
     expect(statSync(join(project.dir, 'configs', 'public.json')).mode & 0o777).toBe(0o644);
     expect(readFileSync(join(project.dir, 'configs', 'db.json'), 'utf8')).toContain('"password": "Sync-Pa55 #word"');
@@ -291,7 +291,7 @@ describe('syncConfig', () => {
     writeFileSync(join(project.dir, 'templates', 'relay.env.hbs'), 'RELAY_API={{dotenv API_URL}}\nRELAY_NAME={{dotenv APP_NAME}}\n');
     project.writeConfig({ SYNC_TARGETS: 'relay:relay.env.hbs:apps/relay/.env' });
     const changes = await sync({ whatIf: false, apps: ['relay'] });
-    expect(changes[0].Action).toBe('Create');
+    expect(changes[0].action).toBe('Create');
     expect(readFileSync(join(project.dir, 'apps', 'relay', '.env'), 'utf8')).toBe("RELAY_API=http://127.0.0.1:8088/api\nRELAY_NAME='Woosoo Test'\n");
   });
 });
@@ -306,11 +306,11 @@ describe.skipIf(skipUnless(!httpsReason, httpsReason))('HTTPS_ENABLED', () => {
         '-keyout', join(project.dir, 'certs', 'woosoo-key.pem'), '-out', join(project.dir, 'certs', 'woosoo.pem')], { stdio: 'ignore' });
       const ctx = testContext(project.dir);
       const [c] = await syncConfig(loadValidProject(project.dir, ctx), ctx, { whatIf: true, apps: ['nginx'] });
-      expect(c.Check).toBe('nginx -t passed');
-      expect(c.Diff).toContain('+        listen 8443 ssl;');
-      expect(c.Diff).toContain(`+        ssl_certificate ${join(project.dir, 'certs', 'woosoo.pem')};`);
-      expect(c.Diff).toContain('+        return 301 https://$host:8443$request_uri;');
-      expect(c.Diff).toContain('Strict-Transport-Security');
+      expect(c.check).toBe('nginx -t passed');
+      expect(c.diff).toContain('+        listen 8443 ssl;');
+      expect(c.diff).toContain(`+        ssl_certificate ${join(project.dir, 'certs', 'woosoo.pem')};`);
+      expect(c.diff).toContain('+        return 301 https://$host:8443$request_uri;');
+      expect(c.diff).toContain('Strict-Transport-Security');
       // Without the certificate nginx -t fails, and says which file is missing.
       rmSync(join(project.dir, 'certs'), { recursive: true });
       const err = await expectError(syncConfig(loadValidProject(project.dir, ctx), ctx, { whatIf: true, apps: ['nginx'] }), 'SyncNginxCheckFailed');
