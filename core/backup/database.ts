@@ -12,7 +12,6 @@ import { run, type RunResult } from '../process/run';
 import { describeMiss, locateTool, toolQuery } from '../process/locate';
 import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
-import { registerSecret } from '../util/redact';
 import { HashingStream, type Copied } from './files';
 
 /** A database job may take long: cancellation (Ctrl+C) is the limit, plus a generous ceiling. */
@@ -41,7 +40,6 @@ export function clientTool(cfg: ProjectConfig, env: Record<string, string>): str
 
 export function connection(cfg: ProjectConfig, ctx: Pick<RequestContext, 'env'>): { args: string[]; env: Record<string, string> } {
   const password = cfg.str('DB_PASSWORD');
-  registerSecret(password);
   return {
     args: [`--host=${cfg.str('DB_HOST')}`, `--port=${cfg.num('DB_PORT')}`, `--user=${cfg.str('DB_USERNAME')}`, '--default-character-set=utf8mb4'],
     env: { ...ctx.env, MYSQL_PWD: password },

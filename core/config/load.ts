@@ -20,6 +20,20 @@ export interface ProjectLocation {
 
 export type ConfigValue = string | number | boolean;
 
+/** The passwords of the URLs in a value (http://user:pass@host/, several separated by commas), as written and decoded. */
+function urlPasswords(value: string): string[] {
+  const found: string[] = [];
+  for (const m of value.matchAll(/[a-z][a-z0-9+.-]*:\/\/[^\s,/@:]*:([^\s,/@]+)@/gi)) {
+    found.push(m[1]);
+    try {
+      found.push(decodeURIComponent(m[1]));
+    } catch {
+      /* not percent-encoded text: the raw form is enough */
+    }
+  }
+  return found;
+}
+
 export class ProjectConfig {
   constructor(
     readonly location: ProjectLocation,
@@ -38,7 +52,8 @@ export class ProjectConfig {
    * itself; the request that loaded the file registers these (config/index.ts), so masking starts there.
    */
   secretValues(): string[] {
-    return [...this.entries].filter(([name]) => this.isSecret(name)).map(([, e]) => e.value);
+    const declared = [...this.entries].filter(([name]) => this.isSecret(name)).map(([, e]) => e.value);
+    return [...declared, ...[...this.entries.values()].flatMap((e) => urlPasswords(e.value))];
   }
 
   /**

@@ -4,7 +4,7 @@
  */
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../kernel/context';
-import { redactDeep, registerSecret } from '../util/redact';
+import { redactDeep } from '../util/redact';
 import type { Journal } from './journal';
 
 export function webhookPayload(j: Journal) {
@@ -19,7 +19,6 @@ export function webhookPayload(j: Journal) {
 export async function notifyWebhook(cfg: ProjectConfig, ctx: Pick<RequestContext, 'log'>, j: Journal): Promise<boolean> {
   const url = cfg.str('DEPLOY_WEBHOOK_URL');
   if (!url) return false;
-  registerSecret(url);
   try {
     const r = await fetch(url, {
       method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'Woosoo' },

@@ -6,7 +6,6 @@
 import type { ProjectConfig } from '../config';
 import { run } from '../process/run';
 import { locateTool, toolQuery } from '../process/locate';
-import { registerSecret } from '../util/redact';
 import { healthCheck, type CheckContext, type HealthResult } from './check';
 
 /** MYSQL_PATH, else mariadb, else mysql on the session's PATH. */
@@ -34,7 +33,6 @@ export interface DbProbe {
 /** Runs the query with --force so that a missing queue table does not hide the others. */
 export async function probeDatabase(cfg: ProjectConfig, client: string, c: CheckContext): Promise<DbProbe> {
   const password = cfg.str('DB_PASSWORD');
-  registerSecret(password);
   const args = [
     '--no-defaults', '--protocol=TCP', `--host=${cfg.str('DB_HOST')}`, `--port=${cfg.num('DB_PORT')}`,
     `--user=${cfg.str('DB_USERNAME')}`, `--database=${cfg.str('DB_DATABASE')}`,

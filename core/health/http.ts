@@ -5,17 +5,19 @@
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { MASK, registerSecret } from '../util/redact';
+import { MASK } from '../util/redact';
 import { healthCheck, type CheckContext, type HealthCategory, type HealthResult, type HealthStatus } from './check';
 
 const MAX_BODY = 64 * 1024;
 
-/** A URL as it may be shown: a password in it (http://user:pass@host/) is registered as a secret and masked. */
+/**
+ * A URL as it may be shown: a password in it (http://user:pass@host/) replaced by the mask. (Loading the
+ * configuration registered that password as a secret already: ProjectConfig.secretValues.)
+ */
 export function displayUrl(url: string): string {
   try {
     const u = new URL(url);
     if (!u.password) return url;
-    registerSecret(decodeURIComponent(u.password));
     u.password = MASK;
     return u.toString();
   } catch {

@@ -4,7 +4,6 @@
  * argument (visible to every user in the process list), never in a message.
  */
 import type { RunResult } from '../process/run';
-import { registerSecret } from '../util/redact';
 import { firstLine, locate, toolRunFailure, type Located, type NotLocated } from './tools';
 import { setting, type Outcome, type ProbeContext } from './types';
 import { atLeast, parseDbVersion, shortVersion } from './version';
@@ -57,7 +56,6 @@ export async function probeServer(pc: ProbeContext): Promise<ServerProbe> {
   const located = locateClient(pc);
   if (located.path === null) return { located, target };
   const password = cfg.str('DB_PASSWORD');
-  registerSecret(password);
   const env = { ...pc.env };
   delete env.MYSQL_PWD;
   if (password) env.MYSQL_PWD = password;

@@ -13,7 +13,7 @@ import { WoosooError } from '../kernel/errors';
 import { MASK, MIN_SECRET_LENGTH, looksSecret, redact } from '../util/redact';
 import { unifiedDiff } from './diff';
 import { dotenvSyntaxProblems, mergeDotenv, splitLines } from './envmerge';
-import { placeholders, registerSecrets, secretEntries } from './secrets';
+import { placeholders, secretEntries, secretValuesOf } from './secrets';
 import { checkNginxConf, NGINX_PREFIX_DIRS } from './nginxcheck';
 import { selectTargets, templateContext, type SyncTarget } from './targets';
 import { findTemplate, renderTemplate } from './templates';
@@ -98,8 +98,8 @@ async function planTarget(cfg: ProjectConfig, ctx: RequestContext, target: SyncT
       }
     }
     // The real .env's secrets and the rendered ones are masked from now on; .env.example's placeholders are not.
-    if (existing !== null) registerSecrets(cfg, existing, placeholders(cfg, example));
-    registerSecrets(cfg, rendered);
+    if (existing !== null) ctx.registerSecrets(secretValuesOf(cfg, existing, placeholders(cfg, example)));
+    ctx.registerSecrets(secretValuesOf(cfg, rendered));
     content = mergeDotenv(base, rendered).text;
     secret = secretEntries(cfg, content).length > 0;
   } else {

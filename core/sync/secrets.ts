@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { ProjectConfig } from '../config';
-import { looksSecret, registerSecret } from '../util/redact';
+import { looksSecret } from '../util/redact';
 import { scanEntries, splitLines } from './envmerge';
 
 export interface SecretEntry {
@@ -36,9 +36,7 @@ export function placeholders(cfg: ProjectConfig, examplePath: string): Set<strin
   }
 }
 
-/** Registers the secret values of a real .env or a rendered one for masking, except the example's placeholders. */
-export function registerSecrets(cfg: ProjectConfig, text: string, skip: ReadonlySet<string> = new Set()): void {
-  for (const e of secretEntries(cfg, text)) {
-    for (const v of e.values) if (!skip.has(`${e.key}=${v}`)) registerSecret(v);
-  }
+/** The secret values of a real .env or a rendered one (to be masked from now on), except the example's placeholders. */
+export function secretValuesOf(cfg: ProjectConfig, text: string, skip: ReadonlySet<string> = new Set()): string[] {
+  return secretEntries(cfg, text).flatMap((e) => e.values.filter((v) => !skip.has(`${e.key}=${v}`)));
 }

@@ -133,3 +133,29 @@ describe('test seams', () => {
     expect(offenders).toEqual([]);
   });
 });
+
+describe('the domains and the wire', () => {
+  /** Every line of core/ outside the given files that matches `re`, as "file:line: code" (comments skipped). */
+  const linesMatching = (re: RegExp, allowed: (rel: string) => boolean): string[] => {
+    const found: string[] = [];
+    for (const file of tsFiles(CORE)) {
+      const r = rel(file);
+      if (allowed(r)) continue;
+      readFileSync(file, 'utf8').split('\n').forEach((line, i) => {
+        const code = line.trim();
+        if (code.startsWith('*') || code.startsWith('//') || code.startsWith('/*')) return;
+        if (re.test(code)) found.push(`${r}:${i + 1}: ${code}`);
+      });
+    }
+    return found;
+  };
+
+  it("build the wire's typed objects only in a methods.ts: the domains return their own types", () => {
+    expect(linesMatching(/\btyped\(\s*'/, (r) => r.endsWith('/methods.ts') || r.startsWith('kernel/'))).toEqual([]);
+  });
+
+  it('register secrets only at the request boundary (the loaded configuration, RequestContext), never in a domain', () => {
+    // A domain that finds a secret (the sync, in an app's .env) hands it to ctx.registerSecrets.
+    expect(linesMatching(/(?<!ctx\.)\bregisterSecrets?\(/, (r) => r === 'util/redact.ts' || r === 'kernel/context.ts' || r === 'config/index.ts')).toEqual([]);
+  });
+});
