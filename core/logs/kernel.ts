@@ -123,8 +123,27 @@ const idle: Kernel[] = [];
 const POOL = 4;
 const POOLED_MAX = 4 * 1024 * 1024;
 
-/** A kernel whose data holds at least `capacity` bytes (content undefined), or null without WebAssembly SIMD. */
+let enabled = true;
+
+/**
+ * Turns the kernel off (false) or on again. Off, acquireKernel returns null and every reader takes its plain path
+ * (Buffer.indexOf jumps and a byte count), as on a runtime without WebAssembly SIMD: the tests run the whole read
+ * path both ways, and the kernel can go without touching a caller.
+ */
+export function setKernelEnabled(on: boolean): void {
+  enabled = on;
+}
+
+export function kernelEnabled(): boolean {
+  return enabled;
+}
+
+/**
+ * The one way to the kernel: one whose data holds at least `capacity` bytes (content undefined), or null (the
+ * plain path) without WebAssembly SIMD or when it is turned off.
+ */
 export function acquireKernel(capacity: number): Kernel | null {
+  if (!enabled) return null;
   const mod = module();
   if (mod === null) return null;
   const k = idle.pop() ?? new Kernel(mod, capacity);

@@ -3,7 +3,7 @@
  * kernel (core/logs/kernel.ts) and counted 64 bytes per step with SIMD; a Buffer.indexOf loop where WebAssembly SIMD
  * is missing, and for short ranges. Blocks read straight into a kernel's memory are counted there, without the copy.
  */
-import { acquireKernel, type Kernel } from './kernel';
+import { acquireKernel, kernelEnabled, type Kernel } from './kernel';
 
 const PIECE = 256 * 1024;
 
@@ -17,7 +17,7 @@ function countSlow(buf: Uint8Array, from: number, to: number): number {
 
 /** Newlines in buf[from, to). */
 export function countNewlines(buf: Uint8Array, from: number, to: number): number {
-  if (to - from < 4096) return countSlow(buf, from, to);
+  if (to - from < 4096 || !kernelEnabled()) return countSlow(buf, from, to);
   if (shared === undefined) shared = acquireKernel(PIECE);
   if (shared === null) return countSlow(buf, from, to);
   let n = 0;

@@ -133,4 +133,19 @@ describePwsh('module end to end', () => {
     expect(r.Args.startsWith(`${ENGINE_NODE_OPTIONS.join(' ')} "`)).toBe(true);
     expect(r.Args).toMatch(/woosoo-engine\.cjs"$/);
   });
+
+  it('reads no node options from a missing or garbled bin/engine-launch.json, only the plain --flag[=value] ones from an odd one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'woosoo-launch-'));
+    const odd = join(dir, 'engine-launch.json');
+    writeFileSync(odd, JSON.stringify({ nodeArguments: ['--max-semi-space-size=1', '--inspect=0.0.0.0:9229 --x', 'not-an-option', '--ok-flag'] }));
+    const garbled = join(dir, 'garbled.json');
+    writeFileSync(garbled, '{ "nodeArguments": [ "--max-semi');
+    const r = json(`$m = Get-Module Woosoo
+      [pscustomobject]@{
+        Missing = (& $m { Get-WoosooEngineNodeOption -Path '${tierPath(join(dir, 'none.json'))}' })
+        Odd = (& $m { Get-WoosooEngineNodeOption -Path '${tierPath(odd)}' })
+        Garbled = (& $m { Get-WoosooEngineNodeOption -Path '${tierPath(garbled)}' })
+      } | ConvertTo-Json -Depth 20 -Compress`);
+    expect(r).toEqual({ Missing: [], Odd: ['--max-semi-space-size=1', '--ok-flag'], Garbled: [] });
+  });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { EntryFilter, LogEntry } from '../../core/logs/entry';
 import { CHUNK_BYTES, countFileLines, readForward } from '../../core/logs/forward';
-import { acquireKernel, KERNEL_WASM, releaseKernel, type Kernel, type Needle } from '../../core/logs/kernel';
+import { acquireKernel, KERNEL_WASM, releaseKernel, setKernelEnabled, type Kernel, type Needle } from '../../core/logs/kernel';
 import { findLiteral, makeScanner, splitAlternatives } from '../../core/logs/literal';
 import { readBackward } from '../../core/logs/backward';
 import { buildFilter } from '../../core/logs/query';
@@ -249,3 +249,38 @@ describe('-Pattern over the kernel and over the fallback', () => {
     }
   });
 });
+
+describe('the plain path (the kernel turned off, as without WebAssembly SIMD)', () => {
+  let p: Project;
+  beforeAll(() => {
+    p = makeProject();
+  });
+  afterAll(() => {
+    setKernelEnabled(true);
+    p.cleanup();
+  });
+
+  it('reads forward, -Tail and counts lines exactly as the kernel does, -Pattern or not', async () => {
+    const text = randomLog(6, 2 * CHUNK_BYTES + 4321, true);
+    const path = p.write('plain.log', text);
+    const size = Buffer.byteLength(text);
+    const read = async () => {
+      const out: unknown[] = [await countFileLines(path, size)];
+      for (const pattern of [undefined, 'deadlock found', 'lock-dead|日本語-x', 'Order \\w+ table']) {
+        const f = buildFilter({ pattern });
+        out.push(await collect(readForward(origin(path, 'laravel'), f, { end: Infinity })));
+        out.push(await readBackward(origin(path, 'laravel'), f, 9, size));
+      }
+      return out;
+    };
+    expect(acquireKernel(1)).not.toBeNull();
+    const withKernel = await read();
+    setKernelEnabled(false);
+    expect(acquireKernel(1)).toBeNull();
+    const plain = await read();
+    setKernelEnabled(true);
+    expect(plain).toEqual(withKernel);
+    expect((withKernel[1] as LogEntry[]).length).toBeGreaterThan(100);
+  });
+});
+
