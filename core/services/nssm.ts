@@ -16,7 +16,7 @@ import { run, type RunResult } from '../process/run';
 import { quoteWindowsArg } from '../process/quote';
 import { describeMiss, locateTool, toolQuery, type ToolQuery } from '../process/locate';
 import { notInstalled } from './errors';
-import { limiter } from './limit';
+import pLimit from 'p-limit';
 import type { ServiceBackend, ServiceDefinition, ServiceSettings, ServiceState, ServiceStatus } from './types';
 
 const STATUS: Record<string, ServiceStatus> = {
@@ -105,7 +105,8 @@ function hasProcessesVerb(version: string): boolean {
 export class NssmBackend implements ServiceBackend {
   readonly name = 'NSSM' as const;
   readonly rotatesLogs = false;
-  private readonly limit = limiter(6);
+  /** Queries run in parallel, but not 30 Wine (or nssm) processes at once on two cores. */
+  private readonly limit = pLimit(6);
 
   private readonly canListProcesses: boolean;
 

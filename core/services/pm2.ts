@@ -20,7 +20,7 @@ import type { ProjectConfig } from '../config';
 import { WoosooError } from '../kernel/errors';
 import { run, type RunResult } from '../process/run';
 import { notInstalled } from './errors';
-import { limiter } from './limit';
+import pLimit from 'p-limit';
 import { pm2Call, Pm2RpcError, pm2RpcSocket, Pm2RpcTimeout, Pm2RpcUnavailable } from './pm2rpc';
 import { DEFAULT_SETTINGS, type ServiceBackend, type ServiceDefinition, type ServiceSettings, type ServiceState, type ServiceStatus } from './types';
 import { describeMiss, locateTool, moduleRoot, toolQuery, type ToolQuery } from '../process/locate';
@@ -106,7 +106,7 @@ export class Pm2Backend implements ServiceBackend {
   private readonly socket?: string;
   /** How the last query reached the daemon: over its socket (a few ms) or through the CLI (a node + pm2 start). */
   transport: 'rpc' | 'cli' = 'rpc';
-  private readonly oneCli = limiter(1);
+  private readonly oneCli = pLimit(1);
 
   constructor(private readonly opts: Pm2Options) {
     const env: Record<string, string> = {};
