@@ -3,6 +3,8 @@
  * comments, blank lines, `export `, single quotes (literal), double quotes (escapes \n \r \t \" \\ \$, may span
  * lines), unquoted values with inline ` # comments`, values containing `=`, `${KEY}` references to keys defined
  * above, CRLF/CR line endings and a UTF-8 BOM. It never throws: problems come back with their line numbers.
+ * Kept by hand, not the dotenv package: that one returns values only, and Woosoo needs each key's line (for the
+ * errors, Test-WoosooConfig and the sync's merge that keeps the apps' own lines) and every problem, not a skip.
  */
 export interface DotenvEntry {
   key: string;

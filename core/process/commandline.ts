@@ -4,6 +4,8 @@
  * word that holds spaces or ';' (no escapes inside: backslashes stay as written, so Windows paths work).
  * No pipes, redirections, variables or globbing: the words go to the program as they are.
  * An empty value means "the defaults"; the single word `none` means "no command".
+ * Kept by hand, not shell-quote or string-argv: both follow a shell's rules (backslash escapes, which would eat
+ * Windows paths; shell-quote also parses operators), and neither reports where a quote is left open.
  */
 
 export type ParsedCommands = { ok: true; commands: string[][] } | { ok: false; error: string };
