@@ -84,8 +84,81 @@ export async function dumpDatabase(cfg: ProjectConfig, ctx: RequestContext, dest
   return { sha256: hash.digest(), bytes: hash.bytes, tool: `${tool.replace(/^.*[\\/]/, '')}` };
 }
 
-/** Streams a .sql.gz dump into DB_DATABASE (the dump drops and re-creates each table it holds). */
-export async function importDatabase(cfg: ProjectConfig, ctx: RequestContext, dumpFile: string): Promise<void> {
+/**
+ * The names of the tables and views a dump creates, collected as it streams by (one line at a time; the long
+ * INSERT lines are not kept, only their first bytes).
+ */
+export class CreatedNames extends Transform {
+  readonly names = new Set<string>();
+  private carry = Buffer.alloc(0);
+  private overlong = false;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    let buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
+    let nl = buf.indexOf(10);
+    while (nl >= 0) {
+      if (!this.overlong) this.scan(buf.subarray(0, nl));
+      this.overlong = false;
+      buf = buf.subarray(nl + 1);
+      nl = buf.indexOf(10);
+    }
+    // A line longer than this is data (an extended INSERT), never a CREATE: keep its start only.
+    if (buf.length > 4096) {
+      if (!this.overlong) this.scan(buf.subarray(0, 4096));
+      this.overlong = true;
+      buf = Buffer.alloc(0);
+    }
+    this.carry = Buffer.from(buf);
+    cb(null, chunk);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    if (!this.overlong && this.carry.length) this.scan(this.carry);
+    cb();
+  }
+
+  private scan(line: Buffer): void {
+    if (line.length < 12) return;
+    const m = /^(?:\/\*!\d+\s+)?CREATE\b(?:(?!\bAS\b).)*?\b(?:TABLE|VIEW)\s+(?:IF NOT EXISTS\s+)?`((?:[^`]|``)+)`/.exec(line.toString('utf8'));
+    if (m) this.names.add(m[1].replace(/``/g, '`'));
+  }
+}
+
+const quoteName = (name: string) => `\`${name.replace(/`/g, '``')}\``;
+
+/**
+ * Drops the tables and views of DB_DATABASE that the dump did not create (made since the backup): restoring
+ * brings the database back to the backup's state, and a table left behind would fail the next migration with
+ * "table already exists". Returns their names.
+ */
+async function dropOthers(cfg: ProjectConfig, ctx: RequestContext, tool: string, keep: ReadonlySet<string>): Promise<string[]> {
+  const db = cfg.str('DB_DATABASE');
+  const conn = connection(cfg, ctx);
+  const list = await run(tool, [...conn.args, '--batch', '--raw', '--skip-column-names', '-e',
+    'SELECT TABLE_NAME, TABLE_TYPE FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()', db], { env: conn.env, signal: ctx.signal, timeoutMs: 120_000 });
+  if (list.cancelled) throw ctx.signal.reason;
+  if (list.exitCode !== 0) {
+    throw toolFailed('DatabaseImportFailed', `Listing the tables of ${db} after the import with ${list.display}`, list, db,
+      'Check the database settings (Test-WoosooConfig); the dump itself was imported, but tables created since the backup may remain.');
+  }
+  const extra = list.stdout.split(/\r?\n/).filter(Boolean).map((l) => l.split('\t'))
+    .filter(([name]) => name !== undefined && !keep.has(name)) as [string, string][];
+  if (extra.length === 0) return [];
+  const drops = extra.map(([name, type]) => `DROP ${/VIEW/i.test(type) ? 'VIEW' : 'TABLE'} IF EXISTS ${quoteName(name)};`);
+  const r = await run(tool, [...conn.args, '--batch', '-e', `SET FOREIGN_KEY_CHECKS=0; ${drops.join(' ')}`, db], { env: conn.env, signal: ctx.signal, timeoutMs: 300_000 });
+  if (r.cancelled) throw ctx.signal.reason;
+  if (r.exitCode !== 0) {
+    throw toolFailed('DatabaseImportFailed', `Dropping the tables created since the backup (${extra.map(([n]) => n).join(', ')}) from ${db}`, r, db,
+      'Drop them by hand, or restore the safety backup made before this restore.');
+  }
+  return extra.map(([name]) => name);
+}
+
+/**
+ * Streams a .sql.gz dump into DB_DATABASE (the dump drops and re-creates each table it holds), then drops the
+ * tables and views it does not hold: the database is as it was at the backup. Returns the names dropped.
+ */
+export async function importDatabase(cfg: ProjectConfig, ctx: RequestContext, dumpFile: string): Promise<string[]> {
   const tool = clientTool(cfg, ctx.env);
   const db = cfg.str('DB_DATABASE');
   const conn = connection(cfg, ctx);
@@ -94,14 +167,15 @@ export async function importDatabase(cfg: ProjectConfig, ctx: RequestContext, du
   const onCancel = () => stop.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', onCancel, { once: true });
   const gunzip = createGunzip();
+  const created = new CreatedNames();
   let gzError: Error | null = null;
-  const decompressed = pipeline(createReadStream(dumpFile), gunzip).catch((err: Error) => {
+  const decompressed = pipeline(createReadStream(dumpFile), gunzip, created).catch((err: Error) => {
     gzError = err;
     stop.abort(err);
   });
-  const r = await run(tool, [...conn.args, '--batch', db], { env: conn.env, signal: stop.signal, timeoutMs: DB_TIMEOUT_MS, stdinFrom: gunzip });
+  const r = await run(tool, [...conn.args, '--batch', db], { env: conn.env, signal: stop.signal, timeoutMs: DB_TIMEOUT_MS, stdinFrom: created });
   ctx.signal.removeEventListener('abort', onCancel);
-  if (!gunzip.destroyed && r.exitCode !== 0) gunzip.destroy();
+  if (!created.destroyed && r.exitCode !== 0) created.destroy();
   await decompressed;
   if (ctx.signal.aborted) throw ctx.signal.reason;
   if (gzError) {
@@ -113,4 +187,5 @@ export async function importDatabase(cfg: ProjectConfig, ctx: RequestContext, du
     throw toolFailed('DatabaseImportFailed', `Importing ${dumpFile} into ${db} with ${r.display}`, r, db,
       'Check the database settings (Test-WoosooConfig) and that the server is running; the safety backup holds the state before the restore.');
   }
+  return dropOthers(cfg, ctx, tool, created.names);
 }

@@ -163,7 +163,8 @@ export async function restoreFrom(cfg: ProjectConfig, ctx: RequestContext, id: s
     });
     if (database) {
       ctx.progress({ id: 1, activity: `Restoring backup ${id}`, status: `Importing database ${database.target}`, percent: 80 });
-      await importDatabase(cfg, ctx, join(dir, ...database.source.split('/')));
+      const dropped = await importDatabase(cfg, ctx, join(dir, ...database.source.split('/')));
+      if (dropped.length > 0) ctx.log('info', `Dropped ${dropped.length} table(s) created since backup ${id}: ${dropped.join(', ')} (the safety backup ${safety.id} holds them).`);
     }
   } catch (err) {
     if (err instanceof WoosooError && err.errorId !== 'Cancelled') {
