@@ -8,7 +8,8 @@ function Get-WoosooBackup {
     Environment, Version, Includes (Configs, Database, Files), SizeBytes, FileCount, Creator (New-WoosooBackup,
     Sync-WoosooConfig, the safety backup of a restore, ...), BackupPath (its folder) and ProjectPath. Only the metadata is read; use
     Test-WoosooBackup to verify the contents. A backup whose metadata.json is missing or damaged is still listed,
-    with the reason in Problem. Backups that were interrupted are never listed.
+    with the reason in Problem. Warnings says what a backup was asked for and could not hold (an -IncludeFiles that
+    found no uploads). Backups that were interrupted are never listed.
 
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).

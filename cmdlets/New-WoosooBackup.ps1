@@ -8,8 +8,8 @@ function New-WoosooBackup {
     each app (BACKEND_PATH, PWA_PATH, and RELAY_PATH when the relay is enabled) into a new folder under BACKUP_PATH
     (default: backups). With -IncludeDatabase the database DB_DATABASE is dumped with mariadb-dump (or mysqldump),
     streamed through gzip into database/<db>_<id>.sql.gz; the password reaches the dump tool only through its
-    environment. With -IncludeFiles the uploaded files under BACKUP_STORAGE_PATH (Laravel's storage/app) are copied
-    into files/.
+    environment. With -IncludeFiles the uploaded files under BACKUP_STORAGE_PATH (empty: BACKEND_PATH/storage/app)
+    are copied into files/; when there are none, the backup says so in Warnings and its Includes has no Files.
 
     Every file is hashed while it is copied and listed in checksums.sha256 (the format of sha256sum, so
     `sha256sum -c checksums.sha256` works too); metadata.json records the id, time, description, environment,

@@ -21,6 +21,11 @@ import {
   type BackupMetadata, type Mapping,
 } from './layout';
 
+/** The uploads -IncludeFiles copies: BACKUP_STORAGE_PATH, else the backend's storage/app (wherever BACKEND_PATH is). */
+export function storagePath(cfg: ProjectConfig): string {
+  return cfg.str('BACKUP_STORAGE_PATH').trim() ? cfg.path('BACKUP_STORAGE_PATH') : join(cfg.path('BACKEND_PATH'), 'storage', 'app');
+}
+
 export interface CreateOptions {
   description?: string;
   includeDatabase?: boolean;
@@ -97,6 +102,7 @@ async function collect(cfg: ProjectConfig, opts: CreateOptions, ctx: RequestCont
   const project = cfg.projectDir;
   const sources: Source[] = [];
   const mappings: Mapping[] = [];
+  const warnings: string[] = [];
   const taken = new Set<string>();
   const add = (abs: string, rel: string) => {
     const key = resolve(abs);
@@ -133,13 +139,21 @@ async function collect(cfg: ProjectConfig, opts: CreateOptions, ctx: RequestCont
   }
 
   if (opts.includeFiles) {
-    const storage = cfg.path('BACKUP_STORAGE_PATH');
+    const storage = storagePath(cfg);
     const rel = insideProject(project, storage);
     if (rel === null) throw outsideProject('BACKUP_STORAGE_PATH', storage, project);
-    if (!existsSync(storage)) ctx.log('warning', `BACKUP_STORAGE_PATH (${storage}) does not exist: no files to include.`);
     const skipped = (r: string, why: string) => ctx.log('warning', `${join(storage, r)} is ${why}: not in the backup.`);
+    const before = sources.length;
     for (const f of walkFiles(storage, skipped)) add(join(storage, f), `files/${f}`);
-    mappings.push({ from: 'files', to: rel });
+    if (sources.length === before) {
+      // Asked for uploads and found none: said on the object (not Includes: Files) and now, never silently.
+      const where = cfg.str('BACKUP_STORAGE_PATH').trim() ? 'BACKUP_STORAGE_PATH' : 'BACKUP_STORAGE_PATH is empty: BACKEND_PATH/storage/app';
+      const warning = `-IncludeFiles found no files in ${storage} (${where}${existsSync(storage) ? '' : ', which does not exist'}): the backup holds no uploads.`;
+      warnings.push(warning);
+      ctx.log('warning', warning);
+    } else {
+      mappings.push({ from: 'files', to: rel });
+    }
   }
 
   for (const extra of opts.extraFiles ?? []) {
@@ -148,7 +162,7 @@ async function collect(cfg: ProjectConfig, opts: CreateOptions, ctx: RequestCont
     if (existsSync(extra) && statSync(extra).isFile()) add(extra, `extra/${rel}`);
   }
   if (sources.some((s) => s.rel.startsWith('extra/'))) mappings.push({ from: 'extra', to: '' });
-  return { sources, mappings };
+  return { sources, mappings, warnings };
 }
 
 /** Copies the sources into tmp, a few at a time, hashing each; fills `sums`. Returns the bytes copied. */
@@ -201,7 +215,7 @@ export async function createBackupIn(cfg: ProjectConfig, ctx: RequestContext, op
   const { id, tmp } = reserved;
   try {
     ctx.progress({ id: 1, activity: 'Creating backup', status: `${id}: collecting files`, percent: 0 });
-    const { sources, mappings } = await collect(cfg, opts, ctx, root);
+    const { sources, mappings, warnings } = await collect(cfg, opts, ctx, root);
     const sums = new Map<string, string>();
     let size = await copyAll(sources, tmp, sums, ctx);
     let database: BackupMetadata['database'];
@@ -218,9 +232,9 @@ export async function createBackupIn(cfg: ProjectConfig, ctx: RequestContext, op
     const meta: BackupMetadata = {
       format: FORMAT_VERSION, id, created_at: now.toISOString(), description: opts.description ?? '',
       environment: cfg.str('ENVIRONMENT'), version: ENGINE_VERSION,
-      includes: { configs: true, database: database !== undefined, files: opts.includeFiles === true },
+      includes: { configs: true, database: database !== undefined, files: mappings.some((m) => m.from === 'files') },
       size_bytes: size, file_count: sums.size, creator: opts.creator ?? 'New-WoosooBackup', project: cfg.projectDir,
-      ...(database ? { database } : {}), mappings,
+      ...(database ? { database } : {}), mappings, ...(warnings.length ? { warnings } : {}),
     };
     const metaText = `${JSON.stringify(meta, null, 2)}\n`;
     await writeFile(join(tmp, METADATA_FILE), metaText, { mode: 0o600 });

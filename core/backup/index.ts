@@ -37,6 +37,8 @@ export interface BackupInfo {
   creator: string;
   /** Set when metadata.json is missing or invalid (then the other fields are empty). */
   problem?: string;
+  /** What it was asked for and could not hold (an -IncludeFiles that found no uploads). */
+  warnings: string[];
 }
 
 export interface BackupVerification {
@@ -52,7 +54,7 @@ export function toBackupInfo(b: { id: string; path: string; meta?: BackupMetadat
   return {
     id: b.id, path: b.path, createdAt: m?.created_at ?? '', description: m?.description ?? '', environment: m?.environment ?? '',
     version: m?.version ?? '', includes: m?.includes ?? { configs: false, database: false, files: false },
-    sizeBytes: m?.size_bytes ?? 0, fileCount: m?.file_count ?? 0, creator: m?.creator ?? '',
+    sizeBytes: m?.size_bytes ?? 0, fileCount: m?.file_count ?? 0, creator: m?.creator ?? '', warnings: m?.warnings ?? [],
     ...(b.problem ? { problem: b.problem } : {}),
   };
 }

@@ -94,6 +94,8 @@ export const metadataSchema = z.object({
   project: z.string(),
   database: z.object({ name: z.string(), file: z.string(), tool: z.string() }).optional(),
   mappings: z.array(mappingSchema),
+  /** What the backup was asked for and could not hold (no uploads found, ...); absent in backups made before. */
+  warnings: z.array(z.string()).optional(),
 });
 export type BackupMetadata = z.infer<typeof metadataSchema>;
 

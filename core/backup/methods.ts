@@ -24,7 +24,7 @@ const idParam = z.string().regex(ID_RE, 'must be a backup id such as 2026-02-15_
 const backupItem = typedSchema('Backup', {
   Id: z.string(), CreatedAt: z.string(), Description: z.string(), Environment: z.string(), Version: z.string(),
   Includes: z.array(z.enum(['Configs', 'Database', 'Files'])), SizeBytes: z.number(), FileCount: z.number(),
-  Creator: z.string(), BackupPath: z.string(), ProjectPath: z.string(), Problem: z.string(),
+  Creator: z.string(), BackupPath: z.string(), ProjectPath: z.string(), Problem: z.string(), Warnings: z.array(z.string()),
 });
 
 function backupObject(b: BackupInfo, projectPath: string) {
@@ -35,7 +35,7 @@ function backupObject(b: BackupInfo, projectPath: string) {
   return typed('Backup', {
     Id: b.id, CreatedAt: b.createdAt, Description: b.description, Environment: b.environment, Version: b.version,
     Includes: includes, SizeBytes: b.sizeBytes, FileCount: b.fileCount, Creator: b.creator, BackupPath: b.path,
-    ProjectPath: projectPath, Problem: b.problem ?? '',
+    ProjectPath: projectPath, Problem: b.problem ?? '', Warnings: b.warnings,
   });
 }
 

@@ -75,6 +75,32 @@ describe('layout rules', () => {
   });
 });
 
+describe('the uploads -IncludeFiles copies', () => {
+  it('are the backend\'s storage/app wherever BACKEND_PATH points, when BACKUP_STORAGE_PATH is empty (the default)', async () => {
+    const p = makeProject();
+    mkdirSync(join(p.dir, 'src', 'api', 'storage', 'app'), { recursive: true });
+    writeFileSync(join(p.dir, 'src', 'api', 'storage', 'app', 'upload.jpg'), 'jpeg');
+    mkdirSync(join(p.dir, 'src', 'api'), { recursive: true });
+    writeFileSync(join(p.dir, 'src', 'api', '.env'), 'APP_KEY=base64:c2VjcmV0\n');
+    writeFileSync(join(p.dir, 'deployment.config.env'), `${readFileSync(join(p.dir, 'deployment.config.env'), 'utf8')}BACKEND_PATH=src/api\n`);
+    const b = await createBackup(p.cfg(), p.ctx(), { includeFiles: true });
+    expect(b.includes.files).toBe(true);
+    expect(b.warnings).toEqual([]);
+    expect(existsSync(join(p.dir, 'backups', b.id, 'files', 'upload.jpg'))).toBe(true);
+  });
+
+  it('found nowhere: a warning on the backup and in the log, and Includes without Files (never a silent "Files")', async () => {
+    const p = makeProject();
+    rmSync(join(p.dir, 'apps', 'woosoo-nexus', 'storage'), { recursive: true, force: true });
+    const b = await createBackup(p.cfg(), p.ctx(), { includeFiles: true });
+    expect(b.includes).toEqual({ configs: true, database: false, files: false });
+    expect(b.warnings).toEqual([expect.stringMatching(/^-IncludeFiles found no files in .*storage.app \(BACKUP_STORAGE_PATH is empty: BACKEND_PATH\/storage\/app, which does not exist\): the backup holds no uploads\.$/)]);
+    expect(listBackups(p.cfg()).find((x) => x.id === b.id)!.warnings).toEqual(b.warnings);
+    expect(p.notes.some((n) => n.method === '$/log' && n.params.level === 'warning' && String(n.params.message).includes('found no files'))).toBe(true);
+    expect(verifyBackup(p.cfg(), b.id).valid).toBe(true);
+  });
+});
+
 describe('create, list, verify', () => {
   it('makes a complete backup that sha256sum -c accepts, with restricted permissions and no secrets in metadata', async () => {
     const p = makeProject();

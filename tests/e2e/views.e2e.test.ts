@@ -196,12 +196,13 @@ const CASES: Record<string, Case> = {
   Backup: {
     table: true,
     items: [
-      { $type: 'Backup', Id: '2026-02-15_14-30-00', CreatedAt: WHEN, Description: MESSAGE, Environment: 'production', Version: '2.4.1', Includes: ['Configs', 'Database', 'Files'], SizeBytes: 12345678901, FileCount: 12345, Creator: 'WOOSOO-SRV\\administrator', BackupPath: `${PROJECT}\\backups\\2026-02-15_14-30-00`, ProjectPath: PROJECT, Problem: '' },
-      { $type: 'Backup', Id: '2026-02-14_09-00-00-2', CreatedAt: WHEN, Description: '', Environment: 'production', Version: '', Includes: ['Configs'], SizeBytes: 1234, FileCount: 3, Creator: 'WOOSOO-SRV\\administrator', BackupPath: 'x', ProjectPath: PROJECT, Problem: 'metadata.json is missing.' },
+      { $type: 'Backup', Id: '2026-02-15_14-30-00', CreatedAt: WHEN, Description: MESSAGE, Environment: 'production', Version: '2.4.1', Includes: ['Configs', 'Database', 'Files'], SizeBytes: 12345678901, FileCount: 12345, Creator: 'WOOSOO-SRV\\administrator', BackupPath: `${PROJECT}\\backups\\2026-02-15_14-30-00`, ProjectPath: PROJECT, Problem: '', Warnings: [] },
+      { $type: 'Backup', Id: '2026-02-14_09-00-00-2', CreatedAt: WHEN, Description: '', Environment: 'production', Version: '', Includes: ['Configs'], SizeBytes: 1234, FileCount: 3, Creator: 'WOOSOO-SRV\\administrator', BackupPath: 'x', ProjectPath: PROJECT, Problem: 'metadata.json is missing.', Warnings: [] },
+      { $type: 'Backup', Id: '2026-02-13_09-00-00', CreatedAt: WHEN, Description: 'nightly', Environment: 'production', Version: '', Includes: ['Configs'], SizeBytes: 1234, FileCount: 3, Creator: 'WOOSOO-SRV\\administrator', BackupPath: 'x', ProjectPath: PROJECT, Problem: '', Warnings: ['-IncludeFiles found no files in D:\\woosoo\\apps\\api\\storage\\app: the backup holds no uploads.'] },
     ],
     headers: ['Id', 'Size (MB)', 'Includes', 'Description'],
     whole: ['2026-02-15_14-30-00', '2026-02-14_09-00-00-2', '11,773.8', 'Configs', 'Database', 'Files'],
-    words: [MESSAGE, 'DAMAGED: metadata.json is missing.'],
+    words: [MESSAGE, 'DAMAGED: metadata.json is missing.', 'nightly WARNING: -IncludeFiles found no files'],
   },
   BackupVerification: {
     table: true,

@@ -14,8 +14,8 @@ export const backupKeys = {
     group: 'Backups', default: '5',
     help: 'Retention always keeps at least this many of the newest backups (and never the newest valid one).',
   }),
-  BACKUP_STORAGE_PATH: key(t.path(), {
-    group: 'Backups', default: 'apps/woosoo-nexus/storage/app',
-    help: 'Folder of uploaded files that New-WoosooBackup -IncludeFiles copies (Laravel storage/app), relative to the project folder.',
+  BACKUP_STORAGE_PATH: key(t.optionalPath(), {
+    group: 'Backups', default: '', example: 'apps/woosoo-nexus/storage/app',
+    help: 'Folder of uploaded files that New-WoosooBackup -IncludeFiles copies, relative to the project folder; empty = the backend\'s storage/app (BACKEND_PATH/storage/app, where Laravel keeps uploads).',
   }),
 } satisfies KeyTable;

@@ -73,6 +73,8 @@ export const t = {
     }),
   }),
   ipv4: (): Kind<string> => ({ kind: 'IPv4 address', schema: z.string().refine((s) => isIPv4(s), 'must be an IPv4 address such as 192.168.1.10') }),
+  /** A path that may be left empty: the code that reads it derives it then (its help says from what). */
+  optionalPath: (): Kind<string> => once('optionalPath', () => ({ kind: 'path (empty: derived)', schema: z.string() })),
   /** A path relative to the project folder (or absolute). */
   path: (): Kind<string> => once('path', () => ({ kind: 'path', schema: z.string().min(1, 'must not be empty') })),
   url: (): Kind<string> => ({
