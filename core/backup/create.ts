@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { KeyName, ProjectConfig } from '../config';
 import { CONFIG_FILE } from '../config';
@@ -166,13 +166,15 @@ async function collect(cfg: ProjectConfig, opts: CreateOptions, ctx: RequestCont
 }
 
 /** Copies the sources into tmp, a few at a time, hashing each; fills `sums`. Returns the bytes copied. */
-async function copyAll(sources: Source[], tmp: string, sums: Map<string, string>, ctx: RequestContext): Promise<number> {
+async function copyAll(sources: Source[], tmp: string, sums: Map<string, string>, modes: Record<string, number>, ctx: RequestContext): Promise<number> {
   let bytes = 0;
   let done = 0;
   await inParallel(sources, PARALLEL_COPIES, async (s) => {
     ctx.throwIfCancelled();
     const dest = join(tmp, ...s.rel.split('/'));
     await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
+    // The permissions go back with the contents (a rollback once left a 0644 .env at 0600); Windows keeps ACLs.
+    if (process.platform !== 'win32') modes[s.rel] = (await stat(s.abs)).mode & 0o7777;
     const c = await copyHashed(s.abs, dest, 0o600, ctx.signal);
     sums.set(s.rel, c.sha256);
     bytes += c.bytes;
@@ -217,7 +219,8 @@ export async function createBackupIn(cfg: ProjectConfig, ctx: RequestContext, op
     ctx.progress({ id: 1, activity: 'Creating backup', status: `${id}: collecting files`, percent: 0 });
     const { sources, mappings, warnings } = await collect(cfg, opts, ctx, root);
     const sums = new Map<string, string>();
-    let size = await copyAll(sources, tmp, sums, ctx);
+    const modes: Record<string, number> = {};
+    let size = await copyAll(sources, tmp, sums, modes, ctx);
     let database: BackupMetadata['database'];
     if (opts.includeDatabase) {
       ctx.progress({ id: 1, activity: 'Creating backup', status: `${id}: dumping database ${cfg.str('DB_DATABASE')}`, percent: 90 });
@@ -235,6 +238,7 @@ export async function createBackupIn(cfg: ProjectConfig, ctx: RequestContext, op
       includes: { configs: true, database: database !== undefined, files: mappings.some((m) => m.from === 'files') },
       size_bytes: size, file_count: sums.size, creator: opts.creator ?? 'New-WoosooBackup', project: cfg.projectDir,
       ...(database ? { database } : {}), mappings, ...(warnings.length ? { warnings } : {}),
+      ...(Object.keys(modes).length ? { modes: Object.fromEntries(Object.entries(modes).sort(([a], [b]) => a.localeCompare(b))) } : {}),
     };
     const metaText = `${JSON.stringify(meta, null, 2)}\n`;
     await writeFile(join(tmp, METADATA_FILE), metaText, { mode: 0o600 });

@@ -162,7 +162,11 @@ export function holdsSecrets(path: string): boolean {
  * then renamed over the target. An existing target keeps its permissions; a new one gets 0600 when it holds
  * secrets, else 0644.
  */
-export async function replaceFileAtomically(src: string, target: string, expectedBytes: number): Promise<void> {
+/**
+ * Puts `src` in place of `target` (a temporary copy renamed over it). Its permissions: `mode` when the backup
+ * recorded it, else the existing file's, else 0600 for a file that holds secrets and 0644 for another.
+ */
+export async function replaceFileAtomically(src: string, target: string, expectedBytes: number, recordedMode?: number): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   let mode = holdsSecrets(target) ? 0o600 : 0o644;
   try {
@@ -170,6 +174,7 @@ export async function replaceFileAtomically(src: string, target: string, expecte
   } catch {
     /* a new file */
   }
+  if (recordedMode !== undefined) mode = recordedMode;
   const tmp = join(dirname(target), `.${basename(target)}.woosoo-${process.pid}-${Date.now().toString(36)}.tmp`);
   try {
     await copyFile(src, tmp, fsConstants.COPYFILE_EXCL);

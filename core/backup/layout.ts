@@ -96,6 +96,8 @@ export const metadataSchema = z.object({
   mappings: z.array(mappingSchema),
   /** What the backup was asked for and could not hold (no uploads found, ...); absent in backups made before. */
   warnings: z.array(z.string()).optional(),
+  /** Each file's permission bits as it was (Unix; e.g. 420 = 0644), restored with it; absent in backups made before. */
+  modes: z.record(z.string(), z.number().int().min(0).max(0o7777)).optional(),
 });
 export type BackupMetadata = z.infer<typeof metadataSchema>;
 

@@ -8,6 +8,7 @@
  *  5. replace each file atomically (copy next to it, check its size, rename), then import the database.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
+import { chmod, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { validateConfig } from '../config/validate';
@@ -79,7 +80,7 @@ function rejectedPath(rel: string, why: string): string {
 
 type Planned = RestoreAction;
 
-async function plan(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: RestoreOptions): Promise<{ dir: string; actions: Planned[] }> {
+async function plan(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: RestoreOptions): Promise<{ dir: string; actions: Planned[]; modes: Record<string, number> }> {
   const dir = backupDir(cfg, id);
   const v = await verifyDir(dir, id, ctx);
   if (!v.valid || !v.meta) {
@@ -134,16 +135,30 @@ async function plan(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: R
     const file = meta.database.file;
     actions.push({ kind: 'Database', target: cfg.str('DB_DATABASE'), source: file, action: 'Import', sizeBytes: statSync(join(dir, ...file.split('/'))).size });
   }
-  return { dir, actions };
+  return { dir, actions, modes: meta.modes ?? {} };
 }
 
 const publicAction = (a: Planned): RestoreAction => ({ ...a });
 
+/** Gives the files whose bytes are already the backup's their recorded permissions back, where those differ (Unix). */
+async function restoreModes(actions: Planned[], modes: Record<string, number>, ctx: RequestContext): Promise<void> {
+  if (process.platform === 'win32') return;
+  for (const a of actions) {
+    const mode = modes[a.source];
+    if (a.kind !== 'File' || a.action !== 'Unchanged' || mode === undefined) continue;
+    const now = (await stat(a.target)).mode & 0o7777;
+    if (now === mode) continue;
+    await chmod(a.target, mode);
+    ctx.log('verbose', `${a.target}: permissions ${now.toString(8)} back to ${mode.toString(8)} (as in the backup).`);
+  }
+}
+
 export async function restoreFrom(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: RestoreOptions): Promise<RestorePlan | RestoreResult> {
-  const { dir, actions } = await plan(cfg, ctx, id, opts);
+  const { dir, actions, modes } = await plan(cfg, ctx, id, opts);
   if (opts.whatIf) return { whatIf: true, id, actions: actions.map(publicAction) };
   const files = actions.filter((a) => a.kind === 'File' && a.action !== 'Unchanged');
   const database = actions.find((a) => a.kind === 'Database');
+  await restoreModes(actions, modes, ctx);
   if (files.length === 0 && !database) return { whatIf: false, id, actions: actions.map(publicAction), safetyBackupId: '' };
 
   ctx.progress({ id: 1, activity: `Restoring backup ${id}`, status: 'Safety backup of the current state', percent: 0 });
@@ -157,7 +172,7 @@ export async function restoreFrom(cfg: ProjectConfig, ctx: RequestContext, id: s
   try {
     await inParallel(files, PARALLEL_COPIES, async (a) => {
       ctx.throwIfCancelled();
-      await replaceFileAtomically(join(dir, ...a.source.split('/')), a.target, a.sizeBytes);
+      await replaceFileAtomically(join(dir, ...a.source.split('/')), a.target, a.sizeBytes, modes[a.source]);
       await restrictSecretFile(a.target, ctx);
       if (++done % 50 === 0) ctx.progress({ id: 1, activity: `Restoring backup ${id}`, status: `${done} of ${files.length} files`, percent: (done / files.length) * 80 });
     });

@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
-  appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync,
+  appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, truncateSync, unlinkSync, utimesSync, writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -180,6 +180,27 @@ describe('leftovers of interrupted backups', () => {
 });
 
 describe('restore', () => {
+  it.skipIf(process.platform === 'win32')('puts each file\'s permissions back with its contents, and those of a file whose bytes did not change', async () => {
+    const p = makeProject();
+    const backendEnv = join(p.dir, 'apps', 'woosoo-nexus', '.env');
+    const pwaEnv = join(p.dir, 'apps', 'tablet-ordering-pwa', '.env');
+    const nginx = join(p.dir, 'configs', 'nginx.conf');
+    chmodSync(backendEnv, 0o644);
+    chmodSync(pwaEnv, 0o640);
+    chmodSync(nginx, 0o644);
+    const b = await createBackup(p.cfg(), p.ctx(), {});
+    const meta = JSON.parse(readFileSync(join(p.dir, 'backups', b.id, 'metadata.json'), 'utf8'));
+    expect(meta.modes).toMatchObject({ 'apps/woosoo-nexus/.env': 0o644, 'apps/tablet-ordering-pwa/.env': 0o640, 'configs/nginx.conf': 0o644 });
+    // What a sync (or a deploy that failed after it) does: new contents at 0600; and a mode changed by hand alone.
+    writeFileSync(backendEnv, 'APP_KEY=changed\n');
+    chmodSync(backendEnv, 0o600);
+    chmodSync(nginx, 0o600);
+    await restoreBackup(p.cfg(), p.ctx(), b.id);
+    const mode = (f: string) => statSync(f).mode & 0o777;
+    expect([mode(backendEnv), mode(pwaEnv), mode(nginx)]).toEqual([0o644, 0o640, 0o644]);
+    expect(readFileSync(backendEnv, 'utf8')).toContain('c2VjcmV0LWFwcC1rZXk');
+  });
+
   it('puts every file back byte for byte, takes a safety backup that undoes the restore', async () => {
     const p = makeProject({ files: 20 });
     const before = snapshot(p.dir);
@@ -216,14 +237,21 @@ describe('restore', () => {
     expect(undone['apps/woosoo-nexus/storage/app/public/menu/dish-7.bin']).toBe(damaged['apps/woosoo-nexus/storage/app/public/menu/dish-7.bin']);
   });
 
-  it('creates a missing file with 0600 when it holds secrets', async () => {
+  it('creates a missing file with the permissions the backup recorded; from a backup without them, 0600 when it holds secrets', async () => {
     const p = makeProject();
-    const b = await createBackup(p.cfg(), p.ctx(), {});
-    unlinkSync(join(p.dir, 'apps', 'tablet-ordering-pwa', '.env'));
-    await restoreBackup(p.cfg(), p.ctx(), b.id);
     const env = join(p.dir, 'apps', 'tablet-ordering-pwa', '.env');
+    chmodSync(env, 0o640);
+    const b = await createBackup(p.cfg(), p.ctx(), {});
+    unlinkSync(env);
+    await restoreBackup(p.cfg(), p.ctx(), b.id);
     expect(readFileSync(env, 'utf8')).toBe('NUXT_PUBLIC_API=http://127.0.0.1:8088\r\n');
-    expect(statSync(env).mode & 0o777).toBe(0o600);
+    expect(statSync(env).mode & 0o777).toBe(process.platform === 'win32' ? statSync(env).mode & 0o777 : 0o640);
+    // A backup made before Woosoo recorded permissions (no "modes" in metadata.json).
+    const old = await createBackup(p.cfg(), p.ctx(), {});
+    forgeMetadata(join(p.dir, 'backups', old.id), (m) => delete m.modes);
+    unlinkSync(env);
+    await restoreBackup(p.cfg(), p.ctx(), old.id);
+    expect(statSync(env).mode & 0o777).toBe(process.platform === 'win32' ? statSync(env).mode & 0o777 : 0o600);
   });
 
   it('does nothing and takes no safety backup when everything is unchanged', async () => {
