@@ -5,7 +5,7 @@
  * PlaceArtifacts step reports which of them the build changed; a rollback puts them back and deletes the ones that
  * did not exist before. Large dependency folders (vendor/, node_modules/) are rebuilt in place and not tracked.
  */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { hashFile } from '../backup';
@@ -117,4 +117,56 @@ export function removeNewFiles(cfg: ProjectConfig, before: Record<string, string
     removed.push(f);
   }
   return removed.sort();
+}
+
+/** A rename, or a copy and delete when DEPLOY_PATH is on another drive than the app. */
+function moveFile(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    copyFileSync(from, to);
+    rmSync(from, { force: true });
+  }
+}
+
+/** The app folders a deploy builds in (the relay only when enabled), project-relative. */
+function appDirs(cfg: ProjectConfig): string[] {
+  const keys = ['BACKEND_PATH', 'PWA_PATH', ...(cfg.flag('RELAY_ENABLED') ? ['RELAY_PATH'] as const : [])] as const;
+  return keys.map((k) => cfg.path(k)).filter((d) => inside(cfg, d)).map((d) => rel(cfg, d));
+}
+
+/** The files directly in each app folder (not below: dependencies and uploads live there), by project-relative folder. */
+export function appFilesNow(cfg: ProjectConfig): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const d of appDirs(cfg)) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(join(cfg.projectDir, d), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+    } catch {
+      /* a missing app folder has no files */
+    }
+    out[d] = names;
+  }
+  return out;
+}
+
+/**
+ * Moves the files a failed deploy made directly in an app folder (a composer.lock its composer install wrote) into
+ * `keepDir`/<app folder>/, so the app folder is as it was and nothing is lost. Returns their project-relative paths.
+ */
+export function moveNewAppFiles(cfg: ProjectConfig, before: Record<string, string[]>, keepDir: string): string[] {
+  const moved: string[] = [];
+  const now = appFilesNow(cfg);
+  for (const [d, names] of Object.entries(now)) {
+    const was = before[d];
+    if (was === undefined) continue;
+    for (const name of names.filter((n) => !was.includes(n))) {
+      const dest = join(keepDir, ...d.split('/'), name);
+      mkdirSync(join(dest, '..'), { recursive: true });
+      moveFile(join(cfg.projectDir, d, name), dest);
+      moved.push(`${d}/${name}`);
+    }
+  }
+  return moved;
 }

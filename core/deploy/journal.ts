@@ -62,6 +62,11 @@ export interface Journal {
   snapshotDirs: string[];
   /** sha256 of each tracked file before the deploy (project-relative path → hash). */
   manifest: Record<string, string>;
+  /**
+   * The files at the top of each app folder before the deploy (project-relative folder → names): a rollback moves
+   * away the ones a build made since (composer.lock, package-lock.json). Absent in journals from before.
+   */
+  appFilesBefore?: Record<string, string[]>;
   /** Services that were running before the deploy (restarted on rollback). */
   servicesRunning: string[];
   /** Files the deploy changed (PlaceArtifacts). */

@@ -16,7 +16,7 @@ import { run } from '../process/run';
 import { getServices, installServices, serviceSettings, stackDefinitions, startServices, stopServices } from '../services';
 import { syncConfig } from '../sync';
 import { WoosooError } from '../kernel/errors';
-import { changesSince, manifestOf, trackedNow } from './artifacts';
+import { appFilesNow, changesSince, manifestOf, trackedNow } from './artifacts';
 import { holdAtCrashPoint } from '../kernel/testseams';
 import { runStep, uncancellable, type DeployCtx, type StepOutcome } from './context';
 import { listTables } from './database';
@@ -43,6 +43,7 @@ async function backupStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promi
   j.manifest = m.manifest;
   j.absentBefore = m.absent;
   j.snapshotDirs = tracked.dirs;
+  j.appFilesBefore = appFilesNow(cfg);
   j.tablesBefore = await listTables(cfg, ctx);
   const b = await createBackup(cfg, ctx, {
     description: `Before deployment ${j.id} (${j.options.scope})`, includeDatabase: true, creator: 'Invoke-WoosooDeploy',

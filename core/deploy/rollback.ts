@@ -4,15 +4,16 @@
  * files that did not exist before, start the services that were running before, and check health again.
  * Each part that fails is noted with what is left to do by hand; the others still run.
  */
+import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { restoreBackup } from '../backup';
 import { waitHealthy } from '../health';
 import { startServices, stopServices } from '../services';
 import { toItemError } from '../kernel/errors';
-import { removeNewFiles } from './artifacts';
+import { moveNewAppFiles, removeNewFiles } from './artifacts';
 import { runStep, type DeployCtx } from './context';
 import { dropNewTables } from './database';
-import type { Journal } from './journal';
+import { deployRoot, type Journal } from './journal';
 import { healthNames, scopeServices } from './steps';
 
 export interface RollbackOutcome {
@@ -52,6 +53,15 @@ export async function rollbackDeploy(cfg: ProjectConfig, ctx: DeployCtx, j: Jour
       }
       const removed = removeNewFiles(cfg, j.manifest, j.snapshotDirs, j.absentBefore);
       if (removed.length > 0) done.push(`deleted ${removed.length} file(s) the deploy created (${removed.slice(0, 5).join(', ')}${removed.length > 5 ? ', …' : ''})`);
+      if (j.appFilesBefore) {
+        const keep = join(deployRoot(cfg), j.id, 'created-files');
+        try {
+          const moved = moveNewAppFiles(cfg, j.appFilesBefore, keep);
+          if (moved.length > 0) done.push(`moved ${moved.length} file(s) the build made in the app folders to ${keep} (${moved.slice(0, 5).join(', ')}${moved.length > 5 ? ', …' : ''})`);
+        } catch (err) {
+          left.push(`Move the files the build made in the app folders away by hand: ${reason(err)}`);
+        }
+      }
     } else {
       left.push('There is no backup of this deployment (it failed before the backup, or ran with -SkipBackup): nothing was restored.');
     }

@@ -94,7 +94,10 @@ describe.skipIf(skipUnless(!missing, missing))('Invoke-WoosooDeploy on the demo 
   }, 240_000);
 
   it('a failing build: rolled back, files and database as before, DeployFailed names the step, outcome and report', async () => {
-    p.set({ BUILD_PWA_COMMANDS: `'npm ci; node -e "process.exit(3)"'` });
+    // The build writes a file next to the app's package.json first (as composer install writes a composer.lock).
+    const pwa = join(p.dir, 'apps', 'tablet-ordering-pwa');
+    writeFileSync(join(pwa, 'make-lock.cjs'), "require('fs').writeFileSync('made-by-build.lock', 'x')\n");
+    p.set({ BUILD_PWA_COMMANDS: `'npm ci; node make-lock.cjs; node -e "process.exit(3)"'` });
     const before = snapshot();
     const { err, j } = await failingDeploy();
     expect(err.errorId).toBe('DeployFailed');
@@ -104,6 +107,11 @@ describe.skipIf(skipUnless(!missing, missing))('Invoke-WoosooDeploy on the demo 
     expect(err.message).toContain(j.htmlReportPath);
     expect(j.steps.find((s) => s.name === 'Build')?.message).toContain('exit code 3');
     expectPutBack(before, j, 'Build');
+    // The file the build made is not left in the app folder: it is kept with the deployment, named in the outcome.
+    expect(existsSync(join(pwa, 'made-by-build.lock'))).toBe(false);
+    expect(existsSync(join(p.dir, 'deployments', j.id, 'created-files', 'apps', 'tablet-ordering-pwa', 'made-by-build.lock'))).toBe(true);
+    expect(j.steps.find((s) => s.name === 'Rollback')?.message).toContain('apps/tablet-ordering-pwa/made-by-build.lock');
+    rmSync(join(pwa, 'make-lock.cjs'));
     p.set({ BUILD_PWA_COMMANDS: "''" });
     p.notes.length = 0;
   }, 240_000);
