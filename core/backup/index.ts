@@ -7,7 +7,7 @@ import type { RequestContext } from '../kernel/context';
 import { createBackupIn, type CreateOptions } from './create';
 import { backupDir, type BackupMetadata } from './layout';
 import { restoreFrom, type RestoreOptions, type RestorePlan, type RestoreResult } from './restore';
-import { listDirs, type ListedBackup } from './retention';
+import { listDirs, removeSelected, type ListedBackup } from './retention';
 import { verifyDir, verifyDirSync, type Verification } from './verify';
 
 export type { RestoreAction, RestoreOptions, RestorePlan, RestoreResult } from './restore';
@@ -89,3 +89,11 @@ export async function restoreBackup(cfg: ProjectConfig, ctx: RequestContext, id:
 }
 
 export type { ListedBackup };
+
+/**
+ * The configured retention (BACKUP_RETENTION_DAYS, BACKUP_KEEP_MINIMUM, BACKUP_KEEP_MAXIMUM), as the deploy applies it
+ * after every run; `protect` are backups still needed (a deployment's rollback). Returns the ids removed.
+ */
+export async function applyRetention(cfg: ProjectConfig, ctx: RequestContext, protect: readonly string[]): Promise<string[]> {
+  return (await removeSelected(cfg, ctx, { protect })).map((b) => b.id);
+}

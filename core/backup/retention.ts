@@ -44,6 +44,10 @@ export interface RemoveOptions {
   /** Backups created longer ago than this are candidates (ms). */
   olderThanMs?: number;
   keepMinimum?: number;
+  /** Backups beyond this many (newest first) are candidates too, however young; default BACKUP_KEEP_MAXIMUM. */
+  keepMaximum?: number;
+  /** Never removed by retention (the backups deployments still need for their rollback). */
+  protect?: readonly string[];
   /** Return what would be removed, remove nothing. */
   plan?: boolean;
 }
@@ -75,9 +79,13 @@ export async function removeSelected(cfg: ProjectConfig, ctx: RequestContext, op
     });
   } else {
     const keep = opts.keepMinimum ?? cfg.num('BACKUP_KEEP_MINIMUM');
+    // The count cap belongs to the configured retention; an explicit -OlderThan removes by age only.
+    const cap = opts.keepMaximum ?? (opts.olderThanMs === undefined ? cfg.num('BACKUP_KEEP_MAXIMUM') : Infinity);
+    const keepMaximum = Math.max(keep, cap);
     const cutoff = Date.now() - (opts.olderThanMs ?? cfg.num('BACKUP_RETENTION_DAYS') * 86_400_000);
-    selected = list.slice(keep).filter((b) => {
-      if (b.id === protectedId) return false;
+    selected = list.slice(keep).filter((b, i) => {
+      if (b.id === protectedId || opts.protect?.includes(b.id)) return false;
+      if (keep + i >= keepMaximum) return true;
       // A backup without readable metadata is dated by its id.
       const created = b.meta ? Date.parse(b.meta.created_at) : idDate(b.id);
       return created < cutoff;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
-import { createBackup } from '../backup';
+import { applyRetention, createBackup } from '../backup';
 import { planBuilds, runBuilds } from '../build';
 import { waitHealthy } from '../health';
 import { preflightPassed, runPreflight } from '../preflight';
@@ -20,7 +20,7 @@ import { appFilesNow, changesSince, manifestOf, trackedNow } from './artifacts';
 import { holdAtCrashPoint } from '../kernel/testseams';
 import { runStep, uncancellable, type DeployCtx, type StepOutcome } from './context';
 import { listTables } from './database';
-import { changedProject, interruptedDeployments, runningHere } from './history';
+import { changedProject, interruptedDeployments, listDeployments, needsRollback, runningHere } from './history';
 import { deployRoot, endStep, newDeployId, newJournal, writeJournal, type DeployOptions, type Journal } from './journal';
 import { acquireLock, releaseLock } from './lock';
 import { reportFiles, systemSnapshot, writeReport } from './report';
@@ -51,6 +51,29 @@ async function backupStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promi
   });
   j.backupId = b.id;
   return { message: `Backup ${b.id}: ${b.fileCount} files and database ${cfg.str('DB_DATABASE')} (${j.tablesBefore.length} tables), ${b.sizeBytes} bytes.` };
+}
+
+/** The backups deployments still need: those of interrupted or failed ones whose rollback is not done. */
+function interruptedOrFailedBackups(cfg: ProjectConfig): string[] {
+  return listDeployments(cfg).filter(needsRollback).map((d) => d.backupId).filter((id): id is string => Boolean(id));
+}
+
+/**
+ * The configured backup retention, after every deploy (under the lock): a failed deploy leaves its backup and the
+ * rollback's safety backup, and they piled up. Never the backup of this deployment or of one that still needs its
+ * rollback. A failure here is a warning: it never changes the deploy's outcome.
+ */
+async function retention(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promise<void> {
+  try {
+    const needed = [j.backupId, ...interruptedOrFailedBackups(cfg)].filter((id): id is string => Boolean(id));
+    const removed = await applyRetention(cfg, ctx, needed);
+    if (removed.length > 0) {
+      ctx.log('info', `Backup retention removed ${removed.length} backup(s): ${removed.join(', ')} (BACKUP_RETENTION_DAYS, BACKUP_KEEP_MAXIMUM).`);
+    }
+    j.details.retention = { removed, protected: needed };
+  } catch (err) {
+    ctx.log('warning', `Backup retention after the deploy failed (the deploy's outcome stands): ${(err as Error).message}`);
+  }
 }
 
 async function buildStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal, setLog: (p: string) => void): Promise<StepOutcome> {
@@ -194,7 +217,8 @@ export async function runDeploy(cfg: ProjectConfig, ctx: DeployCtx, options: Dep
       });
       await runStep(cfg, ctx, j, 'Backup', () => backupStep(cfg, ctx, j));
       await runStep(cfg, ctx, j, 'Sync', async () => {
-        const changes = await syncConfig(cfg, ctx, { apps: SCOPES[options.scope].syncTargets, whatIf: false });
+        // No backup of its own: the deploy's (the Backup step, or none with -SkipBackup) holds every sync target.
+        const changes = await syncConfig(cfg, ctx, { apps: SCOPES[options.scope].syncTargets, whatIf: false, backup: false });
         const count = (a: string) => changes.filter((c) => c.action === a).length;
         return { message: `${count('Update')} updated, ${count('Create')} created, ${count('Unchanged')} unchanged.` };
       });
@@ -222,6 +246,7 @@ export async function runDeploy(cfg: ProjectConfig, ctx: DeployCtx, options: Dep
         if (j.backupId) rb.log('warning', `-NoRollback: the failed deployment was left as it is. Undo-WoosooDeploy -Id ${j.id} rolls it back from backup ${j.backupId}.`);
       }
     }
+    await retention(cfg, uncancellable(ctx), j);
     // The outcome is decided: the lock is released before the Report step (which only writes the reports), so an
     // engine that dies while reporting leaves the outcome in the journal and no lock.
     if (locked) releaseLock(cfg, j.id);

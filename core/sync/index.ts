@@ -42,6 +42,11 @@ export interface ConfigChange {
 export interface SyncOptions {
   apps?: string[];
   whatIf: boolean;
+  /**
+   * The backup of the files about to be overwritten; false when the caller holds them in its own (the deploy's
+   * backup, made just before, has every sync target), so a deploy leaves one backup, not two.
+   */
+  backup?: boolean;
 }
 
 interface Plan {
@@ -171,7 +176,7 @@ export async function syncConfig(cfg: ProjectConfig, ctx: RequestContext, opts: 
   const toWrite = plans.filter((p) => p.change.action !== 'Unchanged');
   const overwritten = toWrite.filter((p) => p.change.action === 'Update').map((p) => p.target.path);
   let backupId: string | undefined;
-  if (overwritten.length > 0) {
+  if (overwritten.length > 0 && opts.backup !== false) {
     ctx.progress({ activity: 'Sync-WoosooConfig', status: `Backing up ${overwritten.length} file(s)`, percent: 60 });
     const backup = await createBackup(cfg, ctx, {
       description: `Before Sync-WoosooConfig: ${toWrite.map((p) => p.target.name).join(', ')}`,

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createBackup, listBackups, restoreBackup, verifyBackup, verifyBackupAsync, type RestoreResult } from '../../core/backup';
+import { applyRetention, createBackup, listBackups, restoreBackup, verifyBackup, verifyBackupAsync, type RestoreResult } from '../../core/backup';
 import { compareIdsNewestFirst, idStem, isSafeRelative, projectPathFor } from '../../core/backup/layout';
 import { parseChecksums } from '../../core/backup/files';
 import { removeSelected } from '../../core/backup/retention';
@@ -366,6 +366,19 @@ describe('retention', () => {
     await removeSelected(p.cfg(), p.ctx(), { olderThanMs: 25 * 86_400_000, keepMinimum: 2 });
     expect(listBackups(p.cfg()).map((b) => b.id)).toEqual([ids[5], ids[4]]);
     expect(readdirSync(join(p.dir, 'backups')).sort()).toEqual([ids[4], ids[5]].sort());
+  });
+
+  it('removes young backups beyond the maximum too, but never a protected one, and -OlderThan alone removes by age only', async () => {
+    const p = makeProject();
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) ids.push((await createBackup(p.cfg(), p.ctx(), {})).id); // all made now
+    const planned = await removeSelected(p.cfg(), p.ctx(), { keepMinimum: 1, keepMaximum: 3, protect: [ids[1]], plan: true });
+    expect(planned.map((b) => b.id)).toEqual([ids[2], ids[0]]); // newest first: 5 4 | 3 2 1 0 beyond 3, 1 protected
+    expect(await removeSelected(p.cfg(), p.ctx(), { olderThanMs: 86_400_000, keepMinimum: 1, plan: true })).toEqual([]);
+    await applyRetention(p.cfg(), p.ctx(), []); // BACKUP_KEEP_MAXIMUM 20 by default: six young backups stay
+    expect(listBackups(p.cfg())).toHaveLength(6);
+    await removeSelected(p.cfg(), p.ctx(), { keepMinimum: 1, keepMaximum: 3, protect: [ids[1]] });
+    expect(listBackups(p.cfg()).map((b) => b.id)).toEqual([ids[5], ids[4], ids[3], ids[1]]);
   });
 
   it('never removes the newest valid backup, even when newer ones are damaged and keepMinimum is 0', async () => {

@@ -13,6 +13,7 @@ import { lockPath } from '../../core/deploy/lock';
 import { runDeploy } from '../../core/deploy/orchestrator';
 import { undoDeploy } from '../../core/deploy/undo';
 import { streamingSteps } from '../../core/deploy/methods';
+import { listBackups } from '../../core/backup';
 import type { DeployOptions, Journal } from '../../core/deploy/journal';
 import { WoosooError } from '../../core/kernel/errors';
 import type { MariaDb } from '../harness/mariadb';
@@ -84,6 +85,10 @@ describe.skipIf(skipUnless(!missing, missing))('Invoke-WoosooDeploy on the demo 
     expect(existsSync(j.htmlReportPath!)).toBe(true);
     expect(readFileSync(j.htmlReportPath!, 'utf8')).toContain('<h1>Deployment');
     expect(existsSync(lockPath(p.cfg()))).toBe(false);
+    // One backup per deploy: the Sync step keeps none of its own (the deploy's holds every sync target), and the
+    // retention that ran after it kept this deployment's.
+    expect(listBackups(p.cfg()).filter((b) => b.creator === 'Sync-WoosooConfig')).toEqual([]);
+    expect(j.details.retention).toMatchObject({ protected: [j.backupId] });
     // Each step was streamed to the pipeline as it ended, as a Woosoo.DeployStep.
     const streamed = p.notes.filter((n) => n.method === '$/items').flatMap((n) => n.params.items as { $type: string; Name: string }[]);
     expect(streamed.map((s) => s.$type)).toEqual(Array(10).fill('DeployStep'));

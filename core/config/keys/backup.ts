@@ -14,6 +14,10 @@ export const backupKeys = {
     group: 'Backups', default: '5',
     help: 'Retention always keeps at least this many of the newest backups (and never the newest valid one).',
   }),
+  BACKUP_KEEP_MAXIMUM: key(t.int(1, 100_000), {
+    group: 'Backups', default: '20',
+    help: 'Retention (after every deploy, and Remove-WoosooBackup without -Id) also removes the oldest backups beyond this many, however young: a failed deploy leaves two or three. Never the newest valid one, one a deployment still needs for its rollback, or below BACKUP_KEEP_MINIMUM.',
+  }),
   BACKUP_STORAGE_PATH: key(t.optionalPath(), {
     group: 'Backups', default: '', example: 'apps/woosoo-nexus/storage/app',
     help: 'Folder of uploaded files that New-WoosooBackup -IncludeFiles copies, relative to the project folder; empty = the backend\'s storage/app (BACKEND_PATH/storage/app, where Laravel keeps uploads).',
