@@ -6,7 +6,9 @@ function Remove-WoosooBackup {
     .DESCRIPTION
     Without -Id, applies retention: removes the backups created longer ago than -OlderThan (default:
     BACKUP_RETENTION_DAYS days), but always keeps the newest -KeepMinimum backups (default: BACKUP_KEEP_MINIMUM) and
-    never removes the newest backup that passes verification, whatever the other settings say. With -Id, removes
+    never removes the newest backup that passes verification, whatever the other settings say. Without -OlderThan
+    it also removes the oldest backups beyond BACKUP_KEEP_MAXIMUM, however young (every deploy applies this same
+    retention when it ends). With -Id, removes
     those backups (the newest valid backup is refused). Asks for confirmation per backup (ConfirmImpact High);
     -WhatIf shows which backups would go. A backup being removed is renamed first, so a removal that is interrupted
     never leaves something that looks like a backup.
