@@ -4,7 +4,7 @@
 // Prints: sequential deploy / plain script (ratio), parallel deploy / sequential deploy, rollback time (a deploy whose
 // health check fails, rolled back), and the engine's peak memory (VmHWM). Usage: node bench/deploy.mjs [rounds]
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { median, root, startEngine } from './lib/engine.mjs';
@@ -101,6 +101,8 @@ try {
     par.push((await deploy({ parallel: true })).ms);
   }
   // Rollback: a migration that drops failed_jobs makes the health step fail; the rollback restores the database.
+  // (A drop is stopped before it runs unless DEPLOY_ALLOW_DESTRUCTIVE_MIGRATIONS: allowed here, to reach the health step.)
+  appendFileSync(join(dir, 'deployment.config.env'), '\nDEPLOY_ALLOW_DESTRUCTIVE_MIGRATIONS=true\n');
   const mig = join(dir, 'apps/woosoo-nexus/database/migrations/2024_09_09_000000_bench_break.php');
   writeFileSync(mig, "<?php\nuse Illuminate\\Database\\Migrations\\Migration;\nuse Illuminate\\Support\\Facades\\Schema;\nclass BenchBreak extends Migration { public function up() { Schema::drop('failed_jobs'); } public function down() {} }\n");
   const failed = await deploy({ parallel: true, skipTests: true });

@@ -11,6 +11,7 @@ import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../kernel/context';
 import { run, type RunResult } from '../process/run';
 import { WoosooError } from '../kernel/errors';
+import { destructiveMessage, destructiveStatements, pretendArgs } from './migrations';
 import { planBuilds } from './plan';
 import type { AppKind, BuildCommand, BuildPlan, BuildResult, RunBuildsOptions } from './types';
 
@@ -35,6 +36,26 @@ function failure(cmd: BuildCommand, r: RunResult, timeoutMs: number, tail: strin
   else what = `failed with exit code ${r.exitCode}`;
   const lines = tail.length > 0 ? `; last lines of its output:\n${tail.map((l) => `  ${l}`).join('\n')}` : '; it wrote no output';
   return `\`${cmd.display}\` ${what}${lines}`;
+}
+
+/**
+ * Runs the migrate command with --pretend and returns why the real one must not run (destructive statements), or
+ * null. A pretend run that fails (a migration that reads data cannot always be pretended) does not stop the build:
+ * the log and a warning say the check could not be made.
+ */
+async function checkMigrations(cmd: BuildCommand, plan: BuildPlan, ctx: BuildCtx, log: WriteStream, timeoutMs: number): Promise<string | null> {
+  const args = pretendArgs(cmd.args);
+  log.write(`\n$ ${cmd.display} --pretend    (${stamp()}: what would it run?)\n`);
+  const r = await run(cmd.program, args, { cwd: plan.dir, env: ctx.env, signal: ctx.signal, timeoutMs });
+  log.write(`${r.stdout}${r.stderr ? `! ${r.stderr.trimEnd().split('\n').join('\n! ')}\n` : ''}# exit code ${r.exitCode ?? '(none)'}\n`);
+  if (r.cancelled) throw ctx.signal.reason;
+  // Laravel cannot pretend a Doctrine column change: it says "failed to dump queries" and goes on.
+  if (r.exitCode !== 0 || /failed to dump queries/i.test(r.stdout)) {
+    ctx.log('warning', `[${plan.app}] \`${cmd.display} --pretend\` ${r.exitCode !== 0 ? `failed (exit ${r.exitCode ?? 'none'})` : 'could not show every query'}: the migrations could not be checked for dropped or renamed tables and columns before they run.`);
+    if (r.exitCode !== 0) return null;
+  }
+  const found = destructiveStatements(r.stdout);
+  return found.length > 0 ? destructiveMessage(found) : null;
 }
 
 function resultOf(plan: BuildPlan, logPath: string, message: string, status: BuildResult['status']): BuildResult {
@@ -67,6 +88,16 @@ async function buildApp(plan: BuildPlan, ctx: BuildCtx, opts: RunBuildsOptions, 
       ctx.progress({ id: progressId, parentId: 1, activity: `Building ${name}`, status: cmd.display, percent: (100 * i) / plan.commands.length });
       ctx.log('verbose', `[${plan.app}] ${cmd.display}`);
       log.write(`\n$ ${cmd.display}    (${stamp()})\n`);
+      if (cmd.kind === 'migrate' && !opts.allowDestructiveMigrations) {
+        const refused = await checkMigrations(cmd, plan, ctx, log, timeoutMs);
+        if (refused) {
+          result.status = 'Failed';
+          result.failedCommand = cmd.display;
+          result.message = `${name} build stopped before \`${cmd.display}\`: ${refused}\nFull log: ${logPath}`;
+          log.write(`# STOPPED before: ${cmd.display} (destructive migrations)\n`);
+          break;
+        }
+      }
       if (cmd.kind === 'migrate') result.migrationsRan = true;
       const tail: string[] = [];
       const r = await run(cmd.program, cmd.args, {
@@ -103,7 +134,8 @@ async function buildApp(plan: BuildPlan, ctx: BuildCtx, opts: RunBuildsOptions, 
 }
 
 /** Plans and runs the builds; never throws for a failing build (the result says Failed and why). */
-export async function runBuilds(cfg: ProjectConfig, ctx: BuildCtx, opts: RunBuildsOptions): Promise<BuildResult[]> {
+export async function runBuilds(cfg: ProjectConfig, ctx: BuildCtx, given: RunBuildsOptions): Promise<BuildResult[]> {
+  const opts = { ...given, allowDestructiveMigrations: given.allowDestructiveMigrations ?? cfg.flag('DEPLOY_ALLOW_DESTRUCTIVE_MIGRATIONS') };
   const plans = planBuilds(cfg, { apps: opts.apps, exclude: opts.exclude, skipTests: opts.skipTests, env: ctx.env });
   try {
     mkdirSync(opts.logDir, { recursive: true });

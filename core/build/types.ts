@@ -58,4 +58,6 @@ export interface RunBuildsOptions {
   /** Per-command limit in milliseconds; default BUILD_TIMEOUT_MINUTES (a caller with its own deadline may pass less). */
   timeoutMs?: number;
   onLine?: (app: AppKind, stream: 'stdout' | 'stderr', line: string) => void;
+  /** Run a migrate command even when --pretend shows it drops or renames a table or column. */
+  allowDestructiveMigrations?: boolean;
 }

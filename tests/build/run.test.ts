@@ -108,6 +108,27 @@ describe.skipIf(skipUnless(!missing, missing ?? ''))('runBuilds with real compos
     expect(readFileSync(backend.logPath, 'utf8')).not.toContain('$ php artisan config:cache');
   }, 180_000);
 
+  it('stops before a migration that drops a column (migrate --pretend shows it): nothing migrated; DEPLOY_ALLOW_DESTRUCTIVE_MIGRATIONS=true runs it', async () => {
+    const p = await project();
+    const logDir = (n2: string) => join(p.dir, 'logs', n2);
+    const hasItem = async () => (await db.query(`SELECT COUNT(*) FROM information_schema.columns WHERE table_schema='woosoo_build_${n}' AND table_name='orders' AND column_name='item'`)).trim();
+    expect((await runBuilds(p.cfg(), p.ctx(), { apps: ['backend'], skipTests: true, logDir: logDir('1') }))[0].status).toBe('Succeeded');
+    writeFileSync(join(p.backend, 'database', 'migrations', '2024_01_05_000000_drop_item.php'), [
+      '<?php', 'use Illuminate\\Database\\Migrations\\Migration;', 'use Illuminate\\Database\\Schema\\Blueprint;', 'use Illuminate\\Support\\Facades\\Schema;',
+      "return new class extends Migration { public function up() { Schema::table('orders', function (Blueprint $t) { $t->dropColumn('item'); }); } };", '',
+    ].join('\n'));
+    const [refused] = await runBuilds(p.cfg(), p.ctx(), { apps: ['backend'], skipTests: true, logDir: logDir('2') });
+    expect(refused).toMatchObject({ status: 'Failed', failedCommand: 'php artisan migrate --force', migrationsRan: false });
+    expect(refused.message).toContain('alter table `orders` drop `item`');
+    expect(refused.message).toContain('DEPLOY_ALLOW_DESTRUCTIVE_MIGRATIONS=true');
+    expect(readFileSync(refused.logPath, 'utf8')).toContain('$ php artisan migrate --force --pretend');
+    expect(await hasItem()).toBe('1');
+    p.configure('DEPLOY_ALLOW_DESTRUCTIVE_MIGRATIONS=true');
+    const [allowed] = await runBuilds(p.cfg(), p.ctx(), { apps: ['backend'], skipTests: true, logDir: logDir('3') });
+    expect(allowed.status).toBe('Succeeded');
+    expect(await hasItem()).toBe('0');
+  }, 240_000);
+
   it('runs the configuration\'s command overrides, with quoted arguments, in the app folder', async () => {
     const p = await project();
     p.configure(

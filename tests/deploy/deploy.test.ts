@@ -137,12 +137,15 @@ describe.skipIf(skipUnless(!missing, missing))('Invoke-WoosooDeploy on the demo 
   it('a health check failing after the start: rolled back, services running again on the previous state, health passes again', async () => {
     const file = join(p.dir, MIGRATIONS, '2024_02_02_000000_drop_failed_jobs.php');
     writeFileSync(file, migration('DropFailedJobs', "        Schema::drop('failed_jobs');"));
+    // The drop would be stopped at Build (migrate --pretend shows it): allowed here, so the deploy reaches Health.
+    p.set({ DEPLOY_ALLOW_DESTRUCTIVE_MIGRATIONS: 'true' });
     const before = snapshot();
     const { j } = await failingDeploy();
     expect(j.steps.find((s) => s.name === 'Health')?.message).toContain('Queue failed');
     expect(j.steps.find((s) => s.name === 'Rollback')?.message).toContain('health checks pass again');
     expectPutBack(before, j, 'Health');
     rmSync(file);
+    p.set({ DEPLOY_ALLOW_DESTRUCTIVE_MIGRATIONS: 'false' });
     p.notes.length = 0;
   }, 240_000);
 

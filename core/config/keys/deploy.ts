@@ -16,6 +16,10 @@ export const deployKeys = {
     group: 'Deploy', default: '240',
     help: 'A deploy lock taken on another host (whose process Woosoo cannot check) is taken over after this many minutes. On this host a lock is stale as soon as its process is gone.',
   }),
+  DEPLOY_ALLOW_DESTRUCTIVE_MIGRATIONS: key(t.bool(), {
+    group: 'Deploy', default: 'false',
+    help: 'Before a migrate command runs (deploy or Invoke-WoosooBuild), `php artisan migrate --pretend` shows its SQL; a statement that drops or renames a table or column stops the build before anything is migrated, unless this is true.',
+  }),
   DEPLOY_PATH: key(t.path(), {
     group: 'Deploy', default: 'deployments', help: 'Folder of the deploy lock and of one journal folder per deployment (deployments/<id>/journal.json), relative to the project folder.',
   }),
