@@ -77,8 +77,11 @@ describeWinPwsh('service cmdlets on PowerShell for Windows, NSSM supervising nod
       BACKEND_PATH: 'backend', PWA_PATH: 'backend', SERVICE_PREFIX: PREFIX, SERVICE_DB_NAME: '',
       PHP_PATH: 'C:\\Program Files\\nodejs\\node.exe', NSSM_PATH: winPath(winPwsh.info.nssm ?? ''),
       BACKEND_PORT: String(backendPort), REVERB_PORT: String(reverbPort),
-      // Short windows: a healthy start must stay up 1.5 s; a crash loop is caught well before 20 s.
-      SERVICE_THROTTLE_MS: '1500', SERVICE_START_TIMEOUT_SECONDS: '20', SERVICE_STOP_TIMEOUT_SECONDS: '20', LOG_ROTATE_BYTES: '0',
+      // Short windows: a healthy start must stay up 1.5 s; a crash loop is caught well before 20 s. Stops get the
+      // default's double: under Wine, with the Linux run's load gone but the tier's own pwsh.exe and node.exe busy, a
+      // stop of the resumed reverb once still showed Running after 20 s (1 CI run in 5; the uninstall of all four
+      // usually takes 20-25 s). The deadline is a limit, not a wait: a passing stop is as quick as before.
+      SERVICE_THROTTLE_MS: '1500', SERVICE_START_TIMEOUT_SECONDS: '20', SERVICE_STOP_TIMEOUT_SECONDS: '60', LOG_ROTATE_BYTES: '0',
     };
     writeFileSync(join(dir, 'deployment.config.env'), Object.entries(config).map(([k, v]) => `${k}='${v}'\n`).join(''));
     const P = q(winPath(dir));
