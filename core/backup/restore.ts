@@ -42,6 +42,8 @@ export interface RestoreResult {
   actions: RestoreAction[];
   /** The backup of the state before the restore ('' when nothing had to change). */
   safetyBackupId: string;
+  /** Tables and views the database import dropped: made since the backup (the safety backup holds them). */
+  tablesDropped: string[];
 }
 
 export interface RestoreOptions {
@@ -159,7 +161,7 @@ export async function restoreFrom(cfg: ProjectConfig, ctx: RequestContext, id: s
   const files = actions.filter((a) => a.kind === 'File' && a.action !== 'Unchanged');
   const database = actions.find((a) => a.kind === 'Database');
   await restoreModes(actions, modes, ctx);
-  if (files.length === 0 && !database) return { whatIf: false, id, actions: actions.map(publicAction), safetyBackupId: '' };
+  if (files.length === 0 && !database) return { whatIf: false, id, actions: actions.map(publicAction), safetyBackupId: '', tablesDropped: [] };
 
   ctx.progress({ id: 1, activity: `Restoring backup ${id}`, status: 'Safety backup of the current state', percent: 0 });
   const safety = await createBackupIn(cfg, ctx, {
@@ -169,6 +171,7 @@ export async function restoreFrom(cfg: ProjectConfig, ctx: RequestContext, id: s
   ctx.log('info', `Safety backup ${safety.id} holds the state before this restore (Restore-WoosooBackup -Id ${safety.id} undoes it).`);
   const undo = `The state before the restore is in backup ${safety.id}: Restore-WoosooBackup -Id ${safety.id} puts it back.`;
   let done = 0;
+  let dropped: string[] = [];
   try {
     await inParallel(files, PARALLEL_COPIES, async (a) => {
       ctx.throwIfCancelled();
@@ -178,7 +181,7 @@ export async function restoreFrom(cfg: ProjectConfig, ctx: RequestContext, id: s
     });
     if (database) {
       ctx.progress({ id: 1, activity: `Restoring backup ${id}`, status: `Importing database ${database.target}`, percent: 80 });
-      const dropped = await importDatabase(cfg, ctx, join(dir, ...database.source.split('/')));
+      dropped = await importDatabase(cfg, ctx, join(dir, ...database.source.split('/')));
       if (dropped.length > 0) ctx.log('info', `Dropped ${dropped.length} table(s) created since backup ${id}: ${dropped.join(', ')} (the safety backup ${safety.id} holds them).`);
     }
   } catch (err) {
@@ -193,5 +196,5 @@ export async function restoreFrom(cfg: ProjectConfig, ctx: RequestContext, id: s
     });
   }
   ctx.progress({ id: 1, activity: `Restoring backup ${id}`, completed: true });
-  return { whatIf: false, id, actions: actions.map(publicAction), safetyBackupId: safety.id };
+  return { whatIf: false, id, actions: actions.map(publicAction), safetyBackupId: safety.id, tablesDropped: dropped };
 }

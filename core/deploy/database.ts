@@ -1,6 +1,6 @@
 /**
- * The database facts a rollback needs beyond the dump: the tables before the deploy. A dump import drops and
- * re-creates the tables it holds, so a table a failed migration created would survive it; the rollback drops it.
+ * The tables of the database before the deploy, for its journal and the Backup step's message. (Tables a failed
+ * migration creates are dropped by the backup's restore itself: core/backup/database.ts.)
  */
 import { clientTool, connection } from '../backup';
 import type { ProjectConfig } from '../config';
@@ -25,13 +25,4 @@ async function query(cfg: ProjectConfig, ctx: Ctx, sql: string): Promise<string>
 
 export async function listTables(cfg: ProjectConfig, ctx: Ctx): Promise<string[]> {
   return (await query(cfg, ctx, 'SHOW TABLES')).split(/\r?\n/).map((s) => s.trim()).filter(Boolean).sort();
-}
-
-/** Drops the tables that were not there before; returns their names. */
-export async function dropNewTables(cfg: ProjectConfig, ctx: Ctx, before: readonly string[]): Promise<string[]> {
-  const extra = (await listTables(cfg, ctx)).filter((t) => !before.includes(t));
-  if (extra.length === 0) return [];
-  const names = extra.map((t) => `\`${t.replace(/`/g, '``')}\``).join(', ');
-  await query(cfg, ctx, `SET FOREIGN_KEY_CHECKS=0; DROP TABLE IF EXISTS ${names}; SET FOREIGN_KEY_CHECKS=1`);
-  return extra;
 }

@@ -1,6 +1,6 @@
 /**
  * Rollback: stop the scope's services, put back the backup's files (configs, .env files, tracked build outputs)
- * and — when the build may have run migrations — the database (dropping tables created since), delete tracked
+ * and — when the build may have run migrations — the database (the restore drops tables created since), delete tracked
  * files that did not exist before, start the services that were running before, and check health again.
  * Each part that fails is noted with what is left to do by hand; the others still run.
  */
@@ -12,7 +12,6 @@ import { startServices, stopServices } from '../services';
 import { toItemError } from '../kernel/errors';
 import { moveNewAppFiles, removeNewFiles } from './artifacts';
 import { runStep, type DeployCtx } from './context';
-import { dropNewTables } from './database';
 import { deployRoot, type Journal } from './journal';
 import { healthNames, scopeServices } from './steps';
 
@@ -44,10 +43,9 @@ export async function rollbackDeploy(cfg: ProjectConfig, ctx: DeployCtx, j: Jour
         const r = await restoreBackup(cfg, ctx, j.backupId, { skipDatabase: !j.databaseMayHaveChanged });
         const changed = r.actions.filter((a) => a.action !== 'Unchanged');
         done.push(`restored ${changed.filter((a) => a.kind === 'File').length} file(s)${changed.some((a) => a.kind === 'Database') ? ' and the database' : ''} from backup ${j.backupId}`);
-        if (j.databaseMayHaveChanged && j.tablesBefore) {
-          const dropped = await dropNewTables(cfg, ctx, j.tablesBefore);
-          if (dropped.length > 0) done.push(`dropped table(s) created since: ${dropped.join(', ')}`);
-        }
+        // The import drops the tables a failed migration created (the restore brings the database back whole).
+        const dropped = r.whatIf ? [] : r.tablesDropped;
+        if (dropped.length > 0) done.push(`dropped table(s) created since: ${dropped.join(', ')}`);
       } catch (err) {
         left.push(`Restore backup ${j.backupId} by hand (Restore-WoosooBackup -Id ${j.backupId}): ${reason(err)}`);
       }
