@@ -12,6 +12,7 @@ import type { RequestContext } from '../kernel/context';
 import { WoosooError, toItemError, type ItemError } from '../kernel/errors';
 import { notInstalled } from './errors';
 import { ensureLogDirs, lastOutput, maintainLogs, retentionSummary } from './retention';
+import { report, type ServiceReport } from './report';
 import type { ServiceBackend, ServiceDefinition, ServiceSettings, ServiceState, ServiceStatus } from './types';
 import { sleep } from '../util/sleep';
 import { pidAlive } from '../process/pid';
@@ -26,33 +27,6 @@ export interface ServiceSet {
   projectDir: string;
 }
 
-/**
- * What the services domain reports of one service: the backend's facts, the definition where the backend has none.
- * A domain type: services/methods.ts turns it into the wire's Woosoo.Service; deploy and health read it as it is.
- */
-export interface ServiceReport {
-  name: string;
-  displayName: string;
-  status: ServiceStatus;
-  startType: string | null;
-  processId: number | null;
-  startedAt: Date | null;
-  restarts: number | null;
-  lastExitCode: number | null;
-  application: string;
-  arguments: string;
-  workingDirectory: string;
-  stdoutLog: string;
-  stderrLog: string;
-  dependsOn: string[];
-  port: number | null;
-  backend: ServiceBackend['name'];
-  projectDir: string;
-  remarks: string | null;
-  /** When the backend was asked (the wire's Uptime counts from startedAt to this). */
-  observedAt: Date;
-}
-
 export interface Outcome {
   items: ServiceReport[];
   errors: ItemError[];
@@ -63,31 +37,6 @@ const POLL_MS = 250;
 /** The pause between two state checks: the backend's (PM2 over its socket: 100 ms), else POLL_MS. */
 function pollMs(set: ServiceSet): number {
   return set.backend.pollMs?.() ?? POLL_MS;
-}
-
-/** A service's report: the backend's facts, the definition where the backend has none. */
-export function report(set: ServiceSet, def: ServiceDefinition, st: ServiceState, now = new Date()): ServiceReport {
-  return {
-    name: def.name,
-    displayName: st.displayName ?? def.displayName,
-    status: st.status,
-    startType: st.startType ?? null,
-    processId: st.processId ?? null,
-    startedAt: st.startedAt ?? null,
-    restarts: st.restarts ?? null,
-    lastExitCode: st.lastExitCode ?? null,
-    application: st.application ?? def.application,
-    arguments: st.arguments ?? def.arguments.join(' '),
-    workingDirectory: st.workingDirectory ?? def.workingDirectory,
-    stdoutLog: st.stdoutLog ?? def.stdoutLog,
-    stderrLog: st.stderrLog ?? def.stderrLog,
-    dependsOn: def.dependsOn,
-    port: def.readyPort ?? null,
-    backend: set.backend.name,
-    projectDir: set.projectDir,
-    remarks: [def.problem?.message, st.remarks].filter(Boolean).join(' ') || null,
-    observedAt: now,
-  };
 }
 
 async function stateOf(set: ServiceSet, def: ServiceDefinition): Promise<ServiceState> {

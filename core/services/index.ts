@@ -13,7 +13,8 @@ import type { ServiceBackend } from './types';
 import { moduleRoot } from '../process/locate';
 import { nssmLauncherName } from '../kernel/testseams';
 
-export type { Outcome, ServiceContext, ServiceReport, ServiceSet } from './control';
+export type { Outcome, ServiceContext, ServiceSet } from './control';
+export type { ServiceReport } from './report';
 export type { ServiceDefinition, ServiceStatus } from './types';
 // for deploy's plan and health (the stack's definitions) and preflight (is the service manager there)
 export { selectDefinitions, serviceSettings, stackDefinitions } from './definitions';

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { loadProject, loadValidProject } from '../config';
 import { defineMethod, duration, durationSchema, projectPathParam, typed, typedSchema } from '../kernel/method';
 import * as control from './control';
+import type { ServiceReport } from './report';
 import { openServiceSet, selectDefinitions, stackDefinitions } from './index';
 import { SERVICE_STATUSES } from './types';
 
@@ -23,7 +24,7 @@ const params = z.object({
 type Op = (set: control.ServiceSet, ctx: control.ServiceContext) => Promise<control.Outcome>;
 
 /** The wire's Woosoo.Service of a service's report; Uptime in whole seconds, as a duration (a [timespan] in pwsh). */
-export function serviceObject(r: control.ServiceReport) {
+export function serviceObject(r: ServiceReport) {
   return typed('Service', {
     Name: r.name, DisplayName: r.displayName, Status: r.status, StartType: r.startType, ProcessId: r.processId,
     StartTime: r.startedAt ? r.startedAt.toISOString() : null,

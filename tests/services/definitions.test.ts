@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync 
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readProject } from '../../core/config';
-import { installAll, report } from '../../core/services/control';
+import { installAll } from '../../core/services/control';
+import { report } from '../../core/services/report';
 import { serviceObject } from '../../core/services/methods';
 import { selectDefinitions, serviceSettings, stackDefinitions } from '../../core/services/definitions';
 import { pm2Home, pm2Status } from '../../core/services/pm2';
