@@ -1,7 +1,8 @@
 function Undo-WoosooDeploy {
     <#
     .SYNOPSIS
-    Completes the rollback of an interrupted or failed deployment from the backup it took.
+    Completes the rollback of an interrupted or failed deployment, or switches a successful blue/green deployment
+    back to the release before it.
 
     .DESCRIPTION
     For a deployment whose engine died mid-way (Status Interrupted), that failed with -NoRollback (Failed), or whose
@@ -12,7 +13,14 @@ function Undo-WoosooDeploy {
     and rewrites the journal and the report. Returns the Woosoo.Deployment, now RolledBack; when something is left
     to do by hand, a terminating error Woosoo.RollbackFailed lists it.
 
-    Without -Id, the newest deployment that needs it is rolled back (nothing happens when there is none).
+    A blue/green deployment (DEPLOY_STRATEGY=BlueGreen, the default) is rolled back by switching: the previous
+    colour's services run again, nginx is switched back to the previous release (render, nginx -t, graceful
+    reload), the new colour is stopped, the database is put back only as far as the deployment changed it, and the
+    release folder is removed. This also works for a *successful* blue/green deployment while it is the live one,
+    as long as the release before it is still on disk (DEPLOY_KEEP_RELEASES): give its -Id.
+
+    Without -Id, the newest deployment that needs it is rolled back (nothing happens when there is none); a
+    successful deployment is only undone when named with -Id.
 
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
@@ -29,6 +37,11 @@ function Undo-WoosooDeploy {
     Get-WoosooDeployment | Where-Object Status -eq Interrupted | Undo-WoosooDeploy -Confirm:$false
 
     Rolls back every interrupted deployment without asking.
+
+    .EXAMPLE
+    Get-WoosooDeployment -Last 1 | Undo-WoosooDeploy
+
+    Switches the last (successful, blue/green) deployment back to the release before it, after asking.
 
     .EXAMPLE
     Undo-WoosooDeploy -Id 20261122-031500-a1b2 -WhatIf

@@ -48,6 +48,8 @@ export interface RestoreResult {
 
 export interface RestoreOptions {
   skipDatabase?: boolean;
+  /** Only the database (a blue/green rollback: the files of the live release were never touched). */
+  skipFiles?: boolean;
   whatIf?: boolean;
 }
 
@@ -97,7 +99,7 @@ async function plan(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: R
   const actions: Planned[] = [];
   const rejected: string[] = [];
   for (const [rel, sha256] of [...v.checksums].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (rel === METADATA_FILE || rel.startsWith('database/')) continue;
+    if (rel === METADATA_FILE || rel.startsWith('database/') || opts.skipFiles) continue;
     const mapped = projectPathFor(meta.mappings, rel);
     if (mapped === null) {
       rejected.push(rejectedPath(rel, 'no mapping in metadata.json says where it belongs'));

@@ -4,5 +4,5 @@
  * streaming every output line to <logDir>/<app>.log and to the verbose log.
  */
 export { planBuilds, resolveTool } from './plan';
-export { runBuilds } from './run';
+export { previewMigrations, runBuilds } from './run';
 export * from './types';

@@ -17,11 +17,16 @@ const DESTRUCTIVE: RegExp[] = [
 
 /** The destructive statements in `migrate --pretend` output (one per line, as Laravel prints them, trimmed). */
 export function destructiveStatements(pretendOutput: string): string[] {
+  return pretendStatements(pretendOutput).filter((l) => /^(alter|drop|rename|truncate)\b/i.test(l) && DESTRUCTIVE.some((re) => re.test(l)));
+}
+
+/** The SQL statements in `migrate --pretend` output, one per line as Laravel prints them, trimmed. */
+export function pretendStatements(pretendOutput: string): string[] {
   return pretendOutput
     .split(/\r?\n/)
     // Laravel 10+ prints "⇂ alter table …" under each migration; before, "MigrationClass: alter table …".
     .map((l) => l.replace(/^[\s⇂>\-*]+/u, '').replace(/^[A-Za-z0-9_\\]+:\s+/, '').trim())
-    .filter((l) => /^(alter|drop|rename|truncate)\b/i.test(l) && DESTRUCTIVE.some((re) => re.test(l)));
+    .filter((l) => /^(create|alter|drop|rename|truncate|insert|update|delete)\b/i.test(l));
 }
 
 /** The `migrate --pretend` form of a migrate command's arguments. */

@@ -11,7 +11,7 @@ import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../kernel/context';
 import { run, type RunResult } from '../process/run';
 import { WoosooError } from '../kernel/errors';
-import { destructiveMessage, destructiveStatements, pretendArgs } from './migrations';
+import { destructiveMessage, destructiveStatements, pretendArgs, pretendStatements } from './migrations';
 import { planBuilds } from './plan';
 import type { AppKind, BuildCommand, BuildPlan, BuildResult, RunBuildsOptions } from './types';
 
@@ -156,4 +156,28 @@ export async function runBuilds(cfg: ProjectConfig, ctx: BuildCtx, given: RunBui
   }
   ctx.progress({ id: 1, activity: 'Building', completed: true });
   return results;
+}
+
+/**
+ * The SQL the pending migrations would run (`migrate --pretend` of each planned migrate command, in the app's
+ * folder), for a deploy's -WhatIf: one line per statement, "[backend] SQL: …", or a line saying why it cannot be shown.
+ */
+export async function previewMigrations(cfg: ProjectConfig, ctx: Pick<RequestContext, 'env' | 'signal'>, apps?: AppKind[]): Promise<string[]> {
+  const lines: string[] = [];
+  for (const plan of planBuilds(cfg, { apps, skipTests: true, env: ctx.env })) {
+    for (const cmd of plan.commands.filter((c) => c.kind === 'migrate' && !plan.skipped && !plan.error)) {
+      const r = await run(cmd.program, pretendArgs(cmd.args), { cwd: plan.dir, env: ctx.env, signal: ctx.signal, timeoutMs: 120_000 });
+      if (r.exitCode !== 0) {
+        lines.push(`[${plan.app}] SQL not shown: \`${cmd.display} --pretend\` failed (exit ${r.exitCode ?? 'none'}): ${`${r.stderr}${r.stdout}`.trim().split(/\r?\n/).pop() ?? ''}`);
+        continue;
+      }
+      const sql = pretendStatements(r.stdout);
+      lines.push(...(sql.length > 0 ? sql.map((s) => `[${plan.app}] SQL: ${s}`) : [`[${plan.app}] no pending migration (migrate --pretend shows no SQL)`]));
+      const destructive = destructiveStatements(r.stdout);
+      if (destructive.length > 0 && !cfg.flag('DEPLOY_ALLOW_DESTRUCTIVE_MIGRATIONS')) {
+        lines.push(`[${plan.app}] the build would stop here: ${destructive.length} statement(s) drop or rename what the live release may use (DEPLOY_ALLOW_DESTRUCTIVE_MIGRATIONS).`);
+      }
+    }
+  }
+  return lines;
 }

@@ -20,6 +20,17 @@ export interface ProjectLocation {
 
 export type ConfigValue = string | number | boolean;
 
+/**
+ * Which colour and release a configuration view describes (DEPLOY_STRATEGY=BlueGreen): core/releases makes these
+ * views, with the colour's ports and the release's app folders in place of BACKEND_PORT, REVERB_PORT, BACKEND_PATH
+ * and PWA_PATH; the service definitions name the green colour's services with a -green suffix.
+ */
+export interface SlotInfo {
+  colour: 'blue' | 'green';
+  /** The release (deployment id) whose folders the view points at; null = the app folders themselves. */
+  releaseId: string | null;
+}
+
 /** The passwords of the URLs in a value (http://user:pass@host/, several separated by commas), as written and decoded. */
 function urlPasswords(value: string): string[] {
   const found: string[] = [];
@@ -41,7 +52,22 @@ export class ProjectConfig {
     /** Entries as written in the file (string values, line numbers), including unknown keys. */
     readonly entries: ReadonlyMap<string, DotenvEntry>,
     readonly problems: readonly ConfigIssue[],
+    /** Set on a colour's view (core/releases); undefined on the configuration as loaded. */
+    readonly slot?: SlotInfo,
+    /** The configuration as loaded, on a view. */
+    private readonly loaded?: ProjectConfig,
   ) {}
+
+  /** The configuration as loaded (a view's origin; itself when it is not a view). */
+  get origin(): ProjectConfig {
+    return this.loaded ?? this;
+  }
+
+  /** The same configuration with some typed values replaced, as the given colour's view (core/releases). */
+  withSlot(slot: SlotInfo, values: Partial<Record<KeyName, ConfigValue>>): ProjectConfig {
+    const origin = this.origin;
+    return new ProjectConfig(origin.location, { ...origin.values, ...values }, origin.entries, origin.problems, slot, origin);
+  }
 
   get projectDir(): string {
     return this.location.projectDir;

@@ -14,6 +14,8 @@ const SERVICE_PORTS: Partial<Record<KeyName, number | undefined>> = {
   HTTPS_PORT: 443,
   BACKEND_PORT: undefined,
   REVERB_PORT: undefined,
+  BACKEND_GREEN_PORT: undefined,
+  REVERB_GREEN_PORT: undefined,
 };
 const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '0.0.0.0']);
 export const MIN_PASSWORD_LENGTH = 8;
@@ -31,8 +33,12 @@ export function validateConfig(cfg: ProjectConfig): ConfigIssue[] {
     }
   }
 
-  const ports = (Object.keys(SERVICE_PORTS) as KeyName[]).filter((k) => !failedType.has(k));
-  if (cfg.get('HTTPS_ENABLED') !== true) ports.splice(ports.indexOf('HTTPS_PORT'), 1);
+  // HTTPS_PORT only with HTTPS; the green colour's ports only with blue/green deploys.
+  const unused = new Set<KeyName>([
+    ...(cfg.get('HTTPS_ENABLED') !== true ? ['HTTPS_PORT' as const] : []),
+    ...(cfg.get('DEPLOY_STRATEGY') === 'InPlace' ? ['BACKEND_GREEN_PORT' as const, 'REVERB_GREEN_PORT' as const] : []),
+  ]);
+  const ports = (Object.keys(SERVICE_PORTS) as KeyName[]).filter((k) => !failedType.has(k) && !unused.has(k));
   for (const name of ports) {
     const port = cfg.num(name);
     const wellKnown = SERVICE_PORTS[name];

@@ -7,7 +7,7 @@
  */
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../kernel/context';
-import { endStep, startStep, STEP_NAMES, writeJournal, type Journal, type StepRecord, type StepStatus } from './journal';
+import { endStep, startStep, stepsOf, writeJournal, type Journal, type StepName, type StepRecord, type StepStatus } from './journal';
 import { holdAtCrashPoint } from '../kernel/testseams';
 
 /** Told of each step as it ends (its record as the journal has it). */
@@ -44,8 +44,9 @@ export async function runStep(
   const journal = opts.journal !== false;
   const s = startStep(j, name);
   if (journal) writeJournal(cfg, j);
-  const index = STEP_NAMES.indexOf(name as (typeof STEP_NAMES)[number]);
-  ctx.progress({ id: 1, activity: `Invoke-WoosooDeploy ${j.id}`, status: index >= 0 ? `Step ${index + 1} of ${STEP_NAMES.length}: ${name}` : name, percent: index >= 0 ? (100 * index) / STEP_NAMES.length : undefined });
+  const steps = stepsOf(j.strategy);
+  const index = steps.indexOf(name as StepName);
+  ctx.progress({ id: 1, activity: `Invoke-WoosooDeploy ${j.id}`, status: index >= 0 ? `Step ${index + 1} of ${steps.length}: ${name}` : name, percent: index >= 0 ? (100 * index) / steps.length : undefined });
   ctx.log('verbose', `Deploy ${j.id}: ${name} started.`);
   try {
     if (name !== 'Lock') await holdAtCrashPoint(ctx, name);

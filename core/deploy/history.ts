@@ -22,7 +22,8 @@ export function effectiveStatus(j: Journal): DeployStatus {
 }
 
 /** The steps that change the project (files, database, services); Preflight, Lock and Backup only read it. */
-const CHANGING_STEPS: readonly string[] = ['Sync', 'Build', 'StopServices', 'PlaceArtifacts', 'StartServices', 'Health'];
+const CHANGING_STEPS: readonly string[] = ['Sync', 'Build', 'StopServices', 'PlaceArtifacts', 'StartServices', 'Health',
+  'Release', 'StartRelease', 'CheckRelease', 'Cutover', 'StopPrevious'];
 
 /** Whether the deploy may have changed the project: a step after the backup started (and was not skipped). */
 export function changedProject(j: Journal): boolean {

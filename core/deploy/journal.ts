@@ -11,9 +11,33 @@ import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../kernel/errors';
 import { redactDeep } from '../util/redact';
+import type { SchemaSnapshot } from './database';
 
+/** The steps of an in-place deploy (DEPLOY_STRATEGY=InPlace, and the Relay scope). */
 export const STEP_NAMES = ['Preflight', 'Lock', 'Backup', 'Sync', 'Build', 'StopServices', 'PlaceArtifacts', 'StartServices', 'Health', 'Report'] as const;
-export type StepName = (typeof STEP_NAMES)[number];
+/** The steps of a blue/green deploy: the live release serves until Cutover, and keeps running until StopPrevious. */
+export const BLUEGREEN_STEPS = ['Preflight', 'Lock', 'Backup', 'Release', 'Sync', 'Build', 'StartRelease', 'CheckRelease', 'Cutover', 'Health', 'StopPrevious', 'Report'] as const;
+export type StepName = (typeof STEP_NAMES)[number] | (typeof BLUEGREEN_STEPS)[number];
+export type Strategy = 'BlueGreen' | 'InPlace';
+
+/** The steps of a deployment's strategy, in order. */
+export function stepsOf(strategy: Strategy | undefined): readonly StepName[] {
+  return strategy === 'BlueGreen' ? BLUEGREEN_STEPS : STEP_NAMES;
+}
+
+/** A blue/green deploy's release: where it was built, its colour, and what was live before it. */
+export interface ReleaseRecord {
+  id: string;
+  colour: 'blue' | 'green';
+  dir: string;
+  previous: { colour: 'blue' | 'green'; releaseId: string | null };
+  /** The new colour's services were (being) started: a rollback stops them. */
+  started: boolean;
+  /** nginx was (being) switched to the release: a rollback switches back. */
+  cutover: boolean;
+  /** The database's schema before the build: a rollback undoes only what changed (deploy/database.ts). */
+  schemaBefore?: SchemaSnapshot;
+}
 export type StepStatus = 'Running' | 'Succeeded' | 'Failed' | 'Skipped' | 'Cancelled';
 export type DeployStatus = 'Running' | 'Succeeded' | 'Failed' | 'RolledBack' | 'RollbackFailed' | 'Interrupted';
 export type Scope = 'Full' | 'Backend' | 'Pwa' | 'Relay';
@@ -42,6 +66,9 @@ export interface DeployOptions {
 export interface Journal {
   format: 1;
   id: string;
+  /** Absent in journals from before blue/green deploys (InPlace). */
+  strategy?: Strategy;
+  release?: ReleaseRecord;
   project: string;
   host: string;
   pid: number;

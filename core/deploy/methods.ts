@@ -7,7 +7,7 @@ import { withStepSink, type DeployCtx } from './context';
 import { changedProject, effectiveStatus, interruptedDeployments, listDeployments, needsRollback, summarizeDeployment } from './history';
 import { readJournal, type Journal, type StepRecord } from './journal';
 import { runDeploy } from './orchestrator';
-import { deployPlan, type PlanStep } from './steps';
+import { deployPlanWithSql, type PlanStep } from './steps';
 import { checkUndoable, undoDeploy } from './undo';
 
 const scope = z.enum(['Full', 'Backend', 'Pwa', 'Relay']);
@@ -20,7 +20,7 @@ const deploymentSchema = typedSchema('Deployment', {
   Id: z.string(), Scope: scope, Status: z.enum(['Running', 'Succeeded', 'Failed', 'RolledBack', 'RollbackFailed', 'Interrupted']),
   StartedAt: z.string(), Duration: durationSchema, BackupId: z.string(), FailedStep: z.string(), Steps: z.array(stepSchema),
   ReportPath: z.string(), JsonReportPath: z.string(), Error: z.string(), LeftToDo: z.array(z.string()), Host: z.string(),
-  User: z.string(), ProjectPath: z.string(),
+  User: z.string(), Strategy: z.enum(['BlueGreen', 'InPlace']), Colour: z.string(), ReleasePath: z.string(), ProjectPath: z.string(),
 });
 
 /** The wire's Woosoo.DeployStep of a journal's step. */
@@ -38,7 +38,8 @@ export function toDeployment(j: Journal) {
     Id: j.id, Scope: j.options.scope, Status: d.status, StartedAt: j.startedAt, Duration: duration(d.durationMs),
     BackupId: j.backupId ?? '', FailedStep: d.failedStep, Steps: d.steps.map((s) => stepObject(j, s)),
     ReportPath: j.htmlReportPath ?? '', JsonReportPath: j.reportPath ?? '', Error: d.error, LeftToDo: j.leftToDo ?? [],
-    Host: j.host, User: j.user, ProjectPath: j.project,
+    Host: j.host, User: j.user, Strategy: j.strategy ?? 'InPlace', Colour: j.release?.colour ?? '', ReleasePath: j.release?.dir ?? '',
+    ProjectPath: j.project,
   });
 }
 
@@ -83,7 +84,7 @@ export const deployRun = defineMethod({
         ctx.log('warning', changedProject(j) ? `Deployment ${j.id} was interrupted; Undo-WoosooDeploy -Id ${j.id} completes its rollback.`
           : `Deployment ${j.id} was interrupted before it changed anything: the deploy closes it (nothing to roll back).`);
       }
-      return { items: deployPlan(cfg, options, ctx.env).map((s) => planObject(s, cfg.projectDir)) };
+      return { items: (await deployPlanWithSql(cfg, options, ctx)).map((s) => planObject(s, cfg.projectDir)) };
     }
     const j = await runDeploy(cfg, streamingSteps(ctx), options);
     return { items: [toDeployment(j)] };
@@ -103,7 +104,7 @@ export const deployGet = defineMethod({
 
 export const deployUndo = defineMethod({
   name: 'deploy.undo',
-  summary: 'Completes the rollback of an interrupted or failed deployment from its backup (the newest such one when no id); whatIf returns it unchanged.',
+  summary: 'Completes the rollback of an interrupted or failed deployment (the newest such one when no id), or switches a successful blue/green deployment back to the release before it; whatIf returns it unchanged.',
   params: z.object({ path: projectPathParam, id: z.string().optional(), whatIf: z.boolean().default(false) }),
   item: z.union([deploymentSchema, stepSchema]),
   handler: async (p, ctx) => {
@@ -116,7 +117,7 @@ export const deployUndo = defineMethod({
       id = candidates[0].id;
     }
     const j = readJournal(cfg, id);
-    checkUndoable(j);
+    checkUndoable(j, cfg);
     if (p.whatIf) return { items: [toDeployment(j)] };
     return { items: [toDeployment(await undoDeploy(cfg, streamingSteps(ctx), id))] };
   },

@@ -25,6 +25,9 @@ import { deployRoot, endStep, newDeployId, newJournal, writeJournal, type Deploy
 import { acquireLock, releaseLock } from './lock';
 import { reportFiles, systemSnapshot, writeReport } from './report';
 import { rollbackDeploy } from './rollback';
+import { blueGreenSteps } from './bluegreen';
+import { rollbackRelease } from './switch';
+import { blueGreen } from '../releases';
 import { closeUnchanged } from './undo';
 import { healthNames, queueRestartCommand, reportDir, SCOPES, scopeServices } from './steps';
 import { notifyWebhook } from './webhook';
@@ -76,7 +79,7 @@ async function retention(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promis
   }
 }
 
-async function buildStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal, setLog: (p: string) => void): Promise<StepOutcome> {
+export async function buildStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal, setLog: (p: string) => void): Promise<StepOutcome> {
   if (j.options.skipBuild) return { status: 'Skipped', message: '-SkipBuild.' };
   const apps = SCOPES[j.options.scope].apps;
   const plan = planBuilds(cfg, { apps, skipTests: j.options.skipTests, env: ctx.env });
@@ -175,8 +178,29 @@ function failedError(j: Journal): WoosooError {
   });
 }
 
+/** The steps of an in-place deploy after Lock (DEPLOY_STRATEGY=InPlace, and the Relay scope). */
+async function inPlaceSteps(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promise<void> {
+  await runStep(cfg, ctx, j, 'Backup', () => backupStep(cfg, ctx, j));
+  await runStep(cfg, ctx, j, 'Sync', async () => {
+    // No backup of its own: the deploy's (the Backup step, or none with -SkipBackup) holds every sync target.
+    const changes = await syncConfig(cfg, ctx, { apps: SCOPES[j.options.scope].syncTargets, whatIf: false, backup: false });
+    const count = (a: string) => changes.filter((c) => c.action === a).length;
+    return { message: `${count('Update')} updated, ${count('Create')} created, ${count('Unchanged')} unchanged.` };
+  });
+  await runStep(cfg, ctx, j, 'Build', (s) => buildStep(cfg, ctx, j, (p) => { s.outputLog = p; }));
+  await runStep(cfg, ctx, j, 'StopServices', () => stopStep(cfg, ctx, j));
+  await runStep(cfg, ctx, j, 'PlaceArtifacts', async () => {
+    j.changed = await changesSince(cfg, j.manifest, j.snapshotDirs, j.absentBefore, ctx.signal);
+    return { message: `Built in place; ${j.changed.length} tracked file(s) changed${j.changed.length ? `: ${j.changed.slice(0, 8).join(', ')}${j.changed.length > 8 ? ', …' : ''}` : ''}.` };
+  });
+  await runStep(cfg, ctx, j, 'StartServices', () => startStep(cfg, ctx, j));
+  await runStep(cfg, ctx, j, 'Health', () => healthStep(cfg, ctx, j));
+}
+
 export async function runDeploy(cfg: ProjectConfig, ctx: DeployCtx, options: DeployOptions): Promise<Journal> {
   const j = newJournal(cfg, newDeployId(), options, ctx.env);
+  // Blue/green unless the project says InPlace; the Relay scope (an app no service runs) builds in place.
+  j.strategy = blueGreen(cfg) && options.scope !== 'Relay' ? 'BlueGreen' : 'InPlace';
   runningHere.add(j.id);
   let locked = false;
   try {
@@ -215,35 +239,22 @@ export async function runDeploy(cfg: ProjectConfig, ctx: DeployCtx, options: Dep
         }
         return { message: `Lock taken${stale ? ` (over a stale lock of deployment ${stale.deployId || '(unknown)'}, PID ${stale.pid})` : ''}; running before: ${j.servicesRunning.join(', ') || 'no service'}.` };
       });
-      await runStep(cfg, ctx, j, 'Backup', () => backupStep(cfg, ctx, j));
-      await runStep(cfg, ctx, j, 'Sync', async () => {
-        // No backup of its own: the deploy's (the Backup step, or none with -SkipBackup) holds every sync target.
-        const changes = await syncConfig(cfg, ctx, { apps: SCOPES[options.scope].syncTargets, whatIf: false, backup: false });
-        const count = (a: string) => changes.filter((c) => c.action === a).length;
-        return { message: `${count('Update')} updated, ${count('Create')} created, ${count('Unchanged')} unchanged.` };
-      });
-      await runStep(cfg, ctx, j, 'Build', (s) => buildStep(cfg, ctx, j, (p) => { s.outputLog = p; }));
-      await runStep(cfg, ctx, j, 'StopServices', () => stopStep(cfg, ctx, j));
-      await runStep(cfg, ctx, j, 'PlaceArtifacts', async () => {
-        j.changed = await changesSince(cfg, j.manifest, j.snapshotDirs, j.absentBefore, ctx.signal);
-        return { message: `Built in place; ${j.changed.length} tracked file(s) changed${j.changed.length ? `: ${j.changed.slice(0, 8).join(', ')}${j.changed.length > 8 ? ', …' : ''}` : ''}.` };
-      });
-      await runStep(cfg, ctx, j, 'StartServices', () => startStep(cfg, ctx, j));
-      await runStep(cfg, ctx, j, 'Health', () => healthStep(cfg, ctx, j));
+      if (j.strategy === 'BlueGreen') await blueGreenSteps(cfg, ctx, j, (s, view) => buildStep(view, ctx, j, (p) => { s.outputLog = p; }));
+      else await inPlaceSteps(cfg, ctx, j);
       j.status = 'Succeeded';
     } catch (err) {
       const failed = j.steps.find((s) => s.status === 'Failed' || s.status === 'Cancelled');
       j.failedStep = failed?.name ?? 'Preflight';
       j.error = failed?.message ?? (err instanceof Error ? err.message : String(err));
       const rb = uncancellable(ctx);
-      if (j.backupId && !options.noRollback) {
+      if ((j.backupId || j.release) && !options.noRollback) {
         // The journal keeps saying Running during the rollback: an engine that dies in it leaves an Interrupted
         // deploy (the next deploy refuses, Undo-WoosooDeploy completes the rollback), not a "Failed" one.
-        const r = await rollbackDeploy(cfg, rb, j);
+        const r = j.release ? await rollbackRelease(cfg, rb, j) : await rollbackDeploy(cfg, rb, j);
         j.status = r.ok ? 'RolledBack' : 'RollbackFailed';
       } else {
         j.status = 'Failed';
-        if (j.backupId) rb.log('warning', `-NoRollback: the failed deployment was left as it is. Undo-WoosooDeploy -Id ${j.id} rolls it back from backup ${j.backupId}.`);
+        if (j.backupId || j.release) rb.log('warning', `-NoRollback: the failed deployment was left as it is. Undo-WoosooDeploy -Id ${j.id} rolls it back.`);
       }
     }
     await retention(cfg, uncancellable(ctx), j);

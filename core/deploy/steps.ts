@@ -4,12 +4,15 @@
  */
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
-import { planBuilds, resolveTool, type AppKind } from '../build';
+import { planBuilds, previewMigrations, resolveTool, type AppKind } from '../build';
+import type { RequestContext } from '../kernel/context';
+import { blueGreen, otherColour, readLive, releaseDirs, slotConfig } from '../releases';
 import { stackDefinitions, selectDefinitions } from '../services';
 import { syncTargets } from '../sync';
 import { snapshotDirs } from './artifacts';
-import { STEP_NAMES, deployRoot, type DeployOptions, type Scope, type StepName } from './journal';
+import { BLUEGREEN_STEPS, STEP_NAMES, deployRoot, type DeployOptions, type Scope, type StepName } from './journal';
 import { lockPath } from './lock';
+import { listTables } from './database';
 
 export interface ScopeParts {
   apps?: AppKind[];
@@ -67,7 +70,7 @@ export function deployPlan(cfg: ProjectConfig, opts: DeployOptions, env: Record<
     : b.commands.map((c) => `[${b.app}] (in ${b.dir}) ${c.display}`)));
   const queue = queueRestartCommand(cfg, env, opts.scope);
   const db = `${cfg.str('DB_DATABASE')} on ${cfg.str('DB_HOST')}:${cfg.num('DB_PORT')}`;
-  const desc: Record<StepName, [string, string[]]> = {
+  const desc: Record<(typeof STEP_NAMES)[number], [string, string[]]> = {
     Preflight: [opts.force ? 'Run the preflight checks; failures are warnings (-Force).' : 'Run the preflight checks; a failed critical check stops the deploy.', ['Test-WoosooPreflight']],
     Lock: ['Take the deploy lock (one deploy per project).', [`create ${lockPath(cfg)}`]],
     Backup: opts.skipBackup
@@ -87,5 +90,46 @@ export function deployPlan(cfg: ProjectConfig, opts: DeployOptions, env: Record<
       `write ${join(reportDir(cfg), '<id>.json')}`, `write ${join(reportDir(cfg), '<id>.html')}`, ...(opts.reportPath ? [`write ${opts.reportPath}`] : []),
       `journal ${join(deployRoot(cfg), '<id>', 'journal.json')}`]],
   };
-  return STEP_NAMES.map((name, i) => ({ order: i + 1, name, description: desc[name][0], commands: desc[name][1] }));
+  if (!blueGreen(cfg) || opts.scope === 'Relay') {
+    return STEP_NAMES.map((name, i) => ({ order: i + 1, name, description: desc[name][0] as string, commands: desc[name][1] as string[] }));
+  }
+  const live = readLive(cfg);
+  const colour = otherColour(live.colour);
+  const view = slotConfig(cfg, { colour, releaseId: '<id>' });
+  const fresh = stackDefinitions(view, env).filter((d) => d.key !== 'nginx').map((d) => d.name);
+  const old = stackDefinitions(slotConfig(cfg, live), env).filter((d) => d.key !== 'nginx').map((d) => d.name);
+  const where = releaseDirs(cfg, '<id>').root ?? '';
+  const bg: Record<(typeof BLUEGREEN_STEPS)[number], [string, string[]]> = {
+    Preflight: desc.Preflight, Lock: desc.Lock,
+    Backup: opts.skipBackup ? ['Skipped (-SkipBackup): a failure can still switch back, but the database cannot be restored.', []]
+      : ['Back up the database and the configuration (the live release\'s files are never touched).', [`New-WoosooBackup (database ${db})`]],
+    Release: [`Make release ${where} (${colour}) beside the live ${live.releaseId ? `release ${live.releaseId}` : 'app folders'} (${live.colour}): code from the app folders, vendor/ and node_modules/ hard-linked, storage/ shared.`, [`create ${where}`]],
+    Sync: ['Render the apps\' .env files into the release.', [`write ${join(where, 'backend', '.env')}`, `write ${join(where, 'pwa', '.env')}`]],
+    Build: opts.skipBuild ? desc.Build : [`Build the release${opts.parallel ? ' (apps in parallel)' : ''}${opts.skipTests ? ', without tests' : ', then run the tests'}; migrations run against the live database.`, buildLines.map((l) => l.split(cfg.path('BACKEND_PATH')).join(join(where, 'backend')).split(cfg.path('PWA_PATH')).join(join(where, 'pwa')))],
+    StartRelease: [`Install and start the ${colour} services on their own ports (backend ${view.num('BACKEND_PORT')}, Reverb ${view.num('REVERB_PORT')}) beside the live ones.`, fresh.map((n) => `start ${n}`)],
+    CheckRelease: ['Health-check the new release on its own ports before nginx sends it anything.', ['check HTTP backend', 'check Reverb WebSocket', 'check Database']],
+    Cutover: ['Switch nginx to the release: render nginx.conf, nginx -t, graceful reload (no request is dropped), record it as live.', [`write ${join(cfg.projectDir, 'configs', 'nginx.conf')}`, 'nginx -s reload']],
+    Health: [`Run the health checks through nginx until they pass or ${cfg.num('DEPLOY_HEALTH_DEADLINE_SECONDS')} s pass; a failure switches back.`, healthNames(cfg).map((n) => `check ${n}`)],
+    StopPrevious: [`Stop the ${live.colour} services (the queue worker finishes its job first); keep the last ${cfg.num('DEPLOY_KEEP_RELEASES')} releases (DEPLOY_KEEP_RELEASES).`, old.map((n) => `stop ${n}`)],
+    Report: desc.Report,
+  };
+  return BLUEGREEN_STEPS.map((name, i) => ({ order: i + 1, name, description: bg[name][0], commands: bg[name][1] }));
+}
+
+/** The plan with the SQL the migrations would run (migrate --pretend in the app folder) under the Build step. */
+export async function deployPlanWithSql(cfg: ProjectConfig, opts: DeployOptions, ctx: Pick<RequestContext, 'env' | 'signal'>): Promise<PlanStep[]> {
+  const plan = deployPlan(cfg, opts, ctx.env);
+  const build = plan.find((s) => s.name === 'Build');
+  if (!build || opts.skipBuild || !build.commands.some((c) => / artisan migrate\b/.test(c))) return plan;
+  // migrate --pretend creates the migrations table when there is none: -WhatIf changes nothing, so it does not ask then.
+  let tables: string[] = [];
+  try {
+    tables = await listTables(cfg, ctx);
+  } catch (err) {
+    build.commands.push(`SQL not shown: ${(err as Error).message}`);
+    return plan;
+  }
+  if (!tables.includes('migrations')) build.commands.push('SQL not shown: the database has no migrations table yet, so every migration would run.');
+  else build.commands.push(...await previewMigrations(cfg, ctx, SCOPES[opts.scope].apps));
+  return plan;
 }

@@ -13,11 +13,39 @@ import { endStep, readJournal, startStep, writeJournal, type Journal } from './j
 import { acquireLock, releaseLock } from './lock';
 import { systemSnapshot, writeReport } from './report';
 import { rollbackDeploy } from './rollback';
+import { rollbackRelease } from './switch';
+import { existsSync } from 'node:fs';
+import { readLive, releaseDirs } from '../releases';
 
 export const UNDOABLE = ['Interrupted', 'Failed', 'RollbackFailed'];
 
-export function checkUndoable(j: Journal): void {
+
+/**
+ * A successful blue/green deploy can be undone while it is the live release and the release before it is on disk:
+ * Undo-WoosooDeploy switches back to that one (and restores the database when the deploy's migrations changed it).
+ */
+function checkSwitchBack(cfg: ProjectConfig, j: Journal): void {
+  const rel = j.release as NonNullable<Journal['release']>;
+  const live = readLive(cfg);
+  if (live.releaseId !== j.id) {
+    throw new WoosooError('DeploymentNotUndoable', `Deployment ${j.id} succeeded, but it is not the live release (${live.releaseId ? `release ${live.releaseId}` : 'the app folders'} is): only the live release's deployment can be undone.`, {
+      category: 'InvalidOperation', target: j.id, fix: live.deployId ? `Undo the live one first: Undo-WoosooDeploy -Id ${live.deployId}.` : 'Get-WoosooDeployment shows the deployments.',
+    });
+  }
+  const back = releaseDirs(cfg, rel.previous.releaseId);
+  if (!existsSync(back.backend) && !existsSync(back.pwa)) {
+    throw new WoosooError('DeploymentNotUndoable', `Deployment ${j.id} cannot be undone: the release before it (${rel.previous.releaseId ?? 'the app folders'}) is no longer on disk.`, {
+      category: 'ObjectNotFound', target: j.id, fix: 'Deploy the version you want instead (DEPLOY_KEEP_RELEASES keeps more releases).',
+    });
+  }
+}
+
+export function checkUndoable(j: Journal, cfg?: ProjectConfig): void {
   const status = effectiveStatus(j);
+  if (status === 'Succeeded' && j.release && cfg) {
+    checkSwitchBack(cfg, j);
+    return;
+  }
   if (UNDOABLE.includes(status) && status !== 'Interrupted' && !changedProject(j)) {
     throw new WoosooError('DeploymentNotUndoable', `Deployment ${j.id} is ${status} at step ${j.failedStep ?? '(unknown)'}, before it changed anything: there is nothing to roll back.`, {
       category: 'InvalidOperation', target: j.id, fix: 'Nothing to do; Get-WoosooDeployment shows why it failed.',
@@ -26,7 +54,7 @@ export function checkUndoable(j: Journal): void {
   if (!UNDOABLE.includes(status)) {
     throw new WoosooError('DeploymentNotUndoable', `Deployment ${j.id} is ${status}: there is nothing to roll back (only ${UNDOABLE.join(', ')} deployments can be).`, {
       category: 'InvalidOperation', target: j.id,
-      fix: status === 'Succeeded' ? `To go back to the state before it, restore its backup: Restore-WoosooBackup -Id ${j.backupId ?? '<id>'}.` : 'Get-WoosooDeployment shows the status of each deployment.',
+      fix: status === 'Succeeded' ? `It was an in-place deploy: to go back to the state before it, restore its backup: Restore-WoosooBackup -Id ${j.backupId ?? '<id>'}.` : 'Get-WoosooDeployment shows the status of each deployment.',
     });
   }
 }
@@ -67,7 +95,7 @@ export function closeUnchanged(cfg: ProjectConfig, j: Journal, by: string): Jour
 
 export async function undoDeploy(cfg: ProjectConfig, ctx: DeployCtx, id: string): Promise<Journal> {
   const j = readJournal(cfg, id);
-  checkUndoable(j);
+  checkUndoable(j, cfg);
   const wasInterrupted = effectiveStatus(j) === 'Interrupted';
   acquireLock(cfg, ctx, j.id);
   runningHere.add(j.id);
@@ -81,7 +109,7 @@ export async function undoDeploy(cfg: ProjectConfig, ctx: DeployCtx, id: string)
     // Running while the rollback runs (as during a deploy's own rollback): if this engine dies half-way, the deploy is
     // Interrupted — the next deploy refuses it and another Undo-WoosooDeploy completes it — even if it was Failed.
     j.status = 'Running';
-    const r = await rollbackDeploy(cfg, uncancellable(ctx), j);
+    const r = j.release ? await rollbackRelease(cfg, uncancellable(ctx), j) : await rollbackDeploy(cfg, uncancellable(ctx), j);
     j.status = r.ok ? 'RolledBack' : 'RollbackFailed';
     writeOutcome(cfg, j);
   } finally {

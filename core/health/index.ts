@@ -5,6 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import type { ProjectConfig } from '../config';
+import { liveConfig } from '../releases';
 import type { RequestContext } from '../kernel/context';
 import { healthCheck, runCheck, type CheckSpec, type HealthCategory, type HealthResult, type HealthStatus } from './check';
 import { databaseChecks } from './database';
@@ -16,6 +17,7 @@ import { wildcard } from '../util/wildcard';
 import { sleep } from '../util/sleep';
 
 export { HEALTH_CATEGORIES, HEALTH_STATUSES, healthCheckSchema, worst } from './check';
+export { httpGet } from './http';
 export type { HealthCategory, HealthCheck, HealthResult, HealthStatus } from './check';
 
 type Ctx = Pick<RequestContext, 'env' | 'signal'> & Partial<Pick<RequestContext, 'progress' | 'log'>>;
@@ -53,7 +55,9 @@ function reverbSpec(cfg: ProjectConfig): CheckSpec {
 }
 
 /** Every check the configuration calls for, in the order they are shown. */
-export function healthSpecs(cfg: ProjectConfig, env: Record<string, string>): CheckSpec[] {
+export function healthSpecs(loaded: ProjectConfig, env: Record<string, string>): CheckSpec[] {
+  // The live colour's ports and services (blue/green), or the view a deploy passes for its new release.
+  const cfg = liveConfig(loaded);
   const ip = cfg.str('APP_IP');
   const endpoint = cfg.str('HEALTH_ENDPOINT');
   const nginxUrl = `http://${hostPort(ip, cfg.num('HTTP_PORT'))}${endpoint}`;

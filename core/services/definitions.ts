@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../kernel/errors';
 import { describeMiss, locateTool, toolQuery } from '../process/locate';
+import { blueGreen } from '../releases';
 import { wildcard } from '../util/wildcard';
 import type { ServiceDefinition, ServiceSettings } from './types';
 
@@ -55,12 +56,15 @@ export function stackDefinitions(cfg: ProjectConfig, env: Record<string, string>
   const php = tool(cfg, env, 'PHP_PATH', 'php');
   const nginx = tool(cfg, env, 'NGINX_PATH', 'nginx');
   const app = cfg.str('APP_NAME');
-  const svc = (key: string) => `${prefix}-${key}`;
+  // Blue/green: the green colour's services are named <prefix>-<key>-green (blue keeps the plain names, so a project's
+  // services from before blue/green deploys are its blue colour). nginx has no colour: it switches between them.
+  const colour = cfg.slot?.colour === 'green' ? '-green' : '';
+  const svc = (key: string) => `${prefix}-${key}${key === 'nginx' ? '' : colour}`;
   const base = (key: string) => ({ key, name: svc(key), ...logFiles(cfg.projectDir, svc(key)) });
   const nginxArgs = ['-p', `${cfg.projectDir}${process.platform === 'win32' ? '\\' : '/'}`, '-c', NGINX_CONF];
   // nginx for Windows runs in the foreground anyway; elsewhere the supervisor needs it not to daemonize.
   if (process.platform !== 'win32') nginxArgs.push('-g', 'daemon off;');
-  return [
+  const defs: ServiceDefinition[] = [
     {
       ...base('queue-worker'), order: 10, displayName: `${app} queue worker`,
       description: `Runs the Laravel queue (php artisan queue:work) of ${backendDir}.`,
@@ -86,9 +90,14 @@ export function stackDefinitions(cfg: ProjectConfig, env: Record<string, string>
       ...base('nginx'), order: 30, displayName: `${app} nginx`,
       description: `Serves the PWA and proxies the API and websockets on port ${cfg.num('HTTP_PORT')} (${NGINX_CONF}).`,
       ...nginx, arguments: nginxArgs, workingDirectory: cfg.projectDir,
-      dependsOn: [svc('backend'), svc('reverb')], readyPort: cfg.num('HTTP_PORT'),
+      // Not on a colour's services under blue/green: Windows refuses to stop a service another running one depends
+      // on, and the old colour is stopped while nginx serves the new one.
+      dependsOn: blueGreen(cfg) ? (db ? [db] : []) : [svc('backend'), svc('reverb')], readyPort: cfg.num('HTTP_PORT'),
     },
   ];
+  // Windows keeps display names unique (ChangeServiceConfig: ERROR_DUPLICATE_SERVICE_NAME, seen through nssm under
+  // Wine in tests/services/nssm-bluegreen.test.ts): the green colour's services, installed beside blue's, say so.
+  return colour ? defs.map((d) => (d.key === 'nginx' ? d : { ...d, displayName: `${d.displayName} (green)` })) : defs;
 }
 
 /**

@@ -7,6 +7,8 @@ import { which } from '../process/which';
 import { WoosooError } from '../kernel/errors';
 import * as control from './control';
 import { selectDefinitions, serviceSettings, stackDefinitions } from './definitions';
+import { blueGreen, liveConfig, otherColour, readLive, slotConfig } from '../releases';
+import { run } from '../process/run';
 import { locateNssm, NssmBackend } from './nssm';
 import { locatePm2, Pm2Backend, pm2Home } from './pm2';
 import type { ServiceBackend } from './types';
@@ -33,14 +35,16 @@ export function backendFor(cfg: ProjectConfig, ctx: control.ServiceContext): Ser
         category: 'NotInstalled', target: launcherName, fix: 'Install it (e.g. apt-get install wine) or unset WOOSOO_NSSM_LAUNCHER (a test seam).',
       });
     }
-    return new NssmBackend({ exe, launcher, env: ctx.env, signal: ctx.signal });
+    // Under the Wine launcher (a test seam) one nssm call can take far longer than on Windows (docs/testing.md).
+    return new NssmBackend({ exe, launcher, env: ctx.env, signal: ctx.signal, callTimeoutMs: launcher ? 90_000 : undefined });
   }
   return new Pm2Backend({ pm2: locatePm2(cfg, ctx.env), home: pm2Home(cfg.projectDir), projectDir: cfg.projectDir, env: ctx.env, signal: ctx.signal });
 }
 
 /** The services of the project (all, or those matching names/wildcards, in start order) and their backend. */
 export function openServiceSet(cfg: ProjectConfig, ctx: control.ServiceContext, names?: readonly string[]): control.ServiceSet {
-  const defs = selectDefinitions(stackDefinitions(cfg, ctx.env), names);
+  // The live colour's services (blue/green: core/releases), or those of the view the caller passes (a deploy's new release).
+  const defs = selectDefinitions(stackDefinitions(liveConfig(cfg), ctx.env), names);
   return { backend: backendFor(cfg, ctx), defs, settings: serviceSettings(cfg), projectDir: cfg.projectDir };
 }
 
@@ -67,6 +71,51 @@ export function installServices(cfg: ProjectConfig, ctx: control.ServiceContext,
   return control.installAll(openServiceSet(cfg, ctx, names), ctx);
 }
 
-export function uninstallServices(cfg: ProjectConfig, ctx: control.ServiceContext, names?: readonly string[]): Promise<control.Outcome> {
-  return control.uninstallAll(openServiceSet(cfg, ctx, names), ctx);
+/**
+ * Removes the services. Blue/green: the idle colour's too, when installed (a deploy left them stopped beside the
+ * live ones), so nothing of the project stays registered with the service manager.
+ */
+export async function uninstallServices(cfg: ProjectConfig, ctx: control.ServiceContext, names?: readonly string[]): Promise<control.Outcome> {
+  const live = await control.uninstallAll(openServiceSet(cfg, ctx, names), ctx);
+  if (cfg.slot || !blueGreen(cfg)) return live;
+  let idle: control.ServiceSet;
+  try {
+    idle = openServiceSet(slotConfig(cfg, { colour: otherColour(readLive(cfg).colour), releaseId: null }), ctx, names);
+  } catch {
+    return live; // names given in full match only the live colour's services
+  }
+  const states = await idle.backend.query(idle.defs);
+  idle.defs = idle.defs.filter((d, i) => d.key !== 'nginx' && states[i].status !== 'NotInstalled');
+  if (idle.defs.length === 0) return live;
+  const more = await control.uninstallAll(idle, ctx);
+  return { items: [...live.items, ...more.items], errors: [...live.errors, ...more.errors] };
+}
+
+/**
+ * nginx's graceful reload (`nginx -p PROJECT -c configs/nginx.conf -s reload`): the master re-reads the configuration
+ * and starts new workers; the old ones finish the requests and websocket connections they hold. It is how a
+ * blue/green deploy switches colours without a failed request. An nginx that is not running is started instead.
+ */
+export async function reloadNginx(cfg: ProjectConfig, ctx: control.ServiceContext): Promise<'reloaded' | 'started'> {
+  const set = openServiceSet(cfg, ctx, ['nginx']);
+  const def = set.defs[0];
+  if (def.problem) throw def.problem;
+  const state = (await control.queryServices(set)).items[0];
+  if (state?.status !== 'Running') {
+    if (state?.status === 'NotInstalled') {
+      const i = await control.installAll(set, ctx);
+      if (i.errors.length > 0) throw new Error(i.errors.map((e) => e.message).join(' '));
+    }
+    const r = await control.startAll(set, ctx);
+    if (r.errors.length > 0) throw new Error(r.errors.map((e) => e.message).join(' '));
+    return 'started';
+  }
+  const args = def.arguments.filter((a, i, all) => a !== '-g' && all[i - 1] !== '-g');
+  const r = await run(def.application, [...args, '-s', 'reload'], { cwd: def.workingDirectory, env: ctx.env, signal: ctx.signal, timeoutMs: 30_000 });
+  if (r.exitCode !== 0) {
+    throw new WoosooError('NginxReloadFailed', `${r.display} failed (exit code ${r.exitCode}): ${`${r.stderr}${r.stdout}`.trim().split(/\r?\n/).pop() ?? ''}`, {
+      category: 'InvalidResult', target: def.name, fix: 'Check logs/nginx-error.log; Get-WoosooService shows whether nginx runs.',
+    });
+  }
+  return 'reloaded';
 }

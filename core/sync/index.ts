@@ -19,7 +19,7 @@ import { selectTargets, templateContext, type SyncTarget } from './targets';
 import { findTemplate, renderTemplate } from './templates';
 import { writeFileAtomic } from './atomic';
 
-export { NGINX_CONF, syncTargets } from './targets';
+export { NGINX_CONF, releaseMarker, syncTargets } from './targets';
 
 /** What the sync did (or, with whatIf, would do) to one file: sync/methods.ts makes the wire's Woosoo.ConfigChange. */
 export interface ConfigChange {

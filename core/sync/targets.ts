@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { ProjectConfig } from '../config';
+import { liveConfig } from '../releases';
 import { SYNC_TARGET_RE } from '../config/keys/sync';
 import { WoosooError } from '../kernel/errors';
 
@@ -26,7 +27,9 @@ export interface SyncTarget {
 
 const isDotenvFile = (p: string) => /^\.env(\..+)?$|\.env$/i.test(basename(p));
 
-export function syncTargets(cfg: ProjectConfig): SyncTarget[] {
+export function syncTargets(loaded: ProjectConfig): SyncTarget[] {
+  // Blue/green: the live release's .env files (or those of the view a deploy passes for its new release).
+  const cfg = liveConfig(loaded);
   const backend = cfg.path('BACKEND_PATH');
   const pwa = cfg.path('PWA_PATH');
   const targets: SyncTarget[] = [
@@ -80,11 +83,19 @@ export function selectTargets(cfg: ProjectConfig, apps: readonly string[] | unde
 
 const slash = (p: string) => p.replace(/\\/g, '/');
 
+/** What nginx answers at /.woosoo/release: "<colour> <release id>", "blue app-folders", or "in-place". */
+export function releaseMarker(cfg: ProjectConfig): string {
+  if (!cfg.slot) return cfg.get('DEPLOY_STRATEGY') === 'InPlace' ? 'in-place' : 'blue app-folders';
+  return `${cfg.slot.colour} ${cfg.slot.releaseId ?? 'app-folders'}`;
+}
+
 /**
  * The variables of every template: each configuration key with its typed value (defaults applied), plus values
  * derived from them (documented in docs/configuration-sync.md).
  */
-export function templateContext(cfg: ProjectConfig): Record<string, unknown> {
+export function templateContext(loaded: ProjectConfig): Record<string, unknown> {
+  // Blue/green: nginx.conf proxies to the live colour's ports and serves the live release's PWA.
+  const cfg = liveConfig(loaded);
   const v = cfg.values;
   const https = cfg.flag('HTTPS_ENABLED');
   const scheme = https ? 'https' : 'http';
@@ -107,6 +118,7 @@ export function templateContext(cfg: ProjectConfig): Record<string, unknown> {
     BACKEND_DIR: slash(cfg.path('BACKEND_PATH')),
     PWA_DIR: slash(cfg.path('PWA_PATH')),
     PWA_ROOT: slash(join(cfg.path('PWA_PATH'), '.output', 'public')),
+    RELEASE: releaseMarker(cfg),
     CERT_FILE: slash(join(certsDir, 'woosoo.pem')),
     CERT_KEY_FILE: slash(join(certsDir, 'woosoo-key.pem')),
   };

@@ -18,16 +18,11 @@ import type { DeployOptions, Journal } from '../../core/deploy/journal';
 import { WoosooError } from '../../core/kernel/errors';
 import type { MariaDb } from '../harness/mariadb';
 import { missingTools, skipUnless } from '../harness/tools';
-import { filesWithSecrets, SECRETS, treeDiff, type DemoProject, useDemoProject } from './fixture';
+import { filesWithSecrets, migration, SECRETS, treeDiff, type DemoProject, useDemoProject } from './fixture';
 
 const missing = missingTools('php', 'composer', 'npm', 'mariadbd', 'mariadb-dump', 'nginx') ?? '';
 const OPTIONS: DeployOptions = { scope: 'Full', skipBackup: false, skipBuild: false, skipTests: false, force: false, noRollback: false, parallel: true };
 const MIGRATIONS = 'apps/woosoo-nexus/database/migrations';
-
-export function migration(cls: string, up: string): string {
-  return `<?php\nuse Illuminate\\Database\\Migrations\\Migration;\nuse Illuminate\\Database\\Schema\\Blueprint;\nuse Illuminate\\Support\\Facades\\Schema;\n`
-    + `class ${cls} extends Migration\n{\n    public function up()\n    {\n${up}\n    }\n    public function down()\n    {\n    }\n}\n`;
-}
 
 describe.skipIf(skipUnless(!missing, missing))('Invoke-WoosooDeploy on the demo stack (in-process)', () => {
   const stack = useDemoProject('woosoo_deploy');

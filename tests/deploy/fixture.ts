@@ -20,7 +20,10 @@ import { freePort } from '../harness/ports';
 export const SECRETS = { db: 'deploy-Test-Pw#4471', reverbKey: 'deploy-reverb-key-5521', reverbSecret: 'deploy-reverb-secret-8813' };
 
 /** Written while the stack runs or by Woosoo itself: not part of "the project as deployed". */
-const RUNTIME = /^(backups|deployments|logs|temp|\.pm2)(\/|$)|^apps\/woosoo-nexus\/storage\/(logs|framework\/(cache|sessions))\//;
+// Blue/green adds: releases/, the idle colour's PM2 definitions (.woosoo/pm2/, stopped services pointing at a release a
+// rollback removed; the next deploy rewrites them) and the compiled views every release's backend caches in the
+// shared storage/ (keyed by the release's path).
+const RUNTIME = /^(backups|deployments|logs|temp|releases|\.pm2|\.woosoo\/pm2)(\/|$)|^apps\/woosoo-nexus\/storage\/(logs|framework\/(cache|sessions|views))\//;
 
 export interface DemoProject {
   dir: string;
@@ -42,7 +45,7 @@ export async function makeDemoProject(db: MariaDb, extra: Record<string, string>
     mkdirSync(join(to, '..'), { recursive: true });
     copyFileSync(join(ROOT, f), to);
   }
-  const [http, backend, reverb] = [await freePort(), await freePort(), await freePort()];
+  const [http, backend, reverb, backendGreen, reverbGreen] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
   const configFile = join(dir, 'deployment.config.env');
   const set = (values: Record<string, string>) => {
     let text = readFileSync(configFile, 'utf8');
@@ -54,6 +57,9 @@ export async function makeDemoProject(db: MariaDb, extra: Record<string, string>
   };
   set({
     HTTP_PORT: String(http), BACKEND_PORT: String(backend), REVERB_PORT: String(reverb), DB_PORT: String(db.port),
+    BACKEND_GREEN_PORT: String(backendGreen), REVERB_GREEN_PORT: String(reverbGreen),
+    // The in-place suites (deploy, kill, wire) test that strategy; bluegreen.test.ts passes DEPLOY_STRATEGY=BlueGreen.
+    DEPLOY_STRATEGY: 'InPlace',
     DB_DATABASE: db.database, DB_USERNAME: db.user, DB_PASSWORD: `'${SECRETS.db}'`,
     REVERB_APP_KEY: SECRETS.reverbKey, REVERB_APP_SECRET: SECRETS.reverbSecret,
     DEPLOY_HEALTH_DEADLINE_SECONDS: '15', DEPLOY_HEALTH_INTERVAL_SECONDS: '1',
@@ -124,11 +130,11 @@ export function filesWithSecrets(dir: string, folders: string[]): string[] {
  * Registers a test file's private MariaDB and demo project (beforeAll) and their removal with the project's PM2
  * daemon (afterAll); `before` runs first at the end (e.g. closing the file's engines). Read p and db inside tests.
  */
-export function useDemoProject(database: string, before?: () => Promise<void>): { p: DemoProject; db: MariaDb } {
+export function useDemoProject(database: string, before?: () => Promise<void>, extra: Record<string, string> = {}): { p: DemoProject; db: MariaDb } {
   const stack = { p: undefined as unknown as DemoProject, db: undefined as unknown as MariaDb };
   beforeAll(async () => {
     stack.db = await startMariaDb({ database, user: 'woosoo', password: SECRETS.db });
-    stack.p = await makeDemoProject(stack.db);
+    stack.p = await makeDemoProject(stack.db, extra);
   }, 60_000);
   afterAll(async () => {
     await before?.();
@@ -137,4 +143,10 @@ export function useDemoProject(database: string, before?: () => Promise<void>): 
     if (stack.p) rmSync(stack.p.dir, { recursive: true, force: true });
   }, 60_000);
   return stack;
+}
+
+/** A Laravel migration class file whose up() runs the given PHP. */
+export function migration(cls: string, up: string): string {
+  return `<?php\nuse Illuminate\\Database\\Migrations\\Migration;\nuse Illuminate\\Database\\Schema\\Blueprint;\nuse Illuminate\\Support\\Facades\\Schema;\n`
+    + `class ${cls} extends Migration\n{\n    public function up()\n    {\n${up}\n    }\n    public function down()\n    {\n    }\n}\n`;
 }

@@ -186,7 +186,25 @@ describe('the webhook', () => {
 });
 
 describe('the plan (-WhatIf)', () => {
-  it('has the ten steps for every scope; Relay stops no service and checks no health; -SkipBackup says no rollback', () => {
+  it('blue/green (the default): twelve steps for Full, Backend and Pwa, the idle colour started on its ports and the live one stopped; Relay builds in place', () => {
+    for (const scope of ['Full', 'Backend', 'Pwa'] as const) {
+      expect(deployPlan(cfg, { ...OPTIONS, scope }, env).map((s) => s.name)).toEqual(
+        ['Preflight', 'Lock', 'Backup', 'Release', 'Sync', 'Build', 'StartRelease', 'CheckRelease', 'Cutover', 'Health', 'StopPrevious', 'Report']);
+    }
+    expect(deployPlan(cfg, { ...OPTIONS, scope: 'Relay' }, env).map((s) => s.name)).toContain('PlaceArtifacts');
+    const plan = deployPlan(cfg, OPTIONS, env);
+    const step = (n: string) => plan.find((s) => s.name === n)!;
+    // Nothing deployed yet: blue (the app folders) is live, so green is built and started on 8100/8180.
+    expect(step('StartRelease').commands).toEqual(['start woosoo-queue-worker-green', 'start woosoo-backend-green', 'start woosoo-reverb-green']);
+    expect(step('StartRelease').description).toContain('backend 8100, Reverb 8180');
+    expect(step('StopPrevious').commands).toEqual(['stop woosoo-queue-worker', 'stop woosoo-backend', 'stop woosoo-reverb']);
+    expect(step('Build').commands.join('\n')).toContain(join('releases', '<id>', 'backend'));
+    expect(existsSync(join(dir, 'deployments'))).toBe(false);
+    expect(existsSync(join(dir, 'releases'))).toBe(false);
+  });
+
+  it('in place: the ten steps for every scope; Relay stops no service and checks no health; -SkipBackup says no rollback', () => {
+    cfg = project(['DEPLOY_STRATEGY=InPlace']);
     for (const scope of ['Full', 'Backend', 'Pwa', 'Relay'] as const) {
       const plan = deployPlan(cfg, { ...OPTIONS, scope }, env);
       expect(plan.map((s) => s.name)).toEqual(['Preflight', 'Lock', 'Backup', 'Sync', 'Build', 'StopServices', 'PlaceArtifacts', 'StartServices', 'Health', 'Report']);

@@ -54,7 +54,7 @@ export function sawProgress(e: EngineClient, step: string | RegExp): boolean {
 }
 
 /** Registers the file's MariaDB + demo project (beforeAll/afterAll) and returns what the tests use. */
-export function useDeployWire(database: string) {
+export function useDeployWire(database: string, extra: Record<string, string> = {}) {
   const kit = {
     p: undefined as unknown as DemoProject,
     engines: [] as EngineClient[],
@@ -92,7 +92,7 @@ export function useDeployWire(database: string) {
   };
   const stack = useDemoProject(database, async () => {
     for (const e of kit.engines) if (e.child.exitCode === null && e.child.signalCode === null) await e.close();
-  });
+  }, extra);
   beforeAll(() => {
     kit.p = stack.p;
   });

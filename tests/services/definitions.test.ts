@@ -41,7 +41,8 @@ describe('stack definitions from the configuration', () => {
     expect(reverb.readyPort).toBe(9123);
     expect(nginx.application).toBe(which('nginx'));
     expect(nginx.arguments).toEqual(['-p', `${cfg.projectDir}/`, '-c', join('configs', 'nginx.conf'), '-g', 'daemon off;']);
-    expect(nginx.dependsOn).toEqual(['acme-backend', 'acme-reverb']);
+    // Blue/green (the default): nginx does not depend on a colour's services (tests/services/nssm-bluegreen.test.ts has both).
+    expect(nginx.dependsOn).toEqual(['MariaDB']);
     expect(nginx.readyPort).toBe(8099);
     expect(reverb.stdoutLog).toBe(join(cfg.projectDir, 'logs', 'acme-reverb', 'output.log'));
     expect(reverb.stderrLog).toBe(join(cfg.projectDir, 'logs', 'acme-reverb', 'error.log'));

@@ -15,7 +15,10 @@ const CORE = resolve(__dirname, '../../core');
 /** Files besides main.ts that may import core/rpc/ (none today). */
 const RPC_IMPORTERS = new Set(['main.ts']);
 /** The domains (config has methods too, but it is the layer below them and is imported by file). */
-const domains = new Set(DOMAINS.map((d) => d.domain).filter((d) => d !== 'config'));
+const domains = new Set([...DOMAINS.map((d) => d.domain).filter((d) => d !== 'config'),
+  // Domains without RPC methods of their own: releases (blue/green colours and release folders, used by deploy,
+  // services, health and sync).
+  'releases']);
 /** The layers, lowest first: a folder may import only folders with a lower number (or, a domain, other domains). */
 const LAYERS: Record<string, number> = {
   util: 0, kernel: 1, process: 2, config: 3, ...Object.fromEntries([...domains, 'engine'].map((d) => [d, 4])), rpc: 5, '.': 6,

@@ -18,6 +18,12 @@ export const coreKeys = {
   HTTPS_ENABLED: key(t.bool(), { group: 'Network', default: 'false', help: 'Serve HTTPS with the certificate in certs/ (see New-WoosooCertificate).' }),
   BACKEND_PORT: key(t.port(), { group: 'Network', default: '8000', help: 'Port the Laravel backend (php) listens on behind nginx (1024–65535).' }),
   REVERB_PORT: key(t.port(), { group: 'Network', default: '8080', help: 'Port of the Reverb websocket server (1024–65535).' }),
+  BACKEND_GREEN_PORT: key(t.port(), {
+    group: 'Network', default: '8100', help: 'Port of the green colour\'s backend (DEPLOY_STRATEGY=BlueGreen): a deploy starts the new release on the idle colour\'s ports beside the live one (blue uses BACKEND_PORT).',
+  }),
+  REVERB_GREEN_PORT: key(t.port(), {
+    group: 'Network', default: '8180', help: 'Port of the green colour\'s Reverb server (DEPLOY_STRATEGY=BlueGreen; blue uses REVERB_PORT).',
+  }),
 
   DB_CONNECTION: key(t.oneOf(['mysql', 'mariadb']), { group: 'Database', default: 'mysql', help: 'Laravel database driver.' }),
   DB_HOST: key(t.nonEmpty(), { group: 'Database', default: '127.0.0.1', required: true, help: 'Database server host name or address.' }),

@@ -2,6 +2,16 @@
 import { key, t, type KeyTable } from './define';
 
 export const deployKeys = {
+  DEPLOY_STRATEGY: key(t.oneOf(['BlueGreen', 'InPlace']), {
+    group: 'Deploy', default: 'BlueGreen',
+    help: 'BlueGreen: each deploy builds a release in DEPLOY_RELEASES_PATH/<id>/, starts its backend, queue worker and Reverb on the idle colour\'s ports (BACKEND_GREEN_PORT, REVERB_GREEN_PORT), health-checks them, then switches nginx (nginx -t, graceful reload): no request fails. InPlace: the old way, building in the app folders with the services stopped (a few seconds down).',
+  }),
+  DEPLOY_KEEP_RELEASES: key(t.int(2, 100), {
+    group: 'Deploy', default: '5', help: 'BlueGreen: how many release folders a successful deploy keeps (the live one and the one before it always are). Undo-WoosooDeploy switches back to the one before.',
+  }),
+  DEPLOY_RELEASES_PATH: key(t.path(), {
+    group: 'Deploy', default: 'releases', help: 'BlueGreen: folder of the release folders (releases/<deployment-id>/backend and /pwa), relative to the project folder.',
+  }),
   DEPLOY_HEALTH_DEADLINE_SECONDS: key(t.int(1, 3600), {
     group: 'Deploy', default: '60', help: 'How long the deploy\'s health step (and the rollback\'s) retries the health checks before the deploy fails.',
   }),

@@ -6,7 +6,8 @@ use Illuminate\Console\Command;
 
 /**
  * Stand-in for Laravel Reverb (which needs Laravel 10+): a minimal RFC 6455 WebSocket echo server.
- * Upgrades any GET path, echoes text/binary frames (fragments too), answers pings, and closes every
+ * Upgrades any GET path (a Pusher client on /app/KEY first gets pusher:connection_established, as from Reverb),
+ * echoes text/binary frames (fragments too), answers pings, and closes every
  * connection with 1001 then exits 0 on SIGINT/SIGTERM (Ctrl-C/Ctrl-Break on Windows).
  * A plain HTTP GET without upgrade headers gets 200 {"status":"ok","connections":N} for health probes.
  */
@@ -111,6 +112,11 @@ class ReverbStart extends Command
         @fwrite($sock, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {$accept}\r\n\r\n");
         $this->clients[$id] = ['sock' => $sock, 'buf' => substr($buf, $end + 4), 'open' => true];
         $this->line("connection #{$id} open", null, 'v');
+        // Like Reverb, a Pusher client (/app/KEY) is told its socket id first; Laravel Echo waits for this message.
+        if (preg_match('#^GET /app/#', $request)) {
+            $hello = json_encode(['event' => 'pusher:connection_established', 'data' => json_encode(['socket_id' => getmypid().'.'.$id, 'activity_timeout' => 30])]);
+            @fwrite($sock, chr(0x81).chr(strlen($hello)).$hello);
+        }
 
         return true;
     }
