@@ -1,53 +1,30 @@
-// Benchmark of Invoke-WoosooDeploy (deploy.run over the wire, the real engine) on a copy of the demo stack with a
+// Benchmark of Invoke-WoosooDeploy (deploy.run over the wire, the real engine) on copies of the demo stack with a
 // private MariaDB and PM2, against a plain script running the same commands in the same order in the same run:
 // the dump, the build and test commands, the PM2 stop/start of the four services, one database query.
-// Prints: sequential deploy / plain script (ratio), parallel deploy / sequential deploy, rollback time (a deploy whose
-// health check fails, rolled back), and the engine's peak memory (VmHWM). Usage: node bench/deploy.mjs [rounds]
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+// Two copies: one with DEPLOY_STRATEGY=InPlace (the plain script's commands are that strategy's), one with BlueGreen.
+// Prints: sequential in-place deploy / plain script (ratio), parallel / sequential, blue/green / in-place (the same
+// default options, parallel builds with tests; both copies deployed once before), availability while deploying
+// (bench/lib/poller.mjs: GET /api/health through nginx every 50 ms and a Pusher WebSocket through nginx) for a
+// successful blue/green deploy, one failing at Build, at CheckRelease, after the cutover (Health), and a successful
+// in-place one; rollback time (an in-place deploy whose health check fails, rolled back), the engine's peak memory
+// (VmHWM) and the load average. Usage: node bench/deploy.mjs [rounds]   (default 3; npm run build first if bin/ is stale)
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { median, root, startEngine } from './lib/engine.mjs';
+import { PASSWORD, demoProject, patchFile, sleep, startMariaDb, writeMigration } from './lib/deploy-stack.mjs';
+import { formatSummary, startPoller } from './lib/poller.mjs';
+
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log('Usage: node bench/deploy.mjs [rounds]   (default 3; npm run build first if bin/ is stale). About 5-10 min for 3 rounds.');
+  process.exit(0);
+}
 
 /** A duration as the engine sends it (ISO-8601 "PT12.345S") in seconds. */
 const seconds = (iso) => Number(iso.slice(2, -1));
 
 const rounds = Number(process.argv[2] ?? 3);
-const PASSWORD = 'bench-Deploy-Pw#1';
-const freePort = () => new Promise((res) => { const s = createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => res(port)); }); });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function startMariaDb() {
-  const dir = mkdtempSync('/tmp/wsbdb-');
-  const port = await freePort();
-  execFileSync('mariadb-install-db', ['--no-defaults', '--user=root', `--datadir=${dir}/data`, '--auth-root-authentication-method=normal', '--skip-test-db'], { stdio: 'ignore' });
-  const child = spawn('mariadbd', ['--no-defaults', '--user=root', `--datadir=${dir}/data`, `--socket=${dir}/sock`, `--pid-file=${dir}/pid`, `--port=${port}`,
-    '--bind-address=127.0.0.1', '--skip-name-resolve', '--innodb-buffer-pool-size=32M', '--skip-log-bin', `--log-error=${dir}/err.log`], { stdio: 'ignore', detached: true });
-  for (let i = 0; i < 100; i++) {
-    if (spawnSync('mariadb-admin', ['--no-defaults', `--socket=${dir}/sock`, '-uroot', 'ping'], { stdio: 'ignore' }).status === 0) break;
-    await sleep(100);
-  }
-  const sql = `CREATE DATABASE bench; CREATE USER 'bench'@'%' IDENTIFIED BY '${PASSWORD}'; GRANT ALL ON bench.* TO 'bench'@'%';`;
-  execFileSync('mariadb', ['--no-defaults', `--socket=${dir}/sock`, '-uroot', '-e', sql]);
-  return { port, stop: () => { spawnSync('mariadb-admin', ['--no-defaults', `--socket=${dir}/sock`, '-uroot', 'shutdown']); child.kill('SIGKILL'); rmSync(dir, { recursive: true, force: true }); } };
-}
-
-async function project(db) {
-  const dir = mkdtempSync('/tmp/wsbdep-');
-  for (const f of execFileSync('git', ['ls-files', 'examples/demo'], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean)) {
-    const to = join(dir, f.slice('examples/demo/'.length));
-    mkdirSync(join(to, '..'), { recursive: true });
-    copyFileSync(join(root, f), to);
-  }
-  const extra = {
-    HTTP_PORT: await freePort(), BACKEND_PORT: await freePort(), REVERB_PORT: await freePort(), DB_PORT: db.port, DB_DATABASE: 'bench', DB_USERNAME: 'bench',
-    DB_PASSWORD: `'${PASSWORD}'`, DEPLOY_HEALTH_CHECKS: "'Service *,Reverb WebSocket,Database,Queue *'", DEPLOY_HEALTH_DEADLINE_SECONDS: 10, DEPLOY_HEALTH_INTERVAL_SECONDS: 1,
-  };
-  const file = join(dir, 'deployment.config.env');
-  writeFileSync(file, `${readFileSync(file, 'utf8')}\n${Object.entries(extra).map(([k, v]) => `${k}=${v}`).join('\n')}\n`);
-  return dir;
-}
-
 const env = { ...process.env, COMPOSER_ALLOW_SUPERUSER: '1', PM2_DISABLE_VERSION_CHECK: 'true' };
 
 /** The same commands the deploy runs, in the same order, one after the other, no checks in between. */
@@ -76,51 +53,123 @@ function plainScript(dir, port) {
 
 const peakMb = (pid) => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
 
-const db = await startMariaDb();
-const dir = await project(db);
+const load = () => loadavg().map((x) => x.toFixed(1)).join(' / ');
+const loadAtStart = load();
+const tStart = performance.now();
+const db = await startMariaDb(['bench', 'bench_bg']);
+const inPlace = await demoProject(db, 'bench', { DEPLOY_STRATEGY: 'InPlace' });
+const blueGreen = await demoProject(db, 'bench_bg', { DEPLOY_STRATEGY: 'BlueGreen' });
+const { dir } = inPlace;
 const engine = startEngine();
 await engine.call('initialize', { protocolVersion: '1.0', client: { name: 'bench', version: '0' } });
 engine.child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', method: '$/context', params: { cwd: dir, env } })}\n`);
-const deploy = async (params) => {
+const deploy = async (params, p = inPlace) => {
   const t0 = performance.now();
-  const r = await engine.call('deploy.run', { path: dir, ...params });
+  const r = await engine.call('deploy.run', { path: p.dir, ...params });
   return { ms: performance.now() - t0, r };
 };
+const lastDeploy = async (p) => (await engine.call('deploy.get', { path: p.dir, last: 1 })).result.items[0];
+const succeeded = async (p, params) => {
+  const one = await deploy(params, p);
+  if (one.r.error) throw new Error(`${p.get('DEPLOY_STRATEGY')} deploy: ${one.r.error.message}`);
+  return one;
+};
+const addSteps = (into, d) => { for (const st of d.Steps) (into[st.Name] ??= []).push(seconds(st.Duration) * 1000); };
+
+/**
+ * A deploy of p while the poller watches nginx: started once the WebSocket is connected, stopped 1 s after the deploy
+ * returned (a reconnect still under way is counted). Returns the deploy's time, status and failed step, and the summary.
+ */
+async function watched(p, params) {
+  const poller = startPoller({ url: p.healthUrl, intervalMs: 50, ws: { url: p.wsUrl } });
+  for (let i = 0; i < 60 && !(poller.snapshot().ws?.connects > 0); i++) await sleep(50);
+  const one = await deploy(params, p);
+  await sleep(1000);
+  const summary = await poller.stop();
+  const d = await lastDeploy(p);
+  return { ms: one.ms, status: d.Status, failedStep: d.FailedStep, summary };
+}
+
+const HEALTH_CONTROLLER = 'apps/woosoo-nexus/app/Http/Controllers/HealthController.php';
+const ROUTES = 'apps/woosoo-nexus/routes/api.php';
 try {
-  const first = await deploy({ parallel: false });
-  if (first.r.error) throw new Error(first.r.error.message);
+  // Both copies deployed once first: every measured deploy starts from an already-deployed project.
+  await succeeded(inPlace, { parallel: false });
+  await succeeded(blueGreen, {});
   const steps = {};
+  const bgSteps = {};
   const seq = [];
   const par = [];
+  const bg = [];
   const plain = [];
   for (let i = 0; i < rounds; i++) {
     plain.push(plainScript(dir, db.port));
-    const one = await deploy({ parallel: false });
+    const one = await succeeded(inPlace, { parallel: false });
     seq.push(one.ms);
-    for (const st of (await engine.call('deploy.get', { path: dir, last: 1 })).result.items[0].Steps) (steps[st.Name] ??= []).push(seconds(st.Duration) * 1000);
-    par.push((await deploy({ parallel: true })).ms);
+    addSteps(steps, await lastDeploy(inPlace));
+    // In place and blue/green with the same (default) options, parallel builds with tests; their order alternates.
+    const both = [
+      async () => par.push((await succeeded(inPlace, { parallel: true })).ms),
+      async () => { bg.push((await succeeded(blueGreen, { parallel: true })).ms); addSteps(bgSteps, await lastDeploy(blueGreen)); },
+    ];
+    for (const run of i % 2 ? both.reverse() : both) await run();
   }
-  // Rollback: a migration that drops failed_jobs makes the health step fail; the rollback restores the database.
-  // (A drop is stopped before it runs unless DEPLOY_ALLOW_DESTRUCTIVE_MIGRATIONS: allowed here, to reach the health step.)
-  appendFileSync(join(dir, 'deployment.config.env'), '\nDEPLOY_ALLOW_DESTRUCTIVE_MIGRATIONS=true\n');
-  const mig = join(dir, 'apps/woosoo-nexus/database/migrations/2024_09_09_000000_bench_break.php');
-  writeFileSync(mig, "<?php\nuse Illuminate\\Database\\Migrations\\Migration;\nuse Illuminate\\Support\\Facades\\Schema;\nclass BenchBreak extends Migration { public function up() { Schema::drop('failed_jobs'); } public function down() {} }\n");
-  const failed = await deploy({ parallel: true, skipTests: true });
+
+  // Availability. (e) in place, for contrast; (a) blue/green that succeeds, its release with a route only it has (for d).
+  const avail = [];
+  avail.push(['(e) in place, succeeds', '', await watched(inPlace, {})]);
+  const restoreRoutes = patchFile(blueGreen.dir, ROUTES, (t) => `${t}\nRoute::get('/only-old', HealthController::class);\n`);
+  avail.push(['(a) blue/green, succeeds', '', await watched(blueGreen, {})]);
+  restoreRoutes();
+  // (b) A migration that creates a table, then throws: Build fails (against the live database), the table is dropped.
+  const mig = writeMigration(blueGreen.dir, '2026_12_03_000001_breaks', 'Breaks',
+    "        Schema::create('half_done', function (Blueprint $t) { $t->id(); });\n        throw new \\RuntimeException('migration breaks');");
+  avail.push(['(b) blue/green, fails at Build', 'Build', await watched(blueGreen, { skipTests: true })]);
   rmSync(mig);
-  const last = await engine.call('deploy.get', { path: dir, last: 1 });
-  const d = last.result.items[0];
+  // (c) The new release's /api/health answers 500 on its own ports: CheckRelease fails (deadline 4 s), no cutover.
+  blueGreen.set({ DEPLOY_HEALTH_DEADLINE_SECONDS: 4 });
+  const restoreHealth = patchFile(blueGreen.dir, HEALTH_CONTROLLER, (t) => t.replace(/public function __invoke\([^)]*\)\s*\{/, (m) => `${m}\n        abort(500, 'broken release');`));
+  avail.push(['(c) blue/green, fails at CheckRelease', 'CheckRelease', await watched(blueGreen, { skipTests: true })]);
+  restoreHealth();
+  // (d) Healthy on its own ports, not through nginx (HEALTH_URLS: a route only the live release has): Health fails
+  // after the cutover (deadline 3 s), nginx is switched back.
+  const checks = blueGreen.get('DEPLOY_HEALTH_CHECKS');
+  blueGreen.set({ HEALTH_URLS: `http://127.0.0.1:${blueGreen.get('HTTP_PORT')}/api/only-old`, DEPLOY_HEALTH_DEADLINE_SECONDS: 3, DEPLOY_HEALTH_CHECKS: "'Service *,HTTP *,URL *'" });
+  avail.push(['(d) blue/green, fails after the cutover', 'Health', await watched(blueGreen, { skipTests: true })]);
+  blueGreen.set({ HEALTH_URLS: '', DEPLOY_HEALTH_DEADLINE_SECONDS: 10, DEPLOY_HEALTH_CHECKS: checks });
+
+  // Rollback (in place): a migration that drops failed_jobs makes the health step fail; the rollback restores the database.
+  // (A drop is stopped before it runs unless DEPLOY_ALLOW_DESTRUCTIVE_MIGRATIONS: allowed here, to reach the health step.)
+  inPlace.set({ DEPLOY_ALLOW_DESTRUCTIVE_MIGRATIONS: 'true' });
+  const drop = writeMigration(dir, '2024_09_09_000000_bench_break', 'BenchBreak', "        Schema::drop('failed_jobs');");
+  const failed = await deploy({ parallel: true, skipTests: true });
+  rmSync(drop);
+  const d = await lastDeploy(inPlace);
   const rb = d.Steps.find((s) => s.Name === 'Rollback');
   const m = (xs) => (median(xs) / 1000).toFixed(2);
+  const stepLine = (st) => Object.entries(st).map(([n, xs]) => `${n} ${m(xs)}`).join(', ');
   console.log(`deploy bench (demo stack, ${rounds} rounds, medians)`);
   console.log(`  plain script, same commands in order     ${m(plain)} s`);
   console.log(`  deploy.run sequential builds              ${m(seq)} s   ratio ${(median(seq) / median(plain)).toFixed(2)}x the plain script`);
-  console.log(`    steps of the sequential deploy: ${Object.entries(steps).map(([n, xs]) => `${n} ${m(xs)}`).join(', ')} (s)`);
+  console.log(`    steps of the sequential deploy: ${stepLine(steps)} (s)`);
   console.log(`  deploy.run parallel builds                ${m(par)} s   ratio ${(median(par) / median(seq)).toFixed(2)}x sequential`);
+  console.log(`  deploy.run blue/green (parallel builds)   ${m(bg)} s   ratio ${(median(bg) / median(par)).toFixed(2)}x in place, parallel (target <= 1.2x)`);
+  console.log(`    steps of the blue/green deploy: ${stepLine(bgSteps)} (s)`);
   console.log(`  failed deploy (health) incl. rollback     ${(failed.ms / 1000).toFixed(2)} s; status ${d.Status}; rollback step ${rb ? seconds(rb.Duration).toFixed(2) : '?'} s`);
   console.log(`  engine peak memory (VmHWM)                ${peakMb(engine.child.pid).toFixed(0)} MB (target <= 200 MB)`);
+  console.log('  availability while deploying (GET /api/health through nginx every 50 ms + a WebSocket through nginx;');
+  console.log('  targets: 0 failed in a-c, <= 1 s of errors in d, reconnect <= 2 s)');
+  for (const [name, want, a] of avail) {
+    const outcome = want ? `${a.status} at ${a.failedStep || '-'}${a.failedStep === want ? '' : ` (expected ${want})`}` : a.status;
+    console.log(`    ${name}: ${outcome} in ${(a.ms / 1000).toFixed(2)} s; longest error run ${a.summary.longestErrorRunMs} ms`);
+    console.log(`      ${formatSummary(a.summary).replace(/\n/g, '\n      ')}`);
+  }
+  console.log(`  load average (1/5/15 min) at start ${loadAtStart}, at end ${load()}; whole run ${((performance.now() - tStart) / 60000).toFixed(1)} min`);
 } finally {
   await engine.close();
-  spawnSync(process.execPath, [join(root, 'node_modules', 'pm2', 'bin', 'pm2'), 'kill'], { env: { ...env, PM2_HOME: join(dir, '.pm2') }, stdio: 'ignore' });
+  for (const p of [inPlace, blueGreen]) {
+    spawnSync(process.execPath, [join(root, 'node_modules', 'pm2', 'bin', 'pm2'), 'kill'], { env: { ...env, PM2_HOME: join(p.dir, '.pm2') }, stdio: 'ignore' });
+  }
   db.stop();
-  rmSync(dir, { recursive: true, force: true });
+  for (const p of [inPlace, blueGreen]) rmSync(p.dir, { recursive: true, force: true });
 }

@@ -51,6 +51,7 @@ if [ -n "$PWSH" ] && [ "${PWSH#unavailable}" = "$PWSH" ] && [ -x "$PWSH" ]; then
     Invoke-WoosooDeploy -Path '$PROJECT' -WhatIf | Format-List Order, Name, Description, Commands
     Invoke-WoosooDeploy -Path '$PROJECT' -Confirm:\$false | Format-Table
     Get-WoosooDeployment -Path '$PROJECT' -Last 1 | Format-List
+    Get-WoosooService -Path '$PROJECT' | Format-Table
     Get-WoosooHealth -Path '$PROJECT' | Format-Table
   "
 else

@@ -162,11 +162,15 @@ export async function runBuilds(cfg: ProjectConfig, ctx: BuildCtx, given: RunBui
  * The SQL the pending migrations would run (`migrate --pretend` of each planned migrate command, in the app's
  * folder), for a deploy's -WhatIf: one line per statement, "[backend] SQL: …", or a line saying why it cannot be shown.
  */
-export async function previewMigrations(cfg: ProjectConfig, ctx: Pick<RequestContext, 'env' | 'signal'>, apps?: AppKind[]): Promise<string[]> {
+export async function previewMigrations(cfg: ProjectConfig, ctx: Pick<RequestContext, 'env' | 'signal'>, apps?: AppKind[], runIn?: string): Promise<string[]> {
   const lines: string[] = [];
   for (const plan of planBuilds(cfg, { apps, skipTests: true, env: ctx.env })) {
     for (const cmd of plan.commands.filter((c) => c.kind === 'migrate' && !plan.skipped && !plan.error)) {
-      const r = await run(cmd.program, pretendArgs(cmd.args), { cwd: plan.dir, env: ctx.env, signal: ctx.signal, timeoutMs: 120_000 });
+      // runIn: a built copy of the app (the live release) runs the app folder's migrations: the app folder itself
+      // has no vendor/ when releases are built elsewhere.
+      const elsewhere = runIn && runIn !== plan.dir && !cmd.args.some((a) => a.startsWith('--path'));
+      const args = elsewhere ? [...pretendArgs(cmd.args), `--path=${join(plan.dir, 'database', 'migrations')}`, '--realpath'] : pretendArgs(cmd.args);
+      const r = await run(cmd.program, args, { cwd: elsewhere ? runIn : plan.dir, env: ctx.env, signal: ctx.signal, timeoutMs: 120_000 });
       if (r.exitCode !== 0) {
         lines.push(`[${plan.app}] SQL not shown: \`${cmd.display} --pretend\` failed (exit ${r.exitCode ?? 'none'}): ${`${r.stderr}${r.stdout}`.trim().split(/\r?\n/).pop() ?? ''}`);
         continue;

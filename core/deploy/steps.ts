@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { planBuilds, previewMigrations, resolveTool, type AppKind } from '../build';
 import type { RequestContext } from '../kernel/context';
-import { blueGreen, otherColour, readLive, releaseDirs, slotConfig } from '../releases';
+import { blueGreen, liveConfig, otherColour, readLive, releaseDirs, slotConfig } from '../releases';
+import { existsSync } from 'node:fs';
 import { stackDefinitions, selectDefinitions } from '../services';
 import { syncTargets } from '../sync';
 import { snapshotDirs } from './artifacts';
@@ -130,6 +131,11 @@ export async function deployPlanWithSql(cfg: ProjectConfig, opts: DeployOptions,
     return plan;
   }
   if (!tables.includes('migrations')) build.commands.push('SQL not shown: the database has no migrations table yet, so every migration would run.');
-  else build.commands.push(...await previewMigrations(cfg, ctx, SCOPES[opts.scope].apps));
+  else {
+    // Blue/green: the app folder is not built; the live release (built, with vendor/) runs its migrations' --pretend.
+    const live = liveConfig(cfg).path('BACKEND_PATH');
+    const runIn = existsSync(join(live, 'vendor', 'autoload.php')) ? live : undefined;
+    build.commands.push(...await previewMigrations(cfg, ctx, SCOPES[opts.scope].apps, runIn));
+  }
   return plan;
 }

@@ -13,6 +13,7 @@ import type { DeployOptions, Journal } from '../../core/deploy/journal';
 import { lockPath } from '../../core/deploy/lock';
 import { streamingSteps } from '../../core/deploy/methods';
 import { runDeploy } from '../../core/deploy/orchestrator';
+import { deployPlanWithSql } from '../../core/deploy/steps';
 import { undoDeploy } from '../../core/deploy/undo';
 import { WoosooError } from '../../core/kernel/errors';
 import { readLive, releaseDirs } from '../../core/releases';
@@ -67,6 +68,19 @@ describe.skipIf(skipUnless(!missing, missing))('blue/green deploys of the demo s
     expect(conf).toContain(`proxy_pass http://127.0.0.1:${p.cfg().num('BACKEND_GREEN_PORT')};`);
     expect(conf).toContain(dirs.pwa);
   }, 240_000);
+
+  it('-WhatIf shows the SQL the pending migrations would run (migrate --pretend) and flags a destructive one; nothing changes', async () => {
+    const file = join(p.dir, MIGRATIONS, '2026_12_03_000003_pending.php');
+    writeFileSync(file, migration('Pending', "        Schema::create('pending_thing', function (Blueprint $t) { $t->id(); });\n        Schema::dropIfExists('orders');"));
+    const before = p.dump();
+    const plan = await deployPlanWithSql(p.cfg(), OPTIONS, p.ctx());
+    rmSync(file);
+    const build = plan.find((s) => s.name === 'Build')!.commands.join('\n');
+    expect(build).toMatch(/\[backend\] SQL: create table `pending_thing`/);
+    expect(build).toMatch(/\[backend\] SQL: drop table if exists `orders`/);
+    expect(build).toContain('the build would stop here');
+    expect(p.dump()).toBe(before);
+  }, 120_000);
 
   it('a second deploy switches to blue with no failed request, no lost or doubled job, and a quick WebSocket reconnect', async () => {
     const before = readLive(p.cfg());
