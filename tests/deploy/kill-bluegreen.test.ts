@@ -3,7 +3,7 @@
 // nginx (the live release before the cutover, the new one after it, the old one still running beside it), the next
 // deploy refuses, and deploy.undo puts back what was live (live.json, nginx.conf), the database and the lock, and
 // removes the half-made release. Held at each step's crash point (WOOSOO_TEST_HOLD_AT_STEP, core/kernel/testseams.ts).
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { httpGet } from '../../core/health/http';
@@ -49,4 +49,30 @@ describe.skipIf(skipUnless(!missingForDeploy, missingForDeploy))('the engine kil
       await b.close();
     }, 240_000);
   }
+
+  it('killed while switching back after a failure behind the cutover: still serving; deploy.undo completes the switch back', async () => {
+    // Healthy on its own ports, unhealthy through nginx (a HEALTH_URLS page nobody serves): fails at Health, after the cutover.
+    kit.p.set({ APP_NAME: "'Woosoo Demo switch back'" });
+    const configFile = join(path(), 'deployment.config.env');
+    const config = readFileSync(configFile, 'utf8');
+    const before = { ...snapshot(), live: readLive(kit.p.cfg()), releases: releases() };
+    kit.p.set({ HEALTH_URLS: `http://127.0.0.1:${kit.p.cfg().num('HTTP_PORT')}/api/nowhere`, DEPLOY_HEALTH_CHECKS: "'Service *,HTTP *,URL *'", DEPLOY_HEALTH_DEADLINE_SECONDS: '2' });
+    const a = await start({ WOOSOO_TEST_HOLD_AT_STEP: 'Rollback' });
+    void a.request('deploy.run', { path: path(), skipTests: true });
+    await waitFor(() => a.notifications.some((n) => n.method === '$/log' && String(n.params?.message).includes('holding at Rollback ')), 240_000, 20);
+    await kit.kill(a);
+    expect(readLive(kit.p.cfg()).colour).not.toBe(before.live.colour); // the cutover had happened
+    expect(await serving()).toBe(200);
+    writeFileSync(configFile, config);
+    const b = await start();
+    expect(await last(b)).toMatchObject({ Status: 'Interrupted', FailedStep: 'Health' });
+    const undone = ((await b.call('deploy.undo', { path: path() })).items as { Status: string }[])[0];
+    expect(undone.Status).toBe('RolledBack');
+    expect(readLive(kit.p.cfg())).toMatchObject({ colour: before.live.colour, releaseId: before.live.releaseId });
+    expect(releases()).toEqual(before.releases);
+    expect(await serving()).toBe(200);
+    expectPutBack(before);
+    noSecretOnTheWire(a, b);
+    await b.close();
+  }, 240_000);
 });
