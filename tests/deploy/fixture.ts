@@ -15,7 +15,7 @@ import { openServiceSet } from '../../core/services';
 import { killPm2, type Pm2Backend } from '../../core/services/pm2';
 import { ROOT } from '../support/engine';
 import { startMariaDb, type MariaDb } from '../harness/mariadb';
-import { freePort } from '../harness/ports';
+import { freePorts } from '../harness/ports';
 
 export const SECRETS = { db: 'deploy-Test-Pw#4471', reverbKey: 'deploy-reverb-key-5521', reverbSecret: 'deploy-reverb-secret-8813' };
 
@@ -45,7 +45,7 @@ export async function makeDemoProject(db: MariaDb, extra: Record<string, string>
     mkdirSync(join(to, '..'), { recursive: true });
     copyFileSync(join(ROOT, f), to);
   }
-  const [http, backend, reverb, backendGreen, reverbGreen] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const [http, backend, reverb, backendGreen, reverbGreen] = await freePorts(5);
   const configFile = join(dir, 'deployment.config.env');
   const set = (values: Record<string, string>) => {
     let text = readFileSync(configFile, 'utf8');

@@ -18,5 +18,12 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   });
 }
 
+/** n distinct free ports (freePort can give the same port twice in a row once it was closed again). */
+export async function freePorts(n: number, host = '127.0.0.1'): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort(host));
+  return [...ports];
+}
+
 /** True when something accepts TCP connections on host:port: the engine's own probe (services readiness). */
 export { portOpen } from '../../core/services/control';
