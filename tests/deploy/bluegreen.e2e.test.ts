@@ -38,4 +38,4 @@ describePwsh('blue/green deploy cmdlets end to end', () => {
     expect(r).toMatchObject({ Undone: 'RolledBack', UndoneId: r.SecondId });
     expect([...r.After].sort()).toEqual(['woosoo-backend-green', 'woosoo-nginx', 'woosoo-queue-worker-green', 'woosoo-reverb-green']);
   }, 600_000);
-});
+}, { needs: ['php', 'composer', 'mariadb', 'nginx', 'npm'] });
