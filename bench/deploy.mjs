@@ -155,6 +155,7 @@ try {
   console.log(`  deploy.run parallel builds                ${m(par)} s   ratio ${(median(par) / median(seq)).toFixed(2)}x sequential`);
   console.log(`  deploy.run blue/green (parallel builds)   ${m(bg)} s   ratio ${(median(bg) / median(par)).toFixed(2)}x in place, parallel (target <= 1.2x)`);
   console.log(`    steps of the blue/green deploy: ${stepLine(bgSteps)} (s)`);
+  console.log(`    each round, in place / blue/green: ${par.map((x, i) => `${(x / 1000).toFixed(2)} / ${(bg[i] / 1000).toFixed(2)}`).join(', ')} (s)`);
   console.log(`  failed deploy (health) incl. rollback     ${(failed.ms / 1000).toFixed(2)} s; status ${d.Status}; rollback step ${rb ? seconds(rb.Duration).toFixed(2) : '?'} s`);
   console.log(`  engine peak memory (VmHWM)                ${peakMb(engine.child.pid).toFixed(0)} MB (target <= 200 MB)`);
   console.log('  availability while deploying (GET /api/health through nginx every 50 ms + a WebSocket through nginx;');

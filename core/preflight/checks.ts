@@ -43,7 +43,7 @@ const toolChecks: CheckDef[] = Object.entries(TOOLS).map(([name, spec]) => check
     : evaluateTool(spec, d.tool!, pc, spec.optional && !(typeof spec.critical === 'function' && spec.critical(pc.cfg)))),
 }));
 
-const PORT_KEYS = ['HTTP_PORT', 'HTTPS_PORT', 'BACKEND_PORT', 'REVERB_PORT', 'DB_PORT'] as const;
+const PORT_KEYS = ['HTTP_PORT', 'HTTPS_PORT', 'BACKEND_PORT', 'REVERB_PORT', 'BACKEND_GREEN_PORT', 'REVERB_GREEN_PORT', 'DB_PORT'] as const;
 
 export const CHECKS: readonly CheckDef[] = [
   check({ category: 'System', name: 'Elevated', critical: true, probe: probeElevated, evaluate: evaluateElevated }),

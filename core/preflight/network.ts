@@ -108,6 +108,8 @@ const OWN: Record<string, { label: string; match: RegExp; inProject: boolean }> 
   HTTPS_PORT: { label: 'nginx with this project\'s configuration', match: /nginx/i, inProject: true },
   BACKEND_PORT: { label: 'the Laravel backend (php artisan serve / php-fpm)', match: /artisan\S*\s+serve\b|php-fpm|php\S*\s.*-S\s/i, inProject: true },
   REVERB_PORT: { label: 'Reverb (php artisan reverb:start)', match: /artisan\S*\s+reverb:start\b/i, inProject: true },
+  BACKEND_GREEN_PORT: { label: 'the green colour\'s Laravel backend (php artisan serve / php-fpm)', match: /artisan\S*\s+serve\b|php-fpm|php\S*\s.*-S\s/i, inProject: true },
+  REVERB_GREEN_PORT: { label: 'the green colour\'s Reverb (php artisan reverb:start)', match: /artisan\S*\s+reverb:start\b/i, inProject: true },
   DB_PORT: { label: 'the database server', match: /mariadbd|mysqld/i, inProject: false },
 };
 
@@ -176,6 +178,8 @@ export function portApplies(key: string, cfg: ProjectConfig): boolean {
   if (cfg.values[key] === undefined) return false;
   if (key === 'HTTPS_PORT') return cfg.flag('HTTPS_ENABLED');
   if (key === 'DB_PORT') return isLocalDb(cfg);
+  // The green colour's ports are used only by blue/green deploys (a deploy starts the idle colour there).
+  if (key === 'BACKEND_GREEN_PORT' || key === 'REVERB_GREEN_PORT') return cfg.get('DEPLOY_STRATEGY') !== 'InPlace';
   return true;
 }
 

@@ -170,6 +170,8 @@ describe.skipIf(skipUnless(!missing, missing))('blue/green deploys of the demo s
     writeFileSync(join(p.dir, MIGRATIONS, '2026_12_03_000002_adds.php'), migration('Adds', "        Schema::create('added_by_deploy', function (Blueprint $t) { $t->id(); });"));
     const ok = await deploy();
     expect(p.dump()).toContain('added_by_deploy');
+    // DEPLOY_KEEP_RELEASES=2: the failed deploys' releases are gone, the older successful ones pruned.
+    expect(readdirSync(join(p.dir, 'releases')).sort()).toEqual([before.live.releaseId, ok.id].sort());
     const undoPoller = watch();
     const undone = await undoDeploy(p.cfg(), streamingSteps(p.ctx()), ok.id);
     const u = await undoPoller.stop();
@@ -182,6 +184,7 @@ describe.skipIf(skipUnless(!missing, missing))('blue/green deploys of the demo s
     expect(undone.steps.find((s) => s.name === 'Rollback')?.message).toMatch(/nginx switched back .*restored the database from backup/);
     expect(readLive(p.cfg())).toMatchObject({ colour: before.live.colour, releaseId: before.live.releaseId });
     expect(p.dump()).not.toContain('added_by_deploy');
+    expect(readdirSync(join(p.dir, 'releases'))).toEqual([before.live.releaseId]);
     // nginx's own access and error logs are left out: they hold the poller's WebSocket URL, whose REVERB_APP_KEY every
     // browser sends too (a Pusher client's key is public by design). Woosoo's journals, reports and logs hold no secret.
     expect(filesWithSecrets(p.dir, ['deployments', 'logs']).filter((f) => !/^logs[\\/]nginx-(access|error)\.log$/.test(f))).toEqual([]);

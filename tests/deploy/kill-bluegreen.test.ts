@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { httpGet } from '../../core/health/http';
 import { readLive } from '../../core/releases';
+import type { EngineClient } from '../support/engine';
 import { skipUnless, waitFor } from '../harness/tools';
 import { missingForDeploy, useDeployWire } from './wire-kit';
 
@@ -17,6 +18,16 @@ describe.skipIf(skipUnless(!missingForDeploy, missingForDeploy))('the engine kil
   const path = () => kit.p.dir;
   const serving = async () => (await httpGet(`http://127.0.0.1:${kit.p.cfg().num('HTTP_PORT')}/api/health`, AbortSignal.timeout(5000))).status;
   const releases = () => (existsSync(join(path(), 'releases')) ? readdirSync(join(path(), 'releases')).sort() : []);
+  type Before = ReturnType<typeof snapshot> & { live: ReturnType<typeof readLive>; releases: string[] };
+  /** After deploy.undo: the live release and the release folders as before, serving, files, database and lock as before. */
+  async function expectBackTo(before: Before, a: EngineClient, b: EngineClient) {
+    expect(readLive(kit.p.cfg())).toMatchObject({ colour: before.live.colour, releaseId: before.live.releaseId });
+    expect(releases()).toEqual(before.releases);
+    expect(await serving()).toBe(200);
+    expectPutBack(before);
+    noSecretOnTheWire(a, b);
+    await b.close();
+  }
 
   it('a clean blue/green deploy to start from (a live release, nginx serving it)', async () => {
     const e = await start();
@@ -41,12 +52,7 @@ describe.skipIf(skipUnless(!missingForDeploy, missingForDeploy))('the engine kil
       expect(errorOf(await b.request('deploy.run', { path: path() }))).toBe('DeployInterruptedFound');
       const undone = ((await b.call('deploy.undo', { path: path() })).items as { Id: string; Status: string }[])[0];
       expect(undone).toMatchObject({ Id: listed.Id, Status: 'RolledBack' });
-      expect(readLive(kit.p.cfg())).toMatchObject({ colour: before.live.colour, releaseId: before.live.releaseId });
-      expect(releases()).toEqual(before.releases);
-      expect(await serving()).toBe(200);
-      expectPutBack(before);
-      noSecretOnTheWire(a, b);
-      await b.close();
+      await expectBackTo(before, a, b);
     }, 240_000);
   }
 
@@ -68,11 +74,6 @@ describe.skipIf(skipUnless(!missingForDeploy, missingForDeploy))('the engine kil
     expect(await last(b)).toMatchObject({ Status: 'Interrupted', FailedStep: 'Health' });
     const undone = ((await b.call('deploy.undo', { path: path() })).items as { Status: string }[])[0];
     expect(undone.Status).toBe('RolledBack');
-    expect(readLive(kit.p.cfg())).toMatchObject({ colour: before.live.colour, releaseId: before.live.releaseId });
-    expect(releases()).toEqual(before.releases);
-    expect(await serving()).toBe(200);
-    expectPutBack(before);
-    noSecretOnTheWire(a, b);
-    await b.close();
+    await expectBackTo(before, a, b);
   }, 240_000);
 });

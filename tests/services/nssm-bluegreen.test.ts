@@ -25,18 +25,11 @@ import { readProject, type ProjectConfig } from '../../core/config';
 import { makeAppRelease, releaseDirs, slotConfig } from '../../core/releases';
 import { installServices, startServices, stackDefinitions, stopServices } from '../../core/services';
 import { freePort, portOpen } from '../harness/ports';
-import { hasNssm, missingTools, shortTmp, skipUnless } from '../harness/tools';
+import { shortTmp } from '../harness/tools';
 import { startWine, type Wine } from '../harness/wine';
-import { IN_CI, prefixPath, winPwsh } from '../support/winpwsh';
+import { describeWineNode, WINE_NODE_EXE } from '../harness/wine-node';
 import { makeCtx, writeProject } from './support';
 
-/** The Windows tier's node.exe (scripts/setup-windows-tier.sh), run here in this file's own Wine prefix. */
-const NODE_EXE = winPwsh.available ? prefixPath('C:\\Program Files\\nodejs\\node.exe') : '';
-const reason = missingTools('wine', 'wineserver', 'wineboot')
-  ?? (hasNssm() ? undefined : 'nssm64.exe missing (run bash scripts/setup.sh)')
-  ?? (!winPwsh.available ? winPwsh.reason : existsSync(NODE_EXE) ? undefined : `node.exe missing at ${NODE_EXE} (run bash scripts/setup.sh)`);
-// Skipped with the reason, like the other NSSM-under-Wine suites; a failure under CI=true, where setup provides all.
-const describeWine = reason && IN_CI ? describe : describe.skipIf(skipUnless(!reason, reason ?? ''));
 
 const ARTISAN = `// A stand-in for Laravel's artisan, run by node.exe under NSSM (tests/services/nssm-bluegreen.test.ts).
 const fs = require('fs');
@@ -100,13 +93,7 @@ const expectClean = (s: Summary, what: string) => {
   expect(s.failed, `${what}: ${JSON.stringify(s.reasons)}`).toBe(0);
 };
 
-describeWine('blue/green services with the real nssm64.exe under Wine (node.exe stand-ins, a fake nginx switch)', { timeout: 240_000 }, () => {
-  if (reason && IN_CI) {
-    it('has Wine, nssm64.exe and node.exe, which CI=true requires', () => {
-      throw new Error(reason);
-    });
-    return;
-  }
+describeWineNode('blue/green services with the real nssm64.exe under Wine (node.exe stand-ins, a fake nginx switch)', { timeout: 240_000 }, () => {
   let wine: Wine;
   let dir: string;
   let cfg: ProjectConfig;
@@ -141,7 +128,7 @@ describeWine('blue/green services with the real nssm64.exe under Wine (node.exe 
     writeFileSync(join(dir, 'backend', 'release.txt'), 'blue v1\n');
     ports = { blue: await freePort(), green: await freePort() };
     writeProject(dir, {
-      DEPLOY_STRATEGY: 'BlueGreen', SERVICE_MANAGER: 'nssm', NSSM_PATH: wine.nssm224, PHP_PATH: NODE_EXE, SERVICE_PREFIX: 'wsbg',
+      DEPLOY_STRATEGY: 'BlueGreen', SERVICE_MANAGER: 'nssm', NSSM_PATH: wine.nssm224, PHP_PATH: WINE_NODE_EXE, SERVICE_PREFIX: 'wsbg',
       SERVICE_DB_NAME: '', BACKEND_PATH: 'backend', PWA_PATH: 'backend', BACKEND_PORT: String(ports.blue), BACKEND_GREEN_PORT: String(ports.green),
       REVERB_PORT: String(await freePort()), REVERB_GREEN_PORT: String(await freePort()),
       SERVICE_THROTTLE_MS: '1500', SERVICE_START_TIMEOUT_SECONDS: '30', SERVICE_STOP_TIMEOUT_SECONDS: '60', LOG_ROTATE_BYTES: '0',

@@ -17,16 +17,12 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, realpath
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasNssm, missingTools, repoRoot, shortTmp, skipUnless } from '../harness/tools';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { repoRoot, shortTmp } from '../harness/tools';
 import { startWine, type Wine } from '../harness/wine';
-import { IN_CI, prefixPath, winPath, winPwsh } from '../support/winpwsh';
+import { describeWineNode, WINE_NODE_EXE } from '../harness/wine-node';
+import { winPath } from '../support/winpwsh';
 
-/** The Windows tier's node.exe (scripts/setup-windows-tier.sh), run here in this file's own Wine prefix. */
-const NODE_EXE = winPwsh.available ? prefixPath('C:\\Program Files\\nodejs\\node.exe') : '';
-const reason = missingTools('wine', 'wineserver', 'wineboot')
-  ?? (hasNssm() ? undefined : 'nssm64.exe missing (run bash scripts/setup.sh)') // startWine() checks for it
-  ?? (!winPwsh.available ? winPwsh.reason : existsSync(NODE_EXE) ? undefined : `node.exe missing at ${NODE_EXE} (run bash scripts/setup.sh)`);
 
 /** The entry bundled for node.exe: makeAppRelease with the options in argv[2], the outcome written to argv[3]. */
 const ENTRY = `
@@ -46,17 +42,8 @@ interface Outcome {
   error?: { code?: string | number; errorId?: string; message: string };
 }
 
-// Like the other Wine suites: skipped with the reason where Wine, nssm64.exe or the tier's node.exe is missing, but a
-// failure under CI=true, where scripts/setup.sh provides all three.
-const describeWine = reason && IN_CI ? describe : describe.skipIf(skipUnless(!reason, reason ?? ''));
 
-describeWine('a release folder made by node.exe under Wine: junction for storage/, hard links for vendor/', { timeout: 180_000 }, () => {
-  if (reason && IN_CI) {
-    it('has Wine, nssm64.exe and node.exe, which CI=true requires', () => {
-      throw new Error(reason);
-    });
-    return;
-  }
+describeWineNode('a release folder made by node.exe under Wine: junction for storage/, hard links for vendor/', { timeout: 180_000 }, () => {
   let wine: Wine;
   let dir: string;
   let source: string;
@@ -94,7 +81,7 @@ describeWine('a release folder made by node.exe under Wine: junction for storage
     expect(reg.exitCode, reg.stderrText).toBe(0);
     const t0 = Date.now();
     // stdout/stderr to files: node.exe with its stdout on a Unix pipe dies with EBADF (shared/notes/windows-under-wine.md).
-    const r = await execa('wine', [NODE_EXE, winPath(bundle), winPath(optsFile), winPath(join(dir, 'outcome.json'))], {
+    const r = await execa('wine', [WINE_NODE_EXE, winPath(bundle), winPath(optsFile), winPath(join(dir, 'outcome.json'))], {
       env: wine.env, extendEnv: false, stdin: 'ignore', stdout: { file: join(dir, 'stdout.txt') }, stderr: { file: join(dir, 'stderr.txt') },
       reject: false, timeout: 120_000,
     });
