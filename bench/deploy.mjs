@@ -97,6 +97,7 @@ try {
   await succeeded(inPlace, { parallel: false });
   await succeeded(blueGreen, {});
   const steps = {};
+  const parSteps = {};
   const bgSteps = {};
   const seq = [];
   const par = [];
@@ -109,7 +110,7 @@ try {
     addSteps(steps, await lastDeploy(inPlace));
     // In place and blue/green with the same (default) options, parallel builds with tests; their order alternates.
     const both = [
-      async () => par.push((await succeeded(inPlace, { parallel: true })).ms),
+      async () => { par.push((await succeeded(inPlace, { parallel: true })).ms); addSteps(parSteps, await lastDeploy(inPlace)); },
       async () => { bg.push((await succeeded(blueGreen, { parallel: true })).ms); addSteps(bgSteps, await lastDeploy(blueGreen)); },
     ];
     for (const run of i % 2 ? both.reverse() : both) await run();
@@ -154,6 +155,7 @@ try {
   console.log(`    steps of the sequential deploy: ${stepLine(steps)} (s)`);
   console.log(`  deploy.run parallel builds                ${m(par)} s   ratio ${(median(par) / median(seq)).toFixed(2)}x sequential`);
   console.log(`  deploy.run blue/green (parallel builds)   ${m(bg)} s   ratio ${(median(bg) / median(par)).toFixed(2)}x in place, parallel (target <= 1.2x)`);
+  console.log(`    steps of the in-place parallel deploy: ${stepLine(parSteps)} (s)`);
   console.log(`    steps of the blue/green deploy: ${stepLine(bgSteps)} (s)`);
   console.log(`    each round, in place / blue/green: ${par.map((x, i) => `${(x / 1000).toFixed(2)} / ${(bg[i] / 1000).toFixed(2)}`).join(', ')} (s)`);
   console.log(`  failed deploy (health) incl. rollback     ${(failed.ms / 1000).toFixed(2)} s; status ${d.Status}; rollback step ${rb ? seconds(rb.Duration).toFixed(2) : '?'} s`);

@@ -7,6 +7,7 @@ import { certificateChecks } from '../certs';
 import { validateConfig } from '../config/validate';
 import { evaluateClient, evaluateServer, probeClient, probeServer } from './database';
 import { evaluateAppIp, evaluatePort, portApplies, probeAppIp, probePort } from './network';
+import { evaluateAppKey, evaluateArtisan, evaluateFolders, probeAppKey, probeArtisan, probeFolders } from './app';
 import { evaluateWrite, probeWrite, WRITABLE_FOLDERS } from './permissions';
 import { evaluateExtension, PHP_EXTENSIONS, PHP_INSTALL, probePhpModules } from './php';
 import { evaluateAccess, evaluateManager, probeAccess, probeManager } from './service-manager';
@@ -72,6 +73,11 @@ export const CHECKS: readonly CheckDef[] = [
         expected: 'no problem', actual: p.severity, message: p.line ? `${p.message} (${p.file} line ${p.line})` : p.message, fix: p.fix,
       }))),
   }),
+
+  // The apps themselves: what would make the deploy's build or services fail for sure (issue 15).
+  check({ category: 'Configuration', name: 'App folders', critical: true, probe: probeFolders, evaluate: evaluateFolders }),
+  check({ category: 'Configuration', name: 'APP_KEY', critical: true, probe: probeAppKey, evaluate: evaluateAppKey }),
+  check({ category: 'Configuration', name: 'Artisan commands', critical: true, probe: probeArtisan, evaluate: evaluateArtisan }),
 
   ...PORT_KEYS.map((key) => check({
     category: 'Network', name: key, critical: key !== 'DB_PORT', applies: (cfg) => portApplies(key, cfg),

@@ -4,6 +4,7 @@
  * other line — keys the template does not manage (Laravel's APP_KEY), comments, blank lines, order, line endings —
  * stays exactly as it was. A managed line whose value already reads back the same is left untouched too.
  */
+import { randomBytes } from 'node:crypto';
 import { parseDotenv, readQuoted } from '../config/dotenv';
 
 export interface EnvSpan {
@@ -100,4 +101,25 @@ export function mergeDotenv(existing: string | null, rendered: string): MergeRes
   if (changed.size === 0) return { text: existing, changedKeys: [] };
   const text = out.length ? `${bom}${out.join(eol)}${eol}` : '';
   return { text, changedKeys: [...changed] };
+}
+
+/**
+ * A Laravel .env without a usable APP_KEY gets one, as `php artisan key:generate` writes it (base64: and 32 random
+ * bytes from the CSPRNG): without it the app cannot encrypt sessions or cookies. An empty APP_KEY= line is filled in
+ * place, a missing one goes after APP_NAME (else at the end). A key that is set is never touched. Returns the text and
+ * the new key (null when none was needed), which the caller registers as a secret before anything is logged.
+ */
+export function withAppKey(text: string): { text: string; generated: string | null } {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => /^\s*(?:export\s+)?APP_KEY\s*=/.test(l));
+  const value = at >= 0 ? lines[at].replace(/^\s*(?:export\s+)?APP_KEY\s*=\s*/, '').replace(/\r$/, '').trim().replace(/^(['"])(.*)\1$/, '$2') : '';
+  if (value !== '') return { text, generated: null };
+  const key = `base64:${randomBytes(32).toString('base64')}`;
+  const eol = text.includes('\r\n') ? '\r' : '';
+  if (at >= 0) lines[at] = `APP_KEY=${key}${eol}`;
+  else {
+    const name = lines.findIndex((l) => /^\s*APP_NAME\s*=/.test(l));
+    lines.splice(name >= 0 ? name + 1 : Math.max(lines.length - (lines[lines.length - 1] === '' ? 1 : 0), 0), 0, `APP_KEY=${key}${eol}`);
+  }
+  return { text: lines.join('\n'), generated: key };
 }

@@ -12,7 +12,7 @@ import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
 import { MASK, MIN_SECRET_LENGTH, looksSecret, redact } from '../util/redact';
 import { unifiedDiff } from './diff';
-import { dotenvSyntaxProblems, mergeDotenv, splitLines } from './envmerge';
+import { dotenvSyntaxProblems, mergeDotenv, splitLines, withAppKey } from './envmerge';
 import { placeholders, secretEntries, secretValuesOf } from './secrets';
 import { checkNginxConf, NGINX_PREFIX_DIRS } from './nginxcheck';
 import { selectTargets, templateContext, type SyncTarget } from './targets';
@@ -106,6 +106,14 @@ async function planTarget(cfg: ProjectConfig, ctx: RequestContext, target: SyncT
     if (existing !== null) ctx.registerSecrets(secretValuesOf(cfg, existing, placeholders(cfg, example)));
     ctx.registerSecrets(secretValuesOf(cfg, rendered));
     content = mergeDotenv(base, rendered).text;
+    if (target.template === 'laravel.env.hbs') {
+      const keyed = withAppKey(content);
+      if (keyed.generated) {
+        ctx.registerSecrets([keyed.generated]);
+        ctx.log('info', `${target.path}: APP_KEY was ${existing === null ? 'not set' : 'empty'}; a new one is generated into the file (as php artisan key:generate does).`);
+        content = keyed.text;
+      }
+    }
     secret = secretEntries(cfg, content).length > 0;
   } else {
     content = rendered.endsWith('\n') || rendered === '' ? rendered : `${rendered}\n`;

@@ -36,7 +36,11 @@ describe('sync on a fresh copy of the demo stack', () => {
   it('creates the three files, the .env files from the apps\' .env.example', () => {
     expect(changes.map((c) => [c.app, c.action])).toEqual([['backend', 'Create'], ['pwa', 'Create'], ['nginx', 'Create']]);
     const env = readFileSync(join(dir, 'apps/woosoo-nexus/.env'), 'utf8');
-    expect(env.startsWith("APP_NAME='Woosoo Demo'\nAPP_ENV=production\nAPP_KEY=\n")).toBe(true); // example's order and APP_KEY
+    // The example's order; its empty APP_KEY filled as key:generate would (32 random bytes), and masked in the diff.
+    const key = /^APP_NAME='Woosoo Demo'\nAPP_ENV=production\nAPP_KEY=(base64:[A-Za-z0-9+/]{43}=)\n/.exec(env)?.[1];
+    expect(key).toBeDefined();
+    expect(Buffer.from(key!.slice(7), 'base64')).toHaveLength(32);
+    expect(changes[0].diff).not.toContain(key!.slice(7));
     expect(env).toContain('LOG_CHANNEL=single\n');
     expect(env).toContain('QUEUE_CONNECTION=database\n');
     expect(changes[0].diff).not.toContain('P@ss');

@@ -1,7 +1,7 @@
 // Merging a rendered .env into an existing one: managed keys updated in place, everything else untouched.
 import { describe, expect, it } from 'vitest';
 import { parseDotenv } from '../../core/config/dotenv';
-import { mergeDotenv, scanEntries, splitLines } from '../../core/sync/envmerge';
+import { mergeDotenv, scanEntries, splitLines, withAppKey } from '../../core/sync/envmerge';
 
 const EXISTING = [
   '# Laravel settings kept by hand',
@@ -82,5 +82,30 @@ describe('mergeDotenv', () => {
   it('adds a final newline only when it changes something', () => {
     expect(mergeDotenv('LOG_LEVEL=debug', 'LOG_LEVEL=debug\n').text).toBe('LOG_LEVEL=debug');
     expect(mergeDotenv('A=1', 'B=2\n').text).toBe('A=1\n\nB=2\n');
+  });
+});
+
+describe('withAppKey', () => {
+  const KEY = /^base64:[A-Za-z0-9+/]{43}=$/;
+  it('fills an empty APP_KEY in place, as key:generate writes it (32 random bytes), a new one each time', () => {
+    const a = withAppKey('APP_NAME=x\nAPP_KEY=\nAPP_DEBUG=false\n');
+    const b = withAppKey('APP_NAME=x\nAPP_KEY=\nAPP_DEBUG=false\n');
+    expect(a.generated).toMatch(KEY);
+    expect(Buffer.from(a.generated!.slice(7), 'base64')).toHaveLength(32);
+    expect(a.text).toBe(`APP_NAME=x\nAPP_KEY=${a.generated}\nAPP_DEBUG=false\n`);
+    expect(b.generated).not.toBe(a.generated);
+    expect(parseDotenv(a.text).entries.find((e) => e.key === 'APP_KEY')?.value).toBe(a.generated);
+  });
+  it('adds a missing APP_KEY after APP_NAME (or at the end), keeping CRLF line ends', () => {
+    const a = withAppKey('APP_NAME=x\r\nAPP_DEBUG=false\r\n');
+    expect(a.text).toBe(`APP_NAME=x\r\nAPP_KEY=${a.generated}\r\nAPP_DEBUG=false\r\n`);
+    const b = withAppKey('DB_HOST=h\n');
+    expect(b.text).toBe(`DB_HOST=h\nAPP_KEY=${b.generated}\n`);
+  });
+  it('never touches a key that is set, quoted or not, well-formed or not (the preflight judges it)', () => {
+    for (const text of ['APP_KEY=base64:abc\n', 'APP_KEY="base64:q"\n', 'export APP_KEY=something\n']) {
+      expect(withAppKey(text)).toEqual({ text, generated: null });
+    }
+    expect(withAppKey("APP_KEY=''\n").generated).toMatch(KEY);
   });
 });
