@@ -273,7 +273,8 @@ export class Pm2Backend implements ServiceBackend {
     if (!entry) return existed ? 'Updated' : 'Installed';
     // PM2 keeps the old script, args and cwd on restart: reload the process file so the definition takes effect.
     const wasUp = pm2Status(entry) !== 'Stopped';
-    await this.must(['delete', def.name], def.name);
+    // Over the daemon's RPC when it answers (no CLI start: a blue/green deploy reinstalls a colour's services each time).
+    if (!(await this.operate('delete', def.name, CALL_TIMEOUT_MS))) await this.must(['delete', def.name], def.name);
     if (wasUp) await this.must(['start', this.processFile(def.name)], def.name);
     return 'Updated';
   }
@@ -290,7 +291,7 @@ export class Pm2Backend implements ServiceBackend {
    * current_conf + notify; resetMetaProcessId). The daemon answers a stop once the process tree has exited (or
    * kill_timeout passed). False when the socket cannot be used: the caller runs the CLI.
    */
-  private async operate(verb: 'stop' | 'restart' | 'reset', name: string, timeoutMs: number): Promise<boolean> {
+  private async operate(verb: 'stop' | 'restart' | 'reset' | 'delete', name: string, timeoutMs: number): Promise<boolean> {
     if (!this.socket) return false;
     const entries = await this.list();
     const ids = entries.filter((e) => e.name === name).map((e) => e.pm2_env.pm_id).filter((id): id is number => typeof id === 'number');
@@ -298,8 +299,8 @@ export class Pm2Backend implements ServiceBackend {
     this.changed();
     try {
       for (const id of ids) {
-        if (verb === 'stop' && !(await this.rpc('stopWatch', ['stopProcessId', id], name))) return false;
-        const [method, arg] = verb === 'stop' ? ['stopProcessId', id] : verb === 'reset' ? ['resetMetaProcessId', id] : ['restartProcessId', { id, env: { current_conf: cliConf() } }];
+        if ((verb === 'stop' || verb === 'delete') && !(await this.rpc('stopWatch', [verb === 'stop' ? 'stopProcessId' : 'deleteProcessId', id], name))) return false;
+        const [method, arg] = verb === 'stop' ? ['stopProcessId', id] : verb === 'delete' ? ['deleteProcessId', id] : verb === 'reset' ? ['resetMetaProcessId', id] : ['restartProcessId', { id, env: { current_conf: cliConf() } }];
         if (!(await this.rpc(method, [arg], name, timeoutMs))) return false;
         if (verb !== 'reset') await this.rpc('notifyByProcessId', [{ id, action_name: verb, manually: true }], name).catch(() => undefined);
       }
