@@ -27,6 +27,7 @@
         'Test-WoosooCertificate'
         'Install-WoosooCertificateTrust'
         'Sync-WoosooConfig'
+        'Set-WoosooConfig'
         'New-WoosooBackup'
         'Get-WoosooBackup'
         'Test-WoosooBackup'

@@ -21,7 +21,10 @@ export const DOMAINS: readonly LazyMethods[] = [
     domain: 'backup', names: ['backup.create', 'backup.list', 'backup.test', 'backup.restore', 'backup.remove'],
     load: async () => (await import('./backup/methods')).backupMethods,
   },
-  { domain: 'sync', names: ['config.sync'], load: async () => [(await import('./sync/methods')).configSync] },
+  {
+    domain: 'sync', names: ['config.sync', 'config.set'],
+    load: async () => { const m = await import('./sync/methods'); return [m.configSync, m.configSet]; },
+  },
   { domain: 'health', names: ['health.get'], load: async () => [(await import('./health/methods')).healthGet] },
   {
     domain: 'certs', names: ['cert.new', 'cert.get', 'cert.test', 'cert.trust'],

@@ -225,12 +225,12 @@ function Get-WoosooAppCompletion {
 function Register-WoosooArgumentCompleter {
     # One Register-ArgumentCompleter per parameter name. The script blocks only call into the module when Tab is
     # pressed, so importing costs nothing more than registering them.
-    $names = @('Get-WoosooConfig', 'Get-WoosooService', 'Install-WoosooService', 'Uninstall-WoosooService', 'Start-WoosooService',
+    $names = @('Get-WoosooConfig', 'Set-WoosooConfig', 'Get-WoosooService', 'Install-WoosooService', 'Uninstall-WoosooService', 'Start-WoosooService',
         'Stop-WoosooService', 'Restart-WoosooService', 'Suspend-WoosooService', 'Resume-WoosooService')
     Register-ArgumentCompleter -CommandName $names -ParameterName 'Name' -ScriptBlock {
         param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
         try {
-            if ($commandName -eq 'Get-WoosooConfig') { Get-WoosooConfigKeyCompletion -Word $wordToComplete -BoundParameters $fakeBoundParameters }
+            if ($commandName -like '*-WoosooConfig') { Get-WoosooConfigKeyCompletion -Word $wordToComplete -BoundParameters $fakeBoundParameters }
             else { Get-WoosooServiceCompletion -Word $wordToComplete -BoundParameters $fakeBoundParameters }
         }
         catch { $null = $_ }

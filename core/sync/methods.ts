@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import { loadValidProject } from '../config';
 import { defineMethod, projectPathParam, typed, typedSchema } from '../kernel/method';
+import { readProject } from '../config';
 import { syncConfig, type ConfigChange } from './index';
+import { setConfigValue } from './set';
 
 /** The wire's Woosoo.ConfigChange of a file's change (BackupId only when the file was overwritten). */
 function changeObject(c: ConfigChange) {
@@ -38,5 +40,22 @@ export const configSync = defineMethod({
     const cfg = loadValidProject(p.path, ctx);
     const changes = await syncConfig(cfg, ctx, { apps: p.apps, whatIf: p.whatIf });
     return { items: changes.map(changeObject) };
+  },
+});
+
+export const configSet = defineMethod({
+  name: 'config.set',
+  summary: 'Sets one key of deployment.config.env in place (comments, order and quoting kept): the whole configuration is validated with the new value first (refused: nothing written), the old file backed up, then replaced atomically. A Woosoo.ConfigChange (diff, secrets masked); whatIf writes nothing.',
+  params: z.object({
+    path: projectPathParam,
+    name: z.string().min(1).describe('The key (a declared Woosoo setting)'),
+    value: z.string().describe('The new value, as text (quoted as the file needs)'),
+    whatIf: z.boolean().default(false).describe('Return the change, write nothing'),
+  }),
+  item: configChangeSchema,
+  async handler(p, ctx) {
+    // The file as written: a file with problems can be fixed this way (a value bringing new errors is refused).
+    const cfg = readProject(p.path, ctx);
+    return { items: [changeObject(await setConfigValue(cfg, ctx, p.name, p.value, p.whatIf))] };
   },
 });

@@ -45,6 +45,7 @@ const EXCEPTIONS: { cmdlet: string; parameter: string; reason: string }[] = [
     cmdlet: `${verb}-WoosooCertificate`, parameter: 'Path',
     reason: 'no FullName alias: a piped file item is a certificate file there (-InputObject), never the project',
   })),
+  { cmdlet: 'Set-WoosooConfig', parameter: 'Name', reason: 'sets one key to one value (-Value), so one name; pipe Name/Value pairs for several' },
   { cmdlet: 'Restore-WoosooBackup', parameter: 'Id', reason: 'restores one backup, so one id (the listing and removing cmdlets take several)' },
   { cmdlet: 'Get-WoosooDeployment', parameter: 'Id', reason: 'a deployment id (alias DeploymentId), one at a time as deploy.get takes it' },
   { cmdlet: 'Undo-WoosooDeploy', parameter: 'Id', reason: 'a deployment id (alias DeploymentId); one deployment is undone at a time' },
