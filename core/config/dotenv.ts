@@ -1,7 +1,7 @@
 /**
  * A dotenv parser that accepts what phpdotenv, Node's dotenv and python-dotenv accept in practice:
  * comments, blank lines, `export `, single quotes (literal), double quotes (escapes \n \r \t \" \\ \$, may span
- * lines), unquoted values with inline ` # comments`, values containing `=`, `${KEY}` references to keys defined
+ * lines), unquoted values ending at a `#` (phpdotenv's reading: `a#b` is `a`), values containing `=`, `${KEY}` references to keys defined
  * above, CRLF/CR line endings and a UTF-8 BOM. It never throws: problems come back with their line numbers.
  * Kept by hand, not the dotenv package: that one returns values only, and Woosoo needs each key's line (for the
  * errors, Test-WoosooConfig and the sync's merge that keeps the apps' own lines) and every problem, not a skip.
@@ -25,6 +25,10 @@ export interface DotenvParseResult {
   problems: DotenvProblem[];
   /** Later duplicates: the last value wins, as in every dotenv loader. */
   duplicates: { key: string; line: number; firstLine: number }[];
+  /** Unquoted values cut at a # with no space before it (phpdotenv's reading, which may surprise): keys and lines. */
+  cutAtHash: { key: string; line: number }[];
+  /** What Woosoo reads but Laravel's phpdotenv refuses (the whole file then fails to load in Laravel). */
+  phpdotenvRefuses: { line: number; why: string }[];
 }
 
 const KEY_RE = /^[A-Za-z_][A-Za-z0-9_.]*$/;
@@ -35,6 +39,9 @@ export function parseDotenv(text: string): DotenvParseResult {
   const byKey = new Map<string, DotenvEntry>();
   const problems: DotenvProblem[] = [];
   const duplicates: DotenvParseResult['duplicates'] = [];
+  const cutAtHash: DotenvParseResult['cutAtHash'] = [];
+  const phpdotenvRefuses: DotenvParseResult['phpdotenvRefuses'] = [];
+  if (text.startsWith('\uFEFF')) phpdotenvRefuses.push({ line: 1, why: 'the file starts with a UTF-8 byte order mark (phpdotenv reads it as part of the first key)' });
   const seen = new Map<string, number>();
   const values = new Map<string, string>();
 
@@ -73,9 +80,12 @@ export function parseDotenv(text: string): DotenvParseResult {
       }
       value = found.body;
     } else {
-      const hash = rest.search(/\s#/);
+      // As phpdotenv (Laravel) and Node's dotenv read it: an unquoted value ends at the first #, space before it or
+      // not (`p@ss#1` is `p@ss`). Where no space precedes it, that may not be what the writer meant: noted.
+      const hash = rest.indexOf('#');
       value = (hash >= 0 ? rest.slice(0, hash) : rest).trim();
-      if (value.startsWith('#')) value = '';
+      if (hash > 0 && !/\s/.test(rest[hash - 1])) cutAtHash.push({ key, line: lineNo });
+      if (/\s/.test(value)) phpdotenvRefuses.push({ line: lineNo, why: `the unquoted value of ${key} contains whitespace` });
     }
 
     if (quote !== 'single') {
@@ -93,7 +103,7 @@ export function parseDotenv(text: string): DotenvParseResult {
     byKey.delete(key);
     byKey.set(key, { key, value, line: lineNo, quote });
   }
-  return { entries: [...byKey.values()], problems, duplicates };
+  return { entries: [...byKey.values()], problems, duplicates, cutAtHash, phpdotenvRefuses };
 }
 
 function preview(s: string): string {

@@ -182,6 +182,13 @@ export function parseConfig(location: ProjectLocation, text: string): ProjectCon
   for (const p of parsed.problems) {
     problem({ key: '', rule: 'Syntax', severity: 'Error', line: p.line, message: `${CONFIG_FILE} line ${p.line}: ${p.message}.`, fix: p.fix });
   }
+  for (const c of parsed.cutAtHash) {
+    problem({
+      key: c.key, rule: 'UnquotedHash', severity: 'Warning', line: c.line,
+      message: `${c.key} (line ${c.line}) has a # inside its unquoted value: Laravel's phpdotenv, Node's dotenv and Woosoo all end the value there (the rest is a comment), which is rarely what was meant (a password such as p@ss#1 would be read as p@ss).`,
+      fix: `Quote the value: ${c.key}='…' (Set-WoosooConfig quotes for you).`,
+    });
+  }
   for (const d of parsed.duplicates) {
     problem({ key: d.key, rule: 'DuplicateKey', severity: 'Warning', line: d.line, message: `${d.key} is set on line ${d.firstLine} and again on line ${d.line}; line ${d.line} wins.`, fix: `Delete one of the two ${d.key} lines.` });
   }
