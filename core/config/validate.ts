@@ -28,7 +28,8 @@ export function validateConfig(cfg: ProjectConfig): ConfigIssue[] {
 
   for (const def of KEYS.values()) {
     const entry = cfg.entries.get(def.name);
-    if (def.required && !entry && def.default === undefined) {
+    const unused = def.name.startsWith('REVERB_APP_') && cfg.get('REVERB_ENABLED') === false;
+    if (def.required && !entry && def.default === undefined && !unused) {
       add({ key: def.name, rule: 'Required', severity: 'Error', message: `${def.name} is required but not set in ${CONFIG_FILE}.`, fix: `Add a line ${def.name}=${def.secret ? '<value>' : def.example ?? '<value>'}. ${def.help}` });
     }
   }
@@ -37,6 +38,7 @@ export function validateConfig(cfg: ProjectConfig): ConfigIssue[] {
   const unused = new Set<KeyName>([
     ...(cfg.get('HTTPS_ENABLED') !== true ? ['HTTPS_PORT' as const] : []),
     ...(cfg.get('DEPLOY_STRATEGY') === 'InPlace' ? ['BACKEND_GREEN_PORT' as const, 'REVERB_GREEN_PORT' as const] : []),
+    ...(cfg.get('REVERB_ENABLED') === false ? ['REVERB_PORT' as const, 'REVERB_GREEN_PORT' as const] : []),
   ]);
   const ports = (Object.keys(SERVICE_PORTS) as KeyName[]).filter((k) => !failedType.has(k) && !unused.has(k));
   for (const name of ports) {

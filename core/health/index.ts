@@ -65,7 +65,7 @@ export function healthSpecs(loaded: ProjectConfig, env: Record<string, string>):
   const specs: CheckSpec[] = [
     servicesSpec(cfg, env),
     ...configuredPorts(cfg).map(portCheck),
-    reverbSpec(cfg),
+    ...(cfg.flag('REVERB_ENABLED') ? [reverbSpec(cfg)] : []),
     {
       category: 'Service', name: 'Database', target: `${cfg.str('DB_HOST')}:${cfg.num('DB_PORT')}`,
       produces: ['Database', 'Queue pending', 'Queue failed'], spawns: true, run: (c) => databaseChecks(cfg, c),

@@ -105,7 +105,7 @@ export function configuredPorts(cfg: ProjectConfig): { key: string; port: number
   const ports = [
     { key: 'HTTP_PORT', port: cfg.num('HTTP_PORT'), hosts: [ip] },
     { key: 'BACKEND_PORT', port: cfg.num('BACKEND_PORT'), hosts: uniq(['127.0.0.1', ip]) },
-    { key: 'REVERB_PORT', port: cfg.num('REVERB_PORT'), hosts: uniq([ip, '127.0.0.1']) },
+    ...(cfg.flag('REVERB_ENABLED') ? [{ key: 'REVERB_PORT', port: cfg.num('REVERB_PORT'), hosts: uniq([ip, '127.0.0.1']) }] : []),
   ];
   if (cfg.flag('HTTPS_ENABLED')) ports.splice(1, 0, { key: 'HTTPS_PORT', port: cfg.num('HTTPS_PORT'), hosts: [ip] });
   const dbHost = cfg.str('DB_HOST');

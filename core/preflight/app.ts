@@ -142,7 +142,7 @@ export function evaluateArtisan(a: ArtisanCommands): Outcome {
   const names = a.needed.map((n) => n.name).join(', ');
   if (missing.length === 0) return { status: 'Pass', expected: names, actual: 'all present', message: `The app has every artisan command the configuration runs (${names}).` };
   const fixes = missing.map((m) => (m.name === 'reverb:start'
-    ? 'reverb:start comes with Laravel Reverb: `composer require laravel/reverb` in the backend'
+    ? 'reverb:start comes with Laravel Reverb: `composer require laravel/reverb` in the backend, or set REVERB_ENABLED=false for an app without websockets'
     : m.from === 'TEST_BACKEND_COMMAND' ? `set TEST_BACKEND_COMMAND to a test command the app has (\`php artisan test\`, \`vendor/bin/phpunit\`) or to none`
       : `remove \`artisan ${m.name}\` from ${m.from}, or add the command to the app`));
   return {

@@ -179,6 +179,7 @@ export function portApplies(key: string, cfg: ProjectConfig): boolean {
   if (key === 'HTTPS_PORT') return cfg.flag('HTTPS_ENABLED');
   if (key === 'DB_PORT') return isLocalDb(cfg);
   // The green colour's ports are used only by blue/green deploys (a deploy starts the idle colour there).
+  if ((key === 'REVERB_PORT' || key === 'REVERB_GREEN_PORT') && !cfg.flag('REVERB_ENABLED')) return false;
   if (key === 'BACKEND_GREEN_PORT' || key === 'REVERB_GREEN_PORT') return cfg.get('DEPLOY_STRATEGY') !== 'InPlace';
   return true;
 }

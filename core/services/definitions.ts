@@ -64,6 +64,7 @@ export function stackDefinitions(cfg: ProjectConfig, env: Record<string, string>
   const nginxArgs = ['-p', `${cfg.projectDir}${process.platform === 'win32' ? '\\' : '/'}`, '-c', NGINX_CONF];
   // nginx for Windows runs in the foreground anyway; elsewhere the supervisor needs it not to daemonize.
   if (process.platform !== 'win32') nginxArgs.push('-g', 'daemon off;');
+  const reverb = cfg.flag('REVERB_ENABLED');
   const defs: ServiceDefinition[] = [
     {
       ...base('queue-worker'), order: 10, displayName: `${app} queue worker`,
@@ -92,9 +93,10 @@ export function stackDefinitions(cfg: ProjectConfig, env: Record<string, string>
       ...nginx, arguments: nginxArgs, workingDirectory: cfg.projectDir,
       // Not on a colour's services under blue/green: Windows refuses to stop a service another running one depends
       // on, and the old colour is stopped while nginx serves the new one.
-      dependsOn: blueGreen(cfg) ? (db ? [db] : []) : [svc('backend'), svc('reverb')], readyPort: cfg.num('HTTP_PORT'),
+      dependsOn: blueGreen(cfg) ? (db ? [db] : []) : [svc('backend'), ...(reverb ? [svc('reverb')] : [])], readyPort: cfg.num('HTTP_PORT'),
     },
-  ];
+  // REVERB_ENABLED=false: an app without Reverb has no websocket service.
+  ].filter((d) => reverb || d.key !== 'reverb');
   // Windows keeps display names unique (ChangeServiceConfig: ERROR_DUPLICATE_SERVICE_NAME, seen through nssm under
   // Wine in tests/services/nssm-bluegreen.test.ts): the green colour's services, installed beside blue's, say so.
   return colour ? defs.map((d) => (d.key === 'nginx' ? d : { ...d, displayName: `${d.displayName} (green)` })) : defs;

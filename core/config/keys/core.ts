@@ -32,6 +32,10 @@ export const coreKeys = {
   DB_USERNAME: key(t.nonEmpty(), { group: 'Database', required: true, example: 'woosoo', help: 'Database user the backend connects as.' }),
   DB_PASSWORD: key(t.string(), { group: 'Database', required: true, secret: true, help: 'Password of DB_USERNAME (at least 8 characters).' }),
 
+  REVERB_ENABLED: key(t.bool(), {
+    group: 'Reverb', default: 'true',
+    help: 'Run Laravel Reverb (the websocket service, its nginx location, its health check). false for an app without Reverb: then REVERB_APP_KEY and REVERB_APP_SECRET are not needed and the backend broadcasts to the log.',
+  }),
   REVERB_APP_ID: key(t.nonEmpty(), { group: 'Reverb', default: 'woosoo', help: 'Reverb application id.' }),
   REVERB_APP_KEY: key(t.nonEmpty(), { group: 'Reverb', required: true, secret: true, help: 'Reverb application key (clients use it to connect).' }),
   REVERB_APP_SECRET: key(t.nonEmpty(), { group: 'Reverb', required: true, secret: true, help: 'Reverb application secret (server side only).' }),
