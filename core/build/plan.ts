@@ -109,6 +109,11 @@ function planApp(cfg: ProjectConfig, app: AppKind, explicit: boolean, opts: Plan
   }
   const plan: BuildPlan = { app, dir, commands };
 
+  if (app === 'pwa' && !cfg.flag('PWA_ENABLED')) {
+    plan.skipped = 'PWA_ENABLED is false: the project has no PWA.';
+    plan.skipWarns = explicit;
+    return plan;
+  }
   if (app === 'relay') {
     const enabled = cfg.flag('RELAY_ENABLED');
     if (!enabled && !explicit) {

@@ -74,7 +74,7 @@ export function validateConfig(cfg: ProjectConfig): ConfigIssue[] {
     add({ key: 'APP_DEBUG', rule: 'DebugInProduction', severity: 'Warning', message: 'APP_DEBUG is true in production: errors would show stack traces (and secrets) to users.', fix: 'Set APP_DEBUG=false.' });
   }
 
-  for (const name of ['BACKEND_PATH', 'PWA_PATH', ...(cfg.flag('RELAY_ENABLED') ? ['RELAY_PATH'] : [])] as KeyName[]) {
+  for (const name of ['BACKEND_PATH', ...(cfg.get('PWA_ENABLED') === false ? [] : ['PWA_PATH']), ...(cfg.flag('RELAY_ENABLED') ? ['RELAY_PATH'] : [])] as KeyName[]) {
     if (cfg.values[name] !== undefined && !existsSync(cfg.path(name))) {
       add({ key: name, rule: 'PathMissing', severity: 'Warning', message: `${name} points to ${cfg.path(name)}, which does not exist.`, fix: `Check out the app there, or set ${name} to where it is (relative to the project folder).` });
     }

@@ -20,10 +20,13 @@ import { DEPLOY_ID_RE, writeJournal, type Journal } from './journal';
 import { healthNames, SCOPES } from './steps';
 import { colourServices, releaseConfig, switchNginx } from './switch';
 
-const APPS = [
+const ALL_APPS = [
   { app: 'backend', key: 'BACKEND_PATH' },
   { app: 'pwa', key: 'PWA_PATH' },
 ] as const;
+
+/** The apps a release holds: the backend, and the PWA unless PWA_ENABLED=false. */
+const appsOf = (cfg: ProjectConfig) => ALL_APPS.filter((a) => a.app !== 'pwa' || cfg.flag('PWA_ENABLED'));
 
 async function backupStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promise<StepOutcome> {
   j.tablesBefore = await listTables(cfg, ctx);
@@ -49,7 +52,7 @@ async function releaseStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Prom
   const dest = releaseDirs(cfg, rel.id);
   const built = SCOPES[j.options.scope].apps ?? ['backend', 'pwa'];
   const made: AppRelease[] = [];
-  for (const a of APPS) {
+  for (const a of appsOf(cfg)) {
     const source = cfg.path(a.key);
     if (!existsSync(source)) continue;
     made.push(await makeAppRelease({ app: a.app, source, live: live[a.app], dest: dest[a.app], build: built.includes(a.app), signal: ctx.signal }));
@@ -60,7 +63,7 @@ async function releaseStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Prom
 
 async function syncStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promise<StepOutcome> {
   const view = releaseConfig(cfg, j);
-  const apps = APPS.filter((a) => existsSync(view.path(a.key))).map((a) => a.app);
+  const apps = appsOf(cfg).filter((a) => existsSync(view.path(a.key))).map((a) => a.app);
   if (apps.length === 0) return { status: 'Skipped', message: 'No app in the release.' };
   const changes = await syncConfig(view, ctx, { apps, whatIf: false, backup: false });
   return { message: `Rendered ${changes.map((c) => c.path).join(', ')} (${changes.filter((c) => c.action !== 'Unchanged').length} changed).` };

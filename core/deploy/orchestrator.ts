@@ -183,7 +183,8 @@ async function inPlaceSteps(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Pro
   await runStep(cfg, ctx, j, 'Backup', () => backupStep(cfg, ctx, j));
   await runStep(cfg, ctx, j, 'Sync', async () => {
     // No backup of its own: the deploy's (the Backup step, or none with -SkipBackup) holds every sync target.
-    const changes = await syncConfig(cfg, ctx, { apps: SCOPES[j.options.scope].syncTargets, whatIf: false, backup: false });
+    const apps = SCOPES[j.options.scope].syncTargets?.filter((t) => t !== 'pwa' || cfg.flag('PWA_ENABLED'));
+    const changes = await syncConfig(cfg, ctx, { apps, whatIf: false, backup: false });
     const count = (a: string) => changes.filter((c) => c.action === a).length;
     return { message: `${count('Update')} updated, ${count('Create')} created, ${count('Unchanged')} unchanged.` };
   });

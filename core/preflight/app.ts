@@ -27,7 +27,7 @@ export async function probeFolders(pc: ProbeContext): Promise<AppFolders> {
   const cfg = pc.cfg;
   const wanted: { key: KeyName; why: string }[] = [
     { key: 'BACKEND_PATH', why: 'the backend\'s services (queue worker, backend, Reverb) run from it' },
-    { key: 'PWA_PATH', why: 'the deploy builds the PWA from it and nginx serves its output' },
+    ...(cfg.flag('PWA_ENABLED') ? [{ key: 'PWA_PATH' as const, why: 'the deploy builds the PWA from it and nginx serves its output (PWA_ENABLED=false for a project without one)' }] : []),
     ...(cfg.flag('RELAY_ENABLED') ? [{ key: 'RELAY_PATH' as const, why: 'RELAY_ENABLED=true: the deploy builds the relay app from it' }] : []),
   ];
   const missing = wanted.filter((w) => !existsSync(cfg.path(w.key))).map((w) => ({ key: w.key, dir: cfg.path(w.key), why: w.why }));

@@ -34,7 +34,7 @@ export function syncTargets(loaded: ProjectConfig): SyncTarget[] {
   const pwa = cfg.path('PWA_PATH');
   const targets: SyncTarget[] = [
     { name: 'backend', template: 'laravel.env.hbs', path: join(backend, '.env'), kind: 'dotenv', appDir: backend },
-    { name: 'pwa', template: 'pwa.env.hbs', path: join(pwa, '.env'), kind: 'dotenv', appDir: pwa },
+    ...(cfg.flag('PWA_ENABLED') ? [{ name: 'pwa', template: 'pwa.env.hbs', path: join(pwa, '.env'), kind: 'dotenv' as const, appDir: pwa }] : []),
     { name: 'nginx', template: 'nginx.conf.hbs', path: join(cfg.projectDir, NGINX_CONF), kind: 'nginx' },
   ];
   for (const entry of cfg.str('SYNC_TARGETS').split(',').map((s) => s.trim()).filter(Boolean)) {

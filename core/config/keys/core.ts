@@ -42,6 +42,10 @@ export const coreKeys = {
 
   BACKEND_PATH: key(t.path(), { group: 'Applications', default: 'apps/woosoo-nexus', help: 'Folder of the Laravel backend, relative to the project folder.' }),
   PWA_PATH: key(t.path(), { group: 'Applications', default: 'apps/tablet-ordering-pwa', help: 'Folder of the Nuxt PWA, relative to the project folder.' }),
+  PWA_ENABLED: key(t.bool(), {
+    group: 'Applications', default: 'true',
+    help: 'Build and serve the PWA from PWA_PATH. false for a project without one: nothing is built or rendered there, and nginx serves only the API and websockets.',
+  }),
   RELAY_PATH: key(t.path(), { group: 'Applications', default: 'apps/relay-device-v2', help: 'Folder of the Flutter relay app, relative to the project folder.' }),
   RELAY_ENABLED: key(t.bool(), { group: 'Applications', default: 'false', help: 'Build and deploy the Flutter relay app (needs Flutter).' }),
 
