@@ -9,6 +9,7 @@
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
     FunctionsToExport    = @(
+        'New-WoosooProject'
         'Test-WoosooPreflight'
         'Get-WoosooConfig'
         'Test-WoosooConfig'
@@ -52,6 +53,7 @@
         'formats/Woosoo.Build.Format.ps1xml'
         'formats/Woosoo.Backup.Format.ps1xml'
         'formats/Woosoo.Deploy.Format.ps1xml'
+        'formats/Woosoo.Project.Format.ps1xml'
     )
     PrivateData          = @{
         PSData = @{

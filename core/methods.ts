@@ -38,6 +38,7 @@ export const DOMAINS: readonly LazyMethods[] = [
     load: async () => (await import('./services/methods')).servicesMethods,
   },
   { domain: 'build', names: ['build.run'], load: async () => [(await import('./build/methods')).buildRun] },
+  { domain: 'project', names: ['project.new'], load: async () => [(await import('./project/methods')).projectNew] },
   {
     domain: 'deploy', names: ['deploy.run', 'deploy.get', 'deploy.undo'],
     load: async () => (await import('./deploy/methods')).deployMethods,

@@ -21,6 +21,8 @@ import { findTemplate, renderTemplate } from './templates';
 import { writeFileAtomic } from './atomic';
 
 export { NGINX_CONF, releaseMarker, syncTargets } from './targets';
+export { dotenvQuote } from './quote';
+export { writeFileAtomic } from './atomic';
 
 /** What the sync did (or, with whatIf, would do) to one file: sync/methods.ts makes the wire's Woosoo.ConfigChange. */
 export interface ConfigChange {

@@ -131,6 +131,19 @@ const CASES: Record<string, Case> = {
     whole200: [LONG_PATH, `${PROJECT}\\configs\\nginx.conf`],
     lists: [{ view: 'Diff', labels: ['Path', 'Check', 'BackupId', 'Diff'], words: ['nginx -t passed', '2026-02-15_14-30-00'] }],
   },
+  NewProject: {
+    table: false,
+    items: [{
+      $type: 'NewProject', Path: PROJECT, ConfigPath: `${PROJECT}\\deployment.config.env`,
+      Apps: ['laravel apps/woosoo-nexus (95 %: artisan, composer.json, bootstrap/app.php)', 'nuxt apps/tablet-ordering-pwa (95 %: package.json, nuxt)'],
+      Notes: ['No Reverb in the backend (no laravel/reverb, no reverb:start command): REVERB_ENABLED=false.'],
+      Content: '# deployment.config.env\nDB_PASSWORD=********\n', Written: true, BackupId: '2026-02-15_14-30-00',
+    }],
+    headers: ['ConfigPath', 'Written', 'BackupId', 'Apps', 'Notes'],
+    whole: ['True', '2026-02-15_14-30-00'],
+    words: ['laravel', 'apps/woosoo-nexus', 'REVERB_ENABLED=false.'],
+    lists: [{ view: 'Content', labels: ['ConfigPath', 'Content'], words: ['DB_PASSWORD=********'] }],
+  },
   LogEntry: {
     table: true,
     items: [{ $type: 'LogEntry', Timestamp: WHEN, Service: 'woosoo-queue-worker', Level: 'Error', Message: `${MESSAGE}\n#0 C:\\x.php(12): main()`, Source: `${PROJECT}\\logs\\woosoo-queue-worker\\error.log`, Line: 12345 }],

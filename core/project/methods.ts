@@ -1,0 +1,82 @@
+/**
+ * RPC method of New-WoosooProject: project.new. Detects the apps (detect.ts), generates the configuration
+ * (generate.ts), validates it, and writes deployment.config.env — never over an existing one without force, and then
+ * only after backing it up. whatIf returns the same object with nothing written. Secrets are registered before
+ * anything is returned (masked in Content and everywhere else).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { createBackup } from '../backup';
+import { CONFIG_FILE, readProject } from '../config';
+import { parseConfig } from '../config/load';
+import { validateConfig } from '../config/validate';
+import { WoosooError } from '../kernel/errors';
+import { defineMethod, typed, typedSchema } from '../kernel/method';
+import { dotenvQuote, writeFileAtomic } from '../sync';
+import { MASK } from '../util/redact';
+import { detectApps } from './detect';
+import { configText, generateValues } from './generate';
+
+const newProjectSchema = typedSchema('NewProject', {
+  Path: z.string(), ConfigPath: z.string(), Apps: z.array(z.string()), Notes: z.array(z.string()), Content: z.string(),
+  Written: z.boolean(), BackupId: z.string(),
+});
+
+export const projectNew = defineMethod({
+  name: 'project.new',
+  summary: 'Detects the apps under a folder and writes a deployment.config.env for them (free ports, generated secrets, help comments). Refuses to overwrite one without force (then backs it up first); whatIf writes nothing.',
+  params: z.object({
+    path: z.string().min(1).optional().describe('The project folder (default: the current folder)'),
+    apps: z.array(z.string().min(1)).optional().describe('App folders to use instead of looking under the project folder'),
+    force: z.boolean().default(false).describe('Replace an existing deployment.config.env (backed up first)'),
+    whatIf: z.boolean().default(false).describe('Return the file that would be written; write nothing'),
+  }),
+  item: newProjectSchema,
+  async handler(p, ctx) {
+    const dir = resolve(ctx.cwd, p.path ?? '.');
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new WoosooError('ProjectFolderMissing', `${dir} is not a folder.`, { category: 'ObjectNotFound', target: dir, fix: 'Give the folder that holds (or will hold) the apps, e.g. D:\\woosoo.' });
+    }
+    const apps = detectApps(dir, p.apps?.map((a) => resolve(dir, a)));
+    if (!apps.some((a) => a.kind === 'laravel')) {
+      throw new WoosooError('ProjectNoBackend', `No Laravel app (artisan and composer.json) ${p.apps ? `in ${p.apps.join(', ')}` : `in ${dir}, its subfolders or apps/*`}${apps.length ? `; found: ${apps.map((a) => `${a.kind} in ${a.rel}`).join(', ')}` : ': the folder holds no app at all'}. Nothing was written.`, {
+        category: 'ObjectNotFound', target: dir, fix: 'Check the backend out under the project folder (e.g. apps/backend), or name its folder with -App.',
+      });
+    }
+    const gen = await generateValues(apps, basename(dir));
+    ctx.registerSecrets(gen.secrets);
+    const file = join(dir, CONFIG_FILE);
+    const text = configText(gen.values, apps, dotenvQuote);
+    const errors = validateConfig(parseConfig({ projectDir: dir, file }, text)).filter((x) => x.severity === 'Error');
+    if (errors.length > 0) {
+      throw new WoosooError('ProjectConfigInvalid', `The generated configuration has problems; nothing was written:\n${errors.map((x) => `  - ${x.message}`).join('\n')}`, {
+        category: 'InvalidResult', target: file, fix: 'Report this; meanwhile write deployment.config.env by hand (docs/configuration.md).',
+      });
+    }
+    const exists = existsSync(file);
+    const notes = [...gen.notes];
+    if (exists && !p.force) {
+      if (!p.whatIf) {
+        throw new WoosooError('ProjectConfigExists', `${file} exists; nothing was written.`, {
+          category: 'ResourceExists', target: file, fix: 'Edit it with Set-WoosooConfig, or replace it with -Force (it is backed up first).',
+        });
+      }
+      notes.push(`${file} exists: -Force replaces it (backed up first).`);
+    }
+    const masked = text.split('\n').map((l) => (gen.secrets.some((s) => l.endsWith(`=${s}`) || l.endsWith(`='${s}'`)) ? l.replace(/=.*$/, `=${MASK}`) : l)).join('\n');
+    const item = (written: boolean, backupId: string) => typed('NewProject', {
+      Path: dir, ConfigPath: file, Apps: apps.map((a) => `${a.kind} ${a.rel} (${Math.round(a.confidence * 100)} %: ${a.evidence.join(', ')})`),
+      Notes: notes, Content: masked, Written: written, BackupId: backupId,
+    });
+    if (p.whatIf) return { items: [item(false, '')] };
+    let backupId = '';
+    if (exists) {
+      backupId = (await createBackup(readProject(dir, ctx), ctx, {
+        description: 'Before New-WoosooProject -Force', includeDatabase: false, includeFiles: false, extraFiles: [file], creator: 'New-WoosooProject',
+      })).id;
+    }
+    await writeFileAtomic(file, text, { secret: true }, ctx);
+    return { items: [item(true, backupId)] };
+  },
+});
