@@ -63,28 +63,11 @@ function New-WoosooProject {
         [switch]$Force
     )
     process {
-        $params = @{ whatIf = $true; force = [bool]$Force }
+        $params = @{ force = [bool]$Force }
         if ($Path) { $params.path = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path) }
         else { $params.path = $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath }
         if ($App) { $params.apps = @($App) }
-        try {
-            $plan = @(Invoke-WoosooRpc -Method 'project.new' -Params $params -Cmdlet $PSCmdlet)
-        }
-        catch {
-            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
-        }
-        $project = $plan[0]
-        $description = 'Write {0} for {1}' -f $project.ConfigPath, (@($project.Apps) -join '; ')
-        if (-not $PSCmdlet.ShouldProcess($description, ($description + '?'), 'New-WoosooProject')) {
-            if ($WhatIfPreference) { $project }
-            return
-        }
-        $params.whatIf = $false
-        try {
-            Invoke-WoosooRpc -Method 'project.new' -Params $params -Cmdlet $PSCmdlet
-        }
-        catch {
-            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
-        }
+        Invoke-WoosooPlannedChange -Method 'project.new' -Params $params -Cmdlet $PSCmdlet -Caption 'New-WoosooProject' `
+            -Describe { param($project) @(('Write {0} for {1}' -f $project.ConfigPath, (@($project.Apps) -join '; ')), (@($project.Notes) -join [Environment]::NewLine)) }
     }
 }

@@ -78,28 +78,11 @@ function Set-WoosooConfig {
         if ($PSCmdlet.ParameterSetName -eq 'Secure') {
             $text = [System.Net.NetworkCredential]::new('', $SecureValue).Password
         }
-        $params = @{ name = $Name; value = $text; whatIf = $true }
+        $params = @{ name = $Name; value = $text }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
-        try {
-            $plan = @(Invoke-WoosooRpc -Method 'config.set' -Params $params -Cmdlet $PSCmdlet)
-        }
-        catch {
-            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
-        }
-        $change = $plan[0]
-        if ($change.Action -eq 'Unchanged') { return $change }
-        $description = 'Set {0} in {1}' -f $Name, $change.Path
-        if (-not $PSCmdlet.ShouldProcess($description, ($description + '?' + [Environment]::NewLine + $change.Diff), 'Set-WoosooConfig')) {
-            if ($WhatIfPreference) { $change }
-            return
-        }
-        $params.whatIf = $false
-        try {
-            Invoke-WoosooRpc -Method 'config.set' -Params $params -Cmdlet $PSCmdlet
-        }
-        catch {
-            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
-        }
+        Invoke-WoosooPlannedChange -Method 'config.set' -Params $params -Cmdlet $PSCmdlet -Caption 'Set-WoosooConfig' `
+            -Skip { param($change) $change.Action -eq 'Unchanged' } `
+            -Describe { param($change) @(('Set {0} in {1}' -f $Name, $change.Path), $change.Diff) }
     }
 }
