@@ -53,11 +53,13 @@ describe('domains loaded on first call', () => {
     clients.push(c);
     const missing = join(mkdtempSync(join(tmpdir(), 'woosoo-startup-')), 'no-project-here');
     const replies = await Promise.all(DOMAINS.map((d) => c.request(d.names[0], { path: missing })));
+    // project.new makes a project: its "not there" is the folder, not a configuration.
+    const notThere = (method: string) => (method === 'project.new' ? 'ProjectFolderMissing' : 'ConfigNotFound');
     for (const [i, r] of replies.entries()) {
       // Each domain's own code ran: it looked for the project and said it is not there (not "method not
       // found", not an internal error from loading the domain).
       expect({ method: DOMAINS[i].names[0], errorId: r.error?.data?.errorId })
-        .toEqual({ method: DOMAINS[i].names[0], errorId: 'ConfigNotFound' });
+        .toEqual({ method: DOMAINS[i].names[0], errorId: notThere(DOMAINS[i].names[0]) });
     }
     expect(c.stderr).not.toMatch(/engine: .*(Error|TypeError)/);
     expect((await c.call('config.get', { path: join(ROOT, 'examples', 'demo') })).items![0].$type).toBe('Config');
