@@ -128,8 +128,16 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
     expect([...seen]).toContain('Throttled');
     expect([...seen].filter((st) => st === 'Running' || st === 'Paused')).toEqual([]);
 
+    // Resuming retries at once and the application exits again: still a crash loop. On a loaded machine NSSM under
+    // Wine has also been seen to end the loop as SERVICE_STOPPED before the resume (CI, once): then there is nothing
+    // to resume and the answer says so. Either way nothing is reported up.
     const resumed = await control.resumeAll(one, ctx());
-    expect(resumed.errors[0].data.errorId).toBe('ServiceCrashLoop');
+    expect(resumed.items).toEqual([]);
+    const after = (await control.queryServices(one)).items[0].status;
+    const expected = resumed.errors[0].data.errorId === 'ServiceNotSuspended' ? 'Stopped' : after;
+    expect(['ServiceCrashLoop', 'ServiceNotSuspended']).toContain(resumed.errors[0].data.errorId);
+    expect(after).toBe(expected);
+    expect(['Running', 'Paused']).not.toContain(after);
     const paused = await control.suspendAll(one, ctx());
     expect(paused.errors[0].data.errorId).toBe('PauseNotSupported');
 
