@@ -4,7 +4,7 @@ import { loadValidProject } from '../config';
 import { defineMethod, projectPathParam, typed, typedSchema } from '../kernel/method';
 import { readProject } from '../config';
 import { syncConfig, type ConfigChange } from './index';
-import { setConfigValue } from './set';
+import { setConfigValues } from './set';
 
 /** The wire's Woosoo.ConfigChange of a file's change (BackupId only when the file was overwritten). */
 function changeObject(c: ConfigChange) {
@@ -43,19 +43,28 @@ export const configSync = defineMethod({
   },
 });
 
+const keyChange = z.object({
+  name: z.string().min(1).describe('The key (a declared Woosoo setting)'),
+  value: z.string().describe('The new value, as text (quoted as the file needs)'),
+});
+
 export const configSet = defineMethod({
   name: 'config.set',
-  summary: 'Sets one key of deployment.config.env in place (comments, order and quoting kept): the whole configuration is validated with the new value first (refused: nothing written), the old file backed up, then replaced atomically. A Woosoo.ConfigChange (diff, secrets masked); whatIf writes nothing.',
+  summary: 'Sets keys of deployment.config.env in place (comments, order and quoting kept): one (name, value) or several (changes), validated all together with the whole configuration first (one refused: none written), the old file backed up once, then replaced atomically. One Woosoo.ConfigChange with the combined diff (secrets masked); whatIf writes nothing.',
   params: z.object({
     path: projectPathParam,
-    name: z.string().min(1).describe('The key (a declared Woosoo setting)'),
-    value: z.string().describe('The new value, as text (quoted as the file needs)'),
+    name: keyChange.shape.name.optional(),
+    value: keyChange.shape.value.optional(),
+    changes: z.array(keyChange).min(1).optional().describe('Several keys at once, instead of name and value'),
     whatIf: z.boolean().default(false).describe('Return the change, write nothing'),
+  }).refine((p) => (p.changes === undefined ? p.name !== undefined && p.value !== undefined : p.name === undefined && p.value === undefined), {
+    message: 'give either name and value, or changes (not both)',
   }),
   item: configChangeSchema,
   async handler(p, ctx) {
-    // The file as written: a file with problems can be fixed this way (a value bringing new errors is refused).
+    // The file as written: a file with problems can be fixed this way (values bringing new errors are refused).
     const cfg = readProject(p.path, ctx);
-    return { items: [changeObject(await setConfigValue(cfg, ctx, p.name, p.value, p.whatIf))] };
+    const changes = p.changes ?? [{ name: p.name as string, value: p.value as string }];
+    return { items: [changeObject(await setConfigValues(cfg, ctx, changes, p.whatIf))] };
   },
 });
