@@ -23,6 +23,7 @@ import { writeFileAtomic } from './atomic';
 export { NGINX_CONF, releaseMarker, syncTargets } from './targets';
 export { dotenvQuote } from './quote';
 export { writeFileAtomic } from './atomic';
+export { withAppKey } from './envmerge';
 
 /** What the sync did (or, with whatIf, would do) to one file: sync/methods.ts makes the wire's Woosoo.ConfigChange. */
 export interface ConfigChange {
