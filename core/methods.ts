@@ -10,8 +10,8 @@ import { engineMethods } from './engine/methods';
 
 export const DOMAINS: readonly LazyMethods[] = [
   {
-    domain: 'config', names: ['config.get', 'config.test', 'config.schema'],
-    load: async () => { const m = await import('./config/methods'); return [m.configGet, m.configTest, m.configSchema]; },
+    domain: 'config', names: ['config.get', 'config.test', 'config.schema', 'config.compare'],
+    load: async () => { const m = await import('./config/methods'); return [m.configGet, m.configTest, m.configSchema, m.configCompare]; },
   },
   {
     domain: 'logs', names: ['logs.get', 'logs.list'],

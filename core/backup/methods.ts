@@ -1,9 +1,9 @@
 /** RPC methods of backups: backup.create, backup.list, backup.test, backup.restore, backup.remove. Thin. */
 import { z } from 'zod';
-import { loadValidProject, readProject, type ProjectConfig } from '../config';
+import { loadValidProject, readProject, type ProjectConfig, type ProjectRef } from '../config';
 import type { RequestContext } from '../kernel/context';
 import { toItemError, WoosooError, type ItemError } from '../kernel/errors';
-import { defineMethod, projectPathParam, typed, typedSchema } from '../kernel/method';
+import { defineMethod, projectParams, typed, typedSchema } from '../kernel/method';
 import { createBackup, listBackups, restoreBackup, toBackupInfo, verifyBackupAsync, type BackupInfo, type RestoreAction } from './index';
 import { ID_RE } from './layout';
 import { requireKeys } from './restore';
@@ -13,8 +13,8 @@ import { removeSelected } from './retention';
  * The project for reading and restoring backups: the configuration need not be valid (restoring is how a broken
  * one is put back), but the backup keys used must be — a bad BACKUP_PATH would point into the project itself.
  */
-function loadBackupProject(path: string | undefined, ctx: Pick<RequestContext, 'env' | 'cwd'>, more: string[] = []): ProjectConfig {
-  const cfg = readProject(path, ctx);
+function loadBackupProject(ref: ProjectRef, ctx: Pick<RequestContext, 'env' | 'cwd'>, more: string[] = []): ProjectConfig {
+  const cfg = readProject(ref, ctx);
   requireKeys(cfg, ['BACKUP_PATH', ...more], 'Working with the backups', 'Fix the keys listed in deployment.config.env (Test-WoosooConfig shows them).');
   return cfg;
 }
@@ -51,14 +51,14 @@ export const backupCreate = defineMethod({
   name: 'backup.create',
   summary: 'Makes a backup of deployment.config.env, configs/ and each app\'s .env (plus the database and the uploaded files when asked) and returns it as a Woosoo.Backup.',
   params: z.object({
-    path: projectPathParam,
+    ...projectParams,
     description: z.string().max(500).default(''),
     includeDatabase: z.boolean().default(false),
     includeFiles: z.boolean().default(false),
   }),
   item: backupItem,
   async handler(p, ctx) {
-    const cfg = loadValidProject(p.path, ctx);
+    const cfg = loadValidProject(p, ctx);
     const b = await createBackup(cfg, ctx, { description: p.description, includeDatabase: p.includeDatabase, includeFiles: p.includeFiles, creator: 'New-WoosooBackup' });
     return { items: [backupObject(b, cfg.projectDir)] };
   },
@@ -67,10 +67,10 @@ export const backupCreate = defineMethod({
 export const backupList = defineMethod({
   name: 'backup.list',
   summary: 'Lists the backups newest first as Woosoo.Backup objects (metadata only).',
-  params: z.object({ path: projectPathParam, ids: z.array(idParam).optional(), limit: z.number().int().positive().optional() }),
+  params: z.object({ ...projectParams, ids: z.array(idParam).optional(), limit: z.number().int().positive().optional() }),
   item: backupItem,
   async handler(p, ctx) {
-    const cfg = loadBackupProject(p.path, ctx);
+    const cfg = loadBackupProject(p, ctx);
     let list = listBackups(cfg);
     const errors: ItemError[] = [];
     if (p.ids && p.ids.length > 0) {
@@ -89,12 +89,12 @@ export const backupList = defineMethod({
 export const backupTest = defineMethod({
   name: 'backup.test',
   summary: 'Verifies every checksum and the metadata of the given backups (all when none given): a Woosoo.BackupVerification each.',
-  params: z.object({ path: projectPathParam, ids: z.array(idParam).optional() }),
+  params: z.object({ ...projectParams, ids: z.array(idParam).optional() }),
   item: typedSchema('BackupVerification', {
     Id: z.string(), Valid: z.boolean(), FilesChecked: z.number(), Problems: z.array(z.string()), BackupPath: z.string(),
   }),
   async handler(p, ctx) {
-    const cfg = loadBackupProject(p.path, ctx);
+    const cfg = loadBackupProject(p, ctx);
     const ids = p.ids && p.ids.length > 0 ? p.ids : listBackups(cfg).map((b) => b.id);
     const items = [];
     const errors: ItemError[] = [];
@@ -114,13 +114,13 @@ export const backupTest = defineMethod({
 export const backupRestore = defineMethod({
   name: 'backup.restore',
   summary: 'Verifies a backup, takes a safety backup and puts its files (and database) back. whatIf: the Woosoo.RestoreAction list, nothing changed.',
-  params: z.object({ path: projectPathParam, id: idParam, skipDatabase: z.boolean().default(false), whatIf: z.boolean().default(false) }),
+  params: z.object({ ...projectParams, id: idParam, skipDatabase: z.boolean().default(false), whatIf: z.boolean().default(false) }),
   item: z.union([actionItem, typedSchema('RestoreResult', {
     BackupId: z.string(), SafetyBackupId: z.string(), FilesRestored: z.number(), DatabaseRestored: z.boolean(), Actions: z.array(actionItem),
   })]),
   async handler(p, ctx) {
     // Not loadValidProject: restoring is how a broken deployment.config.env is put back.
-    const cfg = loadBackupProject(p.path, ctx);
+    const cfg = loadBackupProject(p, ctx);
     const r = await restoreBackup(cfg, ctx, p.id, { skipDatabase: p.skipDatabase, whatIf: p.whatIf });
     const actions = r.actions.map((a) => actionObject(r.id, a));
     if (r.whatIf) return { items: actions };
@@ -138,7 +138,7 @@ export const backupRemove = defineMethod({
   name: 'backup.remove',
   summary: 'Removes the given backups, or by retention (older than olderThanSeconds, keeping keepMinimum and always the newest valid one). plan: list only.',
   params: z.object({
-    path: projectPathParam,
+    ...projectParams,
     ids: z.array(idParam).optional(),
     olderThanSeconds: z.number().nonnegative().optional(),
     keepMinimum: z.number().int().nonnegative().optional(),
@@ -146,7 +146,7 @@ export const backupRemove = defineMethod({
   }),
   item: backupItem,
   async handler(p, ctx) {
-    const cfg = loadBackupProject(p.path, ctx, ['BACKUP_RETENTION_DAYS', 'BACKUP_KEEP_MINIMUM']);
+    const cfg = loadBackupProject(p, ctx, ['BACKUP_RETENTION_DAYS', 'BACKUP_KEEP_MINIMUM']);
     const removed = await removeSelected(cfg, ctx, {
       ids: p.ids, olderThanMs: p.olderThanSeconds === undefined ? undefined : p.olderThanSeconds * 1000, keepMinimum: p.keepMinimum, plan: p.plan,
     });

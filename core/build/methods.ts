@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { loadValidProject } from '../config';
 import { toItemError, WoosooError } from '../kernel/errors';
-import { defineMethod, duration, durationSchema, projectPathParam, typed, typedSchema } from '../kernel/method';
+import { defineMethod, duration, durationSchema, projectParams, typed, typedSchema } from '../kernel/method';
 import { planBuilds, runBuilds, APP_KINDS, type AppKind, type BuildPlan, type BuildResult } from './index';
 
 const APP_NAMES: Record<AppKind, 'Backend' | 'Pwa' | 'Relay'> = { backend: 'Backend', pwa: 'Pwa', relay: 'Relay' };
@@ -45,7 +45,7 @@ export const buildRun = defineMethod({
   name: 'build.run',
   summary: 'Builds the apps (Backend, Pwa, Relay; all when none given) with their build and test commands and returns a Woosoo.BuildResult per app; with whatIf, returns the plan as Woosoo.BuildPlan objects and runs nothing.',
   params: z.object({
-    path: projectPathParam,
+    ...projectParams,
     apps: z.array(appKind).optional().describe('backend, pwa, relay; all when empty'),
     exclude: z.array(appKind).optional().describe('apps to leave out after planning (declined at -Confirm)'),
     skipTests: z.boolean().default(false),
@@ -54,7 +54,7 @@ export const buildRun = defineMethod({
   }),
   item: z.union([resultItem, planItem]),
   async handler(p, ctx) {
-    const cfg = loadValidProject(p.path, ctx);
+    const cfg = loadValidProject(p, ctx);
     const apps = p.apps && p.apps.length > 0 ? [...new Set(p.apps)] : undefined;
     if (p.whatIf) {
       const plans = planBuilds(cfg, { apps, exclude: p.exclude, skipTests: p.skipTests, env: ctx.env });

@@ -4,10 +4,11 @@
  * validator and Get-WoosooConfig decide what to do with the problems.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { WoosooError } from '../kernel/errors';
 import { looksSecret } from '../util/redact';
 import { parseDotenv, type DotenvEntry } from './dotenv';
+import { chooseEnvironment, type EnvironmentFrom } from './environments';
 import { KEYS, isKeyName, type KeyName, type KeyValue } from './keys';
 import type { ConfigIssue } from './problems';
 
@@ -15,7 +16,24 @@ export const CONFIG_FILE = 'deployment.config.env';
 
 export interface ProjectLocation {
   projectDir: string;
+  /** The base file, deployment.config.env. */
   file: string;
+  /** The environment that applies (core/config/environments.ts), once read; undefined when none is known. */
+  environment?: string;
+  environmentFrom?: EnvironmentFrom;
+  /** The environment's overlay file, deployment.config.<environment>.env, when it exists. */
+  overlay?: string;
+}
+
+/** An entry as written, and in which file (the base file, or the environment's overlay, which wins). */
+export interface ConfigEntry extends DotenvEntry {
+  file: string;
+}
+
+/** Which environment to read: -Environment, and the session's $env:WOOSOO_ENVIRONMENT. */
+export interface EnvironmentSelection {
+  asked?: string;
+  variable?: string;
 }
 
 export type ConfigValue = string | number | boolean;
@@ -49,8 +67,8 @@ export class ProjectConfig {
   constructor(
     readonly location: ProjectLocation,
     readonly values: Readonly<Record<string, ConfigValue>>,
-    /** Entries as written in the file (string values, line numbers), including unknown keys. */
-    readonly entries: ReadonlyMap<string, DotenvEntry>,
+    /** Entries as written (string values, file and line; the overlay's win), including unknown keys. */
+    readonly entries: ReadonlyMap<string, ConfigEntry>,
     readonly problems: readonly ConfigIssue[],
     /** Set on a colour's view (core/releases); undefined on the configuration as loaded. */
     readonly slot?: SlotInfo,
@@ -71,6 +89,16 @@ export class ProjectConfig {
 
   get projectDir(): string {
     return this.location.projectDir;
+  }
+
+  /** The environment that applies (the overlay's, the one asked for, or the base file's ENVIRONMENT). */
+  get environment(): string | undefined {
+    return this.location.environment;
+  }
+
+  /** The file a key is written in (the overlay when it sets it), else the base file, where a new key goes. */
+  fileOf(name: string): string {
+    return this.entries.get(name)?.file ?? this.location.file;
   }
 
   /**
@@ -161,39 +189,62 @@ export function findProject(path: string | undefined, session: { env: Record<str
   throw notFound(`Neither ${session.cwd} nor any folder above it holds a project`, session.cwd);
 }
 
-export function readConfig(location: ProjectLocation): ProjectConfig {
-  let text: string;
+function readText(file: string): string {
   try {
-    text = readFileSync(location.file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new WoosooError('ConfigUnreadable', `Cannot read ${location.file}: ${(err as Error).message}`, {
-      category: 'ReadError', target: location.file, fix: 'Check that the file exists and that you may read it.',
+    throw new WoosooError('ConfigUnreadable', `Cannot read ${file}: ${(err as Error).message}`, {
+      category: 'ReadError', target: file, fix: 'Check that the file exists and that you may read it.',
     });
   }
-  return parseConfig(location, text);
 }
 
-export function parseConfig(location: ProjectLocation, text: string): ProjectConfig {
-  const file = location.file;
-  const parsed = parseDotenv(text);
-  const problems: ConfigIssue[] = [];
-  const problem = (p: Omit<ConfigIssue, 'file'>) => problems.push({ file, ...p });
+/** The base file, then the environment's overlay over it (which environment: see core/config/environments.ts). */
+export function readConfig(location: ProjectLocation, select: EnvironmentSelection = {}): ProjectConfig {
+  const text = readText(location.file);
+  const inFile = parseDotenv(text).entries.filter((e) => e.key === 'ENVIRONMENT').pop()?.value;
+  const choice = chooseEnvironment(location.projectDir, select.asked, select.variable, inFile);
+  const at: ProjectLocation = { ...location, environment: choice.name, environmentFrom: choice.from, overlay: choice.overlay };
+  return parseConfig(at, text, choice.overlay === undefined ? undefined : readText(choice.overlay));
+}
 
+/** The entries of one file, its syntax problems, warnings and duplicates reported against that file. */
+function readEntries(file: string, text: string, problem: (p: Omit<ConfigIssue, 'file'> & { file?: string }) => void): ConfigEntry[] {
+  const parsed = parseDotenv(text);
+  const name = basename(file);
   for (const p of parsed.problems) {
-    problem({ key: '', rule: 'Syntax', severity: 'Error', line: p.line, message: `${CONFIG_FILE} line ${p.line}: ${p.message}.`, fix: p.fix });
+    problem({ file, key: '', rule: 'Syntax', severity: 'Error', line: p.line, message: `${name} line ${p.line}: ${p.message}.`, fix: p.fix });
   }
   for (const c of parsed.cutAtHash) {
     problem({
-      key: c.key, rule: 'UnquotedHash', severity: 'Warning', line: c.line,
-      message: `${c.key} (line ${c.line}) has a # inside its unquoted value: Laravel's phpdotenv, Node's dotenv and Woosoo all end the value there (the rest is a comment), which is rarely what was meant (a password such as p@ss#1 would be read as p@ss).`,
+      file, key: c.key, rule: 'UnquotedHash', severity: 'Warning', line: c.line,
+      message: `${c.key} (${name === CONFIG_FILE ? '' : `${name} `}line ${c.line}) has a # inside its unquoted value: Laravel's phpdotenv, Node's dotenv and Woosoo all end the value there (the rest is a comment), which is rarely what was meant (a password such as p@ss#1 would be read as p@ss).`,
       fix: `Quote the value: ${c.key}='…' (Set-WoosooConfig quotes for you).`,
     });
   }
   for (const d of parsed.duplicates) {
-    problem({ key: d.key, rule: 'DuplicateKey', severity: 'Warning', line: d.line, message: `${d.key} is set on line ${d.firstLine} and again on line ${d.line}; line ${d.line} wins.`, fix: `Delete one of the two ${d.key} lines.` });
+    problem({ file, key: d.key, rule: 'DuplicateKey', severity: 'Warning', line: d.line, message: `${d.key} is set on line ${d.firstLine} and again on line ${d.line}${name === CONFIG_FILE ? '' : ` of ${name}`}; line ${d.line} wins.`, fix: `Delete one of the two ${d.key} lines.` });
+  }
+  return parsed.entries.map((e) => ({ ...e, file }));
+}
+
+/** `overlay` is the text of location.overlay: its entries win over the base file's. */
+export function parseConfig(location: ProjectLocation, text: string, overlay?: string): ProjectConfig {
+  const problems: ConfigIssue[] = [];
+  const problem = (p: Omit<ConfigIssue, 'file'> & { file?: string }) => problems.push({ ...p, file: p.file ?? location.file });
+  const entries = new Map(readEntries(location.file, text, problem).map((e) => [e.key, e]));
+  if (location.overlay !== undefined && overlay !== undefined) {
+    for (const e of readEntries(location.overlay, overlay, problem)) entries.set(e.key, e);
+    const said = entries.get('ENVIRONMENT');
+    if (said?.file === location.overlay && said.value.trim().toLowerCase() !== location.environment) {
+      problem({
+        file: location.overlay, key: 'ENVIRONMENT', rule: 'EnvironmentMismatch', severity: 'Error', line: said.line,
+        message: `${basename(location.overlay)} line ${said.line} sets ENVIRONMENT=${said.value}, but the file is the ${location.environment} overlay.`,
+        fix: `Delete that line (the overlay's name sets ENVIRONMENT), or rename the file to deployment.config.${said.value}.env.`,
+      });
+    }
   }
 
-  const entries = new Map(parsed.entries.map((e) => [e.key, e]));
   const values: Record<string, ConfigValue> = {};
   for (const def of KEYS.values()) {
     const entry = entries.get(def.name);
@@ -203,13 +254,15 @@ export function parseConfig(location: ProjectLocation, text: string): ProjectCon
     if (r.success) {
       values[def.name] = r.data as ConfigValue;
     } else {
-      const where = entry ? ` (line ${entry.line})` : ' (default)';
+      const where = entry ? ` (${entry.file === location.file ? '' : `${basename(entry.file)} `}line ${entry.line})` : ' (default)';
       problem({
-        key: def.name, rule: 'Type', severity: 'Error', line: entry?.line,
+        file: entry?.file, key: def.name, rule: 'Type', severity: 'Error', line: entry?.line,
         message: `${def.name}${where} ${r.error.issues.map((i) => i.message).join('; ')}.`,
         fix: `Set ${def.name} to a valid value (${def.kind})${def.example ? `, e.g. ${def.name}=${def.example}` : ''}. ${def.help}`,
       });
     }
   }
+  // The environment asked for is the one that applies, even where no file says it (an overlay without ENVIRONMENT).
+  if (location.environment !== undefined && !problems.some((p) => p.key === 'ENVIRONMENT')) values.ENVIRONMENT = location.environment;
   return new ProjectConfig(location, values, entries, problems);
 }

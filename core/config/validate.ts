@@ -22,8 +22,7 @@ export const MIN_PASSWORD_LENGTH = 8;
 
 export function validateConfig(cfg: ProjectConfig): ConfigIssue[] {
   const out: ConfigIssue[] = [...cfg.problems];
-  const file = cfg.location.file;
-  const add = (p: Omit<ConfigIssue, 'file' | 'line'>) => out.push({ file, line: cfg.entries.get(p.key)?.line, ...p });
+  const add = (p: Omit<ConfigIssue, 'file' | 'line'>) => out.push({ file: cfg.fileOf(p.key), line: cfg.entries.get(p.key)?.line, ...p });
   const failedType = new Set(out.filter((p) => p.rule === 'Type').map((p) => p.key));
 
   for (const def of KEYS.values()) {

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { loadValidProject } from '../config';
 import type { RequestContext } from '../kernel/context';
-import { defineMethod, duration, durationSchema, projectPathParam, typed, typedSchema } from '../kernel/method';
+import { defineMethod, duration, durationSchema, projectParams, typed, typedSchema } from '../kernel/method';
 import { withStepSink, type DeployCtx } from './context';
 import { changedProject, effectiveStatus, interruptedDeployments, listDeployments, needsRollback, summarizeDeployment } from './history';
 import { readJournal, type Journal, type StepRecord } from './journal';
@@ -61,7 +61,7 @@ export const deployRun = defineMethod({
   name: 'deploy.run',
   summary: 'Deploys the project (preflight, lock, backup, sync, build, stop, place, start, health, report) and rolls back on failure; whatIf returns the plan and changes nothing.',
   params: z.object({
-    path: projectPathParam,
+    ...projectParams,
     scope: scope.default('Full'),
     skipBackup: z.boolean().default(false),
     skipBuild: z.boolean().default(false),
@@ -74,7 +74,7 @@ export const deployRun = defineMethod({
   }),
   item: z.union([stepSchema, deploymentSchema, planSchema]),
   handler: async (p, ctx) => {
-    const cfg = loadValidProject(p.path, ctx);
+    const cfg = loadValidProject(p, ctx);
     const options = {
       scope: p.scope, skipBackup: p.skipBackup, skipBuild: p.skipBuild, skipTests: p.skipTests, force: p.force,
       noRollback: p.noRollback, parallel: p.parallel, reportPath: p.reportPath,
@@ -94,10 +94,10 @@ export const deployRun = defineMethod({
 export const deployGet = defineMethod({
   name: 'deploy.get',
   summary: 'Lists deployments, newest first (an interrupted one shows as Interrupted); by id or the last N.',
-  params: z.object({ path: projectPathParam, id: z.string().optional(), last: z.number().int().min(1).optional() }),
+  params: z.object({ ...projectParams, id: z.string().optional(), last: z.number().int().min(1).optional() }),
   item: deploymentSchema,
   handler: async (p, ctx) => {
-    const cfg = loadValidProject(p.path, ctx);
+    const cfg = loadValidProject(p, ctx);
     return { items: listDeployments(cfg, { id: p.id, last: p.last }).map(toDeployment) };
   },
 });
@@ -105,10 +105,10 @@ export const deployGet = defineMethod({
 export const deployUndo = defineMethod({
   name: 'deploy.undo',
   summary: 'Completes the rollback of an interrupted or failed deployment (the newest such one when no id), or switches a successful blue/green deployment back to the release before it; whatIf returns it unchanged.',
-  params: z.object({ path: projectPathParam, id: z.string().optional(), whatIf: z.boolean().default(false) }),
+  params: z.object({ ...projectParams, id: z.string().optional(), whatIf: z.boolean().default(false) }),
   item: z.union([deploymentSchema, stepSchema]),
   handler: async (p, ctx) => {
-    const cfg = loadValidProject(p.path, ctx);
+    const cfg = loadValidProject(p, ctx);
     let id = p.id;
     if (!id) {
       // Interrupted ones (even those that changed nothing: undo closes them), and failed ones that changed the project.

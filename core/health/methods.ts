@@ -1,7 +1,7 @@
 /** RPC method of Get-WoosooHealth: health.get (one round, -Watch rounds streamed until cancelled, or -Quiet). */
 import { z } from 'zod';
 import { loadValidProject } from '../config';
-import { defineMethod, projectPathParam, typed } from '../kernel/method';
+import { defineMethod, projectParams, typed } from '../kernel/method';
 import { HEALTH_CATEGORIES, healthCheckSchema, runHealthChecks, sleepCancellable, type HealthCheck, type HealthResult } from './index';
 
 const allHealthy = (checks: HealthResult[]) => checks.length > 0 && checks.every((c) => c.status === 'Healthy');
@@ -18,7 +18,7 @@ export const healthGet = defineMethod({
   name: 'health.get',
   summary: 'Runs every health check in parallel and returns Woosoo.HealthCheck objects; watch streams a round every interval until cancelled; quiet returns true only when all are Healthy.',
   params: z.object({
-    path: projectPathParam,
+    ...projectParams,
     categories: z.array(z.enum(HEALTH_CATEGORIES)).optional().describe('Only these categories'),
     names: z.array(z.string().min(1)).optional().describe('Only checks whose name matches; wildcards * and ?'),
     watch: z.boolean().default(false).describe('Repeat every interval, streaming each round, until cancelled'),
@@ -28,7 +28,7 @@ export const healthGet = defineMethod({
   // With watch and quiet, each round streams one boolean instead of the checks.
   item: z.union([healthCheckSchema, z.boolean()]),
   async handler(p, ctx) {
-    const cfg = loadValidProject(p.path, ctx);
+    const cfg = loadValidProject(p, ctx);
     const opts = { categories: p.categories, names: p.names };
     if (!p.watch) {
       const checks = await runHealthChecks(cfg, ctx, opts);
@@ -43,7 +43,7 @@ export const healthGet = defineMethod({
       await sleepCancellable(p.intervalSeconds * 1000, ctx.signal);
       // Thresholds edited during a long watch apply from the next round; a broken edit keeps the last good ones.
       try {
-        current = loadValidProject(p.path, ctx);
+        current = loadValidProject(p, ctx);
       } catch (err) {
         ctx.log('warning', `${(err as Error).message}\nThe watch goes on with the configuration it had.`);
       }

@@ -64,6 +64,13 @@ export const durationSchema = z.string().regex(DURATION_RE, 'an ISO-8601 duratio
 /** A path param: resolved to an absolute path by the module before it is sent. */
 export const projectPathParam = z.string().min(1).optional().describe('Project folder or its deployment.config.env');
 
+/** The environment overlay to read (core/config/environments.ts). */
+export const environmentParam = z.string().min(1).optional()
+  .describe('Environment whose overlay (deployment.config.<environment>.env) applies; default $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT of deployment.config.env');
+
+/** The params of every method that works on a project: which one, and in which environment. */
+export const projectParams = { path: projectPathParam, environment: environmentParam };
+
 /** zod issues → one readable sentence per problem ("params.path: expected string, received number"). */
 export function describeIssues(issues: readonly z.core.$ZodIssue[], root = 'params'): string[] {
   return issues.map((i) => {

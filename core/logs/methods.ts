@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { loadProject } from '../config';
 import { once } from 'node:events';
-import { defineMethod, projectPathParam, typed, typedSchema } from '../kernel/method';
+import { defineMethod, projectParams, typed, typedSchema } from '../kernel/method';
 import { LEVELS, type LogEntry } from './entry';
 import { pickSources, queryLogs } from './query';
 import { discoverSources, familyFiles, serviceNames } from './sources';
@@ -34,7 +34,7 @@ export const logsGet = defineMethod({
   name: 'logs.get',
   summary: 'Log entries (Woosoo.LogEntry) of the services, Laravel, nginx and deployments, merged in time order; -Tail reads from the end, -Wait follows (entries stream as $/items until cancelled).',
   params: z.object({
-    path: projectPathParam,
+    ...projectParams,
     services: z.array(z.string().min(1)).optional().describe('Service names; wildcards * and ?; "all" or none = every service'),
     tail: z.number().int().positive().optional().describe('Only the last N entries (read from the end of the files)'),
     level: z.enum(LEVELS).optional().describe('Minimum level: Error, Warning (and errors), Info, Debug (everything)'),
@@ -46,7 +46,7 @@ export const logsGet = defineMethod({
   }),
   item: logEntrySchema,
   async handler(p, ctx) {
-    const cfg = loadProject(p.path, ctx);
+    const cfg = loadProject(p, ctx);
     const deployDir = cfg.get('DEPLOY_REPORT_PATH') === undefined ? undefined : cfg.path('DEPLOY_REPORT_PATH');
     const { sources, errors } = pickSources(cfg.projectDir, cfg.path('BACKEND_PATH'), p.services, deployDir, cfg.str('SERVICE_PREFIX'));
     const rest = await queryLogs(sources, p, ctx, async (entries) => {
@@ -60,9 +60,9 @@ export const logsGet = defineMethod({
 export const logsList = defineMethod({
   name: 'logs.list',
   summary: 'The services that have logs (what Get-WoosooLog -Service takes, for tab completion): a value per service with its file count, size and last write time.',
-  params: z.object({ path: projectPathParam }),
+  params: z.object({ ...projectParams }),
   async handler(p, ctx) {
-    const cfg = loadProject(p.path, ctx);
+    const cfg = loadProject(p, ctx);
     const deployDir = cfg.get('DEPLOY_REPORT_PATH') === undefined ? undefined : cfg.path('DEPLOY_REPORT_PATH');
     const all = discoverSources(cfg.projectDir, cfg.path('BACKEND_PATH'), deployDir);
     const value = serviceNames(all).map((service) => {

@@ -1,7 +1,7 @@
 /** RPC method of preflight: preflight.run. Thin: load the project (problems are reported, not thrown), run, shape. */
 import { z } from 'zod';
 import { readProject } from '../config';
-import { defineMethod, duration, projectPathParam, typed } from '../kernel/method';
+import { defineMethod, duration, projectParams, typed } from '../kernel/method';
 import { preflightPassed, runPreflight } from './index';
 import { CATEGORIES, preflightCheckSchema, type CheckResult, type PreflightCheck } from './types';
 
@@ -18,7 +18,7 @@ export const preflightRun = defineMethod({
   name: 'preflight.run',
   summary: 'Every readiness check (System, Tools, PhpExtensions, Configuration, Network, Permissions) in parallel, as Woosoo.PreflightCheck objects; with quiet, only true when no critical check failed.',
   params: z.object({
-    path: projectPathParam,
+    ...projectParams,
     categories: z.preprocess((v) => (typeof v === 'string' ? [v] : v), z.array(z.enum(CATEGORIES))).optional()
       .describe('Only these categories; all when omitted'),
     detailed: z.boolean().default(false).describe('Add the probe commands (Probe) and their raw output (RawOutput) to each result'),
@@ -26,7 +26,7 @@ export const preflightRun = defineMethod({
   }),
   item: preflightCheckSchema,
   async handler(p, ctx) {
-    const cfg = readProject(p.path, ctx);
+    const cfg = readProject(p, ctx);
     const checks = await runPreflight(cfg, ctx, { categories: p.categories, detailed: p.detailed });
     if (p.quiet) return { value: preflightPassed(checks) };
     return { items: checks.map(preflightObject) };

@@ -1,7 +1,7 @@
 /** RPC methods of the services capability: services.get and the changers. Thin: load the project, call control. */
 import { z } from 'zod';
 import { loadProject, loadValidProject } from '../config';
-import { defineMethod, duration, durationSchema, projectPathParam, typed, typedSchema } from '../kernel/method';
+import { defineMethod, duration, durationSchema, projectParams, typed, typedSchema } from '../kernel/method';
 import * as control from './control';
 import type { ServiceReport } from './report';
 import { openServiceSet, selectDefinitions, stackDefinitions } from './index';
@@ -17,7 +17,7 @@ const serviceItem = typedSchema('Service', {
 });
 
 const params = z.object({
-  path: projectPathParam,
+  ...projectParams,
   names: z.array(z.string().min(1)).optional().describe('Service names, short names (reverb) or wildcards; none = the whole stack'),
 });
 
@@ -43,7 +43,7 @@ function changer(name: string, summary: string, op: Op) {
   return defineMethod({
     name, summary, params, item: serviceItem,
     async handler(p, ctx) {
-      const cfg = loadValidProject(p.path, ctx);
+      const cfg = loadValidProject(p, ctx);
       return wire(await op(openServiceSet(cfg, ctx, p.names), ctx));
     },
   });
@@ -54,7 +54,7 @@ export const servicesGet = defineMethod({
   summary: 'A Woosoo.Service per service of the stack (or per matching name), queried concurrently from the backend.',
   params, item: serviceItem,
   async handler(p, ctx) {
-    return wire(await control.queryServices(openServiceSet(loadProject(p.path, ctx), ctx, p.names)));
+    return wire(await control.queryServices(openServiceSet(loadProject(p, ctx), ctx, p.names)));
   },
 });
 
@@ -63,7 +63,7 @@ export const servicesList = defineMethod({
   summary: 'The stack\'s services from the configuration alone (name, display name, port), without asking NSSM or PM2: for tab completion where the service manager is missing or not answering.',
   params,
   async handler(p, ctx) {
-    const defs = selectDefinitions(stackDefinitions(loadProject(p.path, ctx), ctx.env), p.names);
+    const defs = selectDefinitions(stackDefinitions(loadProject(p, ctx), ctx.env), p.names);
     return { value: defs.map((d) => ({ Name: d.name, DisplayName: d.displayName, Port: d.readyPort ?? null })) };
   },
 });

@@ -1,8 +1,11 @@
 /** The keys every Woosoo project has: environment, network, database, Reverb, app folders, tool locations. */
 import { key, t, type KeyTable } from './define';
 
+/** The environments: ENVIRONMENT's values, and the names of the overlay files (deployment.config.<name>.env). */
+export const ENVIRONMENT_NAMES = ['development', 'staging', 'production'] as const;
+
 export const coreKeys = {
-  ENVIRONMENT: key(t.oneOf(['development', 'staging', 'production']), {
+  ENVIRONMENT: key(t.oneOf(ENVIRONMENT_NAMES), {
     group: 'Environment', required: true, example: 'production',
     help: 'Which kind of deployment this is. Production turns off debug output in the apps.',
   }),
