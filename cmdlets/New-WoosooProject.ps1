@@ -5,15 +5,25 @@ function New-WoosooProject {
 
     .DESCRIPTION
     Looks at the folder, its subfolders and apps/* (or the folders given with -App) and says what each app is, with a
-    confidence and the evidence: Laravel (artisan and composer.json; whether it has Reverb and which test command),
-    Nuxt or another Node app (package.json), Flutter (pubspec.yaml), a static site (index.html).
+    confidence and the evidence: Laravel (artisan and composer.json), Nuxt or another Node app (package.json), Flutter
+    (pubspec.yaml), a static site (index.html).
+
+    For a Laravel app with its vendor/ folder (after composer install) it runs php artisan list --format=json and uses
+    the commands the app really has: the test command (app:selftest, php artisan test, or vendor/bin/phpunit), Reverb
+    (reverb:start), Horizon, and only the artisan commands of the build the app has. Without vendor/ (or without php)
+    it reads the same from the files (composer.json, app/Console, routes), and the evidence says so. The evidence also
+    names the PHP version constraint of composer.json and the queue connection.
 
     Then writes deployment.config.env with only what the apps have (REVERB_ENABLED=false for a backend without Reverb,
-    PWA_ENABLED=false without a PWA, the relay app off until Flutter is installed), ports that are free on this
-    machine and distinct, the database settings of the backend's .env, and secrets made with a cryptographic random
-    generator (database password of 32 characters, Reverb key and secret). Each key comes with its help text as a
-    comment. Secrets go into the file only: the returned object and every stream show them masked. Laravel's APP_KEY
-    is generated into the backend's .env by Sync-WoosooConfig (and the deploy), as php artisan key:generate does.
+    PWA_ENABLED=false without a PWA, no build or test step a PWA lacks, the relay app off until Flutter is installed),
+    and the database settings of the backend's .env. Its ports are free on this machine, distinct from each other
+    (the green colour's too), from the ports of the file being replaced with -Force, and, on Windows, from the ports
+    of the NSSM services installed. Each key comes with its help text as a comment.
+
+    Secrets are made with a cryptographic random generator: the database password (32 characters), the Reverb app
+    id, key and secret, and Laravel's APP_KEY (base64: and 32 random bytes) written into the backend's .env when it
+    has none (a key it has is kept). They go into the files only: the returned object and every stream (-Verbose,
+    -WhatIf, warnings, the engine's log) show them masked, unless -Reveal is given.
 
     An existing deployment.config.env is never replaced without -Force, and then it is backed up first.
 
@@ -25,6 +35,10 @@ function New-WoosooProject {
 
     .PARAMETER Force
     Replace an existing deployment.config.env (after backing it up).
+
+    .PARAMETER Reveal
+    Show the secrets written in the returned object: its Secrets property (key and value) and Content unmasked.
+    With -WhatIf nothing is written, so nothing is revealed.
 
     .EXAMPLE
     New-WoosooProject -Path D:\woosoo -WhatIf | Format-List -View Content
@@ -40,6 +54,11 @@ function New-WoosooProject {
     New-WoosooProject -App apps\api, apps\tablet -Force
 
     Uses these two folders, and replaces the existing configuration after backing it up.
+
+    .EXAMPLE
+    $project = New-WoosooProject -Path D:\woosoo -Reveal; $project.Secrets.DB_PASSWORD
+
+    Writes the configuration and shows the new database password, to create the database user with.
 
     .OUTPUTS
     Woosoo.NewProject
@@ -60,10 +79,12 @@ function New-WoosooProject {
         [ValidateNotNullOrEmpty()]
         [string[]]$App,
 
-        [switch]$Force
+        [switch]$Force,
+
+        [switch]$Reveal
     )
     process {
-        $params = @{ force = [bool]$Force }
+        $params = @{ force = [bool]$Force; reveal = [bool]$Reveal }
         if ($Path) { $params.path = $PSCmdlet.GetUnresolvedProviderPathFromPSPath($Path) }
         else { $params.path = $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath }
         if ($App) { $params.apps = @($App) }

@@ -43,6 +43,7 @@ export const projectNew = defineMethod({
       throw new WoosooError('ProjectFolderMissing', `${dir} is not a folder.`, { category: 'ObjectNotFound', target: dir, fix: 'Give the folder that holds (or will hold) the apps, e.g. D:\\woosoo.' });
     }
     const apps = await detectApps(dir, { env: ctx.env, signal: ctx.signal }, p.apps?.map((a) => resolve(dir, a)));
+    for (const a of apps) ctx.log('verbose', `${a.kind} in ${a.rel} (${Math.round(a.confidence * 100)} %): ${a.evidence.join('; ')}`);
     const backend = apps.find((a) => a.kind === 'laravel');
     if (!backend) {
       throw new WoosooError('ProjectNoBackend', `No Laravel app (artisan and composer.json) ${p.apps ? `in ${p.apps.join(', ')}` : `in ${dir}, its subfolders or apps/*`}${apps.length ? `; found: ${apps.map((a) => `${a.kind} in ${a.rel}`).join(', ')}` : ': the folder holds no app at all'}. Nothing was written.`, {
@@ -58,6 +59,7 @@ export const projectNew = defineMethod({
     const appKey = planAppKey(backend.dir);
     if (appKey.key) gen.secrets.APP_KEY = appKey.key;
     ctx.registerSecrets(Object.values(gen.secrets));
+    ctx.log('verbose', `Ports: ${Object.entries(gen.values).filter(([k]) => k.endsWith('_PORT')).map(([k, v]) => `${k}=${v}`).join(', ')} (free here${taken.length ? `, not ${[...new Set(taken)].join(', ')}` : ''}). Secrets generated: ${Object.keys(gen.secrets).join(', ')}.`);
     const text = configText(gen.values, apps, dotenvQuote);
     const errors = validateConfig(parseConfig({ projectDir: dir, file }, text)).filter((x) => x.severity === 'Error');
     if (errors.length > 0) {
@@ -91,7 +93,11 @@ export const projectNew = defineMethod({
       })).id;
     }
     await writeFileAtomic(file, text, { secret: true }, ctx);
-    if (appKey.text !== null) await writeFileAtomic(appKey.path, appKey.text, { secret: true }, ctx);
+    ctx.log('verbose', `Wrote ${file}.`);
+    if (appKey.text !== null) {
+      await writeFileAtomic(appKey.path, appKey.text, { secret: true }, ctx);
+      ctx.log('verbose', `Wrote APP_KEY into ${appKey.path}.`);
+    }
     return { items: [item(true, backupId)], unmasked: reveal };
   },
 });
