@@ -74,4 +74,42 @@ describe('parseDotenv', () => {
     expect(values('A=1\nB=2\nA=3')).toEqual({ A: '3', B: '2' });
     expect(r.duplicates).toEqual([{ key: 'A', line: 3, firstLine: 1 }]);
   });
+
+  // Each of these was a silent difference from Laravel's phpdotenv (tests/config/dotenv-differential.test.ts found them).
+  it('reads \\f and \\v in double quotes and ${A.B} references as phpdotenv does', () => {
+    expect(values('A="x\\fy\\vz"\nA.B=1\nC=${A.B}\nD="${A.B}"\n')).toEqual({ A: 'x\fy\vz', 'A.B': '1', C: '1', D: '1' });
+  });
+
+  it('reports a line phpdotenv takes for the start of a multi-line value and the lines it swallows', () => {
+    const r = parseDotenv("A='a=\"b'\nB=2\n");
+    expect(values("A='a=\"b'\nB=2\n")).toEqual({ A: 'a="b', B: '2' });
+    expect(r.phpdotenvDiffers.map((d) => [d.key, d.line])).toEqual([['A', 1], ['B', 2]]);
+    expect(r.phpdotenvDiffers[1].why).toMatch(/ignores lines 1 to 2/);
+    expect(parseDotenv('# note X="y\nB=2\nC="z"\n').phpdotenvDiffers.map((d) => d.key)).toEqual(['B', 'C']);
+  });
+
+  it('says what phpdotenv refuses, without the value, and not a byte order mark (Laravel\'s loader drops it)', () => {
+    const r = parseDotenv('\uFEFFA=1\nB=secret words\nC="C:\\Users"\nexport D=1\n');
+    expect(r.phpdotenvRefuses.map((x) => x.line)).toEqual([2, 3, 4]);
+    expect(r.phpdotenvRefuses[0].why).toBe('the unquoted value of B contains whitespace');
+    expect(r.phpdotenvRefuses[1].why).toMatch(/backslash in the double-quoted value of C/);
+    expect(JSON.stringify(r.phpdotenvRefuses)).not.toMatch(/secret|Users/);
+  });
+
+  it('keeps the master file strict, saying what phpdotenv would do with a rejected line', () => {
+    const r = parseDotenv('1BAD=x\nNAME_ONLY\nK=${NOPE}\n');
+    expect(r.problems.map((p) => p.message)).toEqual([
+      '"1BAD" is not a valid key name (Laravel\'s phpdotenv would accept it and set 1BAD)',
+      'expected KEY=VALUE but found "NAME_ONLY" (Laravel\'s phpdotenv would read it as unsetting NAME_ONLY)',
+      '${NOPE} in K refers to a key that is not defined above it (Laravel\'s phpdotenv would accept it and set K)',
+    ]);
+  });
+
+  it('reads an app\'s .env as Laravel does: what phpdotenv accepts is accepted, with its values', () => {
+    const text = '1BAD=x\n"QK"=q\nexport AB=1\nA=1\nA\nB=${A}\nC=\'a="b\'\nD=2\n';
+    const r = parseDotenv(text, { as: 'laravel' });
+    expect(Object.fromEntries(r.entries.map((e) => [e.key, e.value]))).toEqual({ '1BAD': 'x', QK: 'q', AB: '1', B: '${A}' });
+    expect(r.problems).toEqual([expect.objectContaining({ line: 7, message: expect.stringMatching(/ignores lines 7 to 8/) })]);
+    expect(r.phpdotenvRefuses).toEqual([]);
+  });
 });
