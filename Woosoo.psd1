@@ -29,6 +29,7 @@
         'Install-WoosooCertificateTrust'
         'Sync-WoosooConfig'
         'Set-WoosooConfig'
+        'Edit-WoosooConfig'
         'New-WoosooBackup'
         'Get-WoosooBackup'
         'Test-WoosooBackup'

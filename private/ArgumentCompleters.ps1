@@ -225,7 +225,7 @@ function Get-WoosooAppCompletion {
 function Register-WoosooArgumentCompleter {
     # One Register-ArgumentCompleter per parameter name. The script blocks only call into the module when Tab is
     # pressed, so importing costs nothing more than registering them.
-    $names = @('Get-WoosooConfig', 'Set-WoosooConfig', 'Get-WoosooService', 'Install-WoosooService', 'Uninstall-WoosooService', 'Start-WoosooService',
+    $names = @('Get-WoosooConfig', 'Set-WoosooConfig', 'Edit-WoosooConfig', 'Get-WoosooService', 'Install-WoosooService', 'Uninstall-WoosooService', 'Start-WoosooService',
         'Stop-WoosooService', 'Restart-WoosooService', 'Suspend-WoosooService', 'Resume-WoosooService')
     Register-ArgumentCompleter -CommandName $names -ParameterName 'Name' -ScriptBlock {
         param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)

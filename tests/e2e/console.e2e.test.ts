@@ -4,44 +4,17 @@
  * build's child process is ended in order) while the engine lives on and serves the next cmdlet of the session.
  * Before the engine ignored the terminal's SIGINT, it died with the keystroke and the next call started a new one.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { alive, makeBuildProject } from '../build/fixture';
 import { waitFor } from '../harness/tools';
-import { consoleCommand, describePwsh, MODULE_MANIFEST, TIER } from '../support/pwsh';
+import { describePwsh, MODULE_MANIFEST, TIER } from '../support/pwsh';
+import { terminal, TERMINAL_MISSING } from '../support/terminal';
 
-const hasTmux = spawnSync('sh', ['-c', 'command -v tmux'], { encoding: 'utf8' }).status === 0;
 const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
-
-/**
- * A pwsh session in a detached tmux pane of 200x50. `type` waits for a prompt, then types a line and Enter (keys sent
- * before PSReadLine reads lose their Enter); `key` sends a key such as C-c.
- */
-async function terminal(name: string) {
-  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', name, ...args], { encoding: 'utf8' });
-  const shell = consoleCommand();
-  tmux('new-session', '-d', '-s', 'w', '-x', '200', '-y', '50', shell.command);
-  const screen = () => tmux('capture-pane', '-p', '-t', 'w', '-S', '-200');
-  const prompts = () => (screen().match(/^PS [^\n]*?>/gm) ?? []).length;
-  let seen = 0;
-  return {
-    type: async (line: string) => {
-      if (!(await waitFor(() => prompts() > seen, 60_000, 50))) throw new Error(`no prompt:\n${screen()}`);
-      seen = prompts();
-      tmux('send-keys', '-t', 'w', '-l', line);
-      tmux('send-keys', '-t', 'w', 'Enter');
-    },
-    key: (key: string) => tmux('send-keys', '-t', 'w', key),
-    screen,
-    close: () => {
-      spawnSync('tmux', ['-L', name, 'kill-server']);
-      shell.cleanup();
-    },
-  };
-}
 
 function processesWith(marker: string): number[] {
   const r = spawnSync('pgrep', ['-f', marker], { encoding: 'utf8' });
@@ -90,4 +63,4 @@ describePwsh('the module at a real console (tmux)', () => {
       t.close();
     }
   }, 180_000);
-}, { missing: hasTmux ? undefined : 'tmux is not installed (apt-get install tmux)' });
+}, { missing: TERMINAL_MISSING || undefined });

@@ -1,0 +1,61 @@
+/**
+ * An interactive PowerShell of this tier in a real terminal: a detached tmux pane (a pty with a foreground process
+ * group, as at a console) of 200x50, keys typed into it. For tests of what a person at a console does: Ctrl+C during
+ * a call (tests/e2e/console.e2e.test.ts), answering the questions of Edit-WoosooConfig (tests/sync/edit.e2e.test.ts).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { waitFor } from '../harness/tools';
+import { consoleCommand } from './pwsh';
+
+/** Why a terminal cannot be had here ('' when tmux is installed). */
+export const TERMINAL_MISSING = spawnSync('sh', ['-c', 'command -v tmux'], { encoding: 'utf8' }).status === 0
+  ? '' : 'tmux is not installed (apt-get install tmux)';
+
+export interface Terminal {
+  /** Waits for a new PowerShell prompt, then types a line and Enter (keys sent before PSReadLine reads lose their Enter). */
+  type(line: string): Promise<void>;
+  /** Waits until the screen's last non-empty line ends with `prompt` (a host question), then types `answer` and Enter. */
+  answer(prompt: string, answer: string): Promise<void>;
+  /** Sends a key such as C-c or Enter. */
+  key(key: string): void;
+  /** Waits until the screen shows `pattern`; fails with the screen when it does not within `timeoutMs`. */
+  see(pattern: string | RegExp, timeoutMs?: number): Promise<void>;
+  /** The pane with its scroll-back (the last 500 lines). */
+  screen(): string;
+  close(): void;
+}
+
+export async function terminal(name: string): Promise<Terminal> {
+  const tmux = (...args: string[]) => execFileSync('tmux', ['-L', name, ...args], { encoding: 'utf8' });
+  const shell = consoleCommand();
+  tmux('new-session', '-d', '-s', 'w', '-x', '200', '-y', '50', shell.command);
+  const screen = () => tmux('capture-pane', '-p', '-J', '-t', 'w', '-S', '-500');
+  const prompts = () => (screen().match(/^PS [^\n]*?>/gm) ?? []).length;
+  const lastLine = () => screen().split('\n').map((l) => l.trimEnd()).filter((l) => l !== '').pop() ?? '';
+  const send = (line: string) => {
+    tmux('send-keys', '-t', 'w', '-l', line);
+    tmux('send-keys', '-t', 'w', 'Enter');
+  };
+  let seen = 0;
+  return {
+    async type(line) {
+      if (!(await waitFor(() => prompts() > seen, 60_000, 50))) throw new Error(`no prompt:\n${screen()}`);
+      seen = prompts();
+      send(line);
+    },
+    async answer(prompt, answer) {
+      if (!(await waitFor(() => lastLine().endsWith(prompt.trimEnd()), 60_000, 50))) throw new Error(`no question "${prompt}":\n${screen()}`);
+      send(answer);
+    },
+    key: (key) => void tmux('send-keys', '-t', 'w', key),
+    async see(pattern, timeoutMs = 60_000) {
+      const found = () => (typeof pattern === 'string' ? screen().includes(pattern) : pattern.test(screen()));
+      if (!(await waitFor(found, timeoutMs, 50))) throw new Error(`the screen does not show ${String(pattern)}:\n${screen()}`);
+    },
+    screen,
+    close() {
+      spawnSync('tmux', ['-L', name, 'kill-server']);
+      shell.cleanup();
+    },
+  };
+}
