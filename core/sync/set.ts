@@ -21,16 +21,9 @@ import { writeFileAtomic } from './atomic';
 import { unifiedDiff } from './diff';
 import { scanEntries, splitLines } from './envmerge';
 import type { ConfigChange } from './index';
-import { UnquotableValue, dotenvQuote } from './quote';
+import { UnquotableValue, dotenvQuote, dotenvRequote } from './quote';
 
 const PREFIX = /^(\s*(?:export\s+)?[A-Za-z_][A-Za-z0-9_.]*\s*=\s*)(.*)$/;
-
-/** The value written as the old line wrote its value when that reads back the same (single or double quotes), else dotenvQuote. */
-function quoteLike(old: string, value: string): string {
-  if (old.startsWith("'") && !/['\r\n]/.test(value)) return `'${value}'`;
-  if (old.startsWith('"') && !/["\\\r\n$]/.test(value)) return `"${value}"`;
-  return dotenvQuote(value);
-}
 
 function closest(name: string): string | undefined {
   const up = name.toUpperCase();
@@ -56,7 +49,7 @@ function applyChange(lines: string[], file: string, { name, value }: KeyChange):
   try {
     if (span) {
       const m = PREFIX.exec(lines[span.start]) as RegExpExecArray;
-      lines.splice(span.start, span.end - span.start + 1, `${m[1]}${quoteLike(m[2], value)}`);
+      lines.splice(span.start, span.end - span.start + 1, `${m[1]}${dotenvRequote(m[2], value)}`);
     } else {
       lines.push(`${name}=${dotenvQuote(value)}`);
     }
