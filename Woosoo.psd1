@@ -13,6 +13,7 @@
         'Test-WoosooPreflight'
         'Get-WoosooConfig'
         'Test-WoosooConfig'
+        'Compare-WoosooConfig'
         'Get-WoosooService'
         'Install-WoosooService'
         'Uninstall-WoosooService'

@@ -14,6 +14,11 @@ function Get-WoosooBackup {
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER Id
     Only these backups (an unknown id is a non-terminating error).
 
@@ -51,6 +56,8 @@ function Get-WoosooBackup {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('BackupId')]
         [ValidateScript({ Test-WoosooBackupId $_ })]
@@ -64,6 +71,7 @@ function Get-WoosooBackup {
         $params = @{}
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         if ($Id) { $params.ids = @($Id) }
         if ($PSBoundParameters.ContainsKey('Last')) { $params.limit = $Last }
         try {

@@ -22,6 +22,11 @@ function Get-WoosooCertificate {
     works); default $env:WOOSOO_PROJECT, else the current folder and its parents. A certificate file here is refused
     with Woosoo.ProjectPathIsCertificate: certificate files are -CertificatePath.
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER InputObject
     Certificate files from the pipeline: Woosoo.Certificate or Woosoo.CertificateTest objects (their Path), file
     items (Get-ChildItem *.pem | Get-WoosooCertificate) or path strings.
@@ -55,6 +60,8 @@ function Get-WoosooCertificate {
 
         [Alias('ProjectPath')]
         [string]$Path,
+
+        [string]$Environment,
 
         [Parameter(ValueFromPipeline)]
         [object[]]$InputObject

@@ -18,6 +18,11 @@ function Get-WoosooConfig {
     The project folder or its deployment.config.env. Accepts pipeline input by property name
     (ProjectPath, FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER Name
     Keys to return; wildcards are allowed (DB_*).
 
@@ -52,6 +57,8 @@ function Get-WoosooConfig {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [SupportsWildcards()]
         [string[]]$Name,
 
@@ -61,6 +68,7 @@ function Get-WoosooConfig {
         $params = @{ reveal = $Reveal.IsPresent }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         if ($Name) { $params.names = @($Name) }
         try {
             Invoke-WoosooRpc -Method 'config.get' -Params $params -Cmdlet $PSCmdlet

@@ -15,6 +15,11 @@ function Get-WoosooDeployment {
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER Id
     Only this deployment (the TargetObject of a Woosoo.DeployFailed error is a deployment id).
 
@@ -57,6 +62,8 @@ function Get-WoosooDeployment {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('DeploymentId')]
         [ValidateScript({ Test-WoosooDeploymentId $_ })]
@@ -69,6 +76,7 @@ function Get-WoosooDeployment {
         $params = @{}
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         if ($Id) { $params.id = $Id }
         if ($PSBoundParameters.ContainsKey('Last')) { $params.last = $Last }
         try {

@@ -21,6 +21,11 @@ function Get-WoosooHealth {
     The project folder or its deployment.config.env. Accepts pipeline input by property name
     (ProjectPath, FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER Category
     Only checks of these categories: Service, Resource, Application.
 
@@ -70,6 +75,8 @@ function Get-WoosooHealth {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [ValidateSet('Service', 'Resource', 'Application')]
         [string[]]$Category,
 
@@ -97,6 +104,7 @@ function Get-WoosooHealth {
         $params = @{ watch = $Watch.IsPresent; intervalSeconds = $every.TotalSeconds; quiet = $Quiet.IsPresent }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         if ($Category) { $params.categories = @($Category) }
         if ($Name) { $params.names = @($Name) }
         try {

@@ -51,6 +51,11 @@ function Get-WoosooLog {
     The project folder or its deployment.config.env. Defaults to $env:WOOSOO_PROJECT, else the folder you are in
     (or one above it). Accepts pipeline input by property name (ProjectPath).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .EXAMPLE
     Get-WoosooLog -Service backend -Tail 50
 
@@ -108,7 +113,9 @@ function Get-WoosooLog {
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('ProjectPath')]
-        [string]$Path
+        [string]$Path,
+
+        [string]$Environment
     )
     begin {
         $services = New-Object System.Collections.Generic.List[string]
@@ -125,6 +132,7 @@ function Get-WoosooLog {
             $params = @{ wait = $Wait.IsPresent; caseSensitive = $CaseSensitive.IsPresent }
             $resolved = Resolve-WoosooPath -Path $projectPath -Cmdlet $PSCmdlet
             if ($resolved) { $params.path = $resolved }
+            if ($Environment) { $params.environment = $Environment }
             if ($services.Count -gt 0) { $params.services = @($services.ToArray()) }
             if ($PSBoundParameters.ContainsKey('Tail')) { $params.tail = $Tail }
             if ($Level) { $params.level = (Get-Culture).TextInfo.ToTitleCase($Level.ToLowerInvariant()) }

@@ -21,6 +21,11 @@ function Get-WoosooService {
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .EXAMPLE
     Get-WoosooService
 
@@ -51,12 +56,15 @@ function Get-WoosooService {
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('ProjectPath', 'FullName')]
-        [string]$Path
+        [string]$Path,
+
+        [string]$Environment
     )
     process {
         $params = @{}
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         if ($Name) { $params.names = @($Name) }
         try {
             Invoke-WoosooRpc -Method 'services.get' -Params $params -Cmdlet $PSCmdlet

@@ -17,6 +17,11 @@ function Install-WoosooCertificateTrust {
     The project folder or its deployment.config.env (for MKCERT_PATH). Accepts pipeline input by property
     name (ProjectPath, FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .EXAMPLE
     Install-WoosooCertificateTrust -WhatIf
 
@@ -38,12 +43,15 @@ function Install-WoosooCertificateTrust {
     param(
         [Parameter(Position = 0, ValueFromPipelineByPropertyName)]
         [Alias('ProjectPath', 'FullName')]
-        [string]$Path
+        [string]$Path,
+
+        [string]$Environment
     )
     process {
         $params = @{ plan = $true }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         try {
             $plan = @(Invoke-WoosooRpc -Method 'cert.trust' -Params $params -Cmdlet $PSCmdlet)[0]
             $target = 'the trust store of this machine'

@@ -28,6 +28,11 @@ function Invoke-WoosooBuild {
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath,
     FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER App
     The apps to build: Backend, Pwa, Relay (several allowed). All of them when omitted (the relay only when
     RELAY_ENABLED is true).
@@ -85,6 +90,8 @@ function Invoke-WoosooBuild {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [Parameter(ValueFromPipelineByPropertyName)]
         [ValidateSet('Backend', 'Pwa', 'Relay')]
         [string[]]$App,
@@ -102,6 +109,7 @@ function Invoke-WoosooBuild {
         $params = @{ skipTests = $SkipTests.IsPresent; parallel = $inParallel; whatIf = $true }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         if ($App) { $params.apps = @($App | ForEach-Object { $_.ToLowerInvariant() }) }
         try {
             $plan = @(Invoke-WoosooRpc -Method 'build.run' -Params $params -Cmdlet $PSCmdlet)

@@ -36,6 +36,11 @@ function Invoke-WoosooDeploy {
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER Scope
     Full (default), Backend, Pwa or Relay: which apps are synced, built, restarted and checked.
 
@@ -97,6 +102,8 @@ function Invoke-WoosooDeploy {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [Parameter(ValueFromPipelineByPropertyName)]
         [ValidateSet('Full', 'Backend', 'Pwa', 'Relay')]
         [string]$Scope = 'Full',
@@ -122,6 +129,7 @@ function Invoke-WoosooDeploy {
         }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         if ($ReportPath) { $params.reportPath = Resolve-WoosooPath -Path $ReportPath -Cmdlet $PSCmdlet }
         try {
             $plan = @(Invoke-WoosooRpc -Method 'deploy.run' -Params $params -Cmdlet $PSCmdlet)
@@ -147,6 +155,7 @@ function Invoke-WoosooDeploy {
         $params.whatIf = $false
         $undoParams = @{ whatIf = $false }
         if ($resolved) { $undoParams.path = $resolved }
+        if ($Environment) { $undoParams.environment = $Environment }
         $completed = @{}
         while ($true) {
             try {

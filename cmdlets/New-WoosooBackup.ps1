@@ -22,6 +22,11 @@ function New-WoosooBackup {
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER Description
     A note stored in metadata.json and shown by Get-WoosooBackup.
 
@@ -62,6 +67,8 @@ function New-WoosooBackup {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [ValidateLength(0, 500)]
         [string]$Description = '',
 
@@ -73,6 +80,7 @@ function New-WoosooBackup {
         $params = @{ description = $Description; includeDatabase = $IncludeDatabase.IsPresent; includeFiles = $IncludeFiles.IsPresent }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         $parts = 'configuration and app .env files'
         if ($IncludeDatabase) { $parts += ', database' }
         if ($IncludeFiles) { $parts += ', uploaded files' }

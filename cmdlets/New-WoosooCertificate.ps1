@@ -20,6 +20,11 @@ function New-WoosooCertificate {
     The project folder or its deployment.config.env. Accepts pipeline input by property name
     (ProjectPath, FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER Domain
     Host names and IP addresses the certificate covers, instead of the defaults.
 
@@ -54,6 +59,8 @@ function New-WoosooCertificate {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [ValidateNotNullOrEmpty()]
         [string[]]$Domain,
 
@@ -63,6 +70,7 @@ function New-WoosooCertificate {
         $params = @{ force = $Force.IsPresent; plan = $true }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         if ($Domain) { $params.domains = @($Domain) }
         try {
             $plan = @(Invoke-WoosooRpc -Method 'cert.new' -Params $params -Cmdlet $PSCmdlet)[0]

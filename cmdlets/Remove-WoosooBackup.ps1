@@ -26,6 +26,11 @@ function Remove-WoosooBackup {
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .EXAMPLE
     Remove-WoosooBackup -OlderThan 30d -KeepMinimum 5
 
@@ -65,12 +70,15 @@ function Remove-WoosooBackup {
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('ProjectPath', 'FullName')]
-        [string]$Path
+        [string]$Path,
+
+        [string]$Environment
     )
     process {
         $base = @{}
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $base.path = $resolved }
+        if ($Environment) { $base.environment = $Environment }
         $selected = @()
         if ($PSCmdlet.ParameterSetName -eq 'Id') {
             $selected = @($Id)

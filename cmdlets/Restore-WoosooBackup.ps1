@@ -28,6 +28,11 @@ function Restore-WoosooBackup {
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER SkipDatabase
     Restore the files only, even when the backup holds a database dump.
 
@@ -67,12 +72,15 @@ function Restore-WoosooBackup {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [switch]$SkipDatabase
     )
     process {
         $params = @{ id = $Id; skipDatabase = $SkipDatabase.IsPresent; whatIf = $true }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         try {
             # The plan verifies the backup and checks every path; it changes nothing.
             $plan = @(Invoke-WoosooRpc -Method 'backup.restore' -Params $params -Cmdlet $PSCmdlet)

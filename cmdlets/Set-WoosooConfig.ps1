@@ -22,6 +22,11 @@ function Set-WoosooConfig {
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER Name
     The key to set (Tab completes the keys). Accepts pipeline input by property name.
 
@@ -62,6 +67,8 @@ function Set-WoosooConfig {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [ValidateNotNullOrEmpty()]
         [string]$Name,
@@ -81,6 +88,7 @@ function Set-WoosooConfig {
         $params = @{ name = $Name; value = $text }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         Invoke-WoosooPlannedChange -Method 'config.set' -Params $params -Cmdlet $PSCmdlet -Caption 'Set-WoosooConfig' `
             -Skip { param($change) $change.Action -eq 'Unchanged' } `
             -Describe { param($change) @(('Set {0} in {1}' -f $Name, $change.Path), $change.Diff) }

@@ -15,6 +15,11 @@ function Stop-WoosooService {
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER PassThru
     Return a Woosoo.Service object for each service afterwards.
 
@@ -49,6 +54,8 @@ function Stop-WoosooService {
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('ProjectPath')]
         [string]$Path,
+
+        [string]$Environment,
 
         [switch]$PassThru
     )

@@ -28,6 +28,11 @@ function Sync-WoosooConfig {
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath,
     FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER App
     Limits the sync to these targets: backend, pwa, nginx, or a name from SYNC_TARGETS.
 
@@ -67,6 +72,8 @@ function Sync-WoosooConfig {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [ValidateNotNullOrEmpty()]
         [Alias('Target')]
         [string[]]$App
@@ -75,6 +82,7 @@ function Sync-WoosooConfig {
         $params = @{ whatIf = $true }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         if ($App) { $params.apps = @($App) }
         try {
             $plan = @(Invoke-WoosooRpc -Method 'config.sync' -Params $params -Cmdlet $PSCmdlet)

@@ -14,6 +14,11 @@ function Test-WoosooBackup {
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER Id
     The backups to verify; accepts the Id of Get-WoosooBackup's objects from the pipeline.
 
@@ -56,6 +61,8 @@ function Test-WoosooBackup {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [switch]$Quiet
     )
     begin {
@@ -65,6 +72,7 @@ function Test-WoosooBackup {
         $params = @{}
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         if ($Id) { $params.ids = @($Id) }
         try {
             $results = @(Invoke-WoosooRpc -Method 'backup.test' -Params $params -Cmdlet $PSCmdlet)

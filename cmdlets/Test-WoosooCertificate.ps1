@@ -23,6 +23,11 @@ function Test-WoosooCertificate {
     works); default $env:WOOSOO_PROJECT, else the current folder and its parents. A certificate file here is refused
     with Woosoo.ProjectPathIsCertificate: certificate files are -CertificatePath.
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER InputObject
     Certificate files from the pipeline: Woosoo.Certificate objects (Get-WoosooCertificate | Test-WoosooCertificate),
     Woosoo.CertificateTest objects, file items (FullName) or path strings.
@@ -59,6 +64,8 @@ function Test-WoosooCertificate {
 
         [Alias('ProjectPath')]
         [string]$Path,
+
+        [string]$Environment,
 
         [Parameter(ValueFromPipeline)]
         [object[]]$InputObject,

@@ -13,6 +13,11 @@ function Test-WoosooConfig {
     .PARAMETER Path
     The project folder or its deployment.config.env.
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER Quiet
     Return only $true (no Error-severity problem) or $false, for scripts. A missing or unreadable
     configuration is $false.
@@ -45,12 +50,15 @@ function Test-WoosooConfig {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [switch]$Quiet
     )
     process {
         $params = @{ quiet = $Quiet.IsPresent }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         try {
             Invoke-WoosooRpc -Method 'config.test' -Params $params -Cmdlet $PSCmdlet
         }

@@ -27,6 +27,11 @@ function Test-WoosooPreflight {
     The project folder or its deployment.config.env. Accepts pipeline input by property name
     (ProjectPath, FullName). Default: $env:WOOSOO_PROJECT, else the folder you are in (or one above it).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER Category
     Only these groups of checks: System, Tools, PhpExtensions, Configuration, Network, Permissions.
 
@@ -70,6 +75,8 @@ function Test-WoosooPreflight {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [ValidateSet('System', 'Tools', 'PhpExtensions', 'Configuration', 'Network', 'Permissions')]
         [string[]]$Category,
 
@@ -81,6 +88,7 @@ function Test-WoosooPreflight {
         $params = @{ quiet = $Quiet.IsPresent; detailed = $Detailed.IsPresent }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         if ($Category) { $params.categories = @($Category) }
         try {
             Invoke-WoosooRpc -Method 'preflight.run' -Params $params -Cmdlet $PSCmdlet

@@ -25,6 +25,11 @@ function Undo-WoosooDeploy {
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER Id
     The deployment to roll back (Id of Get-WoosooDeployment; accepts pipeline input by property name).
 
@@ -64,6 +69,8 @@ function Undo-WoosooDeploy {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('DeploymentId')]
         [ValidateScript({ Test-WoosooDeploymentId $_ })]
@@ -73,6 +80,7 @@ function Undo-WoosooDeploy {
         $params = @{ whatIf = $true }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         if ($Id) { $params.id = $Id }
         try {
             $found = @(Invoke-WoosooRpc -Method 'deploy.undo' -Params $params -Cmdlet $PSCmdlet)

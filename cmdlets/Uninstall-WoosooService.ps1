@@ -16,6 +16,11 @@ function Uninstall-WoosooService {
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
+    deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
+
     .PARAMETER PassThru
     Return a Woosoo.Service object for each service afterwards.
 
@@ -50,6 +55,8 @@ function Uninstall-WoosooService {
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('ProjectPath')]
         [string]$Path,
+
+        [string]$Environment,
 
         [switch]$PassThru
     )

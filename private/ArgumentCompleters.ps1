@@ -30,6 +30,13 @@ function Get-WoosooCompletionData {
                 # The engine finds it as for the cmdlets: $env:WOOSOO_PROJECT, else the session's location or above.
                 $where = $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath + [char]0 + $env:WOOSOO_PROJECT
             }
+            # The environment the command line names, else the session's: the overlay changes what completes.
+            $environment = $env:WOOSOO_ENVIRONMENT
+            if ($null -ne $BoundParameters -and $BoundParameters.ContainsKey('Environment')) {
+                $environment = [string]$BoundParameters['Environment']
+                $query.environment = $environment
+            }
+            $where += [char]0 + $environment
         }
         $key = $Method + [char]0 + $where
         $hit = $script:WoosooCompletionCache[$key]
@@ -222,6 +229,26 @@ function Get-WoosooAppCompletion {
     }
 }
 
+function Get-WoosooEnvironmentCompletion {
+    # -Environment: the values ENVIRONMENT allows (config.schema), each saying whether the project has its overlay.
+    [CmdletBinding()]
+    param([string]$Word, $BoundParameters)
+    $schema = Get-WoosooCompletionData -Method 'config.schema' -NoProject
+    if ($null -eq $schema) { return }
+    $key = @($schema.items) | Where-Object { $null -ne $_ -and $_.Name -eq 'ENVIRONMENT' } | Select-Object -First 1
+    if ($null -eq $key) { return }
+    $folder = $env:WOOSOO_PROJECT
+    if ($null -ne $BoundParameters -and $BoundParameters.ContainsKey('Path')) { $folder = Resolve-WoosooPath -Path ([string]$BoundParameters['Path']) -Cmdlet $PSCmdlet }
+    if (-not $folder) { $folder = $PSCmdlet.SessionState.Path.CurrentFileSystemLocation.ProviderPath }
+    if (Test-Path -LiteralPath $folder -PathType Leaf) { $folder = Split-Path -Parent $folder }
+    foreach ($name in ([string]$key.Type -split '\s*\|\s*')) {
+        $file = Join-Path $folder ('deployment.config.{0}.env' -f $name)
+        $tip = 'No overlay: {0} does not exist' -f $file
+        if (Test-Path -LiteralPath $file) { $tip = 'Overlay {0}' -f $file }
+        New-WoosooCompletionResult -Word $Word -Text $name -ToolTip $tip
+    }
+}
+
 function Register-WoosooArgumentCompleter {
     # One Register-ArgumentCompleter per parameter name. The script blocks only call into the module when Tab is
     # pressed, so importing costs nothing more than registering them.
@@ -249,6 +276,11 @@ function Register-WoosooArgumentCompleter {
                 Get-WoosooDeploymentCompletion -Word $wordToComplete -BoundParameters $fakeBoundParameters -NeedsRollback:($commandName -eq 'Undo-WoosooDeploy')
             }
         }
+        catch { $null = $_ }
+    }
+    Register-ArgumentCompleter -CommandName @(Get-ChildItem -Path 'function:*-Woosoo*' | ForEach-Object { $_.Name }) -ParameterName 'Environment' -ScriptBlock {
+        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+        try { Get-WoosooEnvironmentCompletion -Word $wordToComplete -BoundParameters $fakeBoundParameters }
         catch { $null = $_ }
     }
     Register-ArgumentCompleter -CommandName 'Sync-WoosooConfig' -ParameterName 'App' -ScriptBlock {

@@ -41,6 +41,8 @@ function Invoke-WoosooCertificateRpc {
     )
     $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $Cmdlet
     if ($resolved) { $Params.path = $resolved }
+    $environment = $Cmdlet.MyInvocation.BoundParameters['Environment']
+    if ($environment) { $Params.environment = $environment }
     if ($null -ne $Files -and $Files.Count -gt 0) { $Params.files = $Files.ToArray() }
     Invoke-WoosooRpc -Method $Method -Params $Params -Cmdlet $Cmdlet
 }

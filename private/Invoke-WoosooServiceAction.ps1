@@ -30,8 +30,11 @@ function Invoke-WoosooServiceAction {
         $params = @{}
         $resolved = Resolve-WoosooPath -Path $State.Path -Cmdlet $Cmdlet
         if ($resolved) { $params.path = $resolved }
+        $environment = $Cmdlet.MyInvocation.BoundParameters['Environment']
+        if ($environment) { $params.environment = $environment }
         $query = @{}
         if ($resolved) { $query.path = $resolved }
+        if ($environment) { $query.environment = $environment }
         if ($State.Names.Count -gt 0) { $query.names = $State.Names.ToArray() }
         $services = @(Invoke-WoosooRpc -Method 'services.get' -Params $query -Cmdlet $Cmdlet)
         $approved = New-Object System.Collections.Generic.List[string]

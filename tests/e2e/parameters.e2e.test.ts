@@ -51,7 +51,13 @@ const EXCEPTIONS: { cmdlet: string; parameter: string; reason: string }[] = [
   { cmdlet: 'Undo-WoosooDeploy', parameter: 'Id', reason: 'a deployment id (alias DeploymentId); one deployment is undone at a time' },
   { cmdlet: 'Sync-WoosooConfig', parameter: 'App', reason: 'alias Target: its apps are sync targets (backend, pwa, nginx, SYNC_TARGETS names)' },
   { cmdlet: 'Get-WoosooBackup', parameter: 'Last', reason: 'alias Limit: its name before -Last, kept for old scripts' },
+  { cmdlet: 'Compare-WoosooConfig', parameter: 'Environment', reason: 'compares several environments, so several names' },
 ];
+
+/** The cmdlets with -Path that have no -Environment, and why. */
+const NO_ENVIRONMENT: Record<string, string> = {
+  'New-WoosooProject': 'writes the shared deployment.config.env; overlays are written by hand or with Set-WoosooConfig -Environment',
+};
 
 interface Param { Cmdlet: string; Name: string; Type: string; Aliases: string[] }
 
@@ -101,6 +107,11 @@ describePwsh('parameters: one meaning per name', () => {
     // An exception must still be needed: the parameter exists and differs from the others of its name.
     for (const e of EXCEPTIONS) if (!deviating.has(`${e.cmdlet} -${e.parameter}`)) problems.push(`stale exception: ${e.cmdlet} -${e.parameter} (${e.reason})`);
     expect(problems).toEqual([]);
+    // Every cmdlet that reads a project reads it in the environment -Environment names.
+    const has = (cmdlet: string, name: string) => params.some((p) => p.Cmdlet === cmdlet && p.Name === name);
+    const cmdlets = [...new Set(params.map((p) => p.Cmdlet))];
+    expect(cmdlets.filter((c) => has(c, 'Path') && !has(c, 'Environment') && !NO_ENVIRONMENT[c])).toEqual([]);
+    expect(Object.keys(NO_ENVIRONMENT).filter((c) => has(c, 'Environment'))).toEqual([]);
   }, 60_000);
 
   describe('certificates: -Path is the project folder; certificate files are -CertificatePath', () => {
