@@ -110,23 +110,23 @@ export const configSchema = defineMethod({
 
 export const configCompare = defineMethod({
   name: 'config.compare',
-  summary: 'The effective values of environments side by side (each overlay over deployment.config.env; "base" is the shared file alone): a Woosoo.ConfigDifference per key that differs (every key with all), with a property per environment. Secrets masked, compared all the same.',
+  summary: 'The effective values of environments side by side (each overlay over deployment.config.env; "base" is the shared file alone): a Woosoo.ConfigDifference per key that differs (every key with includeEqual), with a property per environment. Secrets masked, compared all the same.',
   params: z.object({
     path: projectParams.path,
     environments: z.array(z.string().min(1)).min(1).max(4).describe('Environments to compare; one is compared with base'),
-    all: z.boolean().default(false).describe('Also the keys that are the same everywhere'),
+    includeEqual: z.boolean().default(false).describe('Also the keys that are the same everywhere (with Same = true)'),
   }),
   item: typedSchema('ConfigDifference', { Name: z.string() }).catchall(z.union([z.string(), z.number(), z.boolean()])),
   async handler(p, ctx) {
     const names = p.environments.length === 1 ? [BASE, ...p.environments] : p.environments;
     const configs = readEnvironments(p.path, names, ctx);
     for (const cfg of configs.values()) ctx.registerSecrets(cfg.secretValues());
-    const rows = compareConfigs(configs).filter((k) => p.all || !k.same);
+    const rows = compareConfigs(configs).filter((k) => p.includeEqual || !k.same);
     return {
       items: rows.map((k) => typed('ConfigDifference', {
         Name: k.name,
         ...Object.fromEntries([...k.values].map(([env, v]) => [env, k.secret && v !== '' ? MASK : v])),
-        ...(p.all ? { Same: k.same } : {}),
+        ...(p.includeEqual ? { Same: k.same } : {}),
       })),
     };
   },
