@@ -3,9 +3,12 @@
  * updated where they stand (every occurrence), new managed keys are appended in the template's order, and every
  * other line — keys the template does not manage (Laravel's APP_KEY), comments, blank lines, order, line endings —
  * stays exactly as it was. A managed line whose value already reads back the same is left untouched too.
+ * The app's .env is read as Laravel reads it (core/config/phpdotenv.ts): its lines grouped as phpdotenv groups them,
+ * what phpdotenv accepts accepted, and a managed line phpdotenv refuses replaced (its value counts as unset).
  */
 import { randomBytes } from 'node:crypto';
 import { parseDotenv, readQuoted } from '../config/dotenv';
+import { readLikePhpdotenv } from '../config/phpdotenv';
 
 export interface EnvSpan {
   key: string;
@@ -45,9 +48,26 @@ export function scanEntries(lines: string[]): EnvSpan[] {
   return spans;
 }
 
-/** Syntax problems that make a file unsafe to merge into (an unclosed quote would swallow the lines after it). */
+/** Where each entry starts and ends as phpdotenv reads the text, refused entries with a good name included. */
+function scanAsLaravel(lines: string[]): EnvSpan[] {
+  const php = readLikePhpdotenv(lines.join('\n'));
+  return [...php.entries, ...php.refusals.filter((r) => r.key !== undefined)]
+    .sort((a, b) => a.line - b.line)
+    .map((e) => ({ key: e.key as string, start: e.line - 1, end: e.endLine - 1 }));
+}
+
+/** Problems that make an app's .env unsafe to merge into: a value never closed, which Laravel drops to the end. */
 export function dotenvSyntaxProblems(text: string): EnvSyntaxProblem[] {
-  return parseDotenv(text).problems.map((p) => ({ line: p.line, message: p.message }));
+  return parseDotenv(text, { as: 'laravel' }).problems.map((p) => ({ line: p.line, message: p.message }));
+}
+
+/** What to tell about an app's .env as Laravel reads it: each line phpdotenv refuses or cuts at a #. */
+export function laravelReadingWarnings(text: string): string[] {
+  const read = parseDotenv(text, { as: 'laravel' });
+  return [
+    ...read.phpdotenvRefuses.map((r) => `line ${r.line}: Laravel's phpdotenv refuses this file (${r.why}); Laravel does not start until that line is corrected.`),
+    ...read.cutAtHash.map((c) => `line ${c.line}: the unquoted value of ${c.key} ends at the # in it, as Laravel reads it; quote it if the # belongs to the value.`),
+  ];
 }
 
 export interface MergeResult {
@@ -56,9 +76,9 @@ export interface MergeResult {
   changedKeys: string[];
 }
 
-/** Values as every reader would see them: the last occurrence of each key. */
+/** Values as Laravel sees them: the last occurrence of each key. */
 function values(text: string): Map<string, string> {
-  return new Map(parseDotenv(text).entries.map((e) => [e.key, e.value]));
+  return new Map(parseDotenv(text, { as: 'laravel' }).entries.map((e) => [e.key, e.value]));
 }
 
 export function mergeDotenv(existing: string | null, rendered: string): MergeResult {
@@ -78,7 +98,7 @@ export function mergeDotenv(existing: string | null, rendered: string): MergeRes
   const seen = new Set<string>();
   const out: string[] = [];
   let next = 0;
-  for (const span of scanEntries(lines)) {
+  for (const span of scanAsLaravel(lines)) {
     out.push(...lines.slice(next, span.start));
     next = span.end + 1;
     const block = blocks.get(span.key);

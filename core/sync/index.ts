@@ -12,8 +12,7 @@ import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
 import { MASK, MIN_SECRET_LENGTH, looksSecret, redact } from '../util/redact';
 import { unifiedDiff } from './diff';
-import { parseDotenv } from '../config/dotenv';
-import { dotenvSyntaxProblems, mergeDotenv, splitLines, withAppKey } from './envmerge';
+import { dotenvSyntaxProblems, laravelReadingWarnings, mergeDotenv, splitLines, withAppKey } from './envmerge';
 import { placeholders, secretEntries, secretValuesOf } from './secrets';
 import { checkNginxConf, NGINX_PREFIX_DIRS } from './nginxcheck';
 import { selectTargets, templateContext, type SyncTarget } from './targets';
@@ -108,9 +107,7 @@ async function planTarget(cfg: ProjectConfig, ctx: RequestContext, target: SyncT
     }
     if (existing !== null) {
       // Read as Laravel reads it: what phpdotenv refuses (the app then fails to start) or cuts at a # is said.
-      const read = parseDotenv(existing);
-      for (const r of read.phpdotenvRefuses) ctx.log('warning', `${target.path} line ${r.line}: Laravel's phpdotenv refuses this file (${r.why}); quote the value.`);
-      for (const c of read.cutAtHash) ctx.log('warning', `${target.path} line ${c.line}: the unquoted value of ${c.key} ends at the # in it, as Laravel reads it; quote it if the # belongs to the value.`);
+      for (const w of laravelReadingWarnings(existing)) ctx.log('warning', `${target.path} ${w}`);
     }
     // The real .env's secrets and the rendered ones are masked from now on; .env.example's placeholders are not.
     if (existing !== null) ctx.registerSecrets(secretValuesOf(cfg, existing, placeholders(cfg, example)));

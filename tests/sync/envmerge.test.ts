@@ -1,7 +1,7 @@
 // Merging a rendered .env into an existing one: managed keys updated in place, everything else untouched.
 import { describe, expect, it } from 'vitest';
 import { parseDotenv } from '../../core/config/dotenv';
-import { mergeDotenv, scanEntries, splitLines, withAppKey } from '../../core/sync/envmerge';
+import { dotenvSyntaxProblems, laravelReadingWarnings, mergeDotenv, scanEntries, splitLines, withAppKey } from '../../core/sync/envmerge';
 
 const EXISTING = [
   '# Laravel settings kept by hand',
@@ -107,5 +107,29 @@ describe('withAppKey', () => {
       expect(withAppKey(text)).toEqual({ text, generated: null });
     }
     expect(withAppKey("APP_KEY=''\n").generated).toMatch(KEY);
+  });
+});
+
+describe('an app\'s .env read as Laravel reads it', () => {
+  it('merges into lines phpdotenv accepts and Woosoo\'s master file would not (a name with a digit first, a bare name, a quoted name)', () => {
+    const existing = '1ST_SETTING=x\nFEATURE_FLAG\n"QUOTED"=q\nLOG_LEVEL=info\n';
+    expect(dotenvSyntaxProblems(existing)).toEqual([]); // before: two problems, and Sync refused the file
+    const r = mergeDotenv(existing, 'LOG_LEVEL=debug\n');
+    expect(r.text).toBe('1ST_SETTING=x\nFEATURE_FLAG\n"QUOTED"=q\nLOG_LEVEL=debug\n');
+  });
+
+  it('replaces a managed line phpdotenv refuses, though Woosoo read the same value in it', () => {
+    // Before: APP_NAME=My App read as "My App" equalled the rendered value, so the line Laravel refuses stayed.
+    const r = mergeDotenv('APP_NAME=My App\nLOG_LEVEL=info\n', "APP_NAME='My App'\n");
+    expect(r).toEqual({ text: "APP_NAME='My App'\nLOG_LEVEL=info\n", changedKeys: ['APP_NAME'] });
+    expect(laravelReadingWarnings('APP_NAME=My App\nP=a#b\n')).toEqual([
+      "line 1: Laravel's phpdotenv refuses this file (the unquoted value of APP_NAME contains whitespace); Laravel does not start until that line is corrected.",
+      'line 2: the unquoted value of P ends at the # in it, as Laravel reads it; quote it if the # belongs to the value.',
+    ]);
+  });
+
+  it('refuses to merge below a line that opens a value phpdotenv never closes (Laravel drops every line after it)', () => {
+    const problems = dotenvSyntaxProblems("A=1\n# the old one was X=\"y\nDB_HOST=old\n");
+    expect(problems).toEqual([{ line: 2, message: expect.stringMatching(/ignores lines 2 to 3/) }]);
   });
 });
