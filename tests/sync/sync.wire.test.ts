@@ -60,7 +60,7 @@ describe('config.sync over the wire', () => {
   });
 
   it('a broken .env target is reported with its file and line over the wire', async () => {
-    writeFileSync(join(project.pwa, '.env'), 'A=1\nB=\'open\n');
+    writeFileSync(join(project.pwa, '.env'), 'A=1\nB="open\n');
     const r = await engine.request('config.sync', { path: project.dir, apps: ['pwa'], whatIf: true });
     expect(r.error?.data?.errorId).toBe('SyncTargetSyntax');
     expect(r.error?.message).toContain(`${join(project.pwa, '.env')} line 2`);
