@@ -222,6 +222,13 @@ function readEntries(file: string, text: string, problem: (p: Omit<ConfigIssue, 
       fix: `Quote the value: ${c.key}='…' (Set-WoosooConfig quotes for you).`,
     });
   }
+  for (const d of parsed.phpdotenvDiffers) {
+    problem({
+      file, key: d.key, rule: 'PhpdotenvDiffers', severity: 'Warning', line: d.line,
+      message: `${d.key} (${name === CONFIG_FILE ? '' : `${name} `}line ${d.line}): ${d.why}. Woosoo reads this file strictly; the same line in an app's .env would mean something else to Laravel.`,
+      fix: `Write the value with Set-WoosooConfig ${d.key} '<value>' (it quotes so that Laravel reads it back exactly).`,
+    });
+  }
   for (const d of parsed.duplicates) {
     problem({ file, key: d.key, rule: 'DuplicateKey', severity: 'Warning', line: d.line, message: `${d.key} is set on line ${d.firstLine} and again on line ${d.line}${name === CONFIG_FILE ? '' : ` of ${name}`}; line ${d.line} wins.`, fix: `Delete one of the two ${d.key} lines.` });
   }

@@ -61,7 +61,7 @@ export function appKeyState(value: string | undefined): Pick<AppKey, 'state' | '
 export async function probeAppKey(pc: ProbeContext): Promise<AppKey> {
   const file = join(liveConfig(pc.cfg).path('BACKEND_PATH'), '.env');
   if (!existsSync(file)) return { file, state: 'missing-file', detail: 'no .env' };
-  const entries = parseDotenv(readFileSync(file, 'utf8')).entries;
+  const entries = parseDotenv(readFileSync(file, 'utf8'), { as: 'laravel' }).entries;
   return { file, ...appKeyState(entries.find((e) => e.key === 'APP_KEY')?.value) };
 }
 

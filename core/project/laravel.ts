@@ -59,7 +59,7 @@ function definesCommand(dir: string, name: string): boolean {
 }
 
 function dotenvOf(p: string) {
-  return existsSync(p) ? parseDotenv(readFileSync(p, 'utf8')).entries : [];
+  return existsSync(p) ? parseDotenv(readFileSync(p, 'utf8'), { as: 'laravel' }).entries : [];
 }
 
 export async function laravelFacts(dir: string, ctx: ArtisanRunContext): Promise<LaravelFacts> {

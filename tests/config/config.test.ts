@@ -148,3 +148,13 @@ describe('finding the project', () => {
     expect(() => loadValidProject(dir, { env: {}, cwd: '/' })).toThrow(/problem\(s\); nothing was changed/);
   });
 });
+
+describe('lines Laravel would read otherwise', () => {
+  it('Test-WoosooConfig warns where phpdotenv reads the master file\'s lines otherwise (here: a =" swallowing the lines after it), naming key, line and fix', () => {
+    const found = problems(`${VALID}\nAPP_NAME='a="b'\nBACKUP_PATH=backups\n`).filter((p) => p.rule === 'PhpdotenvDiffers');
+    expect(found.map((p) => [p.key, p.line, p.severity])).toEqual([['APP_NAME', 13, 'Warning'], ['BACKUP_PATH', 14, 'Warning']]);
+    expect(found[0].message).toContain('never closed');
+    expect(found[0].fix).toContain('Set-WoosooConfig APP_NAME');
+    expect(problems(VALID).filter((p) => p.rule === 'PhpdotenvDiffers')).toEqual([]);
+  });
+});

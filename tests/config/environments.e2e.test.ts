@@ -56,9 +56,9 @@ describePwsh('environments end to end', () => {
 
   it('an environment without its overlay stops a script with Woosoo.EnvironmentNotFound, non-zero exit', () => {
     const r = runPwsh(`$ErrorActionPreference = 'Stop'; Test-WoosooConfig -Path '${p}' -Environment development; 'not reached'`);
-    expect(r.exitCode).not.toBe(0);
+    expect(r.status).toBe(1);
     expect(r.stdout).not.toContain('not reached');
-    expect(r.stdout + r.stderr).toContain('deployment.config.development.env');
+    expect(r.console + r.stderr).toContain('deployment.config.development.env');
     const id = pwshJson(`try { Get-WoosooService -Path '${p}' -Environment qa -ErrorAction Stop } catch { $_.FullyQualifiedErrorId | ConvertTo-Json }`);
     expect(id).toMatch(/^Woosoo\.EnvironmentInvalid/);
   });
