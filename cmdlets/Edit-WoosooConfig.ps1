@@ -10,7 +10,7 @@ function Edit-WoosooConfig {
     (Enter) or skip it (s).
 
     Each answer is checked at once by the engine, with the answers given before it, exactly as Set-WoosooConfig
-    would check it: a port outside 1024-65535, a port another service uses, a password too short or a value of the
+    would check it: a port out of range, a port another service uses, a password too short or a value of the
     wrong type is refused with the rule and its fix, and the key is asked again. Secrets (DB_PASSWORD,
     REVERB_APP_SECRET, ...) are read without echo, and never shown.
 

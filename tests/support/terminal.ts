@@ -29,7 +29,7 @@ export async function terminal(name: string): Promise<Terminal> {
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', name, ...args], { encoding: 'utf8' });
   const shell = consoleCommand();
   tmux('new-session', '-d', '-s', 'w', '-x', '200', '-y', '50', shell.command);
-  const screen = () => tmux('capture-pane', '-p', '-J', '-t', 'w', '-S', '-500');
+  const screen = () => tmux('capture-pane', '-p', '-t', 'w', '-S', '-500');
   const prompts = () => (screen().match(/^PS [^\n]*?>/gm) ?? []).length;
   const lastLine = () => screen().split('\n').map((l) => l.trimEnd()).filter((l) => l !== '').pop() ?? '';
   const send = (line: string) => {

@@ -59,7 +59,7 @@ describePwsh('Edit-WoosooConfig at a real terminal (tmux)', () => {
     }
   }, 180_000);
 
-  it('cancel, No at the save question, -WhatIf and Ctrl+C leave the file byte-identical with no backup', async () => {
+  it('cancel, No at the save question, -WhatIf and Ctrl+C (also after skipping a group) leave the file byte-identical with no backup', async () => {
     const before = readFileSync(file(), 'utf8');
     const t = await terminal(`woosoo-edit-${process.pid}-2`);
     try {
@@ -78,6 +78,18 @@ describePwsh('Edit-WoosooConfig at a real terminal (tmux)', () => {
       await t.answer('HTTP_PORT [8088]:', '8090');
       await t.see('What if: Performing the operation "Save 1 change(s)"');
 
+      // Without -Name: group by group, each can be skipped (s) or gone through (Enter).
+      await t.type(edit(''));
+      await t.see(/Editing .*deployment\.config\.env: \d+ key\(s\)/);
+      await t.see('== Environment (');
+      await t.answer('Enter goes through them, s skips the group:', 's');
+      await t.see('== Network (');
+      await t.answer('Enter goes through them, s skips the group:', '');
+      await t.answer('APP_IP [127.0.0.1]:', '');
+      await t.answer('HTTP_PORT [8088]:', '8090');
+      expect(t.screen()).not.toContain('ENVIRONMENT [production]:');
+      await t.see('HTTPS_PORT [443]:');
+      t.key('C-c');
       await t.type(edit('-Name HTTP_PORT, DB_PORT'));
       await t.answer('HTTP_PORT [8088]:', '8090');
       await t.see('DB_PORT [3306]:');
