@@ -29,6 +29,11 @@ function Edit-WoosooConfig {
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
 
+    .PARAMETER Environment
+    The environment whose overlay, deployment.config.<environment>.env, applies over deployment.config.env
+    (development, staging or production); the answers are saved into that overlay. Default: $env:WOOSOO_ENVIRONMENT,
+    else ENVIRONMENT in deployment.config.env (answers then go into deployment.config.env).
+
     .PARAMETER Name
     Only these keys (Tab completes them); wildcards are welcome (DB_*, *_PORT).
 
@@ -71,6 +76,8 @@ function Edit-WoosooConfig {
         [Alias('ProjectPath', 'FullName')]
         [string]$Path,
 
+        [string]$Environment,
+
         [Parameter(Position = 0)]
         [SupportsWildcards()]
         [string[]]$Name
@@ -87,6 +94,7 @@ function Edit-WoosooConfig {
         $params = @{}
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
         try {
             $schema = @(Invoke-WoosooRpc -Method 'config.schema' -Params @{} -Cmdlet $PSCmdlet)
             $config = @(Invoke-WoosooRpc -Method 'config.get' -Params $params -Cmdlet $PSCmdlet)[0]

@@ -36,6 +36,11 @@ function Restore-WoosooBackup {
     .PARAMETER SkipDatabase
     Restore the files only, even when the backup holds a database dump.
 
+    .PARAMETER Force
+    Restore a backup taken in another environment (its Environment) into this one. Without it that is refused with
+    Woosoo.BackupEnvironmentMismatch: staging's files and database in production are rarely what was meant. It does
+    not skip the confirmation.
+
     .EXAMPLE
     Get-WoosooBackup | Select-Object -First 1 | Restore-WoosooBackup -WhatIf
 
@@ -74,10 +79,12 @@ function Restore-WoosooBackup {
 
         [string]$Environment,
 
-        [switch]$SkipDatabase
+        [switch]$SkipDatabase,
+
+        [switch]$Force
     )
     process {
-        $params = @{ id = $Id; skipDatabase = $SkipDatabase.IsPresent; whatIf = $true }
+        $params = @{ id = $Id; skipDatabase = $SkipDatabase.IsPresent; force = $Force.IsPresent; whatIf = $true }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
         if ($Environment) { $params.environment = $Environment }

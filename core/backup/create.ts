@@ -9,7 +9,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { KeyName, ProjectConfig } from '../config';
-import { CONFIG_FILE } from '../config';
+import { CONFIG_FILE, overlayName, overlaysIn } from '../config';
 import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
 import { ENGINE_VERSION } from '../kernel/version';
@@ -118,6 +118,12 @@ async function collect(cfg: ProjectConfig, opts: CreateOptions, ctx: RequestCont
 
   add(cfg.location.file, `configs/${CONFIG_FILE}`);
   mappings.push({ from: `configs/${CONFIG_FILE}`, to: insideProject(project, cfg.location.file) ?? CONFIG_FILE });
+  // The environments' overlays beside it (deployment.config.<environment>.env), all of them: the configuration as a whole.
+  for (const env of overlaysIn(cfg.projectDir)) {
+    const overlay = join(cfg.projectDir, overlayName(env));
+    add(overlay, `configs/${overlayName(env)}`);
+    mappings.push({ from: `configs/${overlayName(env)}`, to: insideProject(project, overlay) ?? overlayName(env) });
+  }
   const configsDir = join(project, 'configs');
   for (const rel of walkFiles(configsDir)) if (rel !== CONFIG_FILE) add(join(configsDir, rel), `configs/${rel}`);
   mappings.push({ from: 'configs', to: 'configs' });

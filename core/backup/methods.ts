@@ -114,14 +114,17 @@ export const backupTest = defineMethod({
 export const backupRestore = defineMethod({
   name: 'backup.restore',
   summary: 'Verifies a backup, takes a safety backup and puts its files (and database) back. whatIf: the Woosoo.RestoreAction list, nothing changed.',
-  params: z.object({ ...projectParams, id: idParam, skipDatabase: z.boolean().default(false), whatIf: z.boolean().default(false) }),
+  params: z.object({
+    ...projectParams, id: idParam, skipDatabase: z.boolean().default(false), whatIf: z.boolean().default(false),
+    force: z.boolean().default(false).describe('Restore a backup taken in another environment into this one'),
+  }),
   item: z.union([actionItem, typedSchema('RestoreResult', {
     BackupId: z.string(), SafetyBackupId: z.string(), FilesRestored: z.number(), DatabaseRestored: z.boolean(), Actions: z.array(actionItem),
   })]),
   async handler(p, ctx) {
     // Not loadValidProject: restoring is how a broken deployment.config.env is put back.
     const cfg = loadBackupProject(p, ctx);
-    const r = await restoreBackup(cfg, ctx, p.id, { skipDatabase: p.skipDatabase, whatIf: p.whatIf });
+    const r = await restoreBackup(cfg, ctx, p.id, { skipDatabase: p.skipDatabase, whatIf: p.whatIf, force: p.force });
     const actions = r.actions.map((a) => actionObject(r.id, a));
     if (r.whatIf) return { items: actions };
     return {

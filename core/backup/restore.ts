@@ -51,6 +51,18 @@ export interface RestoreOptions {
   /** Only the database (a blue/green rollback: the files of the live release were never touched). */
   skipFiles?: boolean;
   whatIf?: boolean;
+  /** Restore a backup taken in another environment (ENVIRONMENT, the overlay chosen) into this one. */
+  force?: boolean;
+}
+
+/** A backup goes back into the environment it was taken in; another one only with -Force (staging's database into production is rarely meant). */
+function requireSameEnvironment(cfg: ProjectConfig, id: string, taken: string, force: boolean): void {
+  const here = cfg.str('ENVIRONMENT');
+  if (force || taken === '' || here === '' || taken.toLowerCase() === here.toLowerCase()) return;
+  throw new WoosooError('BackupEnvironmentMismatch', `Backup ${id} was taken in ${taken}, and this is ${here}; nothing was restored.`, {
+    category: 'InvalidOperation', target: id,
+    fix: `Restore it into its own environment (-Environment ${taken}), or add -Force to put ${taken}'s files and database into ${here}.`,
+  });
 }
 
 const DB_KEYS = ['DB_HOST', 'DB_PORT', 'DB_DATABASE', 'DB_USERNAME', 'DB_PASSWORD', 'MYSQL_PATH'];
@@ -93,6 +105,7 @@ async function plan(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: R
     });
   }
   const meta = v.meta;
+  requireSameEnvironment(cfg, id, meta.environment, opts.force === true);
   const project = resolve(cfg.projectDir);
   const projectReal = realpathSync(project);
   const backups = resolve(backupRoot(cfg));

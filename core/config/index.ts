@@ -11,6 +11,7 @@ import { validateConfig } from './validate';
 
 export { ProjectConfig, CONFIG_FILE } from './load';
 export type { ConfigEntry } from './load';
+export { overlayName, overlaysIn } from './environments';
 export type { KeyName, KeyValue } from './keys';
 
 /** The request's session; a RequestContext also registers the secrets it loads (plain objects in tests: the registry). */

@@ -70,6 +70,8 @@ export interface Journal {
   strategy?: Strategy;
   release?: ReleaseRecord;
   project: string;
+  /** The environment deployed (its overlay applied); absent in journals from before environments, and when none was set. */
+  environment?: string;
   host: string;
   pid: number;
   user: string;
@@ -145,7 +147,7 @@ export function currentUser(env: Record<string, string>): string {
 
 export function newJournal(cfg: ProjectConfig, id: string, options: DeployOptions, env: Record<string, string>): Journal {
   return {
-    format: 1, id, project: cfg.projectDir, host: hostname(), pid: process.pid, user: currentUser(env), options,
+    format: 1, id, project: cfg.projectDir, environment: cfg.environment, host: hostname(), pid: process.pid, user: currentUser(env), options,
     status: 'Running', startedAt: new Date().toISOString(), steps: [], databaseMayHaveChanged: false, absentBefore: [],
     snapshotDirs: [], manifest: {}, servicesRunning: [], changed: [], details: {},
   };

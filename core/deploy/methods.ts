@@ -20,7 +20,7 @@ const deploymentSchema = typedSchema('Deployment', {
   Id: z.string(), Scope: scope, Status: z.enum(['Running', 'Succeeded', 'Failed', 'RolledBack', 'RollbackFailed', 'Interrupted']),
   StartedAt: z.string(), Duration: durationSchema, BackupId: z.string(), FailedStep: z.string(), Steps: z.array(stepSchema),
   ReportPath: z.string(), JsonReportPath: z.string(), Error: z.string(), LeftToDo: z.array(z.string()), Host: z.string(),
-  User: z.string(), Strategy: z.enum(['BlueGreen', 'InPlace']), Colour: z.string(), ReleasePath: z.string(), ProjectPath: z.string(),
+  User: z.string(), Environment: z.string(), Strategy: z.enum(['BlueGreen', 'InPlace']), Colour: z.string(), ReleasePath: z.string(), ProjectPath: z.string(),
 });
 
 /** The wire's Woosoo.DeployStep of a journal's step. */
@@ -38,7 +38,7 @@ export function toDeployment(j: Journal) {
     Id: j.id, Scope: j.options.scope, Status: d.status, StartedAt: j.startedAt, Duration: duration(d.durationMs),
     BackupId: j.backupId ?? '', FailedStep: d.failedStep, Steps: d.steps.map((s) => stepObject(j, s)),
     ReportPath: j.htmlReportPath ?? '', JsonReportPath: j.reportPath ?? '', Error: d.error, LeftToDo: j.leftToDo ?? [],
-    Host: j.host, User: j.user, Strategy: j.strategy ?? 'InPlace', Colour: j.release?.colour ?? '', ReleasePath: j.release?.dir ?? '',
+    Host: j.host, User: j.user, Environment: j.environment ?? '', Strategy: j.strategy ?? 'InPlace', Colour: j.release?.colour ?? '', ReleasePath: j.release?.dir ?? '',
     ProjectPath: j.project,
   });
 }

@@ -68,6 +68,7 @@ pre{margin:0;white-space:pre-wrap;font-size:.85em;max-width:60em}
 <h1>Deployment ${escapeHtml(j.id)} <span class="outcome">${escapeHtml(outcomeText(j))}</span></h1>
 <table>
 <tr><th>Project</th><td>${escapeHtml(j.project)}</td></tr>
+<tr><th>Environment</th><td>${escapeHtml(j.environment ?? '(not set)')}</td></tr>
 <tr><th>Scope</th><td>${escapeHtml(j.options.scope)}</td></tr>
 <tr><th>Started</th><td>${escapeHtml(j.startedAt)} by ${escapeHtml(j.user)} on ${escapeHtml(j.host)} (PID ${escapeHtml(j.pid)})</td></tr>
 <tr><th>Ended</th><td>${escapeHtml(j.endedAt ?? '')}</td></tr>

@@ -1,7 +1,7 @@
 /** RPC method of the configuration sync: config.sync. Thin: validate the project, sync, shape the items. */
 import { z } from 'zod';
 import { loadValidProject } from '../config';
-import { defineMethod, projectPathParam, typed, typedSchema } from '../kernel/method';
+import { defineMethod, projectParams, typed, typedSchema } from '../kernel/method';
 import { readProject } from '../config';
 import { syncConfig, type ConfigChange } from './index';
 import { setConfigValues } from './set';
@@ -31,13 +31,13 @@ export const configSync = defineMethod({
   name: 'config.sync',
   summary: 'Renders deployment.config.env into the apps\' .env files and configs/nginx.conf: a Woosoo.ConfigChange per file (unified diff, secrets masked). whatIf writes nothing; otherwise the old files are backed up first and each is replaced atomically.',
   params: z.object({
-    path: projectPathParam,
+    ...projectParams,
     apps: z.array(z.string().min(1)).optional().describe('Targets to sync (backend, pwa, nginx, or SYNC_TARGETS names); all when omitted'),
     whatIf: z.boolean().default(false).describe('Plan only: return the changes, write nothing'),
   }),
   item: configChangeSchema,
   async handler(p, ctx) {
-    const cfg = loadValidProject(p.path, ctx);
+    const cfg = loadValidProject(p, ctx);
     const changes = await syncConfig(cfg, ctx, { apps: p.apps, whatIf: p.whatIf });
     return { items: changes.map(changeObject) };
   },
@@ -50,9 +50,9 @@ const keyChange = z.object({
 
 export const configSet = defineMethod({
   name: 'config.set',
-  summary: 'Sets keys of deployment.config.env in place (comments, order and quoting kept): one (name, value) or several (changes), validated all together with the whole configuration first (one refused: none written), the old file backed up once, then replaced atomically. One Woosoo.ConfigChange with the combined diff (secrets masked); whatIf writes nothing.',
+  summary: 'Sets keys of deployment.config.env (or, with environment named, its overlay deployment.config.<environment>.env) in place (comments, order and quoting kept): one (name, value) or several (changes), validated all together with the whole configuration first (one refused: none written), the old file backed up once, then replaced atomically. One Woosoo.ConfigChange with the combined diff (secrets masked); whatIf writes nothing.',
   params: z.object({
-    path: projectPathParam,
+    ...projectParams,
     name: keyChange.shape.name.optional(),
     value: keyChange.shape.value.optional(),
     changes: z.array(keyChange).min(1).optional().describe('Several keys at once, instead of name and value'),
@@ -63,7 +63,7 @@ export const configSet = defineMethod({
   item: configChangeSchema,
   async handler(p, ctx) {
     // The file as written: a file with problems can be fixed this way (values bringing new errors are refused).
-    const cfg = readProject(p.path, ctx);
+    const cfg = readProject(p, ctx);
     const changes = p.changes ?? [{ name: p.name as string, value: p.value as string }];
     return { items: [changeObject(await setConfigValues(cfg, ctx, changes, p.whatIf))] };
   },

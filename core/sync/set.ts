@@ -8,7 +8,7 @@
  * anything is shown, so the diff and the messages mask it.
  */
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { basename, relative } from 'node:path';
 import { createBackup } from '../backup';
 import type { ProjectConfig } from '../config';
 import { KEYS, isKeyName } from '../config/keys';
@@ -65,9 +65,24 @@ export async function setConfigValue(cfg: ProjectConfig, ctx: RequestContext, na
   return setConfigValues(cfg, ctx, [{ name, value }], whatIf);
 }
 
+/**
+ * The file a change goes into: the overlay of an environment named by -Environment or $env:WOOSOO_ENVIRONMENT (when
+ * it has one), else the shared file (then a key the applying overlay also sets is warned about: the overlay wins).
+ */
+function targetFile(cfg: ProjectConfig, changes: readonly KeyChange[], ctx: RequestContext): string {
+  const { overlay, environmentFrom } = cfg.location;
+  if (overlay !== undefined && (environmentFrom === 'Parameter' || environmentFrom === 'Variable')) return overlay;
+  for (const c of changes) {
+    if (overlay !== undefined && cfg.fileOf(c.name) === overlay) {
+      ctx.log('warning', `${c.name} is also set in ${overlay}, which wins in ${cfg.environment}: the value set in ${cfg.location.file} applies to the other environments only. Set it there with -Environment ${cfg.environment}.`);
+    }
+  }
+  return cfg.location.file;
+}
+
 /** Several keys set together: validated all together (one bad value refuses them all), one backup, one write. */
 export async function setConfigValues(cfg: ProjectConfig, ctx: RequestContext, changes: readonly KeyChange[], whatIf: boolean): Promise<ConfigChange> {
-  const file = cfg.location.file;
+  const file = targetFile(cfg, changes, ctx);
   const unknown = changes.find((c) => !isKeyName(c.name));
   if (unknown) throw unknownKey(cfg, unknown.name);
   const isSecret = (key: string) => cfg.isSecret(key) || looksSecret(key);
@@ -80,7 +95,10 @@ export async function setConfigValues(cfg: ProjectConfig, ctx: RequestContext, c
 
   // The whole file with the new values, validated: only problems it did not have before refuse them.
   const old = validateConfig(cfg).filter((p) => p.severity === 'Error').map((p) => `${p.rule} ${p.key}`);
-  const next = validateConfig(parseConfig(cfg.location, after)).filter((p) => p.severity === 'Error' && !old.includes(`${p.rule} ${p.key}`));
+  const { location } = cfg;
+  const other = (f: string | undefined) => (f === undefined ? undefined : readFileSync(f, 'utf8'));
+  const whole = file === location.file ? parseConfig(location, after, other(location.overlay)) : parseConfig(location, other(location.file) ?? '', after);
+  const next = validateConfig(whole).filter((p) => p.severity === 'Error' && !old.includes(`${p.rule} ${p.key}`));
   if (next.length > 0) {
     const shown = changes.map((c) => `${c.name}=${isSecret(c.name) ? MASK : redact(c.value)}`).join(', ');
     const target = changes.find((c) => next.some((p) => p.key === c.name)) ?? changes[0];
@@ -97,7 +115,7 @@ export async function setConfigValues(cfg: ProjectConfig, ctx: RequestContext, c
   };
   const diff = unifiedDiff(splitLines(before), splitLines(after), { fromFile: `a/${rel}`, toFile: `b/${rel}`, mask });
   const change: ConfigChange = {
-    app: 'deployment.config.env', path: file, action: before === after ? 'Unchanged' : 'Update', diff: diff.text,
+    app: basename(file), path: file, action: before === after ? 'Unchanged' : 'Update', diff: diff.text,
     linesAdded: diff.added, linesRemoved: diff.removed, template: '', check: `validated with the new value${changes.length > 1 ? 's' : ''}`, whatIf,
   };
   if (whatIf || before === after) return change;

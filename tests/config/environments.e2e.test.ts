@@ -4,7 +4,7 @@
  * columns with secrets masked, a wrong environment is a terminating Woosoo.Environment* error, and -Environment
  * completes the environments with whether the project has each overlay.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describePwsh, pwshJson, runPwsh, tierPath } from '../support/pwsh';
@@ -50,6 +50,8 @@ describePwsh('environments end to end', () => {
     expect(r.Type).toBe('Woosoo.ConfigDifference');
     expect(r.Rows).toEqual(['ENVIRONMENT|staging|production', "APP_NAME|Woosoo Staging|Woosoo Test", 'DB_PASSWORD|********|********']);
     expect(r.Table).toMatch(/Name\s+staging\s+production/);
+    expect(r.Table).toMatch(/APP_NAME\s+Woosoo Staging\s+Woosoo Test/);
+    expect(Math.max(...(r.Table as string).split(/\r?\n/).map((l) => l.length))).toBeLessThanOrEqual(80);
     expect(r.Base).toEqual(['ENVIRONMENT|production', 'APP_NAME|Woosoo Test', 'DB_PASSWORD|********']);
     expect(JSON.stringify(r)).not.toContain('Staging-Only-Secret');
   });
@@ -61,6 +63,21 @@ describePwsh('environments end to end', () => {
     expect(r.console + r.stderr).toContain('deployment.config.development.env');
     const id = pwshJson(`try { Get-WoosooService -Path '${p}' -Environment qa -ErrorAction Stop } catch { $_.FullyQualifiedErrorId | ConvertTo-Json }`);
     expect(id).toMatch(/^Woosoo\.EnvironmentInvalid/);
+  });
+
+  it('Set-WoosooConfig -Environment writes the overlay; a backup taken in staging goes back into production only with -Force', () => {
+    const r = pwshJson(`$s = Set-WoosooConfig -Path '${p}' -Environment staging -Name HTTP_PORT -Value 8095 -Confirm:$false
+      $b = New-WoosooBackup -Path '${p}' -Environment staging -Description 'staging state' -Confirm:$false
+      try { Restore-WoosooBackup -Path '${p}' -Id $b.Id -Confirm:$false -ErrorAction Stop; $e = $null } catch { $e = $_ }
+      $forced = @(Restore-WoosooBackup -Path '${p}' -Id $b.Id -Force -WhatIf)
+      [pscustomobject]@{ Set = Split-Path -Leaf $s.Path; Env = $b.Environment; Id = $e.FullyQualifiedErrorId; Msg = [string]$e.ErrorDetails.RecommendedAction; Forced = $forced.Count } | ConvertTo-Json -Depth 20 -Compress`);
+    expect(r.Set).toBe('deployment.config.staging.env');
+    expect(readFileSync(join(p, 'deployment.config.staging.env'), 'utf8')).toContain('HTTP_PORT=8095');
+    expect(readFileSync(join(p, 'deployment.config.env'), 'utf8')).toContain('HTTP_PORT=8088');
+    expect(r.Env).toBe('staging');
+    expect(r.Id).toMatch(/^Woosoo\.BackupEnvironmentMismatch/);
+    expect(r.Msg).toContain('-Force');
+    expect(r.Forced).toBeGreaterThan(0);
   });
 
   it('-Environment completes the environments, saying which have an overlay here', () => {

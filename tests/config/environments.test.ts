@@ -10,6 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProject, loadValidProject } from '../../core/config';
 import { validateConfig } from '../../core/config/validate';
 import { WoosooError } from '../../core/kernel/errors';
+import { newJournal } from '../../core/deploy/journal';
+import { toDeployment } from '../../core/deploy/methods';
+import { renderHtml } from '../../core/deploy/report';
 import { EngineClient } from '../support/engine';
 
 const BASE = [
@@ -94,6 +97,18 @@ describe('which environment applies', () => {
   });
 });
 
+describe('deployments record the environment', () => {
+  it('in the journal, the Woosoo.Deployment and the HTML report', () => {
+    const dir = project({ staging: 'APP_NAME=S\n' });
+    const j = newJournal(readProject({ path: dir, environment: 'staging' }, session()), '20261203-080000-abcd', {
+      scope: 'Full', skipBackup: false, skipBuild: false, skipTests: false, force: false, noRollback: false, parallel: false,
+    }, {});
+    expect(j.environment).toBe('staging');
+    expect(toDeployment(j).Environment).toBe('staging');
+    expect(renderHtml(j)).toContain('<tr><th>Environment</th><td>staging</td></tr>');
+  });
+});
+
 describe('over the wire', () => {
   let c: EngineClient;
   let dir: string;
@@ -131,6 +146,43 @@ describe('over the wire', () => {
     ]);
     const bad = await c.request('config.compare', { path: dir, environments: ['qa'] });
     expect(bad.error?.data).toMatchObject({ errorId: 'EnvironmentInvalid' });
+  });
+
+  it('config.set: a named environment\'s overlay gets the value; without one the shared file does, warning where the overlay wins', async () => {
+    const overlay = join(dir, 'deployment.config.staging.env');
+    const base = join(dir, 'deployment.config.env');
+    const baseBefore = readFileSync(base, 'utf8');
+    const r = await c.request('config.set', { path: dir, environment: 'staging', name: 'HTTP_PORT', value: '8090' });
+    expect(r.result).toMatchObject({ items: [{ Path: overlay, Action: 'Update' }] });
+    expect(readFileSync(overlay, 'utf8')).toBe('APP_NAME=Staging\n\nDB_PASSWORD=staging-secret-77\nHTTP_PORT=8090\n');
+    expect(readFileSync(base, 'utf8')).toBe(baseBefore);
+    // The overlay's value is validated with the shared file: a port the shared file gives another service is refused.
+    const clash = await c.request('config.set', { path: dir, environment: 'staging', name: 'HTTP_PORT', value: '8000' });
+    expect(clash.error?.data).toMatchObject({ errorId: 'ConfigValueInvalid' });
+    expect(readFileSync(overlay, 'utf8')).toContain('HTTP_PORT=8090');
+
+    const d = project({ production: 'APP_NAME=Prod\n' });
+    const shared = await c.request('config.set', { path: d, name: 'APP_NAME', value: 'Everyone' });
+    expect(shared.result).toMatchObject({ items: [{ Path: join(d, 'deployment.config.env'), Action: 'Update' }] });
+    expect(readFileSync(join(d, 'deployment.config.env'), 'utf8')).toContain("APP_NAME=Everyone");
+    expect(readFileSync(join(d, 'deployment.config.production.env'), 'utf8')).toBe('APP_NAME=Prod\n');
+    const logs = c.notifications.filter((n) => n.method === '$/log').map((n) => String((n.params as { message: string }).message));
+    expect(logs.join('\n')).toContain(`APP_NAME is also set in ${join(d, 'deployment.config.production.env')}, which wins in production`);
+  });
+
+  it('backups record the environment and hold every overlay; restoring into another environment needs force', async () => {
+    const made = await c.request('backup.create', { path: dir, environment: 'staging', description: 'envs' });
+    const b = (made.result as { items: { Id: string; Environment: string }[] }).items[0];
+    expect(b.Environment).toBe('staging');
+    const refused = await c.request('backup.restore', { path: dir, id: b.Id, whatIf: true });
+    expect(refused.error?.data).toMatchObject({ errorId: 'BackupEnvironmentMismatch' });
+    expect(refused.error?.message).toContain('taken in staging, and this is production');
+    const same = await c.request('backup.restore', { path: dir, environment: 'staging', id: b.Id, whatIf: true });
+    const targets = (same.result as { items: { Target: string }[] }).items.map((a) => a.Target);
+    expect(targets).toContain(join(dir, 'deployment.config.staging.env'));
+    expect(targets).toContain(join(dir, 'deployment.config.env'));
+    const forced = await c.request('backup.restore', { path: dir, id: b.Id, whatIf: true, force: true });
+    expect(forced.error).toBeUndefined();
   });
 
   it('every project method takes environment: a missing one is refused the same way', async () => {

@@ -243,12 +243,12 @@ const CASES: Record<string, Case> = {
   Deployment: {
     table: true,
     items: [
-      { $type: 'Deployment', Id: '20260215-143000-a1b2', Scope: 'Backend', Status: 'RollbackFailed', StartedAt: WHEN, Duration: 'PT1234.500S', BackupId: '2026-02-15_14-30-00', FailedStep: 'PlaceArtifacts', Steps: [{ $type: 'DeployStep', DeploymentId: '20260215-143000-a1b2', Name: 'PlaceArtifacts', Status: 'Failed', StartedAt: WHEN, Duration: 'PT12.300S', Message: MESSAGE, OutputLog: '', ProjectPath: PROJECT }], ReportPath: REPORT, JsonReportPath: REPORT.replace('.html', '.json'), Error: MESSAGE, LeftToDo: [FIX], Host: 'WOOSOO-SRV', User: 'administrator', ProjectPath: PROJECT },
+      { $type: 'Deployment', Id: '20260215-143000-a1b2', Scope: 'Backend', Status: 'RollbackFailed', StartedAt: WHEN, Duration: 'PT1234.500S', BackupId: '2026-02-15_14-30-00', FailedStep: 'PlaceArtifacts', Steps: [{ $type: 'DeployStep', DeploymentId: '20260215-143000-a1b2', Name: 'PlaceArtifacts', Status: 'Failed', StartedAt: WHEN, Duration: 'PT12.300S', Message: MESSAGE, OutputLog: '', ProjectPath: PROJECT }], ReportPath: REPORT, JsonReportPath: REPORT.replace('.html', '.json'), Error: MESSAGE, LeftToDo: [FIX], Host: 'WOOSOO-SRV', User: 'administrator', Environment: 'production', ProjectPath: PROJECT },
       { $type: 'Deployment', Id: '20260214-090000-ffff', Scope: 'Full', Status: 'Succeeded', StartedAt: WHEN, Duration: 'PT98.700S', BackupId: '2026-02-14_09-00-00', FailedStep: '', Steps: [], ReportPath: REPORT, JsonReportPath: '', Error: '', LeftToDo: [], Host: 'WOOSOO-SRV', User: 'administrator', ProjectPath: PROJECT },
     ],
     headers: ['Id', 'Status', 'StartedAt', 'Duration', 'FailedStep'],
     whole: ['20260215-143000-a1b2', 'RollbackFailed', 'PlaceArtifacts', 'Succeeded', '1,234.5 s', '98.7 s'],
-    lists: [{ view: 'Woosoo.Deployment.List', labels: ['Scope', 'BackupId', 'Error', 'LeftToDo', 'Steps', 'ReportPath'], words: [MESSAGE, FIX, '2026-02-15_14-30-00'] }],
+    lists: [{ view: 'Woosoo.Deployment.List', labels: ['Scope', 'Environment', 'BackupId', 'Error', 'LeftToDo', 'Steps', 'ReportPath'], words: [MESSAGE, FIX, '2026-02-15_14-30-00', 'production'] }],
     coloured: 'RollbackFailed',
   },
   DeployStep: {
