@@ -109,7 +109,7 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
     expect(c.logs.some((l) => l.message.startsWith('Updated wst-web'))).toBe(true);
   });
 
-  it('a crash-looping application is reported as Throttled with its own output, never as Running or Paused', async () => {
+  it('a crash-looping application is a ServiceCrashLoop with its own output, and reported as Throttled, never as Paused', async () => {
     // Like a PHP app, it says why it stops on stdout only: the error must carry the service's stdout log too.
     const crasher = defineService(dir, 'wst-crasher', 30, CMD, ['/c', 'echo boom-from-crasher & exit 3']);
     const one: ServiceSet = { ...set, defs: [crasher], settings: settings({ throttleMs: 1500, startTimeoutMs: 10_000 }) };
@@ -118,15 +118,16 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
     expect(r.items).toEqual([]);
     expect(r.errors[0].data.errorId).toBe('ServiceCrashLoop');
     expect(r.errors[0].message).toContain('boom-from-crasher');
-    // Between throttled restarts NSSM briefly reports START_PENDING again; sampled over a few seconds the service is
-    // seen Throttled and never Running or (plainly) Paused.
+    // Between throttled restarts NSSM reports START_PENDING and, while the new process lives, RUNNING again (a window
+    // that grows on a loaded machine: CI saw it once); sampled over a few seconds the service is seen Throttled, and
+    // its SERVICE_PAUSED is never shown as a plain Paused.
     const seen = new Set<string>();
     for (let i = 0; i < 20 && !seen.has('Throttled'); i++) {
       seen.add((await control.queryServices(one)).items[0].status);
       if (!seen.has('Throttled')) await new Promise((res) => setTimeout(res, 500));
     }
     expect([...seen]).toContain('Throttled');
-    expect([...seen].filter((st) => st === 'Running' || st === 'Paused')).toEqual([]);
+    expect([...seen].filter((st) => st === 'Paused')).toEqual([]);
 
     // Resuming retries at once and the application exits again: still a crash loop. On a loaded machine NSSM under
     // Wine has also been seen to end the loop as SERVICE_STOPPED before the resume (CI, once): then there is nothing
@@ -137,7 +138,7 @@ describe.skipIf(skipUnless(!missing && hasNssm(), missing ?? 'nssm64.exe missing
     const expected = resumed.errors[0].data.errorId === 'ServiceNotSuspended' ? 'Stopped' : after;
     expect(['ServiceCrashLoop', 'ServiceNotSuspended']).toContain(resumed.errors[0].data.errorId);
     expect(after).toBe(expected);
-    expect(['Running', 'Paused']).not.toContain(after);
+    expect(after).not.toBe('Paused');
     const paused = await control.suspendAll(one, ctx());
     expect(paused.errors[0].data.errorId).toBe('PauseNotSupported');
 
