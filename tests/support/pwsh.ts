@@ -25,7 +25,7 @@ export const TIER: 'linux' | 'windows' = process.env.WOOSOO_E2E_TIER === 'window
 const TIER_NAME = TIER === 'windows' ? 'Windows pwsh under Wine' : 'real pwsh';
 
 /** Components an end-to-end suite or test can need beyond PowerShell, the module and the engine. */
-export type Need = 'php' | 'composer' | 'mariadb' | 'nginx' | 'pm2' | 'mkcert' | 'npm' | 'unix-signals';
+export type Need = 'php' | 'composer' | 'mariadb' | 'nginx' | 'pm2' | 'mkcert' | 'npm' | 'unix-signals' | 'console-ctrl-c';
 
 /** Why the Windows tier lacks each (the Linux tier has them all: scripts/setup.sh installs them). */
 const WINDOWS_LACKS: Record<Need, string> = {
@@ -36,6 +36,7 @@ const WINDOWS_LACKS: Record<Need, string> = {
   pm2: 'PM2 is the Linux service backend; on Windows the engine uses NSSM (windows-tier-services.e2e.test.ts)',
   mkcert: 'no mkcert for Windows here',
   npm: 'no npm for Windows here (the tier has node.exe only)',
+  'console-ctrl-c': 'Wine\'s console does not pass a Ctrl+C typed in the terminal to pwsh.exe while it reads a line (measured: the prompt never comes back); the Linux tier types it',
   'unix-signals': 'the test signals the engine the POSIX way (SIGINT/SIGKILL to a Linux pid); engine death in the Windows tier is windows-tier-more.e2e.test.ts',
 };
 

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { describePwsh, MODULE_MANIFEST, pwshJson, tierPath } from '../support/pwsh';
+import { describePwsh, itNeeds, MODULE_MANIFEST, pwshJson, tierPath } from '../support/pwsh';
 import { terminal, TERMINAL_MISSING } from '../support/terminal';
 import { makeProject, type Project } from './fixtures';
 
@@ -59,7 +59,7 @@ describePwsh('Edit-WoosooConfig at a real terminal (tmux)', () => {
     }
   }, 180_000);
 
-  it('cancel, No at the save question, -WhatIf and Ctrl+C (also after skipping a group) leave the file byte-identical with no backup', async () => {
+  it('cancel, No at the save question and -WhatIf (also after skipping a group) leave the file byte-identical with no backup', async () => {
     const before = readFileSync(file(), 'utf8');
     const t = await terminal(`woosoo-edit-${process.pid}-2`);
     try {
@@ -88,6 +88,25 @@ describePwsh('Edit-WoosooConfig at a real terminal (tmux)', () => {
       await t.answer('APP_IP [127.0.0.1]:', '');
       await t.answer('HTTP_PORT [8088]:', '8090');
       expect(t.screen()).not.toContain('ENVIRONMENT [production]:');
+      await t.see('HTTPS_PORT [443]:');
+      await t.answer('HTTPS_PORT [443]:', 'cancel');
+      await t.see(/Cancelled: /);
+      expect(readFileSync(file(), 'utf8')).toBe(before);
+      expect(backups()).toEqual([]);
+    } finally {
+      t.close();
+    }
+  }, 180_000);
+
+  itNeeds(['console-ctrl-c'], 'Ctrl+C at a question, also after skipping a group, leaves the file byte-identical with no backup and the session usable', async () => {
+    const before = readFileSync(file(), 'utf8');
+    const t = await terminal(`woosoo-edit-${process.pid}-3`);
+    try {
+      await t.type(`Import-Module ${q(MODULE_MANIFEST)}; ${edit('')}`);
+      await t.answer('Enter goes through them, s skips the group:', 's');
+      await t.answer('Enter goes through them, s skips the group:', '');
+      await t.answer('APP_IP [127.0.0.1]:', '');
+      await t.answer('HTTP_PORT [8088]:', '8090');
       await t.see('HTTPS_PORT [443]:');
       t.key('C-c');
       await t.type(edit('-Name HTTP_PORT, DB_PORT'));
