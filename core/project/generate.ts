@@ -109,7 +109,8 @@ export async function generateValues(apps: DetectedApp[], projectName: string, p
     notes.push(`A Flutter app in ${relay.rel}: RELAY_ENABLED=false until Flutter is installed here (then set it to true).`);
   }
   if (facts && facts.emptyRequired.length > 0) {
-    notes.push(`${backend!.rel}/.env.example leaves these empty and they look required: ${facts.emptyRequired.join(', ')} (Woosoo manages DB_* and REVERB_*; set the others in the app's .env).`);
+    const listed = facts.emptyRequired.map((e) => (e.help ? `${e.key} (${e.help})` : e.key)).join(', ');
+    notes.push(`${backend!.rel}/.env.example leaves these empty and they look required: ${listed} (Woosoo manages DB_* and REVERB_*; set the others in the app's .env).`);
   }
   return { values, secrets, notes };
 }

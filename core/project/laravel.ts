@@ -27,8 +27,11 @@ export interface LaravelFacts {
   env: Record<string, string>;
   /** Values from its real .env only (secrets are taken from here, never from .env.example's placeholders). */
   realEnv: Record<string, string>;
-  /** Keys of .env.example with an empty value that look required (APP_KEY is generated). */
-  emptyRequired: string[];
+  /**
+   * Keys of .env.example with an empty value that look required (by name, or their comment says so; APP_KEY is
+   * generated), each with the comment above it in .env.example as its help ('' when none).
+   */
+  emptyRequired: { key: string; help: string }[];
 }
 
 /** The artisan commands of the default BUILD_BACKEND_COMMANDS (core/config/keys/build.ts). */
@@ -58,6 +61,22 @@ function definesCommand(dir: string, name: string): boolean {
   return walk(join(dir, 'app', 'Console')) || walk(join(dir, 'routes'));
 }
 
+/** The comment lines directly above each key of a dotenv text (its author's help for it), joined. */
+export function commentsAbove(text: string): Map<string, string> {
+  const help = new Map<string, string>();
+  let block: string[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const t = line.trim();
+    if (t.startsWith('#')) block.push(t.replace(/^#+\s*/, '').trim());
+    else {
+      const key = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=/.exec(t)?.[1];
+      if (key && block.some(Boolean)) help.set(key, block.filter(Boolean).join(' '));
+      block = [];
+    }
+  }
+  return help;
+}
+
 function dotenvOf(p: string) {
   return existsSync(p) ? parseDotenv(readFileSync(p, 'utf8'), { as: 'laravel' }).entries : [];
 }
@@ -70,7 +89,11 @@ export async function laravelFacts(dir: string, ctx: ArtisanRunContext): Promise
   const env: Record<string, string> = {};
   for (const e of [...example, ...real]) if (e.value !== '') env[e.key] = e.value;
   const realEnv = Object.fromEntries(real.filter((e) => e.value !== '').map((e) => [e.key, e.value]));
-  const emptyRequired = example.filter((e) => e.value === '' && /^(DB_PASSWORD|DB_DATABASE|DB_USERNAME|MAIL_|AWS_|PUSHER_|REVERB_)/.test(e.key) && !env[e.key]).map((e) => e.key);
+  const exampleFile = join(dir, '.env.example');
+  const help = existsSync(exampleFile) ? commentsAbove(readFileSync(exampleFile, 'utf8')) : new Map<string, string>();
+  const looksRequired = (key: string) => /^(DB_PASSWORD|DB_DATABASE|DB_USERNAME|MAIL_|AWS_|PUSHER_|REVERB_)/.test(key) || /\b(required|must)\b/i.test(help.get(key) ?? '');
+  const emptyRequired = example.filter((e) => e.value === '' && e.key !== 'APP_KEY' && looksRequired(e.key) && !env[e.key])
+    .map((e) => ({ key: e.key, help: help.get(e.key) ?? '' }));
   const has = (f: string) => existsSync(join(dir, f));
   const evidence: string[] = [];
 

@@ -28,6 +28,19 @@ describe('New-WoosooProject on generated app variants', () => {
     rmSync(php, { recursive: true, force: true });
   });
 
+  it('.env.example: the comment above a key is its help; an empty key is listed when its name or its comment says it is required', async () => {
+    laravelApp(backend(), { envExample: [
+      'APP_NAME=Shop', 'APP_KEY=', '# The payment provider\'s API token (required: checkout fails without it)', 'PAYMENT_TOKEN=',
+      '# optional', 'SENTRY_DSN=', '', '# Outgoing mail', '#  through the LAN relay', 'MAIL_HOST=', 'DB_DATABASE=shop',
+    ] });
+    const { item } = await runNew(dir);
+    const note = item.Notes.find((n: string) => n.includes('look required')) as string;
+    expect(note).toContain("PAYMENT_TOKEN (The payment provider's API token (required: checkout fails without it))");
+    expect(note).toContain('MAIL_HOST (Outgoing mail through the LAN relay)');
+    expect(note).not.toContain('SENTRY_DSN');
+    expect(note).not.toContain('APP_KEY');
+  });
+
   it('Laravel without vendor/ and without Reverb, and a Nuxt PWA: file-based evidence, REVERB_ENABLED=false, no Reverb keys', async () => {
     laravelApp(backend(), { require: { php: '^8.2' }, files: { 'config/reverb.php': '<?php return [];\n', 'config/queue.php': "<?php return ['default' => env('QUEUE_CONNECTION', 'database')];\n" } });
     nodeApp(join(dir, 'apps', 'pwa'), { build: 'nuxt build', test: 'vitest' }, { nuxt: true, lock: true });
