@@ -17,7 +17,8 @@ import type { DeployCtx, StepOutcome } from './context';
 import { runStep } from './context';
 import { listTables, schemaSnapshot } from './database';
 import { DEPLOY_ID_RE, writeJournal, type Journal } from './journal';
-import { healthNames, SCOPES } from './steps';
+import { healthStep } from './healthstep';
+import { SCOPES } from './steps';
 import { colourServices, releaseConfig, switchNginx } from './switch';
 
 const ALL_APPS = [
@@ -138,14 +139,7 @@ export async function blueGreenSteps(cfg: ProjectConfig, ctx: DeployCtx, j: Jour
   await runStep(cfg, ctx, j, 'StartRelease', () => startReleaseStep(cfg, ctx, j));
   await runStep(cfg, ctx, j, 'CheckRelease', () => checkReleaseStep(cfg, ctx, j));
   await runStep(cfg, ctx, j, 'Cutover', () => cutoverStep(cfg, ctx, j));
-  await runStep(cfg, ctx, j, 'Health', async () => {
-    const h = await waitHealthy(cfg, ctx, {
-      names: healthNames(cfg), deadlineMs: cfg.num('DEPLOY_HEALTH_DEADLINE_SECONDS') * 1000, intervalMs: cfg.num('DEPLOY_HEALTH_INTERVAL_SECONDS') * 1000,
-    });
-    j.details.health = h.checks;
-    if (!h.healthy) throw new Error(`Not healthy through nginx after ${h.attempts} attempt(s) within ${cfg.num('DEPLOY_HEALTH_DEADLINE_SECONDS')} s (DEPLOY_HEALTH_DEADLINE_SECONDS): ${h.failing.map((c) => `${c.name} ${c.status}: ${c.message}`).join('; ')}`);
-    return { message: `${h.checks.length} checks passed through nginx (attempt ${h.attempts}).` };
-  });
+  await runStep(cfg, ctx, j, 'Health', () => healthStep(cfg, ctx, j, ' through nginx'));
   await runStep(cfg, ctx, j, 'StopPrevious', () => stopPreviousStep(cfg, ctx, j));
 }
 

@@ -10,7 +10,6 @@ import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { applyRetention, createBackup } from '../backup';
 import { planBuilds, runBuilds } from '../build';
-import { waitHealthy } from '../health';
 import { preflightPassed, runPreflight } from '../preflight';
 import { run } from '../process/run';
 import { getServices, installServices, serviceSettings, stackDefinitions, startServices, stopServices } from '../services';
@@ -26,10 +25,11 @@ import { acquireLock, releaseLock } from './lock';
 import { reportFiles, systemSnapshot, writeReport } from './report';
 import { rollbackDeploy } from './rollback';
 import { blueGreenSteps } from './bluegreen';
+import { healthStep } from './healthstep';
 import { rollbackRelease } from './switch';
 import { blueGreen } from '../releases';
 import { closeUnchanged } from './undo';
-import { healthNames, queueRestartCommand, reportDir, SCOPES, scopeServices } from './steps';
+import { queueRestartCommand, reportDir, SCOPES, scopeServices } from './steps';
 import { notifyWebhook } from './webhook';
 
 function serviceErrors(r: { errors: { message: string }[] }, what: string): void {
@@ -134,18 +134,6 @@ async function startStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promis
   }
   serviceErrors(await startServices(cfg, ctx, services), 'Some services did not start');
   return { message: `${install ? 'Installed (updated) and started' : 'Started'} ${services.join(', ')}.` };
-}
-
-async function healthStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promise<StepOutcome> {
-  if (scopeServices(cfg, ctx.env, j.options.scope).length === 0) return { status: 'Skipped', message: 'No service in this scope.' };
-  const h = await waitHealthy(cfg, ctx, {
-    names: healthNames(cfg), deadlineMs: cfg.num('DEPLOY_HEALTH_DEADLINE_SECONDS') * 1000, intervalMs: cfg.num('DEPLOY_HEALTH_INTERVAL_SECONDS') * 1000,
-  });
-  j.details.health = h.checks;
-  if (!h.healthy) {
-    throw new Error(`Not healthy after ${h.attempts} attempt(s) within ${cfg.num('DEPLOY_HEALTH_DEADLINE_SECONDS')} s (DEPLOY_HEALTH_DEADLINE_SECONDS): ${h.failing.map((c) => `${c.name} ${c.status}: ${c.message}`).join('; ')}`);
-  }
-  return { message: `${h.checks.length} checks passed (attempt ${h.attempts}).` };
 }
 
 /**
