@@ -66,9 +66,11 @@ export function deployPlan(cfg: ProjectConfig, opts: DeployOptions, env: Record<
   const services = scopeServices(cfg, env, opts.scope);
   const targets = syncTargets(cfg).filter((t) => !parts.syncTargets || parts.syncTargets.includes(t.name));
   const builds = opts.skipBuild ? [] : planBuilds(cfg, { apps: parts.apps, skipTests: opts.skipTests, env });
-  const buildLines = builds.flatMap((b) => (b.skipped || b.error
+  // The builds are planned on the app folders (they exist); `dirOf` says where each runs (blue/green: the release).
+  const linesIn = (dirOf: (app: string, dir: string) => string) => builds.flatMap((b) => (b.skipped || b.error
     ? [`[${b.app}] ${b.skipped ? 'skipped' : 'blocked'}: ${b.skipped ?? b.error}`]
-    : b.commands.map((c) => `[${b.app}] (in ${b.dir}) ${c.display}`)));
+    : b.commands.map((c) => `[${b.app}] (in ${dirOf(b.app, b.dir)}) ${c.display}`)));
+  const buildLines = linesIn((_app, dir) => dir);
   const queue = queueRestartCommand(cfg, env, opts.scope);
   const db = `${cfg.str('DB_DATABASE')} on ${cfg.str('DB_HOST')}:${cfg.num('DB_PORT')}`;
   const desc: Record<(typeof STEP_NAMES)[number], [string, string[]]> = {
@@ -99,14 +101,15 @@ export function deployPlan(cfg: ProjectConfig, opts: DeployOptions, env: Record<
   const view = slotConfig(cfg, { colour, releaseId: '<id>' });
   const fresh = stackDefinitions(view, env).filter((d) => d.key !== 'nginx').map((d) => d.name);
   const old = stackDefinitions(slotConfig(cfg, live), env).filter((d) => d.key !== 'nginx').map((d) => d.name);
-  const where = releaseDirs(cfg, '<id>').root ?? '';
+  const release = releaseDirs(cfg, '<id>');
+  const where = release.root ?? '';
   const bg: Record<(typeof BLUEGREEN_STEPS)[number], [string, string[]]> = {
     Preflight: desc.Preflight, Lock: desc.Lock,
     Backup: opts.skipBackup ? ['Skipped (-SkipBackup): a failure can still switch back, but the database cannot be restored.', []]
       : ['Back up the database and the configuration (the live release\'s files are never touched).', [`New-WoosooBackup (database ${db})`]],
     Release: [`Make release ${where} (${colour}) beside the live ${live.releaseId ? `release ${live.releaseId}` : 'app folders'} (${live.colour}): code from the app folders, vendor/ and node_modules/ hard-linked, storage/ shared.`, [`create ${where}`]],
     Sync: ['Render the apps\' .env files into the release.', [`write ${join(where, 'backend', '.env')}`, `write ${join(where, 'pwa', '.env')}`]],
-    Build: opts.skipBuild ? desc.Build : [`Build the release${opts.parallel ? ' (apps in parallel)' : ''}${opts.skipTests ? ', without tests' : ', then run the tests'}; migrations run against the live database.`, buildLines.map((l) => l.split(cfg.path('BACKEND_PATH')).join(join(where, 'backend')).split(cfg.path('PWA_PATH')).join(join(where, 'pwa')))],
+    Build: opts.skipBuild ? desc.Build : [`Build the release${opts.parallel ? ' (apps in parallel)' : ''}${opts.skipTests ? ', without tests' : ', then run the tests'}; migrations run against the live database.`, linesIn((app, dir) => (app === 'backend' ? release.backend : app === 'pwa' ? release.pwa : dir))],
     StartRelease: [`Install and start the ${colour} services on their own ports (backend ${view.num('BACKEND_PORT')}, Reverb ${view.num('REVERB_PORT')}) beside the live ones.`, fresh.map((n) => `start ${n}`)],
     CheckRelease: ['Health-check the new release on its own ports before nginx sends it anything.', ['check HTTP backend', 'check Reverb WebSocket', 'check Database']],
     Cutover: ['Switch nginx to the release: render nginx.conf, nginx -t, graceful reload (no request is dropped), record it as live.', [`write ${join(cfg.projectDir, 'configs', 'nginx.conf')}`, 'nginx -s reload']],

@@ -1,7 +1,7 @@
 // Unit tests of the deploy's parts that need no stack: the lock (exclusive, stale takeover, other hosts), the
 // journal (atomic, masked, ids), interrupted detection, the HTML report's escaping, the webhook (a real local HTTP
 // server) and the plan of each scope.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -192,6 +192,13 @@ describe('the plan (-WhatIf)', () => {
         ['Preflight', 'Lock', 'Backup', 'Release', 'Sync', 'Build', 'StartRelease', 'CheckRelease', 'Cutover', 'Health', 'StopPrevious', 'Report']);
     }
     expect(deployPlan(cfg, { ...OPTIONS, scope: 'Relay' }, env).map((s) => s.name)).toContain('PlaceArtifacts');
+    // An app folder missing is said as it is (the old plan rewrote the path in the message to the release's).
+    const blocked = deployPlan(cfg, OPTIONS, env).find((s) => s.name === 'Build')!.commands.join('\n');
+    expect(blocked).toContain(`blocked: BACKEND_PATH points to ${join(dir, 'apps', 'woosoo-nexus')}, which does not exist`);
+    // The apps checked out (the builds are planned on their folders, then run in the release).
+    mkdirSync(join(dir, 'apps', 'woosoo-nexus'), { recursive: true });
+    mkdirSync(join(dir, 'apps', 'tablet-ordering-pwa'), { recursive: true });
+    writeFileSync(join(dir, 'apps', 'tablet-ordering-pwa', 'package.json'), '{"scripts":{"build":"nuxt build"}}');
     const plan = deployPlan(cfg, OPTIONS, env);
     const step = (n: string) => plan.find((s) => s.name === n)!;
     // Nothing deployed yet: blue (the app folders) is live, so green is built and started on 8100/8180.
@@ -199,6 +206,10 @@ describe('the plan (-WhatIf)', () => {
     expect(step('StartRelease').description).toContain('backend 8100, Reverb 8180');
     expect(step('StopPrevious').commands).toEqual(['stop woosoo-queue-worker', 'stop woosoo-backend', 'stop woosoo-reverb']);
     expect(step('Build').commands.join('\n')).toContain(join('releases', '<id>', 'backend'));
+    // Every build runs in the release, none in the app folders (which stay the live blue's).
+    const ran = step('Build').commands.filter((l) => l.includes('(in '));
+    expect(ran.length).toBeGreaterThan(1);
+    for (const l of ran) expect(l).toMatch(new RegExp(`\\(in ${join(dir, 'releases', '<id>').replace(/[\\/.]/g, '.')}.(backend|pwa)\\) `));
     expect(existsSync(join(dir, 'deployments'))).toBe(false);
     expect(existsSync(join(dir, 'releases'))).toBe(false);
   });
