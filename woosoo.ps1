@@ -123,8 +123,14 @@ function Invoke-Quietly {
     $failures = $null
     $output = @()
     try { $output = @(& $Name @Parameters -ErrorAction SilentlyContinue -ErrorVariable failures) }
-    catch { if (@($failures) -notcontains $_) { $failures = @($failures) + $_ } }
-    return @{ Output = $output; Errors = @($failures | Where-Object { $null -ne $_ }) }
+    catch { $failures = @($failures) + $_ }
+    # -ErrorVariable holds one record per function frame the error passed through: keep one per exception.
+    $unique = New-Object System.Collections.ArrayList
+    foreach ($f in @($failures)) {
+        if ($null -eq $f) { continue }
+        if (@($unique | Where-Object { [object]::ReferenceEquals($_.Exception, $f.Exception) }).Count -eq 0) { [void]$unique.Add($f) }
+    }
+    return @{ Output = $output; Errors = @($unique) }
 }
 
 function Invoke-ServiceCommand {
