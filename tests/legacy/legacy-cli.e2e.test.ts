@@ -15,12 +15,15 @@ import { freePorts } from '../harness/ports';
 import { hasTool, shortTmp } from '../harness/tools';
 import { ROOT } from '../support/engine';
 import { describePwsh, itNeeds, pwsh, runPwshFile, TIER, tierPath } from '../support/pwsh';
+import { terminal, TERMINAL_MISSING } from '../support/terminal';
 
 interface Run { code: number | null; out: string; err: string }
 
 const SCRIPT = join(ROOT, 'woosoo.ps1');
 const DEPRECATION = /^woosoo (\w+): deprecated, use (.+?) \(Get-Help ([\w-]+)\)/m;
 const quiet = { WOOSOO_NO_DEPRECATION: '1' };
+/** A critical check that fails on the demo copy: no database server in the Linux tier, no PHP in the Windows tier. */
+const FAILING = TIER === 'windows' ? 'Tools/PHP' : 'Tools/Database login';
 
 /** Runs a program the way a wrapper does: no console input (a scheduled task has none), the exit code its own. */
 function run(file: string, args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
@@ -124,11 +127,11 @@ describePwsh('the woosoo command: old command lines', () => {
     expect(r.err).toMatch(/^woosoo config: deprecated, use Get-WoosooConfig \(Get-Help Get-WoosooConfig\)/);
   });
 
-  it('check --verbose lists every check and fails with exit 1 when a critical one fails (no database here)', async () => {
+  it('check --verbose lists every check and fails with exit 1 when a critical one fails (no database or no PHP in the tier)', async () => {
     const r = await woosoo('check --verbose', dir);
     expect(r.code, r.err).toBe(1);
     expect(r.out).toMatch(/^\[PASS\] Configuration\/Configuration rules - /m);
-    expect(r.out).toMatch(/^\[FAIL\] Tools\/Database login - /m);
+    expect(r.out).toContain(`\n[FAIL] ${FAILING} - `);
     expect(r.out).toMatch(/^Total: \d+ \| Passed: \d+ \| Warnings: \d+ \| Failed: [1-9]\d* \| Critical: [1-9]\d* \| Configuration errors: 0$/m);
     expect(r.out).toContain('Critical checks failed - cannot proceed');
     const hint = DEPRECATION.exec(r.err);
@@ -138,7 +141,7 @@ describePwsh('the woosoo command: old command lines', () => {
   it('check without --verbose shows only the failures; WOOSOO_NO_DEPRECATION=1 leaves stderr empty', async () => {
     const r = await woosoo('check', dir, quiet);
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^\[FAIL\] Tools\/Database login/m);
+    expect(r.out).toMatch(new RegExp(`^\\[FAIL\\] ${FAILING} - `, 'm'));
     expect(r.out).not.toMatch(/^\[PASS\]/m);
     expect(r.err).toBe('');
   });
@@ -156,6 +159,18 @@ describePwsh('the woosoo command: old command lines', () => {
       expect(none.err).toMatch(/^FAILED .+: .*no deployment\.config\.env/m);
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
+    }
+  });
+
+  (TERMINAL_MISSING ? it.skip : it)('uninstall without --confirm at a console asks the old question; No cancels with exit 1', async () => {
+    const t = await terminal(`woosoo-legacy-${process.pid}`);
+    try {
+      await t.type(`Set-Location ${psQuote(tierPath(dir))}; & ${psQuote(tierPath(SCRIPT))} uninstall all; "exit code $LASTEXITCODE"`);
+      await t.answer('Are you sure you want to uninstall all? [y/N]:', 'n');
+      await t.see('Cancelled; nothing was changed.');
+      await t.see('exit code 1');
+    } finally {
+      t.close();
     }
   });
 
