@@ -30,7 +30,12 @@ function Get-WoosooEngineCommand {
     if (Test-WoosooWindows) { $exeName = 'woosoo-engine.exe' }
     $exe = [System.IO.Path]::Combine($bin, $exeName)
     if ([System.IO.File]::Exists($exe)) {
-        return @{ FileName = $exe; Arguments = '' }
+        # A single executable's command line is all the engine's: the options node takes in NODE_OPTIONS (the heap
+        # sizes) go there, and the engine takes them back out of its environment; it sets the others itself
+        # (scripts/package.mjs).
+        $options = Get-WoosooEngineNodeOption -Path ([System.IO.Path]::Combine($bin, 'engine-launch.json'))
+        $inEnvironment = @($options | Where-Object { $_ -match '^--max-(semi|old)-space-size=' })
+        return @{ FileName = $exe; Arguments = ''; NodeOptions = ($inEnvironment -join ' ') }
     }
     $cjs = [System.IO.Path]::Combine($bin, 'woosoo-engine.cjs')
     if (-not [System.IO.File]::Exists($cjs)) {
@@ -87,6 +92,7 @@ function Start-WoosooEngine {
     $psi.StandardOutputEncoding = $utf8
     $psi.StandardErrorEncoding = $utf8
     $psi.WorkingDirectory = $script:WoosooModuleRoot
+    if ($command.NodeOptions) { $psi.EnvironmentVariables['NODE_OPTIONS'] = $command.NodeOptions }
 
     $process = New-Object System.Diagnostics.Process
     $process.StartInfo = $psi

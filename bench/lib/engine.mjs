@@ -14,10 +14,14 @@ export const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 
 /**
  * Starts the engine as the module does; call(method, params) resolves with the whole reply ({result} or {error}).
- * `engine` and `nodeOptions` let a benchmark compare another build or other options in the same run.
+ * `engine` and `nodeOptions` let a benchmark compare another build or other options in the same run; `executable`
+ * starts a single executable (npm run package) instead, its heap sizes in NODE_OPTIONS, as private/Engine.ps1 does.
  */
-export function startEngine({ engine = engineJs, nodeOptions = engineNodeOptions } = {}) {
-  const child = spawn(process.execPath, [...nodeOptions, engine], { stdio: ['pipe', 'pipe', 'ignore'] });
+export function startEngine({ engine = engineJs, nodeOptions = engineNodeOptions, executable, env = process.env } = {}) {
+  const [file, args, more] = executable
+    ? [executable, [], { NODE_OPTIONS: nodeOptions.filter((o) => /^--max-(semi|old)-space-size=/.test(o)).join(' ') }]
+    : [process.execPath, [...nodeOptions, engine], {}];
+  const child = spawn(file, args, { env: { ...env, ...more }, stdio: ['pipe', 'pipe', 'ignore'] });
   const waiting = new Map();
   createInterface({ input: child.stdout }).on('line', (l) => {
     const m = JSON.parse(l);

@@ -9,6 +9,7 @@ import { WoosooError } from '../kernel/errors';
 import { defineMethod, type MethodDef } from '../kernel/method';
 import { testMethodsEnabled } from '../kernel/testseams';
 import { ENGINE_VERSION, PROTOCOL_VERSION } from '../kernel/version';
+import { nodeExecutable } from '../process/node';
 
 const ping = defineMethod({
   name: 'engine.ping',
@@ -28,7 +29,8 @@ const info = defineMethod({
     return {
       value: {
         engineVersion: ENGINE_VERSION, protocolVersion: PROTOCOL_VERSION, pid: process.pid, node: process.version,
-        execArgv: process.execArgv,
+        // In the single executable the options come in NODE_OPTIONS, which its prelude takes out (scripts/package.mjs).
+        execArgv: (globalThis as { __woosooNodeOptions?: string[] }).__woosooNodeOptions ?? process.execArgv,
         platform: process.platform, arch: process.arch, rssBytes: m.rss, heapUsedBytes: m.heapUsed,
       },
     };
@@ -42,7 +44,7 @@ const testSleep = defineMethod({
   async handler(p, ctx) {
     ctx.progress({ activity: 'Sleeping', status: `${p.seconds} s`, percent: 0 });
     const { run } = await import('../process/run'); // execa loads with the first domain that spawns, not at start
-    const r = await run(process.execPath, ['-e', `console.log(process.pid); setTimeout(() => {}, ${p.seconds * 1000})`], {
+    const r = await run(nodeExecutable(ctx.env, 'test.sleep'), ['-e', `console.log(process.pid); setTimeout(() => {}, ${p.seconds * 1000})`], {
       env: ctx.env, signal: ctx.signal, timeoutMs: 0,
       onLine: (_s, line) => ctx.log('debug', `child pid ${line}`),
     });

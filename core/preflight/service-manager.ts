@@ -17,6 +17,7 @@ import { evaluateWrite, probeWritable } from './permissions';
 import { moduleRoot } from '../process/locate';
 import { livePidFrom } from '../process/pid';
 import { nssmLauncherName } from '../kernel/testseams';
+import { nodeExecutable } from '../process/node';
 
 export type Manager = 'nssm' | 'pm2';
 
@@ -108,7 +109,7 @@ export async function probeAccess(pc: ProbeContext): Promise<AccessProbe> {
   // The pm2 CLI is a node script in Woosoo's node_modules, or an executable on PATH.
   const viaNode = /\.(c?js)$/i.test(exe) || /[\\/]pm2[\\/]bin[\\/]pm2$/.test(exe);
   const env = { ...pc.env, PM2_HOME: home, PM2_DISABLE_VERSION_CHECK: 'true', PM2_SILENT: 'true', FORCE_COLOR: '0' };
-  const result = await pc.exec(viaNode ? process.execPath : exe, viaNode ? [exe, 'jlist'] : ['jlist'], { env });
+  const result = await pc.exec(viaNode ? nodeExecutable(pc.env, `the pm2 CLI (${exe})`) : exe, viaNode ? [exe, 'jlist'] : ['jlist'], { env });
   return { manager: 'pm2', located: m.located, daemonPid, home, result };
 }
 

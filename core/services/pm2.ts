@@ -25,6 +25,7 @@ import { pm2Call, Pm2RpcError, pm2RpcSocket, Pm2RpcTimeout, Pm2RpcUnavailable } 
 import { DEFAULT_SETTINGS, type ServiceBackend, type ServiceDefinition, type ServiceSettings, type ServiceState, type ServiceStatus } from './types';
 import { describeMiss, locateTool, moduleRoot, toolQuery, type ToolQuery } from '../process/locate';
 import { livePidFrom } from '../process/pid';
+import { nodeExecutable } from '../process/node';
 
 const CALL_TIMEOUT_MS = 60_000;
 /** PM2 gives up after this many restarts that each ran shorter than min_uptime (SERVICE_THROTTLE_MS). */
@@ -162,7 +163,7 @@ export class Pm2Backend implements ServiceBackend {
   async call(args: string[], timeoutMs = CALL_TIMEOUT_MS): Promise<RunResult> {
     const { pm2, signal } = this.opts;
     const viaNode = /\.(c?js)$/i.test(pm2) || /[\\/]pm2[\\/]bin[\\/]pm2$/.test(pm2);
-    const r = await run(viaNode ? process.execPath : pm2, viaNode ? [pm2, ...args] : args, { env: this.env, signal, timeoutMs, cwd: this.opts.projectDir });
+    const r = await run(viaNode ? nodeExecutable(this.opts.env, `the pm2 CLI (${pm2})`) : pm2, viaNode ? [pm2, ...args] : args, { env: this.env, signal, timeoutMs, cwd: this.opts.projectDir });
     if (r.cancelled) throw signal?.reason ?? new WoosooError('Cancelled', 'Cancelled.', { category: 'OperationStopped' });
     if (r.notFound) throw pm2NotFound(`${pm2} could not be started: ${r.spawnError}`);
     if (r.timedOut) {
