@@ -88,10 +88,12 @@ function sha256(...parts) {
 }
 
 /** Builds one target unless its .hash says the same inputs made it; returns the executable's path. */
-export function packageTarget(platform, log = () => {}) {
-  const t = TARGETS[platform];
-  if (!t) throw new Error(`unknown platform ${platform} (known: ${Object.keys(TARGETS).join(', ')})`);
-  const outDir = join(root, 'dist', platform);
+export function packageTarget(platform, log = () => {}, { codeCache } = {}) {
+  const known = TARGETS[platform];
+  if (!known) throw new Error(`unknown platform ${platform} (known: ${Object.keys(TARGETS).join(', ')})`);
+  // codeCache: another setting than the target's, for the benchmark (built beside it, in dist/<platform>-<setting>).
+  const t = codeCache === undefined ? known : { ...known, codeCache };
+  const outDir = join(root, 'dist', t === known ? platform : `${platform}-${codeCache ? 'code-cache' : 'no-code-cache'}`);
   const out = join(outDir, t.file);
   const main = prelude() + readFileSync(join(root, 'bin', 'woosoo-engine.cjs'), 'utf8');
   const postjectJs = join(root, 'node_modules', 'postject', 'dist', 'cli.js');
