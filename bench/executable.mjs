@@ -6,7 +6,7 @@
 import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { createGzip } from 'node:zlib';
 import { join } from 'node:path';
-import { engineNodeOptions, median, root, startEngine } from './lib/engine.mjs';
+import { engineNodeOptions, firstConfigGet, median, root } from './lib/engine.mjs';
 import { packageTarget } from '../scripts/package.mjs';
 
 const demo = join(root, 'examples', 'demo');
@@ -26,15 +26,10 @@ const variants = [
 ];
 
 async function coldStart(cfg) {
-  const t0 = performance.now();
-  const e = startEngine(cfg);
-  await e.call('initialize', { protocolVersion: '1.0' });
-  const r = await e.call('config.get', { path: demo });
-  const t = performance.now() - t0;
-  if (!r.result) throw new Error(JSON.stringify(r.error));
+  const { ms: t, engine } = await firstConfigGet(cfg, demo);
   await sleep(2000); // idle: the start-up garbage collected, nothing running
-  const rss = rssMb(e.child.pid);
-  await e.close();
+  const rss = rssMb(engine.child.pid);
+  await engine.close();
   return { t, rss };
 }
 

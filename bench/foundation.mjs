@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { engineJs, engineNodeOptions, median, root, startEngine } from './lib/engine.mjs';
+import { engineJs, engineNodeOptions, firstConfigGet, median, root, startEngine } from './lib/engine.mjs';
 
 const demo = join(root, 'examples', 'demo');
 const arg = (name) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined);
@@ -22,14 +22,9 @@ if (arg('--compare')) engines.push({ label: `before (${arg('--compare')}, bare n
 const show = (label) => (engines.length > 1 ? `[${label}] ` : '');
 
 async function coldStart(cfg) {
-  const t0 = performance.now();
-  const e = startEngine(cfg);
-  await e.call('initialize', { protocolVersion: '1.0' });
-  const r = await e.call('config.get', { path: demo });
-  const t = performance.now() - t0;
-  if (!r.result) throw new Error(JSON.stringify(r.error));
-  e.child.stdin.end();
-  return t;
+  const { ms, engine } = await firstConfigGet(cfg, demo);
+  engine.child.stdin.end();
+  return ms;
 }
 
 function nodeBaseline() {

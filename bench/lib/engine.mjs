@@ -42,3 +42,14 @@ export function startEngine({ engine = engineJs, nodeOptions = engineNodeOptions
   });
   return { child, call, close };
 }
+
+/** Starts an engine (startEngine's options) and times initialize + the first config.get of `path`; leaves it running. */
+export async function firstConfigGet(cfg, path) {
+  const t0 = performance.now();
+  const engine = startEngine(cfg);
+  await engine.call('initialize', { protocolVersion: '1.0' });
+  const r = await engine.call('config.get', { path });
+  const ms = performance.now() - t0;
+  if (!r.result) throw new Error(JSON.stringify(r.error));
+  return { ms, engine };
+}
