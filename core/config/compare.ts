@@ -2,9 +2,8 @@
  * Compare-WoosooConfig: the effective values of several environments (each overlay over the shared file) side by
  * side, the keys that differ only unless all are asked for. Secrets are compared, never shown.
  */
-import { readFileSync } from 'node:fs';
 import { KEYS } from './keys';
-import { findProject, parseConfig, readConfig, type ProjectConfig } from './load';
+import { findProject, readBaseConfig, readConfig, type ProjectConfig } from './load';
 
 /** 'base' is the shared file alone, without any overlay. */
 export const BASE = 'base';
@@ -19,7 +18,7 @@ export function readEnvironments(path: string | undefined, names: readonly strin
   const location = findProject(path, ctx);
   const out = new Map<string, ProjectConfig>();
   for (const name of names) {
-    if (name.toLowerCase() === BASE) out.set(BASE, parseConfig(location, readFileSync(location.file, 'utf8')));
+    if (name.toLowerCase() === BASE) out.set(BASE, readBaseConfig(location));
     else {
       const cfg = readConfig(location, { asked: name });
       out.set(cfg.environment ?? name, cfg);

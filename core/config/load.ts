@@ -7,7 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { WoosooError } from '../kernel/errors';
 import { looksSecret } from '../util/redact';
-import { parseDotenv, type DotenvEntry } from './dotenv';
+import { parseDotenv, type DotenvEntry, type DotenvParseResult } from './dotenv';
 import { chooseEnvironment, type EnvironmentFrom } from './environments';
 import { KEYS, isKeyName, type KeyName, type KeyValue } from './keys';
 import type { ConfigIssue } from './problems';
@@ -201,16 +201,20 @@ function readText(file: string): string {
 
 /** The base file, then the environment's overlay over it (which environment: see core/config/environments.ts). */
 export function readConfig(location: ProjectLocation, select: EnvironmentSelection = {}): ProjectConfig {
-  const text = readText(location.file);
-  const inFile = parseDotenv(text).entries.filter((e) => e.key === 'ENVIRONMENT').pop()?.value;
+  const base = parseDotenv(readText(location.file)); // parsed once: its ENVIRONMENT chooses the overlay, then it is the base
+  const inFile = base.entries.filter((e) => e.key === 'ENVIRONMENT').pop()?.value;
   const choice = chooseEnvironment(location.projectDir, select.asked, select.variable, inFile);
   const at: ProjectLocation = { ...location, environment: choice.name, environmentFrom: choice.from, overlay: choice.overlay };
-  return parseConfig(at, text, choice.overlay === undefined ? undefined : readText(choice.overlay));
+  return configOf(at, base, choice.overlay === undefined ? undefined : parseDotenv(readText(choice.overlay)));
+}
+
+/** The shared file alone, without any overlay (Compare-WoosooConfig's "base"). */
+export function readBaseConfig(location: ProjectLocation): ProjectConfig {
+  return parseConfig(location, readText(location.file));
 }
 
 /** The entries of one file, its syntax problems, warnings and duplicates reported against that file. */
-function readEntries(file: string, text: string, problem: (p: Omit<ConfigIssue, 'file'> & { file?: string }) => void): ConfigEntry[] {
-  const parsed = parseDotenv(text);
+function readEntries(file: string, parsed: DotenvParseResult, problem: (p: Omit<ConfigIssue, 'file'> & { file?: string }) => void): ConfigEntry[] {
   const name = basename(file);
   for (const p of parsed.problems) {
     problem({ file, key: '', rule: 'Syntax', severity: 'Error', line: p.line, message: `${name} line ${p.line}: ${p.message}.`, fix: p.fix });
@@ -237,9 +241,13 @@ function readEntries(file: string, text: string, problem: (p: Omit<ConfigIssue, 
 
 /** `overlay` is the text of location.overlay: its entries win over the base file's. */
 export function parseConfig(location: ProjectLocation, text: string, overlay?: string): ProjectConfig {
+  return configOf(location, parseDotenv(text), overlay === undefined ? undefined : parseDotenv(overlay));
+}
+
+function configOf(location: ProjectLocation, base: DotenvParseResult, overlay: DotenvParseResult | undefined): ProjectConfig {
   const problems: ConfigIssue[] = [];
   const problem = (p: Omit<ConfigIssue, 'file'> & { file?: string }) => problems.push({ ...p, file: p.file ?? location.file });
-  const entries = new Map(readEntries(location.file, text, problem).map((e) => [e.key, e]));
+  const entries = new Map(readEntries(location.file, base, problem).map((e) => [e.key, e]));
   if (location.overlay !== undefined && overlay !== undefined) {
     for (const e of readEntries(location.overlay, overlay, problem)) entries.set(e.key, e);
     const said = entries.get('ENVIRONMENT');
