@@ -37,11 +37,30 @@ export async function terminal(name: string): Promise<Terminal> {
     tmux('send-keys', '-t', 'w', 'Enter');
   };
   let seen = 0;
+  let closed = false;
+  // Wine's console: a line typed in the moment between pwsh.exe printing its prompt and reading the console is echoed
+  // twice (by the terminal, then again when read) and its Enter is lost: the command never runs (seen once in CI).
+  // For a few seconds after each typed line, that signature (the line twice, nothing after it, for a second) gets
+  // the Enter again. A line that was read is echoed once, so this never sends a second Enter to a running command.
+  const squeeze = (s: string) => s.replace(/\s+/g, '');
+  const recoverLostEnter = async (line: string) => {
+    const lost = () => squeeze(screen()).endsWith(squeeze(`>${line}${line}`));
+    const until = Date.now() + 15_000;
+    while (!closed && Date.now() < until) {
+      if (lost()) {
+        await new Promise((r) => setTimeout(r, 1_000));
+        if (!closed && lost()) tmux('send-keys', '-t', 'w', 'Enter');
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
   return {
     async type(line) {
       if (!(await waitFor(() => prompts() > seen, 60_000, 50))) throw new Error(`no prompt:\n${screen()}`);
       seen = prompts();
       send(line);
+      void recoverLostEnter(line).catch(() => {});
     },
     async answer(prompt, answer) {
       if (!(await waitFor(() => lastLine().endsWith(prompt.trimEnd()), 60_000, 50))) throw new Error(`no question "${prompt}":\n${screen()}`);
@@ -54,6 +73,7 @@ export async function terminal(name: string): Promise<Terminal> {
     },
     screen,
     close() {
+      closed = true;
       spawnSync('tmux', ['-L', name, 'kill-server']);
       shell.cleanup();
     },
