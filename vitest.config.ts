@@ -1,4 +1,5 @@
 import { configDefaults, defineConfig } from 'vitest/config';
+import LongestFirst from './tests/support/sequencer';
 
 // Two runs of this config (scripts/test.sh runs one after the other): the default one runs every suite, the end-to-end
 // ones in the Linux tier (pwsh for Linux); WOOSOO_E2E_TIER=windows runs the end-to-end suites again in the Windows
@@ -15,6 +16,8 @@ export default defineConfig({
     // Real components (MariaDB, Wine, PM2) are shared per file; two cores: keep files in parallel but bounded (the
     // Windows tier runs after the Linux run, so it has the machine to itself).
     maxWorkers: 2,
+    // The longest files first (tests/timings.json, from scripts/test-timings.mjs after a whole run).
+    sequence: { sequencer: LongestFirst },
     globalSetup: ['tests/global-setup.ts'],
     reporters: ['default'],
   },
