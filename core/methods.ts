@@ -18,7 +18,7 @@ export const DOMAINS: readonly LazyMethods[] = [
     load: async () => { const m = await import('./logs/methods'); return [m.logsGet, m.logsList]; },
   },
   {
-    domain: 'backup', names: ['backup.create', 'backup.list', 'backup.test', 'backup.restore', 'backup.remove'],
+    domain: 'backup', names: ['backup.create', 'backup.list', 'backup.test', 'backup.restore', 'backup.remove', 'backup.newKey'],
     load: async () => (await import('./backup/methods')).backupMethods,
   },
   {
@@ -40,8 +40,17 @@ export const DOMAINS: readonly LazyMethods[] = [
   { domain: 'build', names: ['build.run'], load: async () => [(await import('./build/methods')).buildRun] },
   { domain: 'project', names: ['project.new'], load: async () => [(await import('./project/methods')).projectNew] },
   {
+    domain: 'audit', names: ['audit.get', 'audit.write'],
+    load: async () => { const m = await import('./audit/methods'); return [m.auditGet, m.auditWrite]; },
+  },
+  {
     domain: 'deploy', names: ['deploy.run', 'deploy.get', 'deploy.undo'],
     load: async () => (await import('./deploy/methods')).deployMethods,
+  },
+  { domain: 'diagnostics', names: ['diagnostics.export'], load: async () => [(await import('./diagnostics/methods')).diagnosticsExport] },
+  {
+    domain: 'schedule', names: ['schedule.register', 'schedule.get', 'schedule.unregister'],
+    load: async () => (await import('./schedule/methods')).scheduleMethods,
   },
 ];
 

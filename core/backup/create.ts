@@ -13,7 +13,10 @@ import { CONFIG_FILE, overlayName, overlaysIn } from '../config';
 import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
 import { ENGINE_VERSION } from '../kernel/version';
+import type { MasterKey } from './crypto';
 import { dumpDatabase } from './database';
+import { keyMissing, resolveKey, type KeySource } from './keyfile';
+import { copyEncrypted, isSecretPart } from './parts';
 import { copyHashed, formatChecksums, inParallel, restrictFolder, walkFiles } from './files';
 import { pidAlive } from '../process/pid';
 import {
@@ -32,6 +35,28 @@ export interface CreateOptions {
   includeFiles?: boolean;
   extraFiles?: string[];
   creator?: string;
+  /** Where the key comes from; without one, the project's .woosoo/backup.key when it exists. */
+  keys?: KeySource;
+  /** Encrypt every part, not only those holding secrets (a key is then required). */
+  encryptAll?: boolean;
+}
+
+/** What a backup encrypts with: the key (null: nothing encrypted) and which parts. */
+interface Encryption {
+  master: MasterKey | null;
+  source: 'KeyFile' | 'Passphrase';
+  all: boolean;
+  parts: string[];
+}
+
+async function encryptionFor(cfg: ProjectConfig, ctx: RequestContext, opts: CreateOptions): Promise<Encryption> {
+  const r = resolveKey(cfg, opts.keys ?? {}, ctx);
+  if (!r.ring) {
+    if (opts.encryptAll) throw keyMissing('-Encrypt was asked for, but the backup', 'none', r.unavailable ? ` (${r.unavailable})` : ' (run New-WoosooBackupKey, or give -KeyFile or -Passphrase)');
+    if (r.unavailable) ctx.log('warning', `This backup is not encrypted: ${r.unavailable}.`);
+    return { master: null, source: 'KeyFile', all: false, parts: [] };
+  }
+  return { master: await r.ring.forEncrypt(), source: r.ring.source, all: opts.encryptAll === true, parts: [] };
 }
 
 interface Source {
@@ -172,7 +197,7 @@ async function collect(cfg: ProjectConfig, opts: CreateOptions, ctx: RequestCont
 }
 
 /** Copies the sources into tmp, a few at a time, hashing each; fills `sums`. Returns the bytes copied. */
-async function copyAll(sources: Source[], tmp: string, sums: Map<string, string>, modes: Record<string, number>, ctx: RequestContext): Promise<number> {
+async function copyAll(sources: Source[], tmp: string, sums: Map<string, string>, modes: Record<string, number>, enc: Encryption, ctx: RequestContext): Promise<number> {
   let bytes = 0;
   let done = 0;
   await inParallel(sources, PARALLEL_COPIES, async (s) => {
@@ -181,7 +206,9 @@ async function copyAll(sources: Source[], tmp: string, sums: Map<string, string>
     await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
     // The permissions go back with the contents (a rollback once left a 0644 .env at 0600); Windows keeps ACLs.
     if (process.platform !== 'win32') modes[s.rel] = (await stat(s.abs)).mode & 0o7777;
-    const c = await copyHashed(s.abs, dest, 0o600, ctx.signal);
+    const encrypt = enc.master !== null && (enc.all || isSecretPart(s.rel));
+    if (encrypt) enc.parts.push(s.rel);
+    const c = encrypt ? await copyEncrypted(s.abs, dest, enc.master!, ctx.signal) : await copyHashed(s.abs, dest, 0o600, ctx.signal);
     sums.set(s.rel, c.sha256);
     bytes += c.bytes;
     if (++done % 50 === 0 || done === sources.length) {
@@ -224,16 +251,18 @@ export async function createBackupIn(cfg: ProjectConfig, ctx: RequestContext, op
   try {
     ctx.progress({ id: 1, activity: 'Creating backup', status: `${id}: collecting files`, percent: 0 });
     const { sources, mappings, warnings } = await collect(cfg, opts, ctx, root);
+    const enc = await encryptionFor(cfg, ctx, opts);
     const sums = new Map<string, string>();
     const modes: Record<string, number> = {};
-    let size = await copyAll(sources, tmp, sums, modes, ctx);
+    let size = await copyAll(sources, tmp, sums, modes, enc, ctx);
     let database: BackupMetadata['database'];
     if (opts.includeDatabase) {
       ctx.progress({ id: 1, activity: 'Creating backup', status: `${id}: dumping database ${cfg.str('DB_DATABASE')}`, percent: 90 });
       const name = `${cfg.str('DB_DATABASE').replace(/[^A-Za-z0-9_.-]/g, '_')}_${id}.sql.gz`;
       const rel = `database/${name}`;
       await mkdir(join(tmp, 'database'), { mode: 0o700 });
-      const d = await dumpDatabase(cfg, ctx, join(tmp, 'database', name));
+      const d = await dumpDatabase(cfg, ctx, join(tmp, 'database', name), enc.master ?? undefined);
+      if (enc.master) enc.parts.push(rel);
       sums.set(rel, d.sha256);
       size += d.bytes;
       database = { name: cfg.str('DB_DATABASE'), file: rel, tool: d.tool };
@@ -245,6 +274,12 @@ export async function createBackupIn(cfg: ProjectConfig, ctx: RequestContext, op
       size_bytes: size, file_count: sums.size, creator: opts.creator ?? 'New-WoosooBackup', project: cfg.projectDir,
       ...(database ? { database } : {}), mappings, ...(warnings.length ? { warnings } : {}),
       ...(Object.keys(modes).length ? { modes: Object.fromEntries(Object.entries(modes).sort(([a], [b]) => a.localeCompare(b))) } : {}),
+      ...(enc.master ? {
+        encryption: {
+          algorithm: 'AES-256-GCM' as const, part_format: 1 as const, key_id: enc.master.keyId, key_source: enc.source,
+          ...(enc.master.scrypt ? { scrypt: enc.master.scrypt } : {}), parts: enc.parts.sort(),
+        },
+      } : {}),
     };
     const metaText = `${JSON.stringify(meta, null, 2)}\n`;
     await writeFile(join(tmp, METADATA_FILE), metaText, { mode: 0o600 });

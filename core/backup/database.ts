@@ -12,6 +12,7 @@ import { run, type RunResult } from '../process/run';
 import { describeMiss, locateTool, toolQuery } from '../process/locate';
 import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
+import { EncryptStream, type MasterKey } from './crypto';
 import { HashingStream, type Copied } from './files';
 
 /** A database job may take long: cancellation (Ctrl+C) is the limit, plus a generous ceiling. */
@@ -62,14 +63,15 @@ function toolFailed(id: string, what: string, r: RunResult, target: string, fix:
   return new WoosooError(id, `${what} ${why}${detail ? `:\n${detail}` : '.'}`, { category: 'InvalidResult', target, fix });
 }
 
-/** Dumps DB_DATABASE into `dest` (gzip), hashing the compressed bytes on the way. */
-export async function dumpDatabase(cfg: ProjectConfig, ctx: RequestContext, dest: string): Promise<Copied & { tool: string }> {
+/** Dumps DB_DATABASE into `dest` (gzip, then encrypted when a key is given), hashing the bytes written on the way. */
+export async function dumpDatabase(cfg: ProjectConfig, ctx: RequestContext, dest: string, master?: MasterKey): Promise<Copied & { tool: string }> {
   const tool = dumpTool(cfg, ctx.env);
   const db = cfg.str('DB_DATABASE');
   const conn = connection(cfg, ctx);
   const tail = new TailKeeper();
   const hash = new HashingStream();
-  const written = pipeline(tail, createGzip({ level: 6 }), hash, createWriteStream(dest, { mode: 0o600, flags: 'wx' }));
+  const out = createWriteStream(dest, { mode: 0o600, flags: 'wx' });
+  const written = master ? pipeline(tail, createGzip({ level: 6 }), new EncryptStream(master), hash, out) : pipeline(tail, createGzip({ level: 6 }), hash, out);
   const args = [...conn.args, '--single-transaction', '--quick', '--routines', '--triggers', '--hex-blob', '--no-tablespaces', db];
   const r = await run(tool, args, { env: conn.env, signal: ctx.signal, timeoutMs: DB_TIMEOUT_MS, stdoutTo: tail });
   if (!tail.writableEnded) tail.end();

@@ -166,7 +166,7 @@ export function holdsSecrets(path: string): boolean {
  * Puts `src` in place of `target` (a temporary copy renamed over it). Its permissions: `mode` when the backup
  * recorded it, else the existing file's, else 0600 for a file that holds secrets and 0644 for another.
  */
-export async function replaceFileAtomically(src: string, target: string, expectedBytes: number, recordedMode?: number): Promise<void> {
+export async function replaceFileAtomically(src: string, target: string, expectedBytes: number, recordedMode?: number, move = false): Promise<void> {
   await mkdir(dirname(target), { recursive: true });
   let mode = holdsSecrets(target) ? 0o600 : 0o644;
   try {
@@ -177,7 +177,12 @@ export async function replaceFileAtomically(src: string, target: string, expecte
   if (recordedMode !== undefined) mode = recordedMode;
   const tmp = join(dirname(target), `.${basename(target)}.woosoo-${process.pid}-${Date.now().toString(36)}.tmp`);
   try {
-    await copyFile(src, tmp, fsConstants.COPYFILE_EXCL);
+    // move: src is a decrypted copy of our own (a restore's staging folder): renamed when on the same disk.
+    const moved = move && (await rename(src, tmp).then(() => true, (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EXDEV') return false;
+      throw err;
+    }));
+    if (!moved) await copyFile(src, tmp, fsConstants.COPYFILE_EXCL);
     if ((await stat(tmp)).size !== expectedBytes) {
       throw new WoosooError('BackupChanged', `${src} changed after it was verified; ${target} was left as it was.`, {
         category: 'InvalidData', target: src, fix: 'Run Test-WoosooBackup; restore from another backup if this one is damaged.',

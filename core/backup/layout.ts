@@ -98,6 +98,15 @@ export const metadataSchema = z.object({
   warnings: z.array(z.string()).optional(),
   /** Each file's permission bits as it was (Unix; e.g. 420 = 0644), restored with it; absent in backups made before. */
   modes: z.record(z.string(), z.number().int().min(0).max(0o7777)).optional(),
+  /** Which parts are encrypted (AES-256-GCM, core/backup/crypto.ts) and with which key id; never the key. */
+  encryption: z.object({
+    algorithm: z.literal('AES-256-GCM'),
+    part_format: z.literal(1),
+    key_id: z.string().regex(/^[0-9a-f]{16}$/),
+    key_source: z.enum(['KeyFile', 'Passphrase']),
+    scrypt: z.object({ logN: z.number().int().min(10).max(22), r: z.number().int().min(1).max(255), p: z.number().int().min(1).max(255), salt: z.string() }).optional(),
+    parts: z.array(z.string()),
+  }).optional(),
 });
 export type BackupMetadata = z.infer<typeof metadataSchema>;
 

@@ -1,10 +1,12 @@
 /** RPC methods of backups: backup.create, backup.list, backup.test, backup.restore, backup.remove. Thin. */
+import { resolve } from 'node:path';
 import { z } from 'zod';
 import { loadValidProject, readProject, type ProjectConfig, type ProjectRef } from '../config';
 import type { RequestContext } from '../kernel/context';
 import { toItemError, WoosooError, type ItemError } from '../kernel/errors';
 import { defineMethod, projectParams, typed, typedSchema } from '../kernel/method';
 import { createBackup, listBackups, restoreBackup, toBackupInfo, verifyBackupAsync, type BackupInfo, type RestoreAction } from './index';
+import { defaultKeyFile, writeKeyFile, type KeySource } from './keyfile';
 import { ID_RE } from './layout';
 import { requireKeys } from './restore';
 import { removeSelected } from './retention';
@@ -19,12 +21,21 @@ function loadBackupProject(ref: ProjectRef, ctx: Pick<RequestContext, 'env' | 'c
   return cfg;
 }
 
+/** Where the key of an encrypted backup comes from; none given: the project's .woosoo/backup.key when it exists. */
+const keyParams = {
+  keyFile: z.string().min(1).optional().describe('The backup key file (default: .woosoo/backup.key in the project)'),
+  key: z.string().optional().describe('The key itself, base64 (what the cmdlets send after opening a DPAPI-protected key file); never logged'),
+  passphrase: z.string().optional().describe('A passphrase instead of a key file (scrypt, parameters stored with the backup); never logged'),
+};
+const keysOf = (p: KeySource): KeySource => ({ keyFile: p.keyFile, key: p.key, passphrase: p.passphrase });
+
 const idParam = z.string().regex(ID_RE, 'must be a backup id such as 2026-02-15_14-30-00');
 
 const backupItem = typedSchema('Backup', {
   Id: z.string(), CreatedAt: z.string(), Description: z.string(), Environment: z.string(), Version: z.string(),
   Includes: z.array(z.enum(['Configs', 'Database', 'Files'])), SizeBytes: z.number(), FileCount: z.number(),
   Creator: z.string(), BackupPath: z.string(), ProjectPath: z.string(), Problem: z.string(), Warnings: z.array(z.string()),
+  KeyId: z.string(), EncryptedParts: z.array(z.string()),
 });
 
 function backupObject(b: BackupInfo, projectPath: string) {
@@ -35,7 +46,7 @@ function backupObject(b: BackupInfo, projectPath: string) {
   return typed('Backup', {
     Id: b.id, CreatedAt: b.createdAt, Description: b.description, Environment: b.environment, Version: b.version,
     Includes: includes, SizeBytes: b.sizeBytes, FileCount: b.fileCount, Creator: b.creator, BackupPath: b.path,
-    ProjectPath: projectPath, Problem: b.problem ?? '', Warnings: b.warnings,
+    ProjectPath: projectPath, Problem: b.problem ?? '', Warnings: b.warnings, KeyId: b.keyId, EncryptedParts: b.encryptedParts,
   });
 }
 
@@ -55,11 +66,15 @@ export const backupCreate = defineMethod({
     description: z.string().max(500).default(''),
     includeDatabase: z.boolean().default(false),
     includeFiles: z.boolean().default(false),
+    encrypt: z.boolean().default(false).describe('Encrypt every part, not only those holding secrets (a key is required)'),
+    ...keyParams,
   }),
   item: backupItem,
   async handler(p, ctx) {
     const cfg = loadValidProject(p, ctx);
-    const b = await createBackup(cfg, ctx, { description: p.description, includeDatabase: p.includeDatabase, includeFiles: p.includeFiles, creator: 'New-WoosooBackup' });
+    const b = await createBackup(cfg, ctx, {
+      description: p.description, includeDatabase: p.includeDatabase, includeFiles: p.includeFiles, creator: 'New-WoosooBackup', encryptAll: p.encrypt, keys: keysOf(p),
+    });
     return { items: [backupObject(b, cfg.projectDir)] };
   },
 });
@@ -88,10 +103,11 @@ export const backupList = defineMethod({
 
 export const backupTest = defineMethod({
   name: 'backup.test',
-  summary: 'Verifies every checksum and the metadata of the given backups (all when none given): a Woosoo.BackupVerification each.',
-  params: z.object({ ...projectParams, ids: z.array(idParam).optional() }),
+  summary: 'Verifies every checksum and the metadata of the given backups (all when none given), and with a key authenticates their encrypted parts: a Woosoo.BackupVerification each.',
+  params: z.object({ ...projectParams, ids: z.array(idParam).optional(), ...keyParams }),
   item: typedSchema('BackupVerification', {
     Id: z.string(), Valid: z.boolean(), FilesChecked: z.number(), Problems: z.array(z.string()), BackupPath: z.string(),
+    Encrypted: z.boolean(), Authenticated: z.boolean(),
   }),
   async handler(p, ctx) {
     const cfg = loadBackupProject(p, ctx);
@@ -100,8 +116,10 @@ export const backupTest = defineMethod({
     const errors: ItemError[] = [];
     for (const id of ids) {
       try {
-        const v = await verifyBackupAsync(cfg, ctx, id);
-        items.push(typed('BackupVerification', { Id: v.id, Valid: v.valid, FilesChecked: v.filesChecked, Problems: v.problems, BackupPath: v.path }));
+        const v = await verifyBackupAsync(cfg, ctx, id, keysOf(p));
+        items.push(typed('BackupVerification', {
+          Id: v.id, Valid: v.valid, FilesChecked: v.filesChecked, Problems: v.problems, BackupPath: v.path, Encrypted: v.encrypted, Authenticated: v.authenticated,
+        }));
       } catch (err) {
         if (ctx.signal.aborted) throw err;
         errors.push(toItemError(err));
@@ -117,6 +135,7 @@ export const backupRestore = defineMethod({
   params: z.object({
     ...projectParams, id: idParam, skipDatabase: z.boolean().default(false), whatIf: z.boolean().default(false),
     force: z.boolean().default(false).describe('Restore a backup taken in another environment into this one'),
+    ...keyParams,
   }),
   item: z.union([actionItem, typedSchema('RestoreResult', {
     BackupId: z.string(), SafetyBackupId: z.string(), FilesRestored: z.number(), DatabaseRestored: z.boolean(), Actions: z.array(actionItem),
@@ -124,7 +143,7 @@ export const backupRestore = defineMethod({
   async handler(p, ctx) {
     // Not loadValidProject: restoring is how a broken deployment.config.env is put back.
     const cfg = loadBackupProject(p, ctx);
-    const r = await restoreBackup(cfg, ctx, p.id, { skipDatabase: p.skipDatabase, whatIf: p.whatIf, force: p.force });
+    const r = await restoreBackup(cfg, ctx, p.id, { skipDatabase: p.skipDatabase, whatIf: p.whatIf, force: p.force, keys: keysOf(p) });
     const actions = r.actions.map((a) => actionObject(r.id, a));
     if (r.whatIf) return { items: actions };
     return {
@@ -157,4 +176,24 @@ export const backupRemove = defineMethod({
   },
 });
 
-export const backupMethods = [backupCreate, backupList, backupTest, backupRestore, backupRemove];
+export const backupNewKey = defineMethod({
+  name: 'backup.newKey',
+  summary: 'Writes a new backup key file (default .woosoo/backup.key; 0600 on Unix): a fresh random key, or the DPAPI-protected one the cmdlet made on Windows. A Woosoo.BackupKey.',
+  params: z.object({
+    ...projectParams,
+    outFile: z.string().min(1).optional().describe('Where to write the key file (default: .woosoo/backup.key in the project)'),
+    force: z.boolean().default(false).describe('Replace an existing key file'),
+    protectedKey: z.object({
+      scheme: z.enum(['dpapi-machine', 'dpapi-user']), keyId: z.string().regex(/^[0-9a-f]{16}$/), blob: z.string().min(1),
+    }).optional().describe('The key as DPAPI protected it (Windows: New-WoosooBackupKey protects it before it reaches the engine)'),
+  }),
+  item: typedSchema('BackupKey', { KeyId: z.string(), Path: z.string(), Protection: z.enum(['None', 'DpapiMachine', 'DpapiUser']), ProjectPath: z.string() }),
+  async handler(p, ctx) {
+    const cfg = readProject(p, ctx);
+    const file = p.outFile ? resolve(cfg.projectDir, p.outFile) : defaultKeyFile(cfg);
+    const k = await writeKeyFile(file, p.force, ctx, p.protectedKey);
+    return { items: [typed('BackupKey', { KeyId: k.keyId, Path: k.path, Protection: k.protection, ProjectPath: cfg.projectDir })] };
+  },
+});
+
+export const backupMethods = [backupCreate, backupList, backupTest, backupRestore, backupRemove, backupNewKey];

@@ -8,7 +8,7 @@
  *  5. replace each file atomically (copy next to it, check its size, rename), then import the database.
  */
 import { existsSync, realpathSync, statSync } from 'node:fs';
-import { chmod, stat } from 'node:fs/promises';
+import { chmod, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { validateConfig } from '../config/validate';
@@ -19,6 +19,8 @@ import { clientTool, importDatabase } from './database';
 import { hashFile, inParallel, replaceFileAtomically, restrictSecretFile } from './files';
 import { METADATA_FILE, backupDir, backupRoot, projectPathFor } from './layout';
 import { verifyDir } from './verify';
+import { resolveKey, type KeySource, type Keyring } from './keyfile';
+import { keyFor, makeStage, stagePart } from './parts';
 
 export interface RestoreAction {
   kind: 'File' | 'Database';
@@ -53,6 +55,8 @@ export interface RestoreOptions {
   whatIf?: boolean;
   /** Restore a backup taken in another environment (ENVIRONMENT, the overlay chosen) into this one. */
   force?: boolean;
+  /** The key of an encrypted backup (else the project's .woosoo/backup.key); also encrypts the safety backup. */
+  keys?: KeySource;
 }
 
 /** A backup goes back into the environment it was taken in; another one only with -Force (staging's database into production is rarely meant). */
@@ -94,9 +98,43 @@ function rejectedPath(rel: string, why: string): string {
   return `${rel}: ${why}`;
 }
 
-type Planned = RestoreAction;
+/** An action, and for an encrypted part the decrypted copy in the staging folder it is restored from. */
+type Planned = RestoreAction & { from?: string };
 
-async function plan(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: RestoreOptions): Promise<{ dir: string; actions: Planned[]; modes: Record<string, number> }> {
+interface Plan {
+  dir: string;
+  actions: Planned[];
+  modes: Record<string, number>;
+  /** The staging folder of decrypted parts (removed when the restore ends). */
+  stage?: string;
+}
+
+/**
+ * Decrypts the encrypted parts a restore needs into a staging folder, so that every tag has passed before anything
+ * is written into the project; the plan compares the plaintext with the project's files.
+ */
+async function stageEncrypted(cfg: ProjectConfig, ctx: RequestContext, dir: string, ring: Keyring, files: { rel: string; target: string }[], dump: string | null): Promise<{ stage: string; actions: Planned[]; dump?: { path: string; bytes: number } }> {
+  const stage = await makeStage(backupRoot(cfg));
+  try {
+    const actions: Planned[] = [];
+    for (const f of files) {
+      const c = await stagePart(dir, stage, f.rel, ring, ctx);
+      let action: RestoreAction['action'] = 'Create';
+      if (existsSync(f.target)) {
+        const same = statSync(f.target).size === c.bytes && (await hashFile(f.target, ctx.signal)).sha256 === c.sha256;
+        action = same ? 'Unchanged' : 'Replace';
+      }
+      actions.push({ kind: 'File', target: f.target, source: f.rel, action, sizeBytes: c.bytes, from: c.path });
+    }
+    const d = dump === null ? undefined : await stagePart(dir, stage, dump, ring, ctx);
+    return { stage, actions, ...(d ? { dump: { path: d.path, bytes: d.bytes } } : {}) };
+  } catch (err) {
+    await rm(stage, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function plan(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: RestoreOptions): Promise<Plan> {
   const dir = backupDir(cfg, id);
   const v = await verifyDir(dir, id, ctx);
   if (!v.valid || !v.meta) {
@@ -106,6 +144,10 @@ async function plan(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: R
   }
   const meta = v.meta;
   requireSameEnvironment(cfg, id, meta.environment, opts.force === true);
+  // An encrypted backup: the key must be there and be this backup's before anything else (BackupKeyMissing/Wrong).
+  const ring = meta.encryption ? await keyFor(meta, resolveKey(cfg, opts.keys ?? {}, ctx), `Backup ${id}`) : null;
+  const encrypted = new Set(meta.encryption?.parts ?? []);
+  const toStage: { rel: string; target: string }[] = [];
   const project = resolve(cfg.projectDir);
   const projectReal = realpathSync(project);
   const backups = resolve(backupRoot(cfg));
@@ -132,6 +174,10 @@ async function plan(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: R
       rejected.push(rejectedPath(rel, `would be written into the backups folder ${backups}`));
       continue;
     }
+    if (encrypted.has(rel)) {
+      toStage.push({ rel, target });
+      continue;
+    }
     const src = join(dir, ...rel.split('/'));
     const size = statSync(src).size;
     let action: RestoreAction['action'] = 'Create';
@@ -146,16 +192,31 @@ async function plan(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: R
       category: 'SecurityError', target: id, fix: 'Do not restore this backup: it was altered. Restore another one.',
     });
   }
+  let dumpFile: string | null = null;
   if (meta.database && !opts.skipDatabase) {
     requireKeys(cfg, DB_KEYS, `Restoring the database of backup ${id}`, 'Fix those keys, or restore with -SkipDatabase first (it puts back deployment.config.env), then restore again.');
     clientTool(cfg, ctx.env); // before anything is touched: the client must exist
-    const file = meta.database.file;
-    actions.push({ kind: 'Database', target: cfg.str('DB_DATABASE'), source: file, action: 'Import', sizeBytes: statSync(join(dir, ...file.split('/'))).size });
+    dumpFile = meta.database.file;
   }
-  return { dir, actions, modes: meta.modes ?? {} };
+  let stage: string | undefined;
+  let dump: { path: string; bytes: number } | undefined;
+  // Under -WhatIf the dump is not decrypted (its size is the encrypted one); the key was checked above.
+  const stageDump = dumpFile !== null && encrypted.has(dumpFile) && !opts.whatIf ? dumpFile : null;
+  if (ring && (toStage.length > 0 || stageDump !== null)) {
+    const staged = await stageEncrypted(cfg, ctx, dir, ring, toStage, stageDump);
+    stage = staged.stage;
+    dump = staged.dump;
+    actions.push(...staged.actions);
+    actions.sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+  }
+  if (dumpFile !== null) {
+    const size = dump ? dump.bytes : statSync(join(dir, ...dumpFile.split('/'))).size;
+    actions.push({ kind: 'Database', target: cfg.str('DB_DATABASE'), source: dumpFile, action: 'Import', sizeBytes: size, ...(dump ? { from: dump.path } : {}) });
+  }
+  return { dir, actions, modes: meta.modes ?? {}, ...(stage ? { stage } : {}) };
 }
 
-const publicAction = (a: Planned): RestoreAction => ({ ...a });
+const publicAction = ({ from: _from, ...a }: Planned): RestoreAction => a;
 
 /** Gives the files whose bytes are already the backup's their recorded permissions back, where those differ (Unix). */
 async function restoreModes(actions: Planned[], modes: Record<string, number>, ctx: RequestContext): Promise<void> {
@@ -171,7 +232,15 @@ async function restoreModes(actions: Planned[], modes: Record<string, number>, c
 }
 
 export async function restoreFrom(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: RestoreOptions): Promise<RestorePlan | RestoreResult> {
-  const { dir, actions, modes } = await plan(cfg, ctx, id, opts);
+  const p = await plan(cfg, ctx, id, opts);
+  try {
+    return await restorePlanned(cfg, ctx, id, opts, p);
+  } finally {
+    if (p.stage) await rm(p.stage, { recursive: true, force: true });
+  }
+}
+
+async function restorePlanned(cfg: ProjectConfig, ctx: RequestContext, id: string, opts: RestoreOptions, { dir, actions, modes }: Plan): Promise<RestorePlan | RestoreResult> {
   if (opts.whatIf) return { whatIf: true, id, actions: actions.map(publicAction) };
   const files = actions.filter((a) => a.kind === 'File' && a.action !== 'Unchanged');
   const database = actions.find((a) => a.kind === 'Database');
@@ -181,7 +250,7 @@ export async function restoreFrom(cfg: ProjectConfig, ctx: RequestContext, id: s
   ctx.progress({ id: 1, activity: `Restoring backup ${id}`, status: 'Safety backup of the current state', percent: 0 });
   const safety = await createBackupIn(cfg, ctx, {
     description: `Before restoring ${id}`, creator: 'Restore-WoosooBackup (safety)', includeDatabase: database !== undefined,
-    extraFiles: files.filter((a) => a.action === 'Replace').map((a) => a.target),
+    extraFiles: files.filter((a) => a.action === 'Replace').map((a) => a.target), keys: opts.keys,
   });
   ctx.log('info', `Safety backup ${safety.id} holds the state before this restore (Restore-WoosooBackup -Id ${safety.id} undoes it).`);
   const undo = `The state before the restore is in backup ${safety.id}: Restore-WoosooBackup -Id ${safety.id} puts it back.`;
@@ -190,13 +259,13 @@ export async function restoreFrom(cfg: ProjectConfig, ctx: RequestContext, id: s
   try {
     await inParallel(files, PARALLEL_COPIES, async (a) => {
       ctx.throwIfCancelled();
-      await replaceFileAtomically(join(dir, ...a.source.split('/')), a.target, a.sizeBytes, modes[a.source]);
+      await replaceFileAtomically(a.from ?? join(dir, ...a.source.split('/')), a.target, a.sizeBytes, modes[a.source], a.from !== undefined);
       await restrictSecretFile(a.target, ctx);
       if (++done % 50 === 0) ctx.progress({ id: 1, activity: `Restoring backup ${id}`, status: `${done} of ${files.length} files`, percent: (done / files.length) * 80 });
     });
     if (database) {
       ctx.progress({ id: 1, activity: `Restoring backup ${id}`, status: `Importing database ${database.target}`, percent: 80 });
-      dropped = await importDatabase(cfg, ctx, join(dir, ...database.source.split('/')));
+      dropped = await importDatabase(cfg, ctx, database.from ?? join(dir, ...database.source.split('/')));
       if (dropped.length > 0) ctx.log('info', `Dropped ${dropped.length} table(s) created since backup ${id}: ${dropped.join(', ')} (the safety backup ${safety.id} holds them).`);
     }
   } catch (err) {

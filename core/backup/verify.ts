@@ -6,6 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RequestContext } from '../kernel/context';
+import { WoosooError } from '../kernel/errors';
+import type { Keyring } from './keyfile';
+import { authenticate } from './parts';
 import { hashFile, hashFileSync, parseChecksums, walkFiles } from './files';
 import { CHECKSUM_FILE, METADATA_FILE, readMetadata, type BackupMetadata } from './layout';
 
@@ -19,11 +22,13 @@ export interface Verification {
   meta?: BackupMetadata;
   /** rel → sha256 of every listed file. */
   checksums: Map<string, string>;
+  /** Every encrypted part passed its tags with the key given (false: not encrypted, or not checked). */
+  authenticated: boolean;
 }
 
 /** Everything but the hashing: the listing, the metadata, the paths. */
 function inspect(dir: string, id: string): { v: Verification; toHash: string[] } {
-  const v: Verification = { id, path: dir, valid: false, filesChecked: 0, problems: [], checksums: new Map() };
+  const v: Verification = { id, path: dir, valid: false, filesChecked: 0, problems: [], checksums: new Map(), authenticated: false };
   const toHash: string[] = [];
   const sumsFile = join(dir, CHECKSUM_FILE);
   if (!existsSync(sumsFile)) {
@@ -46,6 +51,9 @@ function inspect(dir: string, id: string): { v: Verification; toHash: string[] }
   const m = readMetadata(dir, id);
   if (m.ok) {
     v.meta = m.meta;
+    for (const part of m.meta.encryption?.parts ?? []) {
+      if (!v.checksums.has(part)) v.problems.push(`The encrypted part ${part} named in ${METADATA_FILE} is not in ${CHECKSUM_FILE}.`);
+    }
     if (m.meta.database && !v.checksums.has(m.meta.database.file)) {
       v.problems.push(`The database dump ${m.meta.database.file} named in ${METADATA_FILE} is not in ${CHECKSUM_FILE}.`);
     }
@@ -82,5 +90,26 @@ export async function verifyDir(dir: string, id: string, ctx: Pick<RequestContex
     if (++i % 50 === 0) ctx.progress({ id: 2, activity: `Verifying backup ${id}`, status: `${i} of ${toHash.length} files`, percent: (i / toHash.length) * 100 });
   }
   ctx.progress({ id: 2, activity: `Verifying backup ${id}`, completed: true });
+  return finish(v);
+}
+
+/**
+ * With the key: decrypts every encrypted part to nowhere, so each chunk's tag is checked (a part changed and its
+ * checksum line forged with it fails here). A wrong key is an error (BackupKeyWrong), a failed tag a problem.
+ */
+export async function authenticateParts(v: Verification, ring: Keyring, ctx: Pick<RequestContext, 'signal'>): Promise<Verification> {
+  const parts = v.meta?.encryption?.parts ?? [];
+  if (!v.meta || parts.length === 0) return v;
+  await ring.open(v.meta.encryption!.key_id, v.meta.encryption!.scrypt);
+  for (const rel of parts) {
+    if (!v.checksums.has(rel)) continue;
+    try {
+      await authenticate(join(v.path, ...rel.split('/')), ring, rel, ctx.signal);
+    } catch (err) {
+      if (!(err instanceof WoosooError) || err.errorId !== 'BackupPartTampered') throw err;
+      v.problems.push(err.message);
+    }
+  }
+  v.authenticated = v.problems.length === 0;
   return finish(v);
 }

@@ -124,7 +124,7 @@ describe('create, list, verify', () => {
     expect(meta).not.toContain('not-used-pw-1');
     expect(meta).not.toContain('test-reverb-secret-1');
     expect(JSON.parse(meta)).toMatchObject({ id: b.id, environment: 'staging', includes: { configs: true, database: false, files: true }, creator: 'New-WoosooBackup' });
-    expect(verifyBackup(p.cfg(), b.id)).toEqual({ id: b.id, path: dir, valid: true, filesChecked: b.fileCount + 1, problems: [] });
+    expect(verifyBackup(p.cfg(), b.id)).toEqual({ id: b.id, path: dir, valid: true, filesChecked: b.fileCount + 1, problems: [], encrypted: false, authenticated: false });
     expect(listBackups(p.cfg()).map((x) => x.id)).toEqual([b.id]);
     expect(readdirSync(join(p.dir, 'backups'))).toEqual([b.id]);
   });

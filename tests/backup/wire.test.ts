@@ -35,7 +35,7 @@ describe('backup.* over the wire', () => {
     expect((await c.call('backup.list', { path: p.dir, limit: 1 })).items!.map((x) => x.Id)).toEqual([second.Id]);
 
     const tested = await c.call('backup.test', { path: p.dir, ids: [b.Id as string] });
-    expect(tested.items).toEqual([{ $type: 'BackupVerification', Id: b.Id, Valid: true, FilesChecked: (b.FileCount as number) + 1, Problems: [], BackupPath: b.BackupPath }]);
+    expect(tested.items).toEqual([{ $type: 'BackupVerification', Id: b.Id, Valid: true, FilesChecked: (b.FileCount as number) + 1, Problems: [], BackupPath: b.BackupPath, Encrypted: false, Authenticated: false }]);
 
     writeFileSync(join(p.dir, 'configs', 'nginx.conf'), 'changed');
     const plan = await c.call('backup.restore', { path: p.dir, id: b.Id, whatIf: true });
