@@ -28,6 +28,7 @@ let exiting = false;
 function exit(code: number, cancelledBefore = 0): void {
   if (exiting) return;
   exiting = true;
+  engineLog?.logStop(code);
   if (engine.cancelAll('The engine is shutting down.') + cancelledBefore === 0) {
     // Nothing was running (the usual end of a PowerShell session, which waits for this exit): go once stdout is flushed.
     protocolOut('', () => process.exit(code));
@@ -37,6 +38,17 @@ function exit(code: number, cancelledBefore = 0): void {
   setTimeout(() => process.exit(code), 200).unref();
 }
 engine.onShutdown = () => exit(0);
+
+// As each method ends, before its reply: the audit trail (core/audit) and the engine's own log (core/engine/log.ts),
+// loaded with the first call, not at start.
+let engineLog: typeof import('./engine/log') | undefined;
+engine.onCallEnd = async (call) => {
+  const [audit, log] = await Promise.all([import('./audit/index'), import('./engine/log')]);
+  engineLog = log;
+  audit.auditCall(call);
+  if (call.method !== 'engine.ping') log.logCall(call); // the wire's round-trip probe (bench/) is not an event
+
+};
 
 process.on('uncaughtException', (err) => {
   process.stderr.write(`engine: fatal: ${redact(err.stack ?? String(err))}\n`);

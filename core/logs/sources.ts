@@ -60,6 +60,7 @@ export function discoverSources(projectDir: string, backendDir: string, deployDi
   for (const name of names) {
     const dir = join(logsDir, name);
     if (resolve(dir) === resolve(deployDir) || name.toLowerCase() === 'deployment') continue; // deployments: below
+    if (['audit', 'woosoo'].includes(name.toLowerCase())) continue; // Woosoo's own: the audit trail and the engine's log (core/audit, core/engine/log.ts)
     if (name.toLowerCase() === 'nginx') {
       sources.push(family(name, 'nginx-access', dir, 'access.log'), family(name, 'nginx-error', dir, 'error.log'));
     } else {

@@ -11,6 +11,7 @@ import { JSONRPCServer, createJSONRPCErrorResponse, type JSONRPCResponse } from 
 import { z } from 'zod';
 import { RequestContext, type SessionContext } from '../kernel/context';
 import { RpcCode, WoosooError, toRpcError } from '../kernel/errors';
+import type { CallRecord } from '../kernel/call';
 import { checkItems, describeIssues, type LazyMethods, type MethodDef, type MethodResult } from '../kernel/method';
 import { ENGINE_VERSION, PROTOCOL_VERSION } from '../kernel/version';
 import { redact, redactDeep } from '../util/redact';
@@ -50,6 +51,8 @@ export class Engine {
   onShutdown: () => void = () => {};
   /** Called whenever a request finishes and none is running. */
   onIdle: () => void = () => {};
+  /** Called when a method ends, before its reply is sent (the audit trail and the engine's log; never throws). */
+  onCallEnd: (call: CallRecord) => Promise<void> | void = () => {};
 
   constructor(write: (line: string) => void, methods: MethodDef[], lazy: readonly LazyMethods[] = []) {
     this.write = write;
@@ -152,31 +155,50 @@ export class Engine {
           code: RpcCode.ServerNotInitialized,
         });
       }
-      const def = this.ready.get(name) ?? await this.load(name, source as LazyMethods);
-      const parsed = def.params.safeParse(rawParams ?? {});
-      if (!parsed.success) {
-        const problems = describeIssues(parsed.error.issues);
-        throw new WoosooError('InvalidParams', `Invalid params for ${def.name}: ${problems.join('; ')}`, {
-          category: 'InvalidArgument',
-          code: RpcCode.InvalidParams,
-          fix: 'Check the parameter values; every problem is listed above.',
-        });
-      }
-      const ctl = new AbortController();
-      this.running.set(id, ctl);
+      // "$caller" (the cmdlet, its parameters, -WhatIf) is for the audit trail, not the method's params.
+      const { $caller: caller, ...params } = isRecord(rawParams) ? rawParams : {};
+      const session = { ...this.session };
+      const call: CallRecord = { method: name, params, caller, session, startedAt: Date.now(), durationMs: 0 };
       try {
-        const ctx = new RequestContext(id, { ...this.session }, ctl.signal, (n, p) => this.notify(n, p), (items) => checkItems(def, items));
-        const result = await def.handler(parsed.data, ctx);
-        ctx.throwIfCancelled();
-        return this.checkResult(def, result);
+        call.result = await this.call(name, source, id, isRecord(rawParams) ? params : rawParams, session);
+        return call.result;
       } catch (err) {
-        if (ctl.signal.aborted) throw ctl.signal.reason;
+        call.error = err;
         throw err;
       } finally {
-        this.running.delete(id);
-        if (this.running.size === 0) this.onIdle();
+        call.durationMs = Date.now() - call.startedAt;
+        await (async () => this.onCallEnd(call))().catch((err: unknown) => {
+          process.stderr.write(`engine: call log: ${redact(String(err))}\n`);
+        });
       }
     });
+  }
+
+  private async call(name: string, source: MethodDef | LazyMethods, id: string | number, rawParams: unknown, session: SessionContext): Promise<MethodResult> {
+    const def = this.ready.get(name) ?? await this.load(name, source as LazyMethods);
+    const parsed = def.params.safeParse(rawParams ?? {});
+    if (!parsed.success) {
+      const problems = describeIssues(parsed.error.issues);
+      throw new WoosooError('InvalidParams', `Invalid params for ${def.name}: ${problems.join('; ')}`, {
+        category: 'InvalidArgument',
+        code: RpcCode.InvalidParams,
+        fix: 'Check the parameter values; every problem is listed above.',
+      });
+    }
+    const ctl = new AbortController();
+    this.running.set(id, ctl);
+    try {
+      const ctx = new RequestContext(id, session, ctl.signal, (n, p) => this.notify(n, p), (items) => checkItems(def, items));
+      const result = await def.handler(parsed.data, ctx);
+      ctx.throwIfCancelled();
+      return this.checkResult(def, result);
+    } catch (err) {
+      if (ctl.signal.aborted) throw ctl.signal.reason;
+      throw err;
+    } finally {
+      this.running.delete(id);
+      if (this.running.size === 0) this.onIdle();
+    }
   }
 
   /** Loads a lazy domain once (concurrent first calls share the load) and returns the method's definition. */

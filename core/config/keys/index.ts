@@ -13,11 +13,12 @@ import { certsKeys } from './certs';
 import { backupKeys } from './backup';
 import { buildKeys } from './build';
 import { deployKeys } from './deploy';
+import { engineKeys } from './engine';
 
-const tables: KeyTable[] = [coreKeys, preflightKeys, syncKeys, servicesKeys, healthKeys, certsKeys, backupKeys, buildKeys, deployKeys];
+const tables: KeyTable[] = [coreKeys, preflightKeys, syncKeys, servicesKeys, healthKeys, certsKeys, backupKeys, buildKeys, deployKeys, engineKeys];
 
 type Tables = typeof coreKeys & typeof preflightKeys & typeof syncKeys & typeof servicesKeys & typeof healthKeys
-  & typeof certsKeys & typeof backupKeys & typeof buildKeys & typeof deployKeys;
+  & typeof certsKeys & typeof backupKeys & typeof buildKeys & typeof deployKeys & typeof engineKeys;
 
 /** Every declared key name, as a type: ProjectConfig's accessors take only these, so a misspelled key does not compile. */
 export type KeyName = Extract<keyof Tables, string>;
