@@ -24,6 +24,7 @@
         'Resume-WoosooService'
         'Get-WoosooLog'
         'Get-WoosooHealth'
+        'Export-WoosooDiagnostics'
         'New-WoosooCertificate'
         'Get-WoosooCertificate'
         'Test-WoosooCertificate'
@@ -36,10 +37,15 @@
         'Test-WoosooBackup'
         'Restore-WoosooBackup'
         'Remove-WoosooBackup'
+        'New-WoosooBackupKey'
         'Invoke-WoosooBuild'
         'Invoke-WoosooDeploy'
         'Get-WoosooDeployment'
         'Undo-WoosooDeploy'
+        'Get-WoosooAudit'
+        'Register-WoosooScheduledTask'
+        'Get-WoosooScheduledTask'
+        'Unregister-WoosooScheduledTask'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -50,12 +56,15 @@
         'formats/Woosoo.Service.Format.ps1xml'
         'formats/Woosoo.Log.Format.ps1xml'
         'formats/Woosoo.Health.Format.ps1xml'
+        'formats/Woosoo.Diagnostics.Format.ps1xml'
         'formats/Woosoo.Certificate.Format.ps1xml'
         'formats/Woosoo.Sync.Format.ps1xml'
         'formats/Woosoo.Build.Format.ps1xml'
         'formats/Woosoo.Backup.Format.ps1xml'
         'formats/Woosoo.Deploy.Format.ps1xml'
         'formats/Woosoo.Project.Format.ps1xml'
+        'formats/Woosoo.Audit.Format.ps1xml'
+        'formats/Woosoo.Schedule.Format.ps1xml'
     )
     PrivateData          = @{
         PSData = @{

@@ -19,6 +19,12 @@ function New-WoosooBackup {
 
     The id is the local time, yyyy-MM-dd_HH-mm-ss, with -2, -3 ... when several backups are made in one second.
 
+    When a backup key exists (New-WoosooBackupKey wrote .woosoo/backup.key, or -KeyFile / -Passphrase is given), the
+    parts that hold secrets - deployment.config.env and its overlays, each app's .env, the database dump - are
+    encrypted with AES-256-GCM; -Encrypt encrypts every part. The checksums cover the encrypted bytes, so
+    Test-WoosooBackup verifies the backup without the key. The result's KeyId and EncryptedParts say which parts are
+    encrypted and with which key (never the key).
+
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
 
@@ -36,6 +42,17 @@ function New-WoosooBackup {
     .PARAMETER IncludeFiles
     Also copy the uploaded files under BACKUP_STORAGE_PATH.
 
+    .PARAMETER Encrypt
+    Encrypt every part of the backup, not only the parts that hold secrets. Needs a key (-KeyFile, -Passphrase, or
+    the project's .woosoo/backup.key): without one the backup is refused with Woosoo.BackupKeyMissing.
+
+    .PARAMETER KeyFile
+    The backup key file (New-WoosooBackupKey -OutFile). Default: .woosoo/backup.key in the project, when it exists.
+
+    .PARAMETER Passphrase
+    A passphrase instead of a key file (at least 12 characters; scrypt turns it into the key, with parameters stored
+    in the backup). Never logged or stored.
+
     .EXAMPLE
     New-WoosooBackup -Description 'before the 2.4 upgrade' -IncludeDatabase
 
@@ -45,6 +62,11 @@ function New-WoosooBackup {
     New-WoosooBackup -Path D:\woosoo -IncludeDatabase -IncludeFiles | Test-WoosooBackup
 
     Makes a full backup of the project in D:\woosoo and verifies it at once.
+
+    .EXAMPLE
+    New-WoosooBackup -IncludeDatabase -Encrypt -Passphrase (Read-Host 'Backup passphrase' -AsSecureString)
+
+    Backs up everything, every part encrypted with a key derived from the passphrase.
 
     .EXAMPLE
     New-WoosooBackup -WhatIf
@@ -74,20 +96,28 @@ function New-WoosooBackup {
 
         [switch]$IncludeDatabase,
 
-        [switch]$IncludeFiles
+        [switch]$IncludeFiles,
+
+        [switch]$Encrypt,
+
+        [string]$KeyFile,
+
+        [System.Security.SecureString]$Passphrase
     )
     process {
-        $params = @{ description = $Description; includeDatabase = $IncludeDatabase.IsPresent; includeFiles = $IncludeFiles.IsPresent }
+        $params = @{ description = $Description; includeDatabase = $IncludeDatabase.IsPresent; includeFiles = $IncludeFiles.IsPresent; encrypt = $Encrypt.IsPresent }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
         if ($Environment) { $params.environment = $Environment }
         $parts = 'configuration and app .env files'
         if ($IncludeDatabase) { $parts += ', database' }
         if ($IncludeFiles) { $parts += ', uploaded files' }
+        if ($Encrypt) { $parts += ', all encrypted' }
         $target = 'the current project'
         if ($resolved) { $target = $resolved }
-        if (-not $PSCmdlet.ShouldProcess($target, "Back up the $parts")) { return }
+        if (-not $PSCmdlet.ShouldProcess($target, "Back up the $parts")) { Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $resolved -NoEngineCall; return }
         try {
+            $params += Get-WoosooBackupKeyParam -ProjectPath $resolved -KeyFile $KeyFile -Passphrase $Passphrase -Cmdlet $PSCmdlet
             Invoke-WoosooRpc -Method 'backup.create' -Params $params -Cmdlet $PSCmdlet
         }
         catch {

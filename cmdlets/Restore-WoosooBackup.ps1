@@ -16,6 +16,12 @@ function Restore-WoosooBackup {
     database dump is streamed through gunzip into the mariadb (or mysql) client; tables created after the backup
     are left alone.
 
+    An encrypted backup needs its key (-KeyFile, -Passphrase, or the project's .woosoo/backup.key): without it the
+    restore is refused with Woosoo.BackupKeyMissing, with another key with Woosoo.BackupKeyWrong, before anything is
+    written. Its encrypted parts are decrypted into a staging folder under BACKUP_PATH first, every AES-GCM tag
+    checked: a changed byte refuses the whole restore (Woosoo.BackupPartTampered), nothing written. The safety backup
+    is encrypted with the same key.
+
     The configuration does not have to be valid (restoring is how a broken deployment.config.env is put back): only
     BACKUP_PATH, and the DB_* keys when the database is imported, must be.
 
@@ -40,6 +46,13 @@ function Restore-WoosooBackup {
     Restore a backup taken in another environment (its Environment) into this one. Without it that is refused with
     Woosoo.BackupEnvironmentMismatch: staging's files and database in production are rarely what was meant. It does
     not skip the confirmation.
+
+    .PARAMETER KeyFile
+    The backup key file (New-WoosooBackupKey -OutFile). Default: .woosoo/backup.key in the project, when it exists.
+
+    .PARAMETER Passphrase
+    A passphrase instead of a key file (at least 12 characters; scrypt turns it into the key, with parameters stored
+    in the backup). Never logged or stored.
 
     .EXAMPLE
     Get-WoosooBackup | Select-Object -First 1 | Restore-WoosooBackup -WhatIf
@@ -81,7 +94,11 @@ function Restore-WoosooBackup {
 
         [switch]$SkipDatabase,
 
-        [switch]$Force
+        [switch]$Force,
+
+        [string]$KeyFile,
+
+        [System.Security.SecureString]$Passphrase
     )
     process {
         $params = @{ id = $Id; skipDatabase = $SkipDatabase.IsPresent; force = $Force.IsPresent; whatIf = $true }
@@ -89,6 +106,7 @@ function Restore-WoosooBackup {
         if ($resolved) { $params.path = $resolved }
         if ($Environment) { $params.environment = $Environment }
         try {
+            $params += Get-WoosooBackupKeyParam -ProjectPath $resolved -KeyFile $KeyFile -Passphrase $Passphrase -Cmdlet $PSCmdlet
             # The plan verifies the backup and checks every path; it changes nothing.
             $plan = @(Invoke-WoosooRpc -Method 'backup.restore' -Params $params -Cmdlet $PSCmdlet)
         }

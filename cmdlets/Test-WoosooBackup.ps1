@@ -11,6 +11,11 @@ function Test-WoosooBackup {
 
     Restore-WoosooBackup runs the same check first and refuses a backup that fails it.
 
+    An encrypted backup verifies without its key: the checksums cover the encrypted bytes. With the key (-KeyFile,
+    -Passphrase, or the project's .woosoo/backup.key when it is the backup's key) every encrypted part is also
+    decrypted to nowhere, so each chunk's AES-GCM tag is checked: Authenticated is then True. A key given that is
+    not the backup's is an error (Woosoo.BackupKeyWrong) for that backup.
+
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
 
@@ -21,6 +26,13 @@ function Test-WoosooBackup {
 
     .PARAMETER Id
     The backups to verify; accepts the Id of Get-WoosooBackup's objects from the pipeline.
+
+    .PARAMETER KeyFile
+    The backup key file (New-WoosooBackupKey -OutFile). Default: .woosoo/backup.key in the project, when it exists.
+
+    .PARAMETER Passphrase
+    A passphrase instead of a key file (at least 12 characters; scrypt turns it into the key, with parameters stored
+    in the backup). Never logged or stored.
 
     .PARAMETER Quiet
     Return only $true when every verified backup is valid, else $false.
@@ -63,6 +75,10 @@ function Test-WoosooBackup {
 
         [string]$Environment,
 
+        [string]$KeyFile,
+
+        [System.Security.SecureString]$Passphrase,
+
         [switch]$Quiet
     )
     begin {
@@ -75,6 +91,7 @@ function Test-WoosooBackup {
         if ($Environment) { $params.environment = $Environment }
         if ($Id) { $params.ids = @($Id) }
         try {
+            $params += Get-WoosooBackupKeyParam -ProjectPath $resolved -KeyFile $KeyFile -Passphrase $Passphrase -Cmdlet $PSCmdlet
             $results = @(Invoke-WoosooRpc -Method 'backup.test' -Params $params -Cmdlet $PSCmdlet)
         }
         catch {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBackup, listBackups, restoreBackup, verifyBackup, type RestoreResult } from '../../core/backup';
 import { hasTool, skipUnless } from '../harness/tools';
 import { startMariaDb, type MariaDb } from '../harness/mariadb';
+import { writeKeyFile } from '../../core/backup/keyfile';
 import { makeProject, type Project } from './fixture';
 
 const haveDb = hasTool('mariadbd', 'mysqld') && hasTool('mariadb-dump', 'mysqldump');
@@ -68,6 +69,28 @@ describe.skipIf(skipUnless(haveDb, 'MariaDB is not installed (bash scripts/setup
     expect(await db.query('SELECT x FROM later_view')).toBe('7');
     expect(await db.query('SELECT menu_id FROM `odd``name`')).toBe('1');
     expect(await db.query("SHOW TABLES LIKE 'orders'")).toBe('');
+  });
+
+  it('with a backup key the dump is encrypted (no SQL visible), verifies without the key, and restores only with it', async () => {
+    const q = makeProject({ files: 0, db: { port: db.port, database: db.database, user: db.user, password: db.password } });
+    const keyFile = join(q.dir, 'backup.key');
+    await writeKeyFile(keyFile, false, { env: process.env as Record<string, string>, signal: new AbortController().signal, log: () => {} });
+    await db.query("CREATE TABLE secret_orders (id INT PRIMARY KEY, card VARCHAR(40)); INSERT INTO secret_orders VALUES (1, 'card-4111-visible-if-plain');");
+    const b = await createBackup(q.cfg(), q.ctx(), { includeDatabase: true, keys: { keyFile } });
+    const rel = `database/woosoo_${b.id}.sql.gz`;
+    expect(b.encryptedParts).toContain(rel);
+    const dump = readFileSync(join(q.dir, 'backups', b.id, ...rel.split('/')));
+    expect(dump.subarray(0, 8).toString('latin1')).toBe('WSBKENC\0');
+    expect(() => gunzipSync(dump)).toThrow();
+    expect(verifyBackup(q.cfg(), b.id).valid).toBe(true);
+
+    await db.query("UPDATE secret_orders SET card = 'changed' WHERE id = 1");
+    await expect(restoreBackup(q.cfg(), q.ctx(), b.id)).rejects.toMatchObject({ errorId: 'BackupKeyMissing' });
+    expect(await db.query('SELECT card FROM secret_orders')).toBe('changed');
+    await restoreBackup(q.cfg(), q.ctx(), b.id, { keys: { keyFile } });
+    expect(await db.query('SELECT card FROM secret_orders')).toBe('card-4111-visible-if-plain');
+    expect(readdirSync(join(q.dir, 'backups')).filter((n) => n.startsWith('.'))).toEqual([]); // staging removed
+    await db.query('DROP TABLE secret_orders');
   });
 
   it('-SkipDatabase restores the files only', async () => {

@@ -240,6 +240,14 @@ const CASES: Record<string, Case> = {
     headers: ['BackupId', 'FilesRestored', 'DatabaseRestored', 'SafetyBackupId', 'Undo with'],
     whole: ['12345', 'Restore-WoosooBackup -Id 2026-02-16_08-00-00'],
   },
+  BackupKey: {
+    table: false,
+    items: [{ $type: 'BackupKey', KeyId: '3f9c2a7b1d4e8f60', Path: `${PROJECT}\\.woosoo\\backup.key`, Protection: 'DpapiMachine', ProjectPath: PROJECT }],
+    headers: ['KeyId', 'Protection', 'Path', 'Keep a copy'],
+    whole: ['3f9c2a7b1d4e8f60', 'DpapiMachine'],
+    whole200: [`${PROJECT}\\.woosoo\\backup.key`],
+    words: ['Store a copy of this key file away from the backups: encrypted backups cannot be restored without it.'],
+  },
   Deployment: {
     table: true,
     items: [
@@ -270,6 +278,39 @@ const CASES: Record<string, Case> = {
     whole: ['PlaceArtifacts', 'php artisan queue:restart'],
     whole200: [COMMAND],
     words: [MESSAGE],
+  },
+  ScheduledTask: {
+    table: true,
+    items: [
+      { $type: 'ScheduledTask', Name: 'Deploy-woosoo-production', TaskPath: '\\Woosoo\\', Job: 'Deploy', ProjectPath: PROJECT, Environment: 'production', Schedule: 'Monday, Friday at 02:00', User: 'SYSTEM', Command: 'C:\\Program Files\\PowerShell\\7\\pwsh.exe', Arguments: '-NoProfile -File x.ps1', Enabled: true, Registered: true, Xml: '<Task />' },
+      { $type: 'ScheduledTask', Name: 'Health-woosoo', TaskPath: '\\Woosoo\\', Job: 'Health', ProjectPath: PROJECT, Environment: '', Schedule: 'Daily from 00:00 every 5 min', User: 'WEB01\\deployer', Command: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', Arguments: '-NoProfile -File y.ps1', Enabled: true, Registered: false, Xml: '<Task />' },
+    ],
+    headers: ['Name', 'Job', 'Schedule', 'User', 'Project'],
+    whole: ['Deploy-woosoo-production', 'Health-woosoo', 'Deploy', 'Health', 'SYSTEM', '02:00'],
+    whole200: [PROJECT, 'Monday, Friday at 02:00', 'Daily from 00:00 every 5 min'],
+  },
+  DiagnosticsBundle: {
+    table: false,
+    items: [{
+      $type: 'DiagnosticsBundle', Path: `${PROJECT}\\logs\\diagnostics\\woosoo-diagnostics-WEB01-20260215-143000.zip`, SizeBytes: 48_213,
+      ProjectPath: PROJECT, CreatedAt: WHEN, Entries: ['summary.txt', 'errors.json', 'versions.json'],
+      PartsOk: ['Configuration', 'ConfigTest', 'Preflight', 'Services', 'Logs', 'Deployments', 'EngineLog'], PartsFailed: ['Health'],
+      Errors: [`Health: ConfigInvalid: ${PROJECT}\\deployment.config.env has 1 problem(s); nothing was changed:\n  - HTTP_PORT`], Duration: 'PT3.250S',
+    }],
+    headers: ['Path', 'Size', 'ProjectPath', 'PartsOk', 'PartsFailed', 'Errors', 'Duration'],
+    whole: ['48 KB, 3 files', 'Health', '00:00:03.2500000'],
+    whole200: [`${PROJECT}\\logs\\diagnostics\\woosoo-diagnostics-WEB01-20260215-143000.zip`],
+    words: ['Configuration,', 'ConfigTest,', 'EngineLog', 'ConfigInvalid:'],
+  },
+  AuditEntry: {
+    table: true,
+    items: [
+      { $type: 'AuditEntry', Time: WHEN, User: 'WOOSOO-SRV\\administrator', Host: 'WOOSOO-SRV', Command: 'Invoke-WoosooDeploy', Method: 'deploy.run', Parameters: { Scope: 'All' }, WhatIf: false, Outcome: 'Succeeded', Duration: 'PT312.045S', Environment: 'production', DeploymentId: '20260215-143000-a1b2', BackupId: '2026-02-15_14-30-00', ErrorId: '', Message: '', ProjectPath: PROJECT },
+      { $type: 'AuditEntry', Time: WHEN, User: 'administrator', Host: 'WOOSOO-SRV', Command: 'Install-WoosooCertificateTrust', Method: 'cert.trust', Parameters: {}, WhatIf: true, Outcome: 'Refused', Duration: 'PT0.120S', Environment: '', DeploymentId: '', BackupId: '', ErrorId: 'ConfigValueInvalid', Message: MESSAGE, ProjectPath: PROJECT },
+      { $type: 'AuditEntry', Time: WHEN, User: 'administrator', Host: 'WOOSOO-SRV', Command: 'Stop-WoosooService', Method: '', Parameters: { Name: ['woosoo-reverb'] }, WhatIf: false, Outcome: 'Declined', Duration: 'PT0.000S', Environment: '', DeploymentId: '', BackupId: '', ErrorId: '', Message: '', ProjectPath: PROJECT },
+    ],
+    headers: ['Time', 'User', 'Command', 'Result'],
+    whole: ['Invoke-WoosooDeploy', 'Succeeded', 'Refused', 'Declined', 'administrator', 'Stop-WoosooService', '20260215-143000-a1b2', '2026-02-15_14-30-00', 'ConfigValueInvalid', '(WhatIf)'],
   },
 };
 
