@@ -23,6 +23,8 @@ export { NGINX_CONF, releaseMarker, syncTargets } from './targets';
 export { dotenvQuote } from './quote';
 export { writeFileAtomic } from './atomic';
 export { withAppKey } from './envmerge';
+// Export-WoosooDiagnostics masks the apps' .env secrets in its bundle.
+export { secretValuesOf } from './secrets';
 
 /** What the sync did (or, with whatIf, would do) to one file: sync/methods.ts makes the wire's Woosoo.ConfigChange. */
 export interface ConfigChange {

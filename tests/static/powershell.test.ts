@@ -149,7 +149,7 @@ const APPROVED = new Set(('Add Clear Close Copy Enter Exit Find Format Get Hide 
   'Connect Disconnect Read Receive Send Write Backup Checkpoint Compare Compress Convert ConvertFrom ConvertTo Dismount Edit Expand Export Group Import Initialize Limit Merge Mount Out Publish Restore Save Sync Unpublish Update ' +
   'Debug Measure Ping Repair Resolve Test Trace Approve Assert Build Complete Confirm Deny Deploy Disable Enable Install Invoke Register Request Restart Resume Start Stop Submit Suspend Uninstall Unregister Wait ' +
   'Block Grant Protect Revoke Unblock Unprotect Use').split(' '));
-const CHANGES_STATE = /^(Add|Clear|Edit|Install|Invoke|New|Register|Remove|Reset|Restart|Restore|Resume|Set|Start|Stop|Suspend|Sync|Undo|Uninstall|Unregister|Update)-/;
+const CHANGES_STATE = /^(Add|Clear|Edit|Export|Install|Invoke|New|Register|Remove|Reset|Restart|Restore|Resume|Set|Start|Stop|Suspend|Sync|Undo|Uninstall|Unregister|Update)-/;
 const DESTRUCTIVE = /^(Remove|Uninstall|Restore|Undo|Clear|Reset)-|^Invoke-WoosooDeploy$|^Install-WoosooCertificateTrust$/;
 
 describe.each(cmdlets)('%s', (file) => {
