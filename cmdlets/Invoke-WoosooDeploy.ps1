@@ -148,7 +148,7 @@ function Invoke-WoosooDeploy {
             $plan
             return
         }
-        if (-not $PSCmdlet.ShouldProcess($target, ('Deploy ({0}): {1}' -f $Scope, ((@($plan) | ForEach-Object { $_.Name }) -join ', ')))) { return }
+        if (-not $PSCmdlet.ShouldProcess($target, ('Deploy ({0}): {1}' -f $Scope, ((@($plan) | ForEach-Object { $_.Name }) -join ', ')))) { Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $params.path; return }
 
         # The engine decides whether an interrupted deploy needs its rollback completed (one that died before it
         # changed anything is closed by deploy.run itself): ask only when it refuses with DeployInterruptedFound.

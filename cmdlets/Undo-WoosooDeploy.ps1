@@ -95,7 +95,7 @@ function Undo-WoosooDeploy {
         }
         $deployment = $found[0]
         $what = 'Roll back deployment {0} ({1}, {2}) from backup {3}' -f $deployment.Id, $deployment.Status, $deployment.Scope, $deployment.BackupId
-        if (-not $PSCmdlet.ShouldProcess($deployment.ProjectPath, $what)) { return }
+        if (-not $PSCmdlet.ShouldProcess($deployment.ProjectPath, $what)) { Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $deployment.ProjectPath; return }
         $params.whatIf = $false
         $params.id = $deployment.Id
         try {

@@ -23,6 +23,7 @@ function Invoke-WoosooPlannedChange {
     $text = & $Describe $plan[0]
     if (-not $Cmdlet.ShouldProcess($text[0], ($text[0] + '?' + [Environment]::NewLine + $text[1]), $Caption)) {
         if ($WhatIfPreference -or $Cmdlet.MyInvocation.BoundParameters['WhatIf']) { $plan[0] }
+        Write-WoosooAuditDeclined -Cmdlet $Cmdlet -Path $Params.path
         return
     }
     $Params.whatIf = $false

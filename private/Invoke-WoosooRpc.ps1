@@ -147,6 +147,8 @@ function Invoke-WoosooRpc {
     Send-WoosooContext -Engine $engine -Cmdlet $Cmdlet
     $engine.NextId = $engine.NextId + 1
     $id = $engine.NextId
+    $caller = Get-WoosooAuditCaller -Cmdlet $Cmdlet   # the audit trail's "$caller" (private/Audit.ps1)
+    if ($null -ne $caller) { $Params = $Params.Clone(); $Params['$caller'] = $caller }
     $request = @{ jsonrpc = '2.0'; id = $id; method = $Method; params = $Params }
     Write-WoosooEngineLine -Engine $engine -Line (ConvertTo-Json -InputObject $request -Depth 20 -Compress)
     $reply = @{ Result = $null }

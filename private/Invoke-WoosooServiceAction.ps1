@@ -42,7 +42,7 @@ function Invoke-WoosooServiceAction {
             if ($null -eq $service) { continue }
             if ($Cmdlet.ShouldProcess($service.Name, $Action)) { $approved.Add([string]$service.Name) }
         }
-        if ($approved.Count -eq 0) { return }
+        if ($approved.Count -eq 0) { Write-WoosooAuditDeclined -Cmdlet $Cmdlet -Path $resolved -NoEngineCall; return }
         $params.names = $approved.ToArray()
         $result = Invoke-WoosooRpc -Method $Method -Params $params -Cmdlet $Cmdlet
         if ($PassThru) { $result }

@@ -69,7 +69,7 @@ export function auditEntry(call: CallRecord): AuditEntry | undefined {
     command: caller.command,
     method: written ? '' : call.method,
     parameters: maskParameters(caller.parameters),
-    whatIf: caller.whatIf || (!written && call.params.whatIf === true),
+    whatIf: caller.whatIf, // the user's -WhatIf: a refused plan of a real run is a refused run
     outcome,
     durationMs: written ? 0 : call.durationMs,
     ...(environment ? { environment } : {}),

@@ -52,6 +52,7 @@ const EXCEPTIONS: { cmdlet: string; parameter: string; reason: string }[] = [
   { cmdlet: 'Sync-WoosooConfig', parameter: 'App', reason: 'alias Target: its apps are sync targets (backend, pwa, nginx, SYNC_TARGETS names)' },
   { cmdlet: 'Get-WoosooBackup', parameter: 'Last', reason: 'alias Limit: its name before -Last, kept for old scripts' },
   { cmdlet: 'Compare-WoosooConfig', parameter: 'Environment', reason: 'compares several environments, so several names' },
+  { cmdlet: 'Get-WoosooAudit', parameter: 'User', reason: 'filters the audit trail by user names (several, wildcards); Register-WoosooScheduledTask -User is the one account a task runs as' },
 ];
 
 /** The cmdlets with -Path that have no -Environment, and why. */
