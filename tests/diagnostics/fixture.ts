@@ -39,7 +39,7 @@ export function makeDiagProject(extraConfig: string[] = []): string {
     'ENVIRONMENT=staging', 'APP_IP=127.0.0.1', 'HTTP_PORT=59981', 'BACKEND_PORT=59982', 'REVERB_PORT=59983', 'DB_HOST=127.0.0.1', 'DB_PORT=59984',
     'DB_DATABASE=woosoo', 'DB_USERNAME=woosoo', `DB_PASSWORD='${SECRETS.dbPassword}'`, `REVERB_APP_KEY=${SECRETS.reverbKey}`,
     `REVERB_APP_SECRET=${SECRETS.reverbSecret}`, `DEPLOY_WEBHOOK_URL=${SECRETS.webhook}`, 'SERVICE_MANAGER=pm2',
-    'PREFLIGHT_PROBE_TIMEOUT_SECONDS=5', 'HEALTH_TIMEOUT_SECONDS=2', ...extraConfig, '',
+    'PREFLIGHT_PROBE_TIMEOUT_SECONDS=3', 'HEALTH_TIMEOUT_SECONDS=2', ...extraConfig, '',
   ].join('\n'));
   put('apps/woosoo-nexus/.env', `APP_KEY=${SECRETS.appKey}\nMAIL_PASSWORD=${SECRETS.envOnly}\n`);
   put('apps/tablet-ordering-pwa/.env', 'NUXT_PUBLIC_API=http://127.0.0.1:59981\n');
