@@ -131,7 +131,7 @@ function Invoke-WoosooBuild {
             $plan
             return
         }
-        if ($declined.Count -gt 0 -and $willRun -eq 0) { return }
+        if ($declined.Count -gt 0 -and $willRun -eq 0) { Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $params.path; return }
 
         $params.whatIf = $false
         if ($declined.Count -gt 0) { $params.exclude = $declined.ToArray() }

@@ -107,7 +107,10 @@ function Sync-WoosooConfig {
             $plan
             return
         }
-        if ($apply.Count -eq 0) { return }
+        if ($apply.Count -eq 0) {
+            if ($plan.Count -gt 0) { Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $params.path }
+            return
+        }
 
         $params.whatIf = $false
         $params.apps = $apply.ToArray()
