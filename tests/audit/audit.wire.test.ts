@@ -96,4 +96,9 @@ describe('the audit trail', () => {
     expect(log).toMatch(/call config\.set \(whatIf\) Refused in \d+ ms ConfigValueInvalid: /);
     expect(log).toMatch(/call audit\.get Succeeded in \d+ ms/);
   });
+
+  it('ends the engine log with the stop line when the engine exits', async () => {
+    await c.close();
+    expect(readFileSync(join(p.dir, 'logs', 'woosoo', 'engine.log'), 'utf8').trimEnd()).toMatch(/\[\d+\] stop \(exit code 0\)$/);
+  });
 });
