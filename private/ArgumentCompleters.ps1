@@ -288,4 +288,14 @@ function Register-WoosooArgumentCompleter {
         try { Get-WoosooAppCompletion -Word $wordToComplete -BoundParameters $fakeBoundParameters }
         catch { $null = $_ }
     }
+    Register-ArgumentCompleter -CommandName 'Get-WoosooAudit' -ParameterName 'Command' -ScriptBlock {
+        # The module's state-changing cmdlets (those with -WhatIf): the ones the audit trail records. No engine call.
+        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+        try {
+            foreach ($command in @(Get-ChildItem -Path 'function:*-Woosoo*' | Where-Object { $_.Parameters.ContainsKey('WhatIf') } | Sort-Object Name)) {
+                New-WoosooCompletionResult -Word $wordToComplete -Text $command.Name -ToolTip ('{0}: recorded in the audit trail' -f $command.Name)
+            }
+        }
+        catch { $null = $_ }
+    }
 }
