@@ -5,8 +5,12 @@
 //   restore = tar -xzf  +  gunzip -c | mariadb
 // Woosoo's restore also verifies first and takes a safety backup (which dumps the database again): that is part of
 // the measured time. Memory: the engine's peak RSS (VmHWM) at this size and at 1/8 of it, to show it stays flat.
+// Encryption (issue 17: it may add at most 15% to backup and restore): the same backup/verify/restore with a key file
+// (the secret parts: .env files and the dump) and with -Encrypt (every part), alternated with plain runs --rounds
+// times in the same run; the ratios use each mode's fastest round.
 //
-//   node bench/backup.mjs [--files-mib 256] [--db-mib 50]      (the issue's full size: --files-mib 1024 --db-mib 100)
+//   node bench/backup.mjs [--files-mib 256] [--db-mib 50] [--rounds 2] [--only-encryption]
+//   (the issue's full size: --files-mib 1024 --db-mib 100)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +21,8 @@ import { startEngine } from './lib/engine.mjs';
 const arg = (name, dflt) => (process.argv.includes(name) ? Number(process.argv[process.argv.indexOf(name) + 1]) : dflt);
 const filesMiB = arg('--files-mib', 256);
 const dbMiB = arg('--db-mib', 50);
+const rounds = arg('--rounds', 2);
+const onlyEncryption = process.argv.includes('--only-encryption');
 const MiB = 1024 * 1024;
 const sh = (cmd, env = {}) => {
   const r = spawnSync('sh', ['-c', cmd], { env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * MiB });
@@ -101,7 +107,17 @@ function peakRss(pid) {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
-async function woosoo(project, storage) {
+/** A key file for the encrypted runs (written by the engine's backup.newKey, as New-WoosooBackupKey does on Unix). */
+async function makeKey(project, file) {
+  const e = startEngine();
+  await e.call('initialize', { protocolVersion: '1.0' });
+  const r = await e.call('backup.newKey', { path: project, outFile: file });
+  await e.close();
+  if (r.error) throw new Error(`backup.newKey: ${r.error.message}`);
+  return r.result.items[0].KeyId;
+}
+
+async function woosoo(project, storage, keys = {}) {
   const e = startEngine();
   await e.call('initialize', { protocolVersion: '1.0' });
   const must = async (method, params) => {
@@ -110,14 +126,14 @@ async function woosoo(project, storage) {
     return r.result;
   };
   let id;
-  const backup = await time(async () => { id = (await must('backup.create', { path: project, includeDatabase: true, includeFiles: true })).items[0].Id; });
+  const backup = await time(async () => { id = (await must('backup.create', { path: project, includeDatabase: true, includeFiles: true, ...keys })).items[0].Id; });
   const verify = await time(async () => {
-    const v = (await must('backup.test', { path: project, ids: [id] })).items[0];
+    const v = (await must('backup.test', { path: project, ids: [id], ...keys })).items[0];
     if (!v.Valid) throw new Error(v.Problems.join('; '));
   });
   rmSync(storage, { recursive: true });
   root('DROP TABLE woosoo.orders');
-  const restore = await time(() => must('backup.restore', { path: project, id }));
+  const restore = await time(() => must('backup.restore', { path: project, id, ...keys }));
   const rows = Number(root('SELECT COUNT(*) FROM woosoo.orders'));
   const rss = peakRss(e.child.pid);
   await e.close();
@@ -151,25 +167,54 @@ try {
   const dumpMiB = Number(sh(`mariadb-dump --no-defaults --socket=${sock} -uroot woosoo | wc -c`)) / MiB;
   const project = join(work, 'project');
   const storage = makeProject(project, filesMiB);
+  const expectRows = (w, what) => {
+    if (w.rows !== rowsBefore) throw new Error(`rows after the ${what} restore: ${w.rows}, expected ${rowsBefore}`);
+  };
 
-  const base = await baseline(project, storage, join(work, 'tar'));
-  const w = await woosoo(project, storage);
-  if (base.rows !== rowsBefore || w.rows !== rowsBefore) throw new Error(`rows after restore: tar ${base.rows}, woosoo ${w.rows}, expected ${rowsBefore}`);
+  // Plain, key file (secret parts) and -Encrypt (every part), alternated; each mode's fastest round counts.
+  const keyFile = join(work, 'bench-backup.key');
+  await makeKey(project, keyFile);
+  const modes = { plain: {}, secrets: { keyFile }, all: { keyFile, encrypt: true } };
+  const best = {};
+  for (let r = 0; r < rounds; r++) {
+    const order = r % 2 === 0 ? ['plain', 'secrets', 'all'] : ['all', 'secrets', 'plain'];
+    for (const mode of order) {
+      const { encrypt, ...testKeys } = modes[mode];
+      const w = await woosoo(project, storage, mode === 'all' ? { ...testKeys, encrypt } : testKeys);
+      expectRows(w, mode);
+      console.log(`round ${r + 1} ${mode}: backup ${w.backup.toFixed(2)} s, verify ${w.verify.toFixed(2)} s, restore ${w.restore.toFixed(2)} s, peak RSS ${w.rss.toFixed(0)} MB`);
+      const b = best[mode] ?? { backup: Infinity, verify: Infinity, restore: Infinity, rss: 0 };
+      best[mode] = { backup: Math.min(b.backup, w.backup), verify: Math.min(b.verify, w.verify), restore: Math.min(b.restore, w.restore), rss: Math.max(b.rss, w.rss) };
+    }
+  }
+  const ratio = (mode, step) => `${(best[mode][step] / best.plain[step]).toFixed(3)}×`;
+  console.log(`\nEncryption: ${filesMiB} MiB uploads + a ${dumpMiB.toFixed(0)} MiB dump (${rowsBefore} rows), best of ${rounds} round(s) per mode.`);
+  console.log('| step | plain | key file (secret parts) | ratio | -Encrypt (every part) | ratio |');
+  console.log('|---|---|---|---|---|---|');
+  for (const step of ['backup', 'verify', 'restore']) {
+    console.log(`| ${step} | ${best.plain[step].toFixed(2)} s | ${best.secrets[step].toFixed(2)} s | ${ratio('secrets', step)} | ${best.all[step].toFixed(2)} s | ${ratio('all', step)} |`);
+  }
+  console.log(`engine peak RSS: plain ${best.plain.rss.toFixed(0)} MB, secret parts ${best.secrets.rss.toFixed(0)} MB, every part ${best.all.rss.toFixed(0)} MB`);
+  if (!onlyEncryption) {
+    const base = await baseline(project, storage, join(work, 'tar'));
+    const w = await woosoo(project, storage);
+    if (base.rows !== rowsBefore || w.rows !== rowsBefore) throw new Error(`rows after restore: tar ${base.rows}, woosoo ${w.rows}, expected ${rowsBefore}`);
 
-  // Peak memory at 1/8 of the data, in a fresh project and engine: flat memory means about the same figure.
-  const small = join(work, 'small');
-  const smallStorage = makeProject(small, Math.max(8, filesMiB / 8));
-  const wSmall = await woosoo(small, smallStorage);
+    // Peak memory at 1/8 of the data, in a fresh project and engine: flat memory means about the same figure.
+    const small = join(work, 'small');
+    const smallStorage = makeProject(small, Math.max(8, filesMiB / 8));
+    const wSmall = await woosoo(small, smallStorage);
 
-  const row = (what, b, m) => `| ${what} | ${b.toFixed(2)} s | ${m.toFixed(2)} s | ${(m / b).toFixed(2)}× |`;
-  console.log(`\nData: ${filesMiB} MiB uploads (70% incompressible) + database dump of ${dumpMiB.toFixed(0)} MiB (${rowsBefore} rows); rows after both restores: ${rowsBefore}.`);
-  console.log('| step | tar -czf + sha256sum baseline | Woosoo (over the wire) | ratio |');
-  console.log('|---|---|---|---|');
-  console.log(row('backup (configs + uploads + database)', base.backup, w.backup));
-  console.log(row('verify', base.verify, w.verify));
-  console.log(row('restore (into an empty uploads folder, dropped table)', base.restore, w.restore));
-  console.log(row('all three', base.backup + base.verify + base.restore, w.backup + w.verify + w.restore));
-  console.log(`engine peak RSS: ${w.rss.toFixed(0)} MB at ${filesMiB} MiB; ${wSmall.rss.toFixed(0)} MB at ${Math.max(8, filesMiB / 8)} MiB (same database)`);
+    const row = (what, b, m) => `| ${what} | ${b.toFixed(2)} s | ${m.toFixed(2)} s | ${(m / b).toFixed(2)}× |`;
+    console.log(`\nData: ${filesMiB} MiB uploads (70% incompressible) + database dump of ${dumpMiB.toFixed(0)} MiB (${rowsBefore} rows); rows after both restores: ${rowsBefore}.`);
+    console.log('| step | tar -czf + sha256sum baseline | Woosoo (over the wire) | ratio |');
+    console.log('|---|---|---|---|');
+    console.log(row('backup (configs + uploads + database)', base.backup, w.backup));
+    console.log(row('verify', base.verify, w.verify));
+    console.log(row('restore (into an empty uploads folder, dropped table)', base.restore, w.restore));
+    console.log(row('all three', base.backup + base.verify + base.restore, w.backup + w.verify + w.restore));
+    console.log(`engine peak RSS: ${w.rss.toFixed(0)} MB at ${filesMiB} MiB; ${wSmall.rss.toFixed(0)} MB at ${Math.max(8, filesMiB / 8)} MiB (same database)`);
+  }
 } finally {
   await cleanup();
 }

@@ -5,7 +5,7 @@
 
 function Test-WoosooDpapi {
     # DPAPI exists on Windows only (Windows PowerShell 5.1, and pwsh 7 on Windows ships ProtectedData).
-    if ($PSVersionTable.PSEdition -eq 'Core' -and -not $IsWindows) { return $false }
+    if (-not (Test-WoosooWindows)) { return $false }
     try {
         Add-Type -AssemblyName System.Security -ErrorAction Stop
         return ($null -ne ('System.Security.Cryptography.ProtectedData' -as [type]))

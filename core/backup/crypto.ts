@@ -125,12 +125,26 @@ class Pending {
     this.length += b.length;
   }
 
+  /** The next n bytes: a view of the first buffer when it holds them, else one copy of just those bytes. */
   take(n: number): Buffer {
-    const all = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.length);
-    const out = all.subarray(0, n);
-    const rest = all.subarray(n);
-    this.parts = rest.length ? [rest] : [];
-    this.length = rest.length;
+    const first = this.parts[0];
+    if (first && first.length >= n) {
+      if (first.length === n) this.parts.shift();
+      else this.parts[0] = first.subarray(n);
+      this.length -= n;
+      return first.subarray(0, n);
+    }
+    const out = Buffer.allocUnsafe(n);
+    let off = 0;
+    while (off < n) {
+      const p = this.parts[0];
+      const k = Math.min(p.length, n - off);
+      p.copy(out, off, 0, k);
+      off += k;
+      if (k === p.length) this.parts.shift();
+      else this.parts[0] = p.subarray(k);
+    }
+    this.length -= n;
     return out;
   }
 }
