@@ -2,12 +2,14 @@
  * The audit trail from the real pwsh (both tiers), one session: Set-WoosooConfig -WhatIf, a real one, one with
  * -SecureValue, a refused one and New-WoosooBackup -WhatIf (recorded by the module: no engine call of its own); then
  * Get-WoosooAudit returns them as Woosoo.AuditEntry objects, filtered by -Command and -Outcome, and the secret is in no
- * file under logs/ (the audit trail, the engine's log).
+ * file under logs/ (the audit trail, the engine's log). On Linux, a -Confirm answered No on the console is Declined.
  */
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describePwsh, pwshJson } from '../support/pwsh';
+import { ROOT } from '../support/engine';
+import { describePwsh, pwsh, pwshJson, TIER } from '../support/pwsh';
 import { makeProject, type Project } from '../sync/fixtures';
 
 const SECRET = 'Zq-Audit-Secret-4471';
@@ -55,5 +57,17 @@ describePwsh('Get-WoosooAudit end to end', () => {
     expect(JSON.stringify(r)).not.toContain(SECRET);
     expect(filesUnder(join(p, 'logs')).filter((f) => readFileSync(f, 'utf8').includes(SECRET))).toEqual([]);
     expect(readFileSync(join(p, 'logs', 'woosoo', 'engine.log'), 'utf8')).toMatch(/call config\.set Succeeded in \d+ ms/);
+  });
+
+  // The answer comes on stdin, so this pwsh is interactive (the shared helpers run -NonInteractive); Linux tier only:
+  // under Wine the console is not a pipe.
+  it.runIf(TIER === 'linux')('records a -Confirm answered No as Declined, and changes nothing', () => {
+    const p = project.dir;
+    const before = readFileSync(join(p, 'deployment.config.env'), 'utf8');
+    const script = `Import-Module '${join(ROOT, 'Woosoo.psd1')}'; Set-WoosooConfig -Path '${p}' -Name HTTP_PORT -Value 8095 -Confirm
+      (Get-WoosooAudit -Path '${p}' -Outcome Declined | ForEach-Object { 'DECLINED ' + $_.Command + ' ' + $_.WhatIf }) -join ';'`;
+    const r = spawnSync(pwsh.path, ['-NoProfile', '-Command', script], { input: 'N\n', encoding: 'utf8', timeout: 120_000 });
+    expect(r.stdout).toContain('DECLINED Set-WoosooConfig False');
+    expect(readFileSync(join(p, 'deployment.config.env'), 'utf8')).toBe(before);
   });
 });
