@@ -112,8 +112,13 @@ async function runPart(part: Part, input: Omit<PartInput, 'ctx'>, ctx: PartConte
   const forward = () => ac.abort(ctx.signal.reason);
   ctx.signal.addEventListener('abort', forward, { once: true });
   let timer: NodeJS.Timeout | undefined;
+  let late = false; // a part past its deadline may still finish in the background: what it adds then is dropped
+  const add: PartInput['add'] = (name, content) => {
+    if (!late) input.add(name, content);
+  };
   const deadline = new Promise<{ error: unknown }>((resolve) => {
     timer = setTimeout(() => {
+      late = true;
       const e = new WoosooError('DiagnosticsPartTimedOut', `${part.name} did not finish within ${Math.round(timeoutMs / 1000)} s.`, { category: 'OperationTimeout', fix: `Run the matching cmdlet by hand to see where it hangs.` });
       ac.abort(e);
       resolve({ error: e });
@@ -121,7 +126,7 @@ async function runPart(part: Part, input: Omit<PartInput, 'ctx'>, ctx: PartConte
   });
   const partCtx: PartContext = { env: ctx.env, cwd: ctx.cwd, signal: ac.signal, log: ctx.log.bind(ctx), progress: () => {}, registerSecrets: ctx.registerSecrets.bind(ctx) };
   try {
-    return await Promise.race([part.run({ ...input, ctx: partCtx }).catch((error: unknown) => ({ error })), deadline]);
+    return await Promise.race([part.run({ ...input, add, ctx: partCtx }).catch((error: unknown) => ({ error })), deadline]);
   } finally {
     clearTimeout(timer);
     ctx.signal.removeEventListener('abort', forward);
@@ -203,6 +208,7 @@ export async function exportDiagnostics(opts: ExportOptions, ctx: PartContext): 
     const outcomes = await Promise.all(PARTS.map((part) => (cfg
       ? runPart(part, { ref: opts.ref, cfg, logLines: opts.logLines, add }, ctx, opts.partTimeoutMs ?? PART_TIMEOUT_MS)
       : Promise.resolve({ error: new WoosooError('DiagnosticsNoProject', `Not collected: the project could not be read (${errors[0]?.errorId}).`, { fix: errors[0]?.fix }) }))));
+    if (ctx.signal.aborted) throw ctx.signal.reason; // cancelled (Ctrl+C): no zip
     PARTS.forEach((part, i) => {
       const o = outcomes[i];
       if ('error' in o) {
