@@ -15,7 +15,9 @@ function Get-WoosooHealth {
     Thresholds come from the HEALTH_* keys of deployment.config.env.
 
     With -Watch the checks run again every -Interval and each round is written as it completes, until
-    you press Ctrl+C. With -Quiet only $true (every check Healthy) or $false is returned.
+    you press Ctrl+C; each check that turns Unhealthy or recovers is a warning and one webhook message (-Alert).
+    With -Quiet only $true (every check Healthy) or $false is returned. The CPU check is Degraded only when the
+    load stays over HEALTH_CPU_WARN_PERCENT for HEALTH_CPU_SAMPLES rounds in a row: a short spike stays Healthy.
 
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name
@@ -41,6 +43,11 @@ function Get-WoosooHealth {
 
     .PARAMETER Quiet
     Return only $true when every check is Healthy, else $false (one per round with -Watch).
+
+    .PARAMETER Alert
+    Notify the webhook (HEALTH_WEBHOOK_URL, else DEPLOY_WEBHOOK_URL) of each check that turned Unhealthy (or the
+    HEALTH_ALERT_STATUS) or recovered since the last run, one message per change, as the scheduled health job does.
+    The last statuses are kept in logs/health/state.json. Always on with -Watch.
 
     .EXAMPLE
     Get-WoosooHealth
@@ -88,7 +95,9 @@ function Get-WoosooHealth {
         [ValidateNotNull()]
         [object]$Interval = '5s',
 
-        [switch]$Quiet
+        [switch]$Quiet,
+
+        [switch]$Alert
     )
     process {
         try {
@@ -101,7 +110,7 @@ function Get-WoosooHealth {
         catch {
             Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
-        $params = @{ watch = $Watch.IsPresent; intervalSeconds = $every.TotalSeconds; quiet = $Quiet.IsPresent }
+        $params = @{ watch = $Watch.IsPresent; intervalSeconds = $every.TotalSeconds; quiet = $Quiet.IsPresent; alert = $Alert.IsPresent }
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
         if ($Environment) { $params.environment = $Environment }

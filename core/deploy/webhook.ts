@@ -5,6 +5,7 @@
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../kernel/context';
 import { redactDeep } from '../util/redact';
+import { postWebhook } from '../util/webhook';
 import type { Journal } from './journal';
 
 export function webhookPayload(j: Journal) {
@@ -19,15 +20,5 @@ export function webhookPayload(j: Journal) {
 export async function notifyWebhook(cfg: ProjectConfig, ctx: Pick<RequestContext, 'log'>, j: Journal): Promise<boolean> {
   const url = cfg.str('DEPLOY_WEBHOOK_URL');
   if (!url) return false;
-  try {
-    const r = await fetch(url, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'Woosoo' },
-      body: JSON.stringify(webhookPayload(j)), signal: AbortSignal.timeout(10_000),
-    });
-    if (!r.ok) ctx.log('warning', `The webhook (DEPLOY_WEBHOOK_URL) answered HTTP ${r.status}; the deployment itself is not affected.`);
-    return r.ok;
-  } catch (err) {
-    ctx.log('warning', `The webhook (DEPLOY_WEBHOOK_URL) could not be notified (${(err as Error).name}); the deployment itself is not affected.`);
-    return false;
-  }
+  return postWebhook(url, webhookPayload(j), { key: 'DEPLOY_WEBHOOK_URL', unaffected: 'the deployment itself is not affected.', log: (l, m) => ctx.log(l, m) });
 }

@@ -1,44 +1,32 @@
 /**
- * Resource and port checks: total CPU load and memory in use (systeminformation), free space on the project's
+ * Resource and port checks: total CPU load (sustained: cpu.ts) and memory in use (systeminformation), free space on the project's
  * drive (statfs, no child process), and whether each configured port accepts TCP connections.
  */
 import { statfs } from 'node:fs/promises';
 import { connect } from 'node:net';
-import { probeSystem, type ProbeLimits } from '../util/sysinfo';
+import { probeSystem } from '../util/sysinfo';
+import { cpuSamples, overStreak, sampleCpu } from './cpu';
 import type { ProjectConfig } from '../config';
 import { healthCheck, type CheckContext, type CheckSpec, type HealthResult } from './check';
 
 const GB = 1024 ** 3;
-let cpuPrimed = false;
-
-/** CPU load since the previous sample; the first call in the engine takes two samples 250 ms apart. */
-async function cpuLoad(limits: Required<Pick<ProbeLimits, 'signal'>> & ProbeLimits): Promise<number> {
-  const { signal } = limits;
-  const sample = () => probeSystem('the CPU load probe', (si) => si.currentLoad(), limits);
-  if (!cpuPrimed) {
-    await sample();
-    cpuPrimed = true;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, 250);
-      signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
-    });
-  }
-  return (await sample()).currentLoad;
-}
 
 const pct = (n: number) => Math.round(n * 10) / 10;
 
+/** Degraded only when the last HEALTH_CPU_SAMPLES samples are all over HEALTH_CPU_WARN_PERCENT (cpu.ts). */
 export function cpuCheck(cfg: ProjectConfig): CheckSpec {
   const warn = cfg.num('HEALTH_CPU_WARN_PERCENT');
+  const needed = cfg.num('HEALTH_CPU_SAMPLES');
   return {
     category: 'Resource', name: 'CPU', target: 'total',
     async run(c) {
-      const load = pct(await cpuLoad(c));
-      const over = load > warn;
-      return [healthCheck('Resource', 'CPU', 'total', {
-        status: over ? 'Degraded' : 'Healthy', value: load, threshold: warn,
-        message: over ? `CPU load ${load}% is over HEALTH_CPU_WARN_PERCENT=${warn}%.` : `CPU load ${load}%.`,
-      })];
+      const load = (await sampleCpu(c)).load;
+      const streak = overStreak(cpuSamples(), warn).length;
+      const over = streak >= needed;
+      const message = over ? `CPU load ${load}% is over HEALTH_CPU_WARN_PERCENT=${warn}% (${needed} samples in a row).`
+        : streak > 0 ? `CPU load ${load}% is over ${warn}% in ${streak} sample(s) in a row; Degraded from ${needed} (HEALTH_CPU_SAMPLES): a spike so far.`
+          : `CPU load ${load}%.`;
+      return [healthCheck('Resource', 'CPU', 'total', { status: over ? 'Degraded' : 'Healthy', value: load, threshold: warn, message })];
     },
   };
 }
