@@ -43,11 +43,10 @@ engine.onShutdown = () => exit(0);
 // loaded with the first call, not at start.
 let engineLog: typeof import('./engine/log') | undefined;
 engine.onCallEnd = async (call) => {
-  const [audit, log] = await Promise.all([import('./audit/index'), import('./engine/log')]);
-  engineLog = log;
-  audit.auditCall(call);
-  if (call.method !== 'engine.ping') log.logCall(call); // the wire's round-trip probe (bench/) is not an event
-
+  if (call.method === 'engine.ping') return; // the wire's round-trip probe (bench/) is not an event
+  engineLog = await import('./engine/log');
+  if (call.caller !== undefined) (await import('./audit/index')).auditCall(call); // only cmdlets' requests carry $caller
+  engineLog.logCall(call);
 };
 
 process.on('uncaughtException', (err) => {
