@@ -16,6 +16,7 @@ import { runHealthChecks } from '../health';
 import { getServices, openServiceSet } from '../services';
 import { discoverSources, familyFiles } from '../logs';
 import { listDeployIds, journalPath, reportFiles } from '../deploy';
+import { userStateDir } from '../util/statedir';
 import { readTail } from './tail';
 
 export type PartContext = Pick<RequestContext, 'env' | 'cwd' | 'signal' | 'log' | 'progress' | 'registerSecrets'>;
@@ -169,15 +170,21 @@ async function deployments(input: PartInput): Promise<PartOutcome> {
   };
 }
 
-/** The engine's own log (logs/woosoo/, with its rotated files) and the audit trail (logs/audit/*.jsonl, newest two). */
+/**
+ * The engine's own log (logs/woosoo/engine.log and its rotated files; the user's state folder holds the log of calls
+ * made outside any project) and the audit trail (logs/audit/*.jsonl, the newest two months).
+ */
 async function engineLog(input: PartInput): Promise<PartOutcome> {
-  const dir = (name: string) => join(input.cfg.projectDir, 'logs', name);
   const list = (d: string, re: RegExp) => (existsSync(d) ? readdirSync(d).filter((f) => re.test(f)).sort() : []);
-  const engine = list(dir('woosoo'), /\.log(\.\d+)?$/i);
-  const audit = list(dir('audit'), /\.jsonl$/i).slice(-2);
-  for (const f of engine) await addTail(input, `engine/${f}`, [join(dir('woosoo'), f)]);
-  for (const f of audit) await addTail(input, `audit/${f}`, [join(dir('audit'), f)]);
-  return { summary: engine.length + audit.length === 0 ? 'no engine log or audit trail yet' : `${engine.length} engine log file(s), ${audit.length} audit file(s)` };
+  const logDirs = [['engine', join(input.cfg.projectDir, 'logs', 'woosoo')], ['engine/outside-projects', join(userStateDir(input.ctx.env), 'logs', 'woosoo')]];
+  let engine = 0;
+  for (const [into, d] of logDirs) {
+    for (const f of list(d, /\.log$/i)) engine += await addTail(input, `${into}/${f}`, [join(d, f)]);
+  }
+  const auditDir = join(input.cfg.projectDir, 'logs', 'audit');
+  const audit = list(auditDir, /\.jsonl$/i).slice(-2);
+  for (const f of audit) await addTail(input, `audit/${f}`, [join(auditDir, f)]);
+  return { summary: engine + audit.length === 0 ? 'no engine log or audit trail yet' : `${engine} engine log file(s), ${audit.length} audit file(s)` };
 }
 
 /** In the order summary.txt lists them. */

@@ -8,11 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngineClient } from '../support/engine';
-import { DEPLOY_ID, leaks, makeDiagProject, readZip } from './fixture';
+import { DEPLOY_ID, SECRETS, leaks, makeDiagProject, readZip } from './fixture';
+
+/** Woosoo's own folder for the user (WOOSOO_STATE_DIR): the engine's log of calls outside any project, a secret planted in it. */
+const stateDir = mkdtempSync(join(tmpdir(), 'wsdiag-state-'));
+mkdirSync(join(stateDir, 'logs', 'woosoo'), { recursive: true });
+writeFileSync(join(stateDir, 'logs', 'woosoo', 'engine.1.log'), `{"msg":"posting to ${SECRETS.webhook}"}\n`);
 
 let client: EngineClient | undefined;
 async function engine(cwd: string): Promise<EngineClient> {
-  client ??= await EngineClient.start({ cwd, testMethods: false });
+  client ??= await EngineClient.start({ cwd, testMethods: false, env: { WOOSOO_STATE_DIR: stateDir } });
   return client;
 }
 afterAll(async () => {
@@ -35,7 +40,7 @@ describe('diagnostics.export over the wire', () => {
       'summary.txt', 'errors.json', 'versions.json', 'config.json', 'config-test.json', 'preflight.json', 'health.json', 'services.json',
       'logs/woosoo-backend/output.log', 'logs/woosoo-backend/error.log', 'logs/laravel/laravel.log',
       `deployments/${DEPLOY_ID}/journal.json`, `deployments/${DEPLOY_ID}/report.json`, `deployments/${DEPLOY_ID}/backend.log`,
-      'engine/engine.log', 'audit/audit-2026-12.jsonl',
+      'engine/engine.log', 'engine/outside-projects/engine.1.log', 'audit/audit-2026-12.jsonl',
     ]));
     expect(leaks(files)).toEqual([]);
     // The masked lines are still there (masked, not dropped), and -LogLines keeps the end of the log.
