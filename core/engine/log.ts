@@ -48,12 +48,19 @@ export function appendLogLine(file: string, line: string, settings: RotationSett
 /** engine.log -> engine.1.log, engine.1.log -> engine.2.log, ...; what falls beyond `keep` is deleted. */
 export function rotate(file: string, keep: number): void {
   rmSync(rotated(file, keep), { force: true });
-  for (let n = keep - 1; n >= 1; n--) {
-    if (existsSync(rotated(file, n))) renameSync(rotated(file, n), rotated(file, n + 1));
-  }
-  renameSync(file, rotated(file, 1));
+  for (let n = keep - 1; n >= 1; n--) renameIfThere(rotated(file, n), rotated(file, n + 1));
+  renameIfThere(file, rotated(file, 1));
   // Older files from a larger ENGINE_LOG_KEEP go too.
   for (let n = keep + 1; existsSync(rotated(file, n)); n++) rmSync(rotated(file, n), { force: true });
+}
+
+/** Another engine (a second session on the project) may have rotated the same file a moment before. */
+function renameIfThere(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 interface LogTarget {
@@ -94,6 +101,7 @@ function settingsOf(configFile: string, call: Pick<CallRecord, 'params' | 'sessi
 
 /** The logs this engine has written to (each got its start line), for the stop line. */
 const opened = new Map<string, RotationSettings>();
+const unwritable = new Set<string>();
 
 function write(target: LogTarget, text: string): void {
   try {
@@ -103,7 +111,9 @@ function write(target: LogTarget, text: string): void {
     opened.set(target.file, target.settings);
     appendLogLine(target.file, `${stamp()} [${process.pid}] ${redact(text)}`, target.settings);
   } catch (err) {
-    process.stderr.write(`engine: cannot write its log ${target.file}: ${(err as Error).message}\n`);
+    // Said once per file: a read-only folder would otherwise repeat it on every call.
+    if (!unwritable.has(target.file)) process.stderr.write(`engine: cannot write its log ${target.file}: ${(err as Error).message}\n`);
+    unwritable.add(target.file);
   }
 }
 
