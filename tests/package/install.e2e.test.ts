@@ -87,6 +87,9 @@ suite(`Install-PSResource Woosoo from a folder repository (real pwsh)${why ? ` â
     const sums = readFileSync(join(dir, 'SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split('  '));
     const got = hashTree(dir);
     for (const [sum, file] of sums) expect({ file, sum: got[file] }).toEqual({ file, sum });
+    // The format is sha256sum's: an admin checks a package with `sha256sum -c SHA256SUMS`.
+    const check = spawnSync('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], { cwd: dir, encoding: 'utf8' });
+    expect({ status: check.status, out: check.stdout + check.stderr }).toEqual({ status: 0, out: '' });
     expect(sums.map(([, f]) => f)).toEqual(expect.arrayContaining(['bin/woosoo-engine', 'LICENSE', 'THIRD-PARTY-NOTICES', 'Woosoo.psd1']));
     expect(sums.map(([, f]) => f)).not.toContain('bin/woosoo-engine.cjs');
     const notices = readFileSync(join(dir, 'THIRD-PARTY-NOTICES'), 'utf8');
