@@ -211,6 +211,7 @@ function Edit-WoosooConfig {
         $what = 'Save {0} change(s)' -f $changes.Count
         if (-not $PSCmdlet.ShouldProcess($plan.Path, $what)) {
             if ($WhatIfPreference -or $PSCmdlet.MyInvocation.BoundParameters['WhatIf']) { $plan }
+            Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $params.path
             return
         }
         if (-not $PSCmdlet.MyInvocation.BoundParameters['Confirm']) {
@@ -223,7 +224,7 @@ function Edit-WoosooConfig {
             catch [System.Management.Automation.PSInvalidOperationException] {
                 Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $notInteractive; return
             }
-            if ($choice -ne 0) { & $cancelled; return }
+            if ($choice -ne 0) { Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $params.path; & $cancelled; return }
         }
         $params.changes = $changes.ToArray()
         $params.whatIf = $false

@@ -62,6 +62,7 @@ function Install-WoosooCertificateTrust {
                 $params.plan = $false
                 Invoke-WoosooRpc -Method 'cert.trust' -Params $params -Cmdlet $PSCmdlet
             }
+            else { Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $resolved }
         }
         catch {
             Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return

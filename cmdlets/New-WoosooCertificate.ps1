@@ -79,6 +79,7 @@ function New-WoosooCertificate {
                 $params.plan = $false
                 Invoke-WoosooRpc -Method 'cert.new' -Params $params -Cmdlet $PSCmdlet
             }
+            else { Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $resolved }
         }
         catch {
             Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return

@@ -109,7 +109,10 @@ function Remove-WoosooBackup {
             }
         }
         foreach ($one in $selected) {
-            if (-not $PSCmdlet.ShouldProcess("backup $one", 'Remove')) { continue }
+            if (-not $PSCmdlet.ShouldProcess("backup $one", 'Remove')) {
+                Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $resolved -NoEngineCall:($PSCmdlet.ParameterSetName -eq 'Id')
+                continue
+            }
             $params = $base.Clone()
             $params.ids = @($one)
             try {

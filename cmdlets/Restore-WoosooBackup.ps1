@@ -130,5 +130,6 @@ function Restore-WoosooBackup {
         elseif ($WhatIfPreference) {
             $plan
         }
+        else { Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $resolved }
     }
 }

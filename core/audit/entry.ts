@@ -1,7 +1,7 @@
 /**
  * What one audit line says, and which calls get one. The module sends "$caller" (the cmdlet, its bound parameters,
  * whether -WhatIf is on) with each request; a call is audited when it has a caller and its method changes state
- * (every verb but the readers'). The plan of a real run (whatIf: true sent by a cmdlet that is not under -WhatIf) is
+ * (every verb but the readers'). The plan of a real run (whatIf or plan: true from a cmdlet not under -WhatIf) is
  * not its own line unless it is refused: the real call that follows is. audit.write records what only PowerShell
  * knows (a -Confirm answered No, a -WhatIf that needed no engine call). Parameters are masked three ways: the module
  * masks SecureStrings and credentials, names that look secret are masked here (and the value of a secret key, as in
@@ -10,7 +10,7 @@
 import { hostname, userInfo } from 'node:os';
 import { z } from 'zod';
 import { KEYS, type KeyName } from '../config/keys';
-import { callError, callOutcome, type CallOutcome, type CallRecord } from '../kernel/call';
+import { callError, callOutcome, isPlan, type CallOutcome, type CallRecord } from '../kernel/call';
 import { MASK, looksSecret, redactDeep } from '../util/redact';
 
 export type AuditOutcome = CallOutcome | 'Declined';
@@ -58,7 +58,7 @@ export function auditEntry(call: CallRecord): AuditEntry | undefined {
   let outcome: AuditOutcome = callOutcome(call);
   if (written && call.error === undefined) outcome = call.params.outcome as AuditOutcome;
   // The plan of a real run is audited only when it ends the run (refused); otherwise the real call is the line.
-  if (!written && call.params.whatIf === true && !caller.whatIf && (outcome === 'Succeeded' || outcome === 'Partial')) return undefined;
+  if (!written && isPlan(call.params) && !caller.whatIf && (outcome === 'Succeeded' || outcome === 'Partial')) return undefined;
   const failure = written ? undefined : callError(call);
   const environment = typeof call.params.environment === 'string' ? call.params.environment : call.session.env.WOOSOO_ENVIRONMENT;
   const message = written && typeof call.params.message === 'string' ? call.params.message : failure?.message;

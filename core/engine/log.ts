@@ -9,7 +9,7 @@
 import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { findProject, readConfig } from '../config/load';
-import { callError, callOutcome, type CallRecord } from '../kernel/call';
+import { callError, callOutcome, isPlan, type CallRecord } from '../kernel/call';
 import { ENGINE_VERSION } from '../kernel/version';
 import { redact } from '../util/redact';
 import { userStateDir } from '../util/statedir';
@@ -125,7 +125,7 @@ function stamp(): string {
 export function logCall(call: CallRecord): void {
   const failure = callError(call);
   const what = failure ? ` ${failure.errorId}: ${failure.message.slice(0, 500)}` : '';
-  const whatIf = call.params.whatIf === true ? ' (whatIf)' : '';
+  const whatIf = isPlan(call.params) ? ' (whatIf)' : '';
   write(targetOf(call), `call ${call.method}${whatIf} ${callOutcome(call)} in ${call.durationMs} ms${what}`);
 }
 

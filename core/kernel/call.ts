@@ -36,11 +36,16 @@ const REFUSALS: ReadonlySet<string> = new Set<ErrorCategory>([
   'SecurityError', 'NotInstalled', 'ParserError', 'SyntaxError',
 ]);
 
+/** Whether the call only planned (whatIf: true, or plan: true for the certificate and backup-removal methods). */
+export function isPlan(params: Record<string, unknown>): boolean {
+  return params.whatIf === true || params.plan === true;
+}
+
 export function callOutcome(call: Pick<CallRecord, 'params' | 'result' | 'error'>): CallOutcome {
   if (call.error === undefined) return call.result?.errors?.length ? 'Partial' : 'Succeeded';
   if (call.error instanceof WoosooError) {
     if (call.error.code === RpcCode.RequestCancelled) return 'Cancelled';
-    if (call.params.whatIf === true || call.error.code === RpcCode.InvalidParams || REFUSALS.has(call.error.category)) return 'Refused';
+    if (isPlan(call.params) || call.error.code === RpcCode.InvalidParams || REFUSALS.has(call.error.category)) return 'Refused';
   }
   return 'Failed';
 }

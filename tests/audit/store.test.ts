@@ -94,6 +94,7 @@ describe('which calls get a line, and the masking', () => {
     expect(auditEntry(call({ caller: undefined }))).toBeUndefined();
     expect(auditEntry(call({ method: 'backup.list' }))).toBeUndefined();
     expect(auditEntry(call({ params: { whatIf: true } }))).toBeUndefined();
+    expect(auditEntry(call({ method: 'cert.new', params: { plan: true } }))).toBeUndefined(); // the certificates' plan flag
     expect(auditEntry(call({ params: { whatIf: true }, caller: { command: 'Set-WoosooConfig', whatIf: true } }))).toMatchObject({ whatIf: true, outcome: 'Succeeded' });
     const refused = new WoosooError('ConfigValueInvalid', 'BACKEND_PORT must be a port', { category: 'InvalidData' });
     expect(auditEntry(call({ params: { whatIf: true }, error: refused }))).toMatchObject({ whatIf: false, outcome: 'Refused', errorId: 'ConfigValueInvalid' });
