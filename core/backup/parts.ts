@@ -31,16 +31,22 @@ export async function copyEncrypted(src: string, dest: string, master: MasterKey
   return { sha256: h.digest(), bytes: h.bytes };
 }
 
-/** Decrypts an encrypted part into dest (0600), hashing the plaintext. dest is removed when a tag fails. */
-export async function decryptTo(src: string, dest: string, ring: Keyring, name: string, signal?: AbortSignal): Promise<Copied> {
-  const h = new HashingStream();
+/**
+ * Decrypts an encrypted part into dest (0600), hashing the plaintext unless `hash` is false (sha256 is then '').
+ * dest is removed when a tag fails.
+ */
+export async function decryptTo(src: string, dest: string, ring: Keyring, name: string, signal?: AbortSignal, hash = true): Promise<Copied> {
+  const h = hash ? new HashingStream() : null;
+  const decrypt = new DecryptStream(headerLookup(ring), name);
+  const out = createWriteStream(dest, { mode: 0o600, flags: 'wx' });
   try {
-    await pipeline(createReadStream(src, { highWaterMark: CHUNK }), new DecryptStream(headerLookup(ring), name), h, createWriteStream(dest, { mode: 0o600, flags: 'wx' }), { signal });
+    const read = createReadStream(src, { highWaterMark: CHUNK });
+    await (h ? pipeline(read, decrypt, h, out, { signal }) : pipeline(read, decrypt, out, { signal }));
   } catch (err) {
     await rm(dest, { force: true });
     throw err;
   }
-  return { sha256: h.digest(), bytes: h.bytes };
+  return h ? { sha256: h.digest(), bytes: h.bytes } : { sha256: '', bytes: out.bytesWritten };
 }
 
 /** Checks every tag of a part, writing nothing. */
@@ -68,10 +74,10 @@ export async function makeStage(root: string): Promise<string> {
   return dir;
 }
 
-/** Decrypts a part of backup `dir` into the stage at the same relative path. */
-export async function stagePart(dir: string, stage: string, rel: string, ring: Keyring, ctx: Pick<RequestContext, 'signal'>): Promise<Copied & { path: string }> {
+/** Decrypts a part of backup `dir` into the stage at the same relative path (hashed only when asked). */
+export async function stagePart(dir: string, stage: string, rel: string, ring: Keyring, ctx: Pick<RequestContext, 'signal'>, hash: boolean): Promise<Copied & { path: string }> {
   const dest = join(stage, ...rel.split('/'));
   await mkdir(dirname(dest), { recursive: true, mode: 0o700 });
-  const c = await decryptTo(join(dir, ...rel.split('/')), dest, ring, rel, ctx.signal);
+  const c = await decryptTo(join(dir, ...rel.split('/')), dest, ring, rel, ctx.signal, hash);
   return { ...c, path: dest };
 }

@@ -118,15 +118,17 @@ async function stageEncrypted(cfg: ProjectConfig, ctx: RequestContext, dir: stri
   try {
     const actions: Planned[] = [];
     for (const f of files) {
-      const c = await stagePart(dir, stage, f.rel, ring, ctx);
+      // The plaintext is hashed only to compare it with a file already there.
+      const exists = existsSync(f.target);
+      const c = await stagePart(dir, stage, f.rel, ring, ctx, exists);
       let action: RestoreAction['action'] = 'Create';
-      if (existsSync(f.target)) {
+      if (exists) {
         const same = statSync(f.target).size === c.bytes && (await hashFile(f.target, ctx.signal)).sha256 === c.sha256;
         action = same ? 'Unchanged' : 'Replace';
       }
       actions.push({ kind: 'File', target: f.target, source: f.rel, action, sizeBytes: c.bytes, from: c.path });
     }
-    const d = dump === null ? undefined : await stagePart(dir, stage, dump, ring, ctx);
+    const d = dump === null ? undefined : await stagePart(dir, stage, dump, ring, ctx, false);
     return { stage, actions, ...(d ? { dump: { path: d.path, bytes: d.bytes } } : {}) };
   } catch (err) {
     await rm(stage, { recursive: true, force: true });
