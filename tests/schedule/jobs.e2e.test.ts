@@ -97,7 +97,7 @@ describePwsh('the scheduled job scripts: pwsh -File exit codes', () => {
     expect(code('healthDownAgain')).toMatchObject({ code: 2 });
     expect(runs.healthDown.err).toContain('Unhealthy: Port HTTP_PORT');
     const mine = alerts.filter((a) => a.project.endsWith(down.dir.split('/').pop()!));
-    expect(mine.map((a) => `${a.kind} ${a.check}`)).toEqual(['Alert Port HTTP_PORT']);
+    expect(mine.map((a) => `${a.kind} ${a.check}`), `${runs.healthDown.out}\n${runs.healthDown.err}`).toEqual(['Alert Port HTTP_PORT']);
     expect(alerts).toHaveLength(1);
     expect(existsSync(join(down.dir, 'logs', 'health', 'state.json'))).toBe(true);
     expect(readFileSync(join(down.dir, 'logs', 'jobs', 'health.log'), 'utf8').trim().split('\n').map((l) => l.split(' ').slice(1, 3).join(' '))).toEqual(['exit 2', 'exit 2']);
