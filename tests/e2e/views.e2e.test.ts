@@ -285,8 +285,8 @@ const CASES: Record<string, Case> = {
       { $type: 'ScheduledTask', Name: 'Deploy-woosoo-production', TaskPath: '\\Woosoo\\', Job: 'Deploy', ProjectPath: PROJECT, Environment: 'production', Schedule: 'Mon, Fri at 02:00', User: 'SYSTEM', Command: 'C:\\Program Files\\PowerShell\\7\\pwsh.exe', Arguments: '-NoProfile -File x.ps1', Enabled: true, Registered: true, Xml: '<Task />' },
       { $type: 'ScheduledTask', Name: 'Health-woosoo', TaskPath: '\\Woosoo\\', Job: 'Health', ProjectPath: PROJECT, Environment: '', Schedule: 'Daily 00:00, every 5 min', User: 'WEB01\\deployer', Command: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', Arguments: '-NoProfile -File y.ps1', Enabled: true, Registered: false, Xml: '<Task />' },
     ],
-    headers: ['Name', 'Job', 'Schedule', 'User', 'Project'],
-    whole: ['Deploy-woosoo-production', 'Health-woosoo', 'Deploy', 'Health', 'SYSTEM', '02:00'],
+    headers: ['Name', 'Schedule', 'User', 'Project'],
+    whole: ['Deploy-woosoo-production', 'Health-woosoo', 'SYSTEM', '02:00'],
     whole200: [PROJECT, 'Mon, Fri at 02:00', 'Daily 00:00, every 5 min'],
   },
   DiagnosticsBundle: {

@@ -100,7 +100,7 @@ describePwsh('scheduled tasks', () => {
     expect(res.Health).toMatchObject({ Name: 'Health-shop_co', Daily: '1', Repeat: 'PT5M', Limit: 'PT30M', Schedule: 'Daily 00:00, every 5 min' });
     expect(res.Health.Arguments).toContain('Invoke-WoosooScheduledHealth.ps1');
     expect(res.User).toMatchObject({ UserId: 'WEB01\\deployer', LogonType: 'Password', User: 'WEB01\\deployer' });
-    expect(res.Table).toMatch(/Deploy-shop_co\s+Deploy\s+Mon, Fri at 02:30\s+SYSTEM/);
+    expect(res.Table).toMatch(/Deploy-shop_co\s+Mon, Fri at 02:30\s+SYSTEM/);
     expect(res.Table, res.Table).toContain('[not registered]');
   });
 
