@@ -56,8 +56,11 @@ export function storedTasks(env: Record<string, string>): { name: string; task: 
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => statSync(join(dir, n)).isFile());
-  } catch {
-    return [];
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw new WoosooError('ScheduledTaskUnreadable', `Cannot read the task definitions in ${dir}: ${(err as Error).message}`, {
+      category: 'PermissionDenied', target: dir, fix: 'Run PowerShell as an administrator: only administrators may read the stored tasks.',
+    });
   }
   return names.sort().map((name) => {
     const xml = decodeTaskFile(readFileSync(join(dir, name)));
