@@ -116,8 +116,9 @@ interface Plan {
 async function stageEncrypted(cfg: ProjectConfig, ctx: RequestContext, dir: string, ring: Keyring, files: { rel: string; target: string }[], dump: string | null): Promise<{ stage: string; actions: Planned[]; dump?: { path: string; bytes: number } }> {
   const stage = await makeStage(backupRoot(cfg));
   try {
-    const actions: Planned[] = [];
-    for (const f of files) {
+    const actions: Planned[] = new Array<Planned>(files.length);
+    // A few at a time, as the backup encrypted them: decryption is the cost, and it uses every core this way.
+    await inParallel(files, PARALLEL_COPIES, async (f, i) => {
       // The plaintext is hashed only to compare it with a file already there.
       const exists = existsSync(f.target);
       const c = await stagePart(dir, stage, f.rel, ring, ctx, exists);
@@ -126,8 +127,8 @@ async function stageEncrypted(cfg: ProjectConfig, ctx: RequestContext, dir: stri
         const same = statSync(f.target).size === c.bytes && (await hashFile(f.target, ctx.signal)).sha256 === c.sha256;
         action = same ? 'Unchanged' : 'Replace';
       }
-      actions.push({ kind: 'File', target: f.target, source: f.rel, action, sizeBytes: c.bytes, from: c.path });
-    }
+      actions[i] = { kind: 'File', target: f.target, source: f.rel, action, sizeBytes: c.bytes, from: c.path };
+    });
     const d = dump === null ? undefined : await stagePart(dir, stage, dump, ring, ctx, false);
     return { stage, actions, ...(d ? { dump: { path: d.path, bytes: d.bytes } } : {}) };
   } catch (err) {

@@ -9,7 +9,7 @@ import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
 import type { Keyring } from './keyfile';
 import { authenticate } from './parts';
-import { hashFile, hashFileSync, parseChecksums, walkFiles } from './files';
+import { hashFile, hashFileSync, inParallel, parseChecksums, walkFiles } from './files';
 import { CHECKSUM_FILE, METADATA_FILE, readMetadata, type BackupMetadata } from './layout';
 
 export interface Verification {
@@ -101,15 +101,15 @@ export async function authenticateParts(v: Verification, ring: Keyring, ctx: Pic
   const parts = v.meta?.encryption?.parts ?? [];
   if (!v.meta || parts.length === 0) return v;
   await ring.open(v.meta.encryption!.key_id, v.meta.encryption!.scrypt);
-  for (const rel of parts) {
-    if (!v.checksums.has(rel)) continue;
+  await inParallel(parts.filter((rel) => v.checksums.has(rel)), 4, async (rel) => {
     try {
       await authenticate(join(v.path, ...rel.split('/')), ring, rel, ctx.signal);
     } catch (err) {
       if (!(err instanceof WoosooError) || err.errorId !== 'BackupPartTampered') throw err;
       v.problems.push(err.message);
     }
-  }
+  });
+  v.problems.sort();
   v.authenticated = v.problems.length === 0;
   return finish(v);
 }
