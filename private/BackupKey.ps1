@@ -53,6 +53,7 @@ function Get-WoosooBackupKeyParam {
                     -RecommendedAction 'Run as the account (or on the machine) that made it, or give -Passphrase or another -KeyFile.')
         }
         $out.key = [Convert]::ToBase64String($key)
+        if (-not $KeyFile) { $out.keyFromProject = $true }   # Test-WoosooBackup: another key's backups stay unauthenticated
         [Array]::Clear($key, 0, $key.Length)
         return $out
     }

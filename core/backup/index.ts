@@ -99,7 +99,7 @@ export async function verifyBackupAsync(cfg: ProjectConfig, ctx: RequestContext,
   const v = await verifyDir(backupDir(cfg, id), id, ctx);
   const enc = v.meta?.encryption;
   if (!v.valid || !enc || enc.parts.length === 0) return toVerification(v);
-  const explicit = keys.key !== undefined || keys.keyFile !== undefined || keys.passphrase !== undefined;
+  const explicit = (keys.key !== undefined && keys.keyFromProject !== true) || keys.keyFile !== undefined || keys.passphrase !== undefined;
   const { ring } = resolveKey(cfg, keys, ctx);
   if (!ring) return toVerification(v);
   if (!explicit && !(await ring.open(enc.key_id, enc.scrypt).then(() => true, () => false))) return toVerification(v);

@@ -25,6 +25,8 @@ export interface KeySource {
   keyFile?: string;
   /** base64 of the 32 bytes: what the cmdlets send after opening a DPAPI-protected key file. */
   key?: string;
+  /** The key is the project's own .woosoo/backup.key (opened by the cmdlet), not one the user named. */
+  keyFromProject?: boolean;
   passphrase?: string;
 }
 

@@ -26,8 +26,9 @@ const keyParams = {
   keyFile: z.string().min(1).optional().describe('The backup key file (default: .woosoo/backup.key in the project)'),
   key: z.string().optional().describe('The key itself, base64 (what the cmdlets send after opening a DPAPI-protected key file); never logged'),
   passphrase: z.string().optional().describe('A passphrase instead of a key file (scrypt, parameters stored with the backup); never logged'),
+  keyFromProject: z.boolean().optional().describe('key is the project\'s own key file (opened by the cmdlet), not one the user named'),
 };
-const keysOf = (p: KeySource): KeySource => ({ keyFile: p.keyFile, key: p.key, passphrase: p.passphrase });
+const keysOf = (p: KeySource): KeySource => ({ keyFile: p.keyFile, key: p.key, passphrase: p.passphrase, keyFromProject: p.keyFromProject });
 
 const idParam = z.string().regex(ID_RE, 'must be a backup id such as 2026-02-15_14-30-00');
 

@@ -141,6 +141,10 @@ describe('encrypted backups', () => {
     expect(verifyBackup(p.cfg(), b.id)).toMatchObject({ valid: true, problems: [] });
     expect(await verifyBackupAsync(p.cfg(), p.ctx(), b.id)).toMatchObject({ valid: true, encrypted: true, authenticated: false });
     expect(await verifyBackupAsync(p.cfg(), p.ctx(), b.id, { keyFile: join(p.dir, 'kept.key') })).toMatchObject({ valid: true, authenticated: true });
+    // Another key: an error when named; left unauthenticated when it is only the project's own (a newer) key.
+    const other = randomBytes(32).toString('base64');
+    expect((await errorOf(verifyBackupAsync(p.cfg(), p.ctx(), b.id, { key: other }))).errorId).toBe('BackupKeyWrong');
+    expect(await verifyBackupAsync(p.cfg(), p.ctx(), b.id, { key: other, keyFromProject: true })).toMatchObject({ valid: true, authenticated: false });
 
     writeFileSync(join(p.dir, 'apps', 'woosoo-nexus', '.env'), 'APP_KEY=\n');
     writeFileSync(join(p.dir, 'deployment.config.env'), readFileSync(join(p.dir, 'deployment.config.env'), 'utf8').replace('DB_PORT=3306', 'DB_PORT=3307'));
