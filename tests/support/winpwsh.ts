@@ -25,6 +25,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { forgetPid, killOnExit, which } from '../harness/tools';
 import { ROOT } from './engine';
 import type { PwshOptions, PwshResult } from './pwsh';
+import { stagedWindowsManifest } from './winmodule';
 
 export const IN_CI = process.env.CI === 'true';
 export const WIN_STATUS_FILE = join(ROOT, '.cache', 'windows-tier-status');
@@ -231,8 +232,11 @@ const GET_COMMAND_SHIM = String.raw`function global:Get-Command {
 }
 `;
 
-/** The module's Windows path, as a Windows script names it. */
-export const MODULE_WIN_PATH = winPath(join(ROOT, 'Woosoo.psd1'));
+/**
+ * The module's Windows path, as a Windows script names it: the copy with woosoo-engine.exe that global setup staged
+ * (tests/support/winmodule.ts), or the source tree's when WOOSOO_WINDOWS_ENGINE=node.
+ */
+export const MODULE_WIN_PATH = winPath(stagedWindowsManifest() ?? join(ROOT, 'Woosoo.psd1'));
 
 /**
  * The shell command line of an interactive pwsh.exe for a terminal (a tmux pane): Wine's environment, and the
