@@ -46,6 +46,7 @@ APT_PKGS=(
   nginx
   mkcert libnss3-tools
   wine wine64
+  binutils
 )
 is_installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]; }
 missing=()
