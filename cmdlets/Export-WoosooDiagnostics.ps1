@@ -103,7 +103,7 @@ function Export-WoosooDiagnostics {
             $params.outFile = Resolve-WoosooPath -Path $OutFile -Cmdlet $PSCmdlet
             $target = $params.outFile
         }
-        if (-not $PSCmdlet.ShouldProcess($target, 'Write a diagnostics bundle')) { return }
+        if (-not $PSCmdlet.ShouldProcess($target, 'Write a diagnostics bundle')) { Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $params.path -NoEngineCall; return }
         try {
             Invoke-WoosooRpc -Method 'diagnostics.export' -Params $params -Cmdlet $PSCmdlet
         }

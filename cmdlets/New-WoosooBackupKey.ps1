@@ -84,7 +84,7 @@ function New-WoosooBackupKey {
         }
         $action = 'Write a new backup key'
         if ($Force) { $action = 'Write a new backup key, replacing an existing one' }
-        if (-not $PSCmdlet.ShouldProcess($target, $action)) { return }
+        if (-not $PSCmdlet.ShouldProcess($target, $action)) { Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $params.path -NoEngineCall; return }
         try {
             # Windows: DPAPI protects the key here; only the protected form reaches the engine and the disk.
             if (Test-WoosooDpapi) { $params.protectedKey = New-WoosooDpapiKey -Scope $Scope }

@@ -42,7 +42,7 @@ function Unregister-WoosooScheduledTask {
     process {
         if ($Force -and -not $PSBoundParameters.ContainsKey('Confirm')) { $ConfirmPreference = 'None' }
         foreach ($one in $Name) {
-            if (-not $PSCmdlet.ShouldProcess("scheduled task \Woosoo\$one", 'Unregister')) { continue }
+            if (-not $PSCmdlet.ShouldProcess("scheduled task \Woosoo\$one", 'Unregister')) { Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -NoEngineCall; continue }
             try {
                 Invoke-WoosooRpc -Method 'schedule.unregister' -Params @{ name = $one } -Cmdlet $PSCmdlet
             }

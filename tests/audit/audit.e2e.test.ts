@@ -1,6 +1,6 @@
 /**
  * The audit trail from the real pwsh (both tiers), one session: Set-WoosooConfig -WhatIf, a real one, one with
- * -SecureValue, a refused one and New-WoosooBackup -WhatIf (recorded by the module: no engine call of its own); then
+ * -SecureValue, a refused one, New-WoosooBackup, Export-WoosooDiagnostics and New-WoosooBackupKey -WhatIf (recorded by the module: no engine call of its own); then
  * Get-WoosooAudit returns them as Woosoo.AuditEntry objects, filtered by -Command and -Outcome, and the secret is in no
  * file under logs/ (the audit trail, the engine's log). On Linux, a -Confirm answered No on the console is Declined.
  */
@@ -32,6 +32,8 @@ describePwsh('Get-WoosooAudit end to end', () => {
       Set-WoosooConfig -Path '${p}' -Name DB_PASSWORD -SecureValue (ConvertTo-SecureString '${SECRET}' -AsPlainText -Force) -Confirm:$false | Out-Null
       Set-WoosooConfig -Path '${p}' -Name BACKEND_PORT -Value 70000 -Confirm:$false -ErrorAction SilentlyContinue
       New-WoosooBackup -Path '${p}' -WhatIf
+      Export-WoosooDiagnostics -Path '${p}' -WhatIf
+      New-WoosooBackupKey -Path '${p}' -WhatIf
       $all = @(Get-WoosooAudit -Path '${p}')
       $real = @(Get-WoosooAudit -Path '${p}' -Command 'Set-Woosoo*' -Outcome Succeeded | Where-Object { -not $_.WhatIf })
       $refused = @(Get-WoosooAudit -Path '${p}' -Outcome Refused)
@@ -47,8 +49,9 @@ describePwsh('Get-WoosooAudit end to end', () => {
     expect(r.All).toEqual([
       'Set-WoosooConfig/Succeeded/True', 'Set-WoosooConfig/Succeeded/False', 'Set-WoosooConfig/Succeeded/False',
       'Set-WoosooConfig/Refused/False', 'New-WoosooBackup/Succeeded/True',
+      'Export-WoosooDiagnostics/Succeeded/True', 'New-WoosooBackupKey/Succeeded/True',
     ]);
-    expect(r).toMatchObject({ Type: 'Woosoo.AuditEntry', TimeType: 'DateTime', DurationType: 'TimeSpan', Refused: ['ConfigValueInvalid'], Recent: 5, Future: 0 });
+    expect(r).toMatchObject({ Type: 'Woosoo.AuditEntry', TimeType: 'DateTime', DurationType: 'TimeSpan', Refused: ['ConfigValueInvalid'], Recent: 7, Future: 0 });
     expect(r.Real).toHaveLength(2);
     expect(r.Real[0]).toMatch(/^HTTP_PORT=8090\|\|\d{4}-\d\d-\d\d_/);
     expect(r.Real[1]).toMatch(/^DB_PASSWORD=\|\*{8}\|\d{4}-\d\d-\d\d_/);

@@ -179,6 +179,15 @@ describe.each(cmdlets)('%s', (file) => {
   it('declares its output type', () => {
     expect(source).toMatch(/\[OutputType\(/);
   });
+  it('audits a run that ShouldProcess stops (a -Confirm answered No) itself or through the helper it hands ShouldProcess to', () => {
+    if (!/SupportsShouldProcess/.test(source)) return;
+    const audits = /Write-WoosooAuditDeclined|Invoke-WoosooPlannedChange|Invoke-WoosooServiceAction/.test(source);
+    expect(audits, `${name} supports -WhatIf but never calls Write-WoosooAuditDeclined (private/Audit.ps1)`).toBe(true);
+    // Each of its own ShouldProcess calls is followed by the audit call on the branch that declines.
+    for (const m of source.matchAll(/if \(-not \$PSCmdlet\.ShouldProcess\([^\n]*\)\) \{([^\n}]*)\}/g)) {
+      expect(m[1], `${name}: ${m[0]}`).toMatch(/Write-WoosooAuditDeclined/);
+    }
+  });
 });
 
 describe('output types', () => {
