@@ -7,7 +7,7 @@
  * deploy's rollback before deploying. Skipped, with the reason, where pwsh is not installed.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOY_ID_RE } from '../../core/deploy/journal';
@@ -38,8 +38,10 @@ describePwsh('deploy cmdlets end to end', () => {
     expect(r.Names).toEqual(['Preflight', 'Lock', 'Backup', 'Sync', 'Build', 'StopServices', 'PlaceArtifacts', 'StartServices', 'Health', 'Report']);
     expect(r.Build.join('\n')).toContain('artisan migrate --force');
     expect(r.Text).toContain('queue:restart');
-    for (const d of ['deployments', 'backups', 'logs']) expect(existsSync(join(p.dir, d))).toBe(false);
+    for (const d of ['deployments', 'backups']) expect(existsSync(join(p.dir, d))).toBe(false);
     expect(treeDiff(before, p.treeHash())).toEqual([]);
+    // What a -WhatIf run writes: its audit line and the engine's own log (docs/operations.md), nothing else in logs/.
+    expect(readdirSync(join(p.dir, 'logs')).sort()).toEqual(['audit', 'woosoo']);
   });
 
   it('deploys: DeployStep objects as the steps end, then a Succeeded Woosoo.Deployment; Get-WoosooDeployment lists it', () => {
