@@ -46,6 +46,7 @@
         'Register-WoosooScheduledTask'
         'Get-WoosooScheduledTask'
         'Unregister-WoosooScheduledTask'
+        'New-WoosooDashboardUser'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()
@@ -65,6 +66,7 @@
         'formats/Woosoo.Project.Format.ps1xml'
         'formats/Woosoo.Audit.Format.ps1xml'
         'formats/Woosoo.Schedule.Format.ps1xml'
+        'formats/Woosoo.Dashboard.Format.ps1xml'
     )
     PrivateData          = @{
         PSData = @{

@@ -279,6 +279,15 @@ const CASES: Record<string, Case> = {
     whole200: [COMMAND],
     words: [MESSAGE],
   },
+  DashboardUser: {
+    table: true,
+    items: [
+      { $type: 'DashboardUser', Name: 'admin', Role: 'admin', Created: WHEN, Updated: WHEN, Replaced: false, UsersFile: `${PROJECT}\\.woosoo\\users.json` },
+      { $type: 'DashboardUser', Name: 'night-shift', Role: 'operator', Created: WHEN, Updated: WHEN, Replaced: true, UsersFile: `${PROJECT}\\.woosoo\\users.json` },
+    ],
+    headers: ['Name', 'Role', 'Action', 'Updated'],
+    whole: ['admin', 'night-shift', 'operator', 'Added', 'Replaced'],
+  },
   ScheduledTask: {
     table: true,
     items: [

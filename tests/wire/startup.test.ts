@@ -54,8 +54,10 @@ describe('domains loaded on first call', () => {
     const missing = join(mkdtempSync(join(tmpdir(), 'woosoo-startup-')), 'no-project-here');
     const replies = await Promise.all(DOMAINS.map((d) => c.request(d.names[0], { path: missing })));
     // project.new makes a project: its "not there" is the folder, not a configuration.
-    // schedule.register needs its job and time first: zod's refusal comes from the domain's own schema.
-    const notThere = (method: string) => (method === 'project.new' ? 'ProjectFolderMissing' : method === 'schedule.register' ? 'InvalidParams' : 'ConfigNotFound');
+    // schedule.register needs its job and time first, dashboard.userNew its name and password: zod's refusal comes
+    // from the domain's own schema.
+    const needsMore = new Set(['schedule.register', 'dashboard.userNew']);
+    const notThere = (method: string) => (method === 'project.new' ? 'ProjectFolderMissing' : needsMore.has(method) ? 'InvalidParams' : 'ConfigNotFound');
     for (const [i, r] of replies.entries()) {
       // Each domain's own code ran: it looked for the project and said it is not there (not "method not
       // found", not an internal error from loading the domain).

@@ -1,0 +1,45 @@
+/**
+ * dashboard.userNew (New-WoosooDashboardUser): adds a user of the web dashboard to the project's .woosoo/users.json.
+ * The password arrives once, is hashed (core/dashboard/users.ts) and never returned, logged or audited (the audit
+ * trail masks the Password parameter; the module sends it from a SecureString).
+ */
+import { z } from 'zod';
+import { findProject } from '../config/load';
+import { defineMethod, projectParams, typed, typedSchema } from '../kernel/method';
+import { ROLES, checkNewUser, createUser, usersPath, type PublicUser } from './users';
+
+const userItem = typedSchema('DashboardUser', {
+  Name: z.string(), Role: z.enum(ROLES), Created: z.string(), Updated: z.string(), Replaced: z.boolean(), UsersFile: z.string(),
+});
+
+export function userObject(u: PublicUser, file: string) {
+  return typed('DashboardUser', { Name: u.name, Role: u.role, Created: u.created, Updated: u.updated, Replaced: u.replaced, UsersFile: file });
+}
+
+export const userNewParams = z.object({
+  ...projectParams,
+  name: z.string().min(1).max(64).describe('User name: letters, digits, dots, dashes, underscores'),
+  role: z.enum(ROLES).default('viewer').describe('viewer (read), operator (services, deploy), admin (configuration, users, restore)'),
+  password: z.string().min(1).max(1024).describe('The password (at least 12 characters); stored only as a scrypt hash'),
+  force: z.boolean().default(false).describe('Replace the password and role of an existing user'),
+  whatIf: z.boolean().default(false).describe('Check and return the user that would be written, writing nothing'),
+});
+
+export const dashboardUserNew = defineMethod({
+  name: 'dashboard.userNew',
+  summary: 'Adds a dashboard user (or replaces one with force) to .woosoo/users.json: password hashed with scrypt, file written atomically with mode 0600.',
+  params: userNewParams,
+  item: userItem,
+  async handler(p, ctx) {
+    const projectDir = findProject(p.path, ctx).projectDir;
+    const file = usersPath(projectDir);
+    if (p.whatIf) {
+      checkNewUser(p);
+      const now = new Date().toISOString();
+      return { items: [userObject({ name: p.name, role: p.role, created: now, updated: now, replaced: false }, file)] };
+    }
+    return { items: [userObject(await createUser(projectDir, p), file)] };
+  },
+});
+
+export const dashboardMethods = [dashboardUserNew];

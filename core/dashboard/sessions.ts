@@ -1,0 +1,104 @@
+/**
+ * The dashboard's sessions and login limits, in memory (a restart logs everyone out). A session id and its CSRF
+ * token are 32 random bytes each; a session ends after `idleMs` without a request or `absoluteMs` after login,
+ * whichever comes first. Logins are limited per account and per address: after `maxFailures` failures in
+ * `windowMs`, the account (or address) is locked for `lockMs`, even for the right password. The clock is injected
+ * so that the tests expire sessions and locks without sleeping.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Role } from './users';
+
+export type Clock = () => number;
+
+export interface SessionLimits {
+  idleMs: number;
+  absoluteMs: number;
+  maxFailures: number;
+  windowMs: number;
+  lockMs: number;
+}
+
+export const DEFAULT_LIMITS: SessionLimits = {
+  idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000, maxFailures: 5, windowMs: 15 * 60_000, lockMs: 15 * 60_000,
+};
+
+export interface Session {
+  id: string;
+  csrf: string;
+  user: string;
+  role: Role;
+  created: number;
+  seen: number;
+}
+
+const token = () => randomBytes(32).toString('base64url');
+
+export class SessionStore {
+  private readonly sessions = new Map<string, Session>();
+
+  constructor(private readonly limits: SessionLimits, private readonly clock: Clock) {}
+
+  create(user: string, role: Role): Session {
+    const now = this.clock();
+    const s: Session = { id: token(), csrf: token(), user, role, created: now, seen: now };
+    this.sessions.set(s.id, s);
+    return s;
+  }
+
+  /** The live session of this id (its idle time restarts), or undefined: unknown, idle too long or too old. */
+  touch(id: string | undefined): Session | undefined {
+    if (!id) return undefined;
+    const s = this.sessions.get(id);
+    if (!s) return undefined;
+    const now = this.clock();
+    if (now - s.seen > this.limits.idleMs || now - s.created > this.limits.absoluteMs) {
+      this.sessions.delete(id);
+      return undefined;
+    }
+    s.seen = now;
+    return s;
+  }
+
+  end(id: string): void {
+    this.sessions.delete(id);
+  }
+
+  /** Ends every session of a user (its password or role changed). */
+  endUser(user: string): void {
+    for (const [id, s] of this.sessions) if (s.user.toLowerCase() === user.toLowerCase()) this.sessions.delete(id);
+  }
+}
+
+interface Failures {
+  times: number[];
+  lockedUntil: number;
+}
+
+export class LoginLimiter {
+  private readonly failures = new Map<string, Failures>();
+
+  constructor(private readonly limits: SessionLimits, private readonly clock: Clock) {}
+
+  /** Milliseconds until the first locked key unlocks, or 0 when none of the keys is locked. */
+  lockedFor(keys: readonly string[]): number {
+    const now = this.clock();
+    return Math.max(0, ...keys.map((k) => (this.failures.get(k)?.lockedUntil ?? 0) - now));
+  }
+
+  fail(keys: readonly string[]): void {
+    const now = this.clock();
+    for (const k of keys) {
+      const f = this.failures.get(k) ?? { times: [], lockedUntil: 0 };
+      f.times = [...f.times.filter((t) => now - t < this.limits.windowMs), now];
+      if (f.times.length >= this.limits.maxFailures) {
+        f.lockedUntil = now + this.limits.lockMs;
+        f.times = [];
+      }
+      this.failures.set(k, f);
+    }
+  }
+
+  succeed(keys: readonly string[]): void {
+    for (const k of keys) this.failures.delete(k);
+  }
+}

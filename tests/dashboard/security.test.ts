@@ -1,0 +1,226 @@
+/**
+ * The dashboard's server must fail every attack of issue 18, over real HTTP requests (fastify's inject: the whole
+ * request pipeline, no socket): no session, the wrong role, no CSRF token, guessed passwords, path traversal in the
+ * log route, missing headers, weak cookies, stale sessions, and passwords leaking into files. The methods it runs are
+ * the engine's real ones (core/methods.ts); the clock is a variable, so timeouts expire without sleeping.
+ */
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditFiles } from '../../core/audit';
+import { buildDashboard } from '../../core/dashboard/server';
+import { createUser, usersPath } from '../../core/dashboard/users';
+import type { MethodDef } from '../../core/kernel/method';
+import { DOMAINS } from '../../core/methods';
+import { makeProject, type Project } from '../sync/fixtures';
+
+const PASSWORDS = { admin: 'Admin-pass-0001!', operator: 'Operator-pass-0002', viewer: 'Viewer-pass-0003' } as const;
+const MINUTE = 60_000;
+/** Cheaper hashes for the fixture's users (the server verifies with each hash's own stored cost). */
+const CHEAP = { N: 2 ** 12, r: 8, p: 1 };
+
+let project: Project;
+let app: FastifyInstance;
+let now = 1_000_000;
+const called: string[] = [];
+
+async function resolve(name: string): Promise<MethodDef> {
+  called.push(name);
+  const domain = DOMAINS.find((d) => d.names.includes(name));
+  const def = (await domain!.load()).find((m) => m.name === name);
+  if (!def) throw new Error(`no method ${name}`);
+  return def;
+}
+
+let address = 0;
+/** A fresh client address, so that one test's failed logins do not lock another's. */
+const nextAddress = () => `10.0.0.${++address}`;
+
+async function login(name: string, password: string, remoteAddress = nextAddress()) {
+  const r = await app.inject({ method: 'POST', url: '/api/login', payload: { name, password }, remoteAddress });
+  const cookie = r.cookies.find((c) => c.name === 'woosoo_session');
+  return { r, cookie: cookie ? `${cookie.name}=${cookie.value}` : '', csrf: r.statusCode === 200 ? (r.json().csrfToken as string) : '' };
+}
+
+const ROUTES: [string, string][] = [
+  ['POST', '/api/logout'], ['GET', '/api/session'], ['GET', '/api/overview'], ['POST', '/api/services/backend/restart'],
+  ['GET', '/api/config'], ['GET', '/api/logs/backend'], ['POST', '/api/users'],
+];
+
+function expectHeaders(r: LightMyRequestResponse) {
+  expect(r.headers['content-security-policy']).toMatch(/default-src 'self'/);
+  expect(r.headers['content-security-policy']).toMatch(/frame-ancestors 'none'/);
+  expect(r.headers['content-security-policy']).not.toMatch(/unsafe-inline|unsafe-eval/);
+  expect(r.headers['x-content-type-options']).toBe('nosniff');
+  expect(r.headers['referrer-policy']).toBe('no-referrer');
+}
+
+beforeAll(async () => {
+  project = makeProject();
+  for (const role of ['admin', 'operator', 'viewer'] as const) await createUser(project.dir, { name: role, role, password: PASSWORDS[role] }, { cost: CHEAP });
+  app = await buildDashboard({ projectDir: project.dir, resolve, clock: () => now });
+});
+
+afterAll(async () => {
+  await app?.close();
+  project?.cleanup();
+});
+
+describe('the dashboard refuses', () => {
+  it('every API route without a session: 401, with the security headers', async () => {
+    for (const [method, url] of ROUTES) {
+      const r = await app.inject({ method: method as 'GET', url, payload: method === 'POST' ? {} : undefined });
+      expect({ url, status: r.statusCode }).toEqual({ url, status: 401 });
+      expectHeaders(r);
+    }
+    // A forged or stale cookie is no session either.
+    const r = await app.inject({ method: 'GET', url: '/api/session', headers: { cookie: 'woosoo_session=forged' } });
+    expect(r.statusCode).toBe(401);
+  });
+
+  it('a viewer on operator and admin routes, an operator on admin routes: 403', async () => {
+    const viewer = await login('viewer', PASSWORDS.viewer);
+    const operator = await login('operator', PASSWORDS.operator);
+    const as = (s: typeof viewer) => ({ cookie: s.cookie, 'x-csrf-token': s.csrf });
+    const newUser = { name: 'mallory', role: 'admin', password: 'Mallory-pass-0004' };
+    for (const r of [
+      await app.inject({ method: 'POST', url: '/api/services/backend/restart', headers: as(viewer) }),
+      await app.inject({ method: 'POST', url: '/api/users', headers: as(viewer), payload: newUser }),
+      await app.inject({ method: 'POST', url: '/api/users', headers: as(operator), payload: newUser }),
+    ]) {
+      expect(r.statusCode).toBe(403);
+      expectHeaders(r);
+    }
+    expect(JSON.stringify(JSON.parse(readFileSync(usersPath(project.dir), 'utf8')))).not.toContain('mallory');
+  });
+
+  it('a change without the CSRF token, or with another session\'s: 403', async () => {
+    const operator = await login('operator', PASSWORDS.operator);
+    const other = await login('viewer', PASSWORDS.viewer);
+    const url = '/api/services/no-such-service/restart';
+    expect((await app.inject({ method: 'POST', url, headers: { cookie: operator.cookie } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url, headers: { cookie: operator.cookie, 'x-csrf-token': other.csrf } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie: operator.cookie } })).statusCode).toBe(403);
+    // With the token, the request gets through to the check of the name (an unknown service: 404).
+    expect((await app.inject({ method: 'POST', url, headers: { cookie: operator.cookie, 'x-csrf-token': operator.csrf } })).statusCode).toBe(404);
+  });
+
+  it('the 6th login after 5 wrong passwords, even with the right password; per account and per address', async () => {
+    for (let i = 1; i <= 5; i++) expect((await login('operator', `wrong-${i}`)).r.statusCode).toBe(401);
+    const sixth = await login('operator', 'wrong-6');
+    expect(sixth.r.statusCode).toBe(429);
+    expectHeaders(sixth.r);
+    const right = await login('operator', PASSWORDS.operator);
+    expect(right.r.statusCode).toBe(429);
+    expect(right.cookie).toBe('');
+    // Another account is not locked out by it, but one address guessing at many accounts is.
+    expect((await login('viewer', PASSWORDS.viewer)).r.statusCode).toBe(200);
+    const from = nextAddress();
+    // (no account gets 5 failures here: the lock is the address's)
+    for (const [i, name] of ['admin', 'viewer', 'admin', 'viewer', 'admin'].entries()) {
+      expect((await login(name, `Wrong-pass-000${i}`, from)).r.statusCode).toBe(401);
+    }
+    expect((await login('viewer', PASSWORDS.viewer, from)).r.statusCode).toBe(429);
+    expect((await login('viewer', PASSWORDS.viewer)).r.statusCode).toBe(200);
+    // The lock ends after its time.
+    now += 16 * MINUTE;
+    expect((await login('operator', PASSWORDS.operator)).r.statusCode).toBe(200);
+    expect((await login('viewer', PASSWORDS.viewer, from)).r.statusCode).toBe(200);
+  });
+
+  it('path traversal and wildcards in the log route: 400 or 404, and no log read at all', async () => {
+    const viewer = await login('viewer', PASSWORDS.viewer);
+    called.length = 0;
+    for (const url of ['/api/logs/..%2F..%2Fetc%2Fpasswd', '/api/logs/%2e%2e%2f%2e%2e%2fetc%2fpasswd', '/api/logs/../../etc/passwd',
+      '/api/logs/%2e%2e', '/api/logs/*', '/api/logs/..%5C..%5Cwindows%5Cwin.ini', '/api/logs/backend%00', '/api/logs/backend?tail=-1']) {
+      const r = await app.inject({ method: 'GET', url, headers: { cookie: viewer.cookie } });
+      expect({ url, bad: [400, 404].includes(r.statusCode) }).toEqual({ url, bad: true });
+      expect(r.body).not.toContain('root:');
+      expectHeaders(r);
+    }
+    expect(called).not.toContain('logs.get');
+  });
+});
+
+describe('sessions', () => {
+  it('the cookie is HttpOnly, SameSite=Strict, Path=/; Secure with the __Host- prefix under HTTPS', async () => {
+    const { r } = await login('viewer', PASSWORDS.viewer);
+    const c = r.cookies.find((x) => x.name === 'woosoo_session')!;
+    expect({ httpOnly: c.httpOnly, sameSite: c.sameSite, path: c.path, secure: c.secure ?? false }).toEqual({ httpOnly: true, sameSite: 'Strict', path: '/', secure: false });
+    const secure = await buildDashboard({ projectDir: project.dir, resolve, secure: true });
+    try {
+      const s = await secure.inject({ method: 'POST', url: '/api/login', payload: { name: 'viewer', password: PASSWORDS.viewer } });
+      const sc = s.cookies.find((x) => x.name === '__Host-woosoo_session')!;
+      expect({ httpOnly: sc.httpOnly, sameSite: sc.sameSite, secure: sc.secure }).toEqual({ httpOnly: true, sameSite: 'Strict', secure: true });
+    } finally {
+      await secure.close();
+    }
+  });
+
+  it('expire after 30 idle minutes and 12 hours in all; logout ends them', async () => {
+    const s = await login('viewer', PASSWORDS.viewer);
+    const session = () => app.inject({ method: 'GET', url: '/api/session', headers: { cookie: s.cookie } }).then((r) => r.statusCode);
+    now += 29 * MINUTE;
+    expect(await session()).toBe(200); // the request restarts the idle time
+    now += 29 * MINUTE;
+    expect(await session()).toBe(200);
+    now += 31 * MINUTE;
+    expect(await session()).toBe(401);
+
+    const busy = await login('viewer', PASSWORDS.viewer);
+    for (let i = 0; i < 25; i++) {
+      now += 29 * MINUTE;
+      const status = (await app.inject({ method: 'GET', url: '/api/session', headers: { cookie: busy.cookie } })).statusCode;
+      expect({ minutes: (i + 1) * 29, status }).toEqual({ minutes: (i + 1) * 29, status: (i + 1) * 29 <= 720 ? 200 : 401 });
+    }
+
+    const out = await login('viewer', PASSWORDS.viewer);
+    expect((await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie: out.cookie, 'x-csrf-token': out.csrf } })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/api/session', headers: { cookie: out.cookie } })).statusCode).toBe(401);
+  });
+});
+
+describe('what the dashboard serves and keeps', () => {
+  it('an admin adds a user who can sign in; the configuration is masked; no password in users.json or the audit trail', async () => {
+    const admin = await login('admin', PASSWORDS.admin);
+    const created = await app.inject({
+      method: 'POST', url: '/api/users', headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      payload: { name: 'carol', role: 'operator', password: 'Carol-pass-0005-secret' },
+    });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().user).toMatchObject({ $type: 'DashboardUser', Name: 'carol', Role: 'operator' });
+    expect(created.body).not.toContain('Carol-pass');
+    expect((await login('carol', 'Carol-pass-0005-secret')).r.statusCode).toBe(200);
+
+    const viewer = await login('viewer', PASSWORDS.viewer);
+    const config = await app.inject({ method: 'GET', url: '/api/config', headers: { cookie: viewer.cookie } });
+    expect(config.statusCode).toBe(200);
+    expect(config.json().config).toMatchObject({ DB_DATABASE: 'woosoo' });
+    expect(config.body).not.toContain('Sync-Pa55');
+    expect(config.body).not.toContain('sync-reverb-secret');
+
+    const users = readFileSync(usersPath(project.dir), 'utf8');
+    const audit = auditFiles(project.dir).map((f) => readFileSync(f, 'utf8')).join('');
+    for (const secret of [...Object.values(PASSWORDS), 'Carol-pass-0005-secret', 'wrong-6']) {
+      expect(users).not.toContain(secret);
+      expect(audit).not.toContain(secret);
+    }
+    const lines = audit.trim().split('\n').map((l) => JSON.parse(l) as { command: string; method: string; outcome: string; parameters: Record<string, unknown> });
+    expect(lines).toEqual(expect.arrayContaining([
+      expect.objectContaining({ method: 'dashboard.userNew', outcome: 'Succeeded', parameters: expect.objectContaining({ DashboardUser: 'admin', Name: 'carol' }) }),
+      expect.objectContaining({ method: 'dashboard.login', outcome: 'Refused' }),
+      expect.objectContaining({ method: 'dashboard.login', outcome: 'Succeeded' }),
+      expect.objectContaining({ method: 'dashboard.logout', outcome: 'Succeeded' }),
+    ]));
+  });
+
+  it('the overview comes from services.get, health.get and deploy.get', async () => {
+    const viewer = await login('viewer', PASSWORDS.viewer);
+    called.length = 0;
+    const r = await app.inject({ method: 'GET', url: '/api/overview', headers: { cookie: viewer.cookie } });
+    expect(r.statusCode).toBe(200);
+    expect(Object.keys(r.json())).toEqual(['services', 'health', 'lastDeploy']);
+    expect([...called].sort()).toEqual(['deploy.get', 'health.get', 'services.get']);
+    expect(r.body).not.toContain('Sync-Pa55');
+  }, 30_000);
+});
