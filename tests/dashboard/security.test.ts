@@ -73,6 +73,11 @@ describe('the dashboard refuses', () => {
       expect({ url, status: r.statusCode }).toEqual({ url, status: 401 });
       expectHeaders(r);
     }
+    // A login only from a JSON body (a cross-site form posts text/plain or a form encoding): 400 or 415, no session.
+    for (const [type, body] of [['text/plain', '{"name":"admin","password":"Admin-pass-0001!"}'], ['application/x-www-form-urlencoded', 'name=admin&password=Admin-pass-0001!']]) {
+      const r = await app.inject({ method: 'POST', url: '/api/login', headers: { 'content-type': type }, payload: body, remoteAddress: nextAddress() });
+      expect({ type, refused: [400, 415].includes(r.statusCode), cookies: r.cookies.length }).toEqual({ type, refused: true, cookies: 0 });
+    }
     // A forged or stale cookie is no session either.
     const r = await app.inject({ method: 'GET', url: '/api/session', headers: { cookie: 'woosoo_session=forged' } });
     expect(r.statusCode).toBe(401);

@@ -47,6 +47,7 @@ const EXCEPTIONS: { cmdlet: string; parameter: string; reason: string }[] = [
   })),
   { cmdlet: 'Set-WoosooConfig', parameter: 'Name', reason: 'sets one key to one value (-Value), so one name; pipe Name/Value pairs for several' },
   { cmdlet: 'Restore-WoosooBackup', parameter: 'Id', reason: 'restores one backup, so one id (the listing and removing cmdlets take several)' },
+  { cmdlet: 'New-WoosooDashboardUser', parameter: 'Name', reason: 'adds one user with one password, so one name (no wildcards: it is a new name)' },
   { cmdlet: 'Get-WoosooDeployment', parameter: 'Id', reason: 'a deployment id (alias DeploymentId), one at a time as deploy.get takes it' },
   { cmdlet: 'Undo-WoosooDeploy', parameter: 'Id', reason: 'a deployment id (alias DeploymentId); one deployment is undone at a time' },
   { cmdlet: 'Sync-WoosooConfig', parameter: 'App', reason: 'alias Target: its apps are sync targets (backend, pwa, nginx, SYNC_TARGETS names)' },
