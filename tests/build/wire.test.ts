@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EngineClient } from '../support/engine';
-import { missingTools, skipUnless } from '../harness/tools';
+import { missingTools, skipUnless, logsBesidesWoosoo } from '../harness/tools';
 import { alive, goneSoon, makeBuildProject } from './fixture';
 
 const missing = missingTools('php', 'composer', 'npm');
@@ -31,7 +31,7 @@ describe.skipIf(skipUnless(!missing, missing ?? ''))('build.run over the wire', 
     ]);
     expect(r.items![0].Kinds).toContain('migrate');
     expect(r.items![1]).toMatchObject({ AppPath: p.pwa, Commands: ['npm ci', 'npm run build', 'npm test'], Reason: '', ProjectPath: p.dir });
-    expect(existsSync(join(p.dir, 'logs'))).toBe(false);
+    expect(logsBesidesWoosoo(p.dir)).toEqual([]);
     expect(existsSync(join(p.backend, 'vendor'))).toBe(false);
   });
 
@@ -98,7 +98,7 @@ describe.skipIf(skipUnless(!missing, missing ?? ''))('build.run over the wire', 
     const cfg = await engine.request('build.run', { path: p.dir });
     expect(cfg.error?.data?.errorId).toBe('ConfigInvalid');
     expect(cfg.error?.message).toMatch(/BUILD_BACKEND_COMMANDS \(line 14\) is not a valid command list: the ' quote at character 5 is never closed/);
-    expect(existsSync(join(p.dir, 'logs'))).toBe(false);
+    expect(logsBesidesWoosoo(p.dir)).toEqual([]);
   });
 
   it('a build log folder that cannot be created fails the call with Woosoo.BuildLogUnwritable, and nothing is built', async () => {

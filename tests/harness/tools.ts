@@ -1,5 +1,5 @@
 // Finding real tools, deciding to skip, and cleaning up after real processes.
-import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -179,4 +179,14 @@ export async function waitFor<T>(fn: () => Promise<T> | T, timeoutMs: number, in
     v = await fn();
   }
   return v;
+}
+
+/**
+ * What a project's logs/ holds besides Woosoo's own records (the engine's log, logs/woosoo, written on every call; the
+ * audit trail, logs/audit, on every state-changing one: docs/operations.md): [] when a call that must write nothing
+ * wrote nothing.
+ */
+export function logsBesidesWoosoo(projectDir: string): string[] {
+  const dir = join(projectDir, 'logs');
+  return existsSync(dir) ? readdirSync(dir).filter((n) => n !== 'woosoo' && n !== 'audit').sort() : [];
 }

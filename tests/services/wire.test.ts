@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killPm2, Pm2Backend, pm2Home } from '../../core/services/pm2';
 import { pm2BinPath } from '../harness/pm2';
 import { freePort, portOpen } from '../harness/ports';
-import { missingTools, pidAlive, shortTmp, skipUnless } from '../harness/tools';
+import { missingTools, pidAlive, shortTmp, skipUnless, logsBesidesWoosoo } from '../harness/tools';
 import { EngineClient } from '../support/engine';
 import { writeProject } from './support';
 
@@ -94,7 +94,7 @@ describe.skipIf(skipUnless(!missing && existsSync(pm2BinPath()), missing ?? 'pm2
     expect(r.items).toEqual([]);
     expect((r.errors as { data: { errorId: string; targetObject: string } }[])[0].data).toMatchObject({ errorId: 'ToolNotFound', targetObject: 'PHP_PATH' });
     expect(existsSync(join(other, '.woosoo'))).toBe(false);
-    expect(existsSync(join(other, 'logs'))).toBe(false);
+    expect(logsBesidesWoosoo(other)).toEqual([]);
     expect(existsSync(join(other, '.pm2', 'pm2.pid'))).toBe(false); // a query starts no PM2 daemon
   });
 
