@@ -120,14 +120,13 @@ export async function buildDashboard(opts: DashboardOptions): Promise<FastifyIns
     const { name, password } = req.body;
     const keys = [`user:${name.toLowerCase()}`, `address:${req.ip}`];
     const who = callerFor(req, name)('login');
-    const locked = limiter.lockedFor(keys);
-    if (locked > 0) {
+    if (!limiter.attempt(keys)) {
+      const locked = limiter.lockedFor(keys);
       auditEvent(opts.projectDir, envSession, 'login', who, new WoosooError('DashboardLoginLocked', 'Too many failed logins: locked.', { category: 'SecurityError' }));
       return reply.code(429).header('retry-after', String(Math.ceil(locked / 1000))).send({ error: 'LoginLocked', message: 'Too many failed logins; try again later.' });
     }
     const user = await authenticate(opts.projectDir, name, password);
     if (!user) {
-      limiter.fail(keys);
       auditEvent(opts.projectDir, envSession, 'login', who, new WoosooError('DashboardLoginFailed', 'Wrong user name or password.', { category: 'SecurityError' }));
       return reply.code(401).send({ error: 'LoginFailed', message: 'Wrong user name or password.' });
     }

@@ -69,6 +69,9 @@ export class SessionStore {
   }
 }
 
+/** Above this many accounts and addresses counted, the stale ones are forgotten (the map cannot grow without end). */
+const MAX_TRACKED = 10_000;
+
 interface Failures {
   times: number[];
   lockedUntil: number;
@@ -85,8 +88,20 @@ export class LoginLimiter {
     return Math.max(0, ...keys.map((k) => (this.failures.get(k)?.lockedUntil ?? 0) - now));
   }
 
+  /**
+   * Starts a login attempt: false when a key is locked; otherwise the attempt is counted as a failure at once (before
+   * the slow password check), so that a burst of parallel guesses cannot all pass before the first one fails.
+   * `succeed` clears the count of a right password.
+   */
+  attempt(keys: readonly string[]): boolean {
+    if (this.lockedFor(keys) > 0) return false;
+    this.fail(keys);
+    return true;
+  }
+
   fail(keys: readonly string[]): void {
     const now = this.clock();
+    if (this.failures.size > MAX_TRACKED) this.prune(now);
     for (const k of keys) {
       const f = this.failures.get(k) ?? { times: [], lockedUntil: 0 };
       f.times = [...f.times.filter((t) => now - t < this.limits.windowMs), now];
@@ -100,5 +115,12 @@ export class LoginLimiter {
 
   succeed(keys: readonly string[]): void {
     for (const k of keys) this.failures.delete(k);
+  }
+
+  /** Forgets the keys that are neither locked nor have a failure in the window (many names tried once). */
+  private prune(now: number): void {
+    for (const [k, f] of this.failures) {
+      if (f.lockedUntil <= now && f.times.every((t) => now - t >= this.limits.windowMs)) this.failures.delete(k);
+    }
   }
 }

@@ -133,6 +133,15 @@ describe('the dashboard refuses', () => {
     expect((await login('viewer', PASSWORDS.viewer, from)).r.statusCode).toBe(200);
   });
 
+  it('a burst of parallel guesses: no more than 5 are checked, the rest are locked', async () => {
+    const from = nextAddress();
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => login('admin', `Parallel-guess-${i}`, from)));
+    const statuses = replies.map((x) => x.r.statusCode);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(15);
+    now += 16 * MINUTE; // the lock ends: the other tests sign in as admin
+  });
+
   it('path traversal and wildcards in the log route: 400 or 404, and no log read at all', async () => {
     const viewer = await login('viewer', PASSWORDS.viewer);
     called.length = 0;
