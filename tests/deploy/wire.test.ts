@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lockPath } from '../../core/deploy/lock';
 import type { RpcMessage } from '../support/engine';
-import { skipUnless, sleep } from '../harness/tools';
+import { skipUnless, sleep, logsBesidesWoosoo } from '../harness/tools';
 import { treeDiff } from './fixture';
 import { missingForDeploy, useDeployWire } from './wire-kit';
 
@@ -27,7 +27,8 @@ describe.skipIf(skipUnless(!missingForDeploy, missingForDeploy))('deploy over th
     expect(build).toContain('artisan migrate --force');
     expect(build).toContain('npm ci');
     expect(items.find((i) => i.Name === 'StopServices')!.Commands.join('\n')).toContain('artisan queue:restart');
-    for (const d of ['deployments', 'backups', 'logs']) expect(existsSync(join(kit.p.dir, d))).toBe(false);
+    for (const d of ['deployments', 'backups']) expect(existsSync(join(kit.p.dir, d))).toBe(false);
+    expect(logsBesidesWoosoo(kit.p.dir)).toEqual([]);
     expect(treeDiff(before, kit.p.treeHash())).toEqual([]);
   }, 60_000);
 

@@ -56,10 +56,11 @@ function startSwitch(first: number) {
   const add = (m: Map<number, number>, k: number, d: number) => m.set(k, (m.get(k) ?? 0) + d);
   const server = http.createServer((req, res) => {
     const port = upstream;
+    // Counted as routed, not as answered: a request sent to blue just before the switch may be answered after it.
+    add(served, port, 1);
     add(inFlight, port, 1);
     res.once('close', () => add(inFlight, port, -1));
     const up = http.request({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers, agent: false }, (ur) => {
-      add(served, port, 1);
       res.writeHead(ur.statusCode ?? 502, ur.headers);
       ur.pipe(res);
     });
