@@ -25,6 +25,17 @@ export interface DashboardOptions {
   session?: SessionContext;
   clock?: Clock;
   limits?: Partial<SessionLimits>;
+  /** Host names it answers to besides localhost, 127.0.0.1 and [::1] (a LAN name or address): others get 421. */
+  hosts?: readonly string[];
+}
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/** The host name of a Host header, without its port, lower case ("[::1]:8080" -> "[::1]"). */
+export function hostName(header: string | undefined): string {
+  const h = (header ?? '').trim().toLowerCase();
+  if (h.startsWith('[')) return h.slice(0, h.indexOf(']') + 1);
+  return h.split(':')[0];
 }
 
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -77,6 +88,12 @@ export async function buildDashboard(opts: DashboardOptions): Promise<FastifyIns
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true });
   await app.register(cookie);
 
+  // Against DNS rebinding: a page of another site whose name now points here still sends its own name as Host.
+  const hosts = new Set([...LOOPBACK_HOSTS, ...(opts.hosts ?? []).map((h) => hostName(h))]);
+  app.addHook('onRequest', async (req, reply) => {
+    if (!hosts.has(hostName(req.headers.host))) return reply.code(421).send({ error: 'UnknownHost', message: 'This dashboard does not answer to that host name.' });
+    return undefined;
+  });
   app.addHook('onSend', async (_req, reply, payload) => {
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
     return payload;

@@ -133,6 +133,18 @@ describe('the dashboard refuses', () => {
     expect((await login('viewer', PASSWORDS.viewer, from)).r.statusCode).toBe(200);
   });
 
+  it('a Host it does not serve (DNS rebinding): 421 before anything else, even the login', async () => {
+    for (const host of ['evil.example', 'evil.example:8080', '127.0.0.1.evil.example', 'localhost.evil.example:80']) {
+      const r = await app.inject({ method: 'POST', url: '/api/login', headers: { host }, payload: { name: 'admin', password: PASSWORDS.admin }, remoteAddress: nextAddress() });
+      expect({ host, status: r.statusCode, cookies: r.cookies.length }).toEqual({ host, status: 421, cookies: 0 });
+      expectHeaders(r);
+    }
+    for (const host of ['localhost:8080', '127.0.0.1:8080', '[::1]:8080', 'LOCALHOST']) {
+      const r = await app.inject({ method: 'GET', url: '/api/session', headers: { host } });
+      expect({ host, status: r.statusCode }).toEqual({ host, status: 401 });
+    }
+  });
+
   it('a burst of parallel guesses: no more than 5 are checked, the rest are locked', async () => {
     const from = nextAddress();
     const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => login('admin', `Parallel-guess-${i}`, from)));
