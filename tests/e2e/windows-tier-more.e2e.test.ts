@@ -3,7 +3,7 @@
  * for Windows (pwsh.exe under Wine), its engine the Windows node.exe. Each pwsh.exe start costs seconds under Wine, so
  * each group is ONE run that gathers the facts, and the tests check them:
  * - help and views: Get-Help of every exported command, about_Woosoo, typed objects at 80 columns;
- * - engine death and recovery: Stop-Process on the engine (node.exe) during a call;
+ * - engine death and recovery: Stop-Process on the engine (the package's woosoo-engine.exe) during a call;
  * - preflight on this Windows box, which has no php, Composer, MariaDB, nginx or mkcert;
  * - backups of files (no database part) with verify and restore, on Windows paths;
  * - Get-WoosooLog on CRLF log files, on Windows paths;
@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ROOT } from '../support/engine';
 import { describeWinPwsh, winPath, winPwshJson } from '../support/winpwsh';
+import { stagedWindowsManifest } from '../support/winmodule';
 import { makeProject as makeBackupProject, sha } from '../backup/fixture';
 import { LARAVEL_LOG, makeProject as makeLogProject, NGINX_ERROR } from '../logs/fixtures';
 
@@ -102,7 +103,7 @@ describeWinPwsh('help and views on PowerShell for Windows', () => {
 }, { timeout: 300_000 });
 
 describeWinPwsh('engine death and recovery on PowerShell for Windows', () => {
-  it('Stop-Process on the engine (node.exe) mid-call is Woosoo.EngineDied, and the next cmdlet starts a new engine', () => {
+  it('Stop-Process on the engine (woosoo-engine.exe, or node.exe) mid-call is Woosoo.EngineDied, and the next cmdlet starts a new engine', () => {
     // A thread job kills the engine 2 s into a 30 s call (the engine's test.sleep, enabled by WOOSOO_ENGINE_TEST_METHODS).
     const r = winPwshJson(String.raw`
       $m = Get-Module Woosoo; $null = Get-WoosooConfig -Path '${demo}'; $id = & $m { $script:WoosooEngine.Process.Id }
@@ -117,11 +118,13 @@ describeWinPwsh('engine death and recovery on PowerShell for Windows', () => {
       [pscustomobject]@{ Name = $name; Id = $e.FullyQualifiedErrorId; Msg = $e.Exception.Message; Ms = $ms; After = $after
         New = ($newId -ne $id); NewName = (Get-Process -Id $newId).ProcessName } | ConvertTo-Json -Depth 20 -Compress`,
       { env: { WOOSOO_ENGINE_TEST_METHODS: '1' }, timeoutMs: 180_000 });
-    expect(r.Name).toBe('node');
+    // The tier's module is the release package: its engine is woosoo-engine.exe (node.exe with WOOSOO_WINDOWS_ENGINE=node).
+    const engine = stagedWindowsManifest() ? 'woosoo-engine' : 'node';
+    expect(r.Name).toBe(engine);
     expect(r.Id).toMatch(/^Woosoo\.EngineDied/);
     expect(r.Msg).toContain('test.sleep');
     expect(r.Ms).toBeLessThan(25_000); // the call ended with the engine, not at the end of its 30 s
-    expect(r).toMatchObject({ After: 'production', New: true, NewName: 'node' });
+    expect(r).toMatchObject({ After: 'production', New: true, NewName: engine });
   }, 240_000);
 }, { timeout: 240_000 });
 
