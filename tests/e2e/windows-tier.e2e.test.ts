@@ -5,9 +5,10 @@
  */
 import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../support/engine';
+import { stagedWindowsManifest } from '../support/winmodule';
 import { describeWinPwsh, MODULE_WIN_PATH, runWinPwsh, winPath, winPwsh, winPwshJson, type WinPwshResult } from '../support/winpwsh';
 
 const demo = winPath(join(ROOT, 'examples', 'demo'));
@@ -75,10 +76,19 @@ describeWinPwsh('the module on PowerShell for Windows', () => {
     expect(facts.PortType).toMatch(/^Int(32|64)$/);
   });
 
-  it('the engine is the Windows node.exe running bin\\woosoo-engine.cjs, started by the module', () => {
-    expect(facts.EngineFile).toBe('C:\\Program Files\\nodejs\\node.exe');
-    expect(facts.EnginePath).toBe('C:\\Program Files\\nodejs\\node.exe');
-    expect(facts.EngineArgs).toContain(`"${winPath(join(ROOT, 'bin', 'woosoo-engine.cjs'))}"`);
+  it('the engine is the release package\'s woosoo-engine.exe (or node.exe running bin\\woosoo-engine.cjs), started by the module', () => {
+    const staged = stagedWindowsManifest();
+    if (staged) {
+      // The tier imports the win-x64 release package (tests/support/winmodule.ts): its bin\woosoo-engine.exe, no script.
+      const exe = winPath(join(dirname(staged), 'bin', 'woosoo-engine.exe'));
+      expect(facts.EngineFile).toBe(exe);
+      expect(facts.EnginePath).toBe(exe);
+      expect(facts.EngineArgs).toBe('');
+    } else {
+      expect(facts.EngineFile).toBe('C:\\Program Files\\nodejs\\node.exe');
+      expect(facts.EnginePath).toBe('C:\\Program Files\\nodejs\\node.exe');
+      expect(facts.EngineArgs).toContain(`"${winPath(join(ROOT, 'bin', 'woosoo-engine.cjs'))}"`);
+    }
     expect(facts.EngineInfo).toMatchObject({ value: { platform: 'win32', node: `v${winPwsh.info.node ?? '20.20.2'}` } });
   });
 
