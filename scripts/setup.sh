@@ -47,6 +47,7 @@ APT_PKGS=(
   mkcert libnss3-tools
   wine wine64
   binutils
+  chromium
 )
 is_installed() { [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]; }
 missing=()
