@@ -52,7 +52,7 @@ export const DOMAINS: readonly LazyMethods[] = [
     domain: 'schedule', names: ['schedule.register', 'schedule.get', 'schedule.unregister'],
     load: async () => (await import('./schedule/methods')).scheduleMethods,
   },
-  { domain: 'dashboard', names: ['dashboard.userNew'], load: async () => (await import('./dashboard/methods')).dashboardMethods },
+  { domain: 'dashboard', names: ['dashboard.userNew', 'dashboard.userList', 'dashboard.userRemove'], load: async () => (await import('./dashboard/methods')).dashboardMethods },
 ];
 
 /** The engine's own methods (engine.ping, engine.info; test.* in tests): small, defined at start. */

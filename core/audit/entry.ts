@@ -46,7 +46,9 @@ const READ_VERBS = new Set(['get', 'list', 'test', 'schema', 'compare', 'info', 
 
 /** Whether the method changes state: everything but the readers (x.get, x.list, x.test, ...). */
 export function changesState(method: string): boolean {
-  return !READ_VERBS.has(method.slice(method.lastIndexOf('.') + 1)) && !method.startsWith('test.');
+  // The verb is the name's last word: dashboard.userList reads, backup.newKey writes.
+  const verb = method.slice(method.lastIndexOf('.') + 1).replace(/^[a-z]+(?=[A-Z])/, '').toLowerCase();
+  return !READ_VERBS.has(verb) && !method.startsWith('test.');
 }
 
 /** The call's audit line, or undefined when it gets none. */

@@ -5,11 +5,10 @@
  * from a resolver the host passes in (core/methods.ts lists them; a domain does not import that list).
  */
 import { auditCall } from '../audit/index';
-import type { CallRecord } from '../kernel/call';
-import { RequestContext, type SessionContext } from '../kernel/context';
-import { RpcCode, WoosooError } from '../kernel/errors';
-import { checkItems, describeIssues, type MethodDef, type MethodResult } from '../kernel/method';
-import { redactDeep } from '../util/redact';
+import type { SessionContext } from '../kernel/context';
+import type { WoosooError } from '../kernel/errors';
+import type { MethodDef, MethodResult } from '../kernel/method';
+import { recordCall, runMethod, type CallObserver } from '../kernel/run';
 
 export type ResolveMethod = (name: string) => Promise<MethodDef>;
 
@@ -21,7 +20,16 @@ export interface DashboardCaller {
   parameters?: Record<string, unknown>;
 }
 
-export type Invoke = (method: string, params: Record<string, unknown>, caller: DashboardCaller) => Promise<MethodResult>;
+export interface InvokeOptions {
+  /** Items the method streams before it ends (ctx.emit: deploy steps, followed log entries), masked. */
+  onItem?: (items: unknown[]) => void;
+  /** Stops the call (a closed socket ends its log follow). */
+  signal?: AbortSignal;
+  /** A background poll (the live services): audited like any call, but not written to the engine's log. */
+  quiet?: boolean;
+}
+
+export type Invoke = (method: string, params: Record<string, unknown>, caller: DashboardCaller, options?: InvokeOptions) => Promise<MethodResult>;
 
 /** The audit trail's "$caller" of a dashboard action. */
 function callerOf(c: DashboardCaller): Record<string, unknown> {
@@ -30,30 +38,26 @@ function callerOf(c: DashboardCaller): Record<string, unknown> {
 
 let nextId = 1;
 
-export function makeInvoke(resolve: ResolveMethod, session: SessionContext): Invoke {
-  return async (method, params, caller) => {
-    const call: CallRecord = { method, params, caller: callerOf(caller), session, startedAt: Date.now(), durationMs: 0 };
-    try {
+/**
+ * Calls run through the kernel's runMethod and recordCall, as the RPC transport's do; each ends in the audit trail
+ * and then in `onCallEnd` (the host passes the engine's log, core/engine/log.ts). Never unmasked: a web client gets
+ * no secret, whatever the params.
+ */
+export function makeInvoke(resolve: ResolveMethod, session: SessionContext, onCallEnd?: CallObserver): Invoke {
+  return (method, params, caller, o = {}) => recordCall(
+    { method, params, caller: callerOf(caller), session },
+    async () => {
       const def = await resolve(method);
-      const parsed = def.params.safeParse(params);
-      if (!parsed.success) {
-        throw new WoosooError('InvalidParams', `Invalid params for ${method}: ${describeIssues(parsed.error.issues).join('; ')}`, {
-          category: 'InvalidArgument', code: RpcCode.InvalidParams,
-        });
-      }
-      const ctx = new RequestContext(`dashboard-${nextId++}`, session, new AbortController().signal, () => {}, (items) => checkItems(def, items));
-      const result = await def.handler(parsed.data, ctx);
-      if (result.items) checkItems(def, result.items);
-      call.result = redactDeep({ items: result.items, errors: result.errors, value: result.value });
-      return call.result;
-    } catch (err) {
-      call.error = err;
-      throw err;
-    } finally {
-      call.durationMs = Date.now() - call.startedAt;
+      const notify = (name: string, p: Record<string, unknown>) => {
+        if (name === '$/items' && o.onItem && Array.isArray(p.items)) o.onItem(p.items);
+      };
+      return runMethod(def, params, { id: `dashboard-${nextId++}`, session, signal: o.signal ?? new AbortController().signal, notify, allowUnmasked: false });
+    },
+    async (call) => {
       auditCall(call);
-    }
-  };
+      if (!o.quiet) await onCallEnd?.(call);
+    },
+  );
 }
 
 /** An audit line for a dashboard event that is no method call (login, logout): method dashboard.<event>. */

@@ -1,12 +1,15 @@
 /**
- * dashboard.userNew (New-WoosooDashboardUser): adds a user of the web dashboard to the project's .woosoo/users.json.
- * The password arrives once, is hashed (core/dashboard/users.ts) and never returned, logged or audited (the audit
+ * The dashboard's users, in the project's .woosoo/users.json: dashboard.userNew (New-WoosooDashboardUser) adds one,
+ * dashboard.userList (Get-WoosooDashboardUser) lists them, dashboard.userRemove (Remove-WoosooDashboardUser) removes
+ * one. The password arrives once, is hashed (core/dashboard/users.ts) and never returned, logged or audited (the audit
  * trail masks the Password parameter; the module sends it from a SecureString).
  */
 import { z } from 'zod';
 import { findProject } from '../config/load';
 import { defineMethod, projectParams, typed, typedSchema } from '../kernel/method';
-import { ROLES, checkNewUser, createUser, usersPath, type PublicUser } from './users';
+import { wildcard } from '../util/wildcard';
+import { lifecycleMethods } from './lifecycle';
+import { ROLES, checkNewUser, createUser, findUser, listUsers, removeUser, usersPath, type PublicUser } from './users';
 
 const userItem = typedSchema('DashboardUser', {
   Name: z.string(), Role: z.enum(ROLES), Created: z.string(), Updated: z.string(), Replaced: z.boolean(), UsersFile: z.string(),
@@ -42,4 +45,36 @@ export const dashboardUserNew = defineMethod({
   },
 });
 
-export const dashboardMethods = [dashboardUserNew];
+export const dashboardUserList = defineMethod({
+  name: 'dashboard.userList',
+  summary: 'Lists the dashboard users of .woosoo/users.json (name, role, times; never a hash), optionally by name (wildcards * and ?).',
+  params: z.object({
+    ...projectParams,
+    names: z.array(z.string().min(1)).optional().describe('User names; wildcards * and ?; none = every user'),
+  }),
+  item: userItem,
+  async handler(p, ctx) {
+    const projectDir = findProject(p.path, ctx).projectDir;
+    const file = usersPath(projectDir);
+    const users = listUsers(projectDir).filter((u) => !p.names || p.names.some((n) => wildcard(n).test(u.name)));
+    return { items: users.map((u) => userObject(u, file)) };
+  },
+});
+
+export const dashboardUserRemove = defineMethod({
+  name: 'dashboard.userRemove',
+  summary: 'Removes a dashboard user from .woosoo/users.json (rewritten atomically); a running dashboard ends their sessions. whatIf returns the user, removing nothing.',
+  params: z.object({
+    ...projectParams,
+    name: z.string().min(1).max(64).describe('The user to remove (compared ignoring case)'),
+    whatIf: z.boolean().default(false).describe('Return the user that would be removed, removing nothing'),
+  }),
+  item: userItem,
+  async handler(p, ctx) {
+    const projectDir = findProject(p.path, ctx).projectDir;
+    const file = usersPath(projectDir);
+    return { items: [userObject(p.whatIf ? findUser(projectDir, p.name) : removeUser(projectDir, p.name), file)] };
+  },
+});
+
+export const dashboardMethods = [...lifecycleMethods, dashboardUserNew, dashboardUserList, dashboardUserRemove];

@@ -6,15 +6,22 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { WoosooError } from '../kernel/errors';
-import type { Invoke } from './invoke';
+import type { DashboardCaller, Invoke } from './invoke';
+import { registerLive } from './live';
+import { registerAdminRoutes } from './routes-admin';
+import { registerDeployRoutes } from './routes-deploys';
 import { authed, type Guard } from './server';
-import { ROLES } from './users';
+import type { SessionStore } from './sessions';
 
 export interface RouteDeps {
   guard: Guard;
   invoke: Invoke;
   /** The project's path and environment, sent with every method call. */
   project: { path: string; environment?: string };
+  sessions: SessionStore;
+  cookieName: string;
+  /** Served over HTTPS (the live socket's Origin must be https://). */
+  secure: boolean;
 }
 
 type Part = { items: unknown[]; errors?: unknown[] } | { error: string };
@@ -28,18 +35,28 @@ async function part(run: () => Promise<{ items?: unknown[]; errors?: unknown[] }
   }
 }
 
-export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
-  const { guard, invoke, project } = d;
+/** A method's items (and its per-item errors), as the routes reply them. */
+export function itemsOf(r: { items?: unknown[]; errors?: unknown[] }): { items: unknown[]; errors: unknown[] } {
+  return { items: r.items ?? [], errors: r.errors ?? [] };
+}
 
-  /** The service named in the URL, checked against the configuration's names; a 404 otherwise. */
-  async function knownService(name: string, caller: Parameters<Invoke>[2]): Promise<string> {
-    const list = (await invoke('services.list', { ...project }, caller)).value as { Name: string }[];
-    const found = Array.isArray(list) ? list.find((s) => s.Name === name) : undefined;
-    if (!found) {
-      throw new WoosooError('DashboardUnknownService', 'No service of this project has that name.', { category: 'ObjectNotFound' });
-    }
-    return found.Name;
+/** The service named in the URL, checked against the configuration's names (exactly: no wildcard); a 404 otherwise. */
+export async function knownService(d: Pick<RouteDeps, 'invoke' | 'project'>, name: string, caller: DashboardCaller): Promise<string> {
+  const list = (await d.invoke('services.list', { ...d.project }, caller)).value as { Name: string }[];
+  const found = Array.isArray(list) ? list.find((s) => s.Name === name) : undefined;
+  if (!found) {
+    throw new WoosooError('DashboardUnknownService', 'No service of this project has that name.', { category: 'ObjectNotFound' });
   }
+  return found.Name;
+}
+
+const SERVICE_ACTIONS = ['start', 'stop', 'restart'] as const;
+/** logs.get's levels (the route and the socket check them before the engine does). */
+export const LOG_LEVELS = ['Error', 'Warning', 'Info', 'Debug'] as const;
+
+export async function registerRoutes(app: FastifyInstance, d: RouteDeps): Promise<void> {
+  const { guard, invoke, project } = d;
+  const live = await registerLive(app, d);
 
   app.get('/api/overview', { onRequest: guard('viewer') }, async (req) => {
     const a = authed(req);
@@ -52,13 +69,17 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
     return { services, health, lastDeploy };
   });
 
-  app.post<{ Params: { name: string } }>('/api/services/:name/restart', { onRequest: guard('operator') }, async (req) => {
-    const a = authed(req);
-    const c = a.caller('restart', { Name: req.params.name });
-    const name = await knownService(req.params.name, c);
-    const r = await invoke('services.restart', { ...project, names: [name] }, c);
-    return { items: r.items ?? [], errors: r.errors ?? [] };
-  });
+  app.get('/api/services', { onRequest: guard('viewer') }, async (req) => itemsOf(await invoke('services.get', { ...project }, authed(req).caller('services'))));
+
+  for (const action of SERVICE_ACTIONS) {
+    app.post<{ Params: { name: string } }>(`/api/services/:name/${action}`, { onRequest: guard('operator') }, async (req) => {
+      const c = authed(req).caller(action, { Name: req.params.name });
+      const name = await knownService(d, req.params.name, c);
+      return itemsOf(await invoke(`services.${action}`, { ...project, names: [name] }, c));
+    });
+  }
+
+  app.get('/api/health', { onRequest: guard('viewer') }, async (req) => itemsOf(await invoke('health.get', { ...project }, authed(req).caller('health'))));
 
   app.get('/api/config', { onRequest: guard('viewer') }, async (req) => {
     const a = authed(req);
@@ -70,7 +91,7 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
     type: 'object', additionalProperties: false,
     properties: {
       tail: { type: 'integer', minimum: 1, maximum: 2000, default: 200 },
-      level: { type: 'string', enum: ['Error', 'Warning', 'Info', 'Debug'] },
+      level: { type: 'string', enum: [...LOG_LEVELS] },
       pattern: { type: 'string', maxLength: 500 },
     },
   } as const;
@@ -78,21 +99,13 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
     '/api/logs/:service', { onRequest: guard('viewer'), schema: { querystring: logsQuery } }, async (req) => {
       const a = authed(req);
       const c = a.caller('logs', { Service: req.params.service });
-      const service = await knownService(req.params.service, c);
+      const service = await knownService(d, req.params.service, c);
       const { tail, level, pattern } = req.query;
       const r = await invoke('logs.get', { ...project, services: [service], tail, ...(level ? { level } : {}), ...(pattern ? { pattern } : {}) }, c);
       return { items: r.items ?? [] };
     },
   );
 
-  const userBody = {
-    type: 'object', required: ['name', 'role', 'password'], additionalProperties: false,
-    properties: { name: { type: 'string', minLength: 1, maxLength: 64 }, role: { type: 'string', enum: [...ROLES] }, password: { type: 'string', minLength: 1, maxLength: 1024 } },
-  } as const;
-  app.post<{ Body: { name: string; role: string; password: string } }>('/api/users', { onRequest: guard('admin'), schema: { body: userBody } }, async (req, reply) => {
-    const a = authed(req);
-    const { name, role, password } = req.body;
-    const r = await invoke('dashboard.userNew', { ...project, name, role, password }, a.caller('new user', { Name: name, Role: role }));
-    return reply.code(201).send({ user: r.items?.[0] });
-  });
+  registerDeployRoutes(app, d, live);
+  registerAdminRoutes(app, d);
 }

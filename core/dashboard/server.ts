@@ -7,6 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { SessionContext } from '../kernel/context';
+import type { CallObserver } from '../kernel/run';
 import { WoosooError } from '../kernel/errors';
 import { redact } from '../util/redact';
 import { auditEvent, makeInvoke, type DashboardCaller, type ResolveMethod } from './invoke';
@@ -27,6 +28,8 @@ export interface DashboardOptions {
   limits?: Partial<SessionLimits>;
   /** Host names it answers to besides localhost, 127.0.0.1 and [::1] (a LAN name or address): others get 421. */
   hosts?: readonly string[];
+  /** Called as each method call ends, after its audit line (the host passes the engine's log, core/engine/log.ts). */
+  onCallEnd?: CallObserver;
 }
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
@@ -81,7 +84,7 @@ export async function buildDashboard(opts: DashboardOptions): Promise<FastifyIns
   const sessions = new SessionStore(limits, clock);
   const limiter = new LoginLimiter(limits, clock);
   const envSession = opts.session ?? { env: { ...process.env } as Record<string, string>, cwd: opts.projectDir };
-  const invoke = makeInvoke(opts.resolve, envSession);
+  const invoke = makeInvoke(opts.resolve, envSession, opts.onCallEnd);
   const cookieName = opts.secure ? '__Host-woosoo_session' : 'woosoo_session';
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: opts.secure === true };
 
@@ -165,6 +168,9 @@ export async function buildDashboard(opts: DashboardOptions): Promise<FastifyIns
     return { user: a.session.user, role: a.session.role, csrfToken: a.session.csrf };
   });
 
-  registerRoutes(app, { guard, invoke, project: { path: opts.projectDir, ...(opts.environment ? { environment: opts.environment } : {}) } });
+  await registerRoutes(app, {
+    guard, invoke, project: { path: opts.projectDir, ...(opts.environment ? { environment: opts.environment } : {}) },
+    sessions, cookieName, secure: opts.secure === true,
+  });
   return app;
 }

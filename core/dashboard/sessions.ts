@@ -35,6 +35,7 @@ const token = () => randomBytes(32).toString('base64url');
 
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
+  private readonly ended = new Set<(s: Session) => void>();
 
   constructor(private readonly limits: SessionLimits, private readonly clock: Clock) {}
 
@@ -51,21 +52,43 @@ export class SessionStore {
     const s = this.sessions.get(id);
     if (!s) return undefined;
     const now = this.clock();
-    if (now - s.seen > this.limits.idleMs || now - s.created > this.limits.absoluteMs) {
-      this.sessions.delete(id);
+    if (this.expired(s, now)) {
+      this.drop(s);
       return undefined;
     }
     s.seen = now;
     return s;
   }
 
-  end(id: string): void {
-    this.sessions.delete(id);
+  /** Whether the session is still live, without restarting its idle time (a live socket asks this). */
+  alive(id: string): boolean {
+    const s = this.sessions.get(id);
+    if (s && this.expired(s, this.clock())) this.drop(s);
+    return this.sessions.has(id);
   }
 
-  /** Ends every session of a user (its password or role changed). */
+  end(id: string): void {
+    const s = this.sessions.get(id);
+    if (s) this.drop(s);
+  }
+
+  /** Ends every session of a user (its password or role changed, or it was removed). */
   endUser(user: string): void {
-    for (const [id, s] of this.sessions) if (s.user.toLowerCase() === user.toLowerCase()) this.sessions.delete(id);
+    for (const s of [...this.sessions.values()]) if (s.user.toLowerCase() === user.toLowerCase()) this.drop(s);
+  }
+
+  /** Calls `listener` with each session that ends (logout, expiry, its user replaced or removed). */
+  onEnd(listener: (s: Session) => void): void {
+    this.ended.add(listener);
+  }
+
+  private expired(s: Session, now: number): boolean {
+    return now - s.seen > this.limits.idleMs || now - s.created > this.limits.absoluteMs;
+  }
+
+  private drop(s: Session): void {
+    this.sessions.delete(s.id);
+    for (const l of this.ended) l(s);
   }
 }
 

@@ -168,3 +168,30 @@ export async function authenticate(projectDir: string, name: string, password: s
   const ok = await verifyPassword(password, user?.password ?? (await decoyHash()));
   return ok && user ? user : undefined;
 }
+
+function publicUser(u: StoredUser): PublicUser {
+  return { name: u.name, role: u.role, created: u.created, updated: u.updated, replaced: false };
+}
+
+/** The users as they may be shown (no hash), in the file's order. */
+export function listUsers(projectDir: string): PublicUser[] {
+  return readUsers(projectDir).map(publicUser);
+}
+
+/** The user of this name (ignoring case), or a clear "no such user" error. */
+export function findUser(projectDir: string, name: string): PublicUser {
+  const user = readUsers(projectDir).find((x) => x.name.toLowerCase() === name.toLowerCase());
+  if (!user) {
+    throw new WoosooError('DashboardUserNotFound', `There is no dashboard user "${name}" in ${usersPath(projectDir)}.`, {
+      category: 'ObjectNotFound', target: name, fix: 'Get-WoosooDashboardUser lists the users.',
+    });
+  }
+  return publicUser(user);
+}
+
+/** Removes a user (the file rewritten atomically); returns it as it was. */
+export function removeUser(projectDir: string, name: string): PublicUser {
+  const gone = findUser(projectDir, name);
+  writeUsers(projectDir, readUsers(projectDir).filter((x) => x.name !== gone.name));
+  return gone;
+}

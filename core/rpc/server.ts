@@ -9,12 +9,13 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { JSONRPCServer, createJSONRPCErrorResponse, type JSONRPCResponse } from 'json-rpc-2.0';
 import { z } from 'zod';
-import { RequestContext, type SessionContext } from '../kernel/context';
+import type { SessionContext } from '../kernel/context';
 import { RpcCode, WoosooError, toRpcError } from '../kernel/errors';
 import type { CallRecord } from '../kernel/call';
-import { checkItems, describeIssues, type LazyMethods, type MethodDef, type MethodResult } from '../kernel/method';
+import { describeIssues, type LazyMethods, type MethodDef, type MethodResult } from '../kernel/method';
+import { recordCall, runMethod } from '../kernel/run';
 import { ENGINE_VERSION, PROTOCOL_VERSION } from '../kernel/version';
-import { redact, redactDeep } from '../util/redact';
+import { redact } from '../util/redact';
 
 interface ServerParams {
   id: string | number;
@@ -158,43 +159,17 @@ export class Engine {
       // "$caller" (the cmdlet, its parameters, -WhatIf) is for the audit trail, not the method's params.
       const { $caller: caller, ...params } = isRecord(rawParams) ? rawParams : {};
       const session = { ...this.session };
-      const call: CallRecord = { method: name, params, caller, session, startedAt: Date.now(), durationMs: 0 };
-      try {
-        call.result = await this.call(name, source, id, isRecord(rawParams) ? params : rawParams, session);
-        return call.result;
-      } catch (err) {
-        call.error = err;
-        throw err;
-      } finally {
-        call.durationMs = Date.now() - call.startedAt;
-        await (async () => this.onCallEnd(call))().catch((err: unknown) => {
-          process.stderr.write(`engine: call log: ${redact(String(err))}\n`);
-        });
-      }
+      return recordCall({ method: name, params, caller, session },
+        () => this.call(name, source, id, isRecord(rawParams) ? params : rawParams, session), (call) => this.onCallEnd(call));
     });
   }
 
   private async call(name: string, source: MethodDef | LazyMethods, id: string | number, rawParams: unknown, session: SessionContext): Promise<MethodResult> {
     const def = this.ready.get(name) ?? await this.load(name, source as LazyMethods);
-    const parsed = def.params.safeParse(rawParams ?? {});
-    if (!parsed.success) {
-      const problems = describeIssues(parsed.error.issues);
-      throw new WoosooError('InvalidParams', `Invalid params for ${def.name}: ${problems.join('; ')}`, {
-        category: 'InvalidArgument',
-        code: RpcCode.InvalidParams,
-        fix: 'Check the parameter values; every problem is listed above.',
-      });
-    }
     const ctl = new AbortController();
     this.running.set(id, ctl);
     try {
-      const ctx = new RequestContext(id, session, ctl.signal, (n, p) => this.notify(n, p), (items) => checkItems(def, items));
-      const result = await def.handler(parsed.data, ctx);
-      ctx.throwIfCancelled();
-      return this.checkResult(def, result);
-    } catch (err) {
-      if (ctl.signal.aborted) throw ctl.signal.reason;
-      throw err;
+      return await runMethod(def, rawParams, { id, session, signal: ctl.signal, notify: (n, p) => this.notify(n, p) });
     } finally {
       this.running.delete(id);
       if (this.running.size === 0) this.onIdle();
@@ -220,17 +195,6 @@ export class Engine {
       });
     }
     return def;
-  }
-
-  private checkResult(def: MethodDef, result: MethodResult): MethodResult {
-    const out: MethodResult = {};
-    if (result.items) {
-      checkItems(def, result.items);
-      out.items = result.items;
-    }
-    if (result.errors?.length) out.errors = result.errors;
-    if (result.value !== undefined) out.value = result.value;
-    return result.unmasked ? out : redactDeep(out);
   }
 
   private addBuiltins(): void {
