@@ -115,14 +115,36 @@ function nonce(index: number, final: boolean): Buffer {
 
 const partKey = (master: Buffer, salt: Buffer) => Buffer.from(hkdfSync('sha256', master, salt, INFO, KEY_BYTES));
 
-/** Collects incoming buffers and hands out exact-size pieces without copying more than once. */
+/**
+ * What one cipher update is given at most. AES-GCM in Node allocates a fresh output buffer per update(): a 1 MiB one
+ * is fresh memory from the OS each time (page faults cost as much as the AES-NI work), 64 KiB ones are reused from
+ * the heap — the measured difference is 2–3× in throughput.
+ */
+const SLICE = 64 * 1024;
+
+/** Collects incoming buffers and hands out exact-size pieces without copying them (only the 16-byte tag may be). */
 class Pending {
   private parts: Buffer[] = [];
   length = 0;
 
   push(b: Buffer): void {
+    if (b.length === 0) return;
     this.parts.push(b);
     this.length += b.length;
+  }
+
+  /** Passes the next n bytes to fn as views of the buffers held, at most SLICE bytes each, and drops them. */
+  drain(n: number, fn: (slice: Buffer) => void): void {
+    let left = n;
+    while (left > 0) {
+      const p = this.parts[0];
+      const k = Math.min(p.length, left, SLICE);
+      fn(p.subarray(0, k));
+      if (k === p.length) this.parts.shift();
+      else this.parts[0] = p.subarray(k);
+      left -= k;
+      this.length -= k;
+    }
   }
 
   /** The next n bytes: a view of the first buffer when it holds them, else one copy of just those bytes. */
@@ -136,15 +158,10 @@ class Pending {
     }
     const out = Buffer.allocUnsafe(n);
     let off = 0;
-    while (off < n) {
-      const p = this.parts[0];
-      const k = Math.min(p.length, n - off);
-      p.copy(out, off, 0, k);
-      off += k;
-      if (k === p.length) this.parts.shift();
-      else this.parts[0] = p.subarray(k);
-    }
-    this.length -= n;
+    this.drain(n, (s) => {
+      s.copy(out, off);
+      off += s.length;
+    });
     return out;
   }
 }
@@ -166,28 +183,28 @@ export class EncryptStream extends Transform {
     this.chunk = 2 ** chunkLog2;
   }
 
-  private seal(plain: Buffer, final: boolean): void {
+  /** Encrypts the next n pending bytes as one chunk, in slices (the ciphertext goes out as it is made). */
+  private seal(n: number, final: boolean): void {
     if (!this.headerSent) {
       this.push(this.header);
       this.headerSent = true;
     }
     const c = createCipheriv('aes-256-gcm', this.key, nonce(this.index++, final));
     c.setAAD(this.header);
-    const body = c.update(plain);
+    this.pending.drain(n, (s) => this.push(c.update(s)));
     c.final();
-    this.push(body);
     this.push(c.getAuthTag());
   }
 
   override _transform(data: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     this.pending.push(data);
     // A chunk goes out only when more follows it: the one left at the end is the final one.
-    while (this.pending.length > this.chunk) this.seal(this.pending.take(this.chunk), false);
+    while (this.pending.length > this.chunk) this.seal(this.chunk, false);
     cb();
   }
 
   override _flush(cb: TransformCallback): void {
-    this.seal(this.pending.take(this.pending.length), true);
+    this.seal(this.pending.length, true);
     cb();
   }
 }
@@ -213,20 +230,20 @@ export class DecryptStream extends Transform {
     super();
   }
 
-  private open(cipher: Buffer, final: boolean): void {
-    const h = this.header!;
-    const body = cipher.subarray(0, cipher.length - TAG);
+  /** Decrypts the next n pending bytes (a chunk and its tag) in slices; its plaintext goes out once the tag passed. */
+  private open(n: number, final: boolean): void {
     const d = createDecipheriv('aes-256-gcm', this.key!, nonce(this.index, final));
-    d.setAAD(h.bytes);
-    d.setAuthTag(cipher.subarray(cipher.length - TAG));
-    const out = d.update(body);
+    d.setAAD(this.header!.bytes);
+    const out: Buffer[] = [];
+    this.pending.drain(n - TAG, (s) => out.push(d.update(s)));
+    d.setAuthTag(this.pending.take(TAG));
     try {
       d.final();
     } catch {
       throw damaged(this.file, `chunk ${this.index + 1} fails its authentication tag (AES-GCM)`);
     }
     this.index++;
-    this.push(out);
+    for (const o of out) this.push(o);
   }
 
   private async start(): Promise<boolean> {
@@ -250,10 +267,10 @@ export class DecryptStream extends Transform {
         if (ending) throw damaged(this.file, 'it ends inside its header (truncated)');
         return;
       }
-      while (this.pending.length > this.record) this.open(this.pending.take(this.record), false);
+      while (this.pending.length > this.record) this.open(this.record, false);
       if (ending) {
         if (this.pending.length < TAG) throw damaged(this.file, 'it ends before its last chunk (truncated)');
-        this.open(this.pending.take(this.pending.length), true);
+        this.open(this.pending.length, true);
       }
     };
     go().then(() => cb(), (err: Error) => cb(err));
