@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { buildDashboardUi } from './build-dashboard.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -43,3 +44,5 @@ for (const file of result.outputFiles) {
   renameSync(tmp, file.path);
 }
 process.stderr.write(`built bin/woosoo-engine.cjs (engine ${pkg.version})\n`);
+await buildDashboardUi(root);
+process.stderr.write('built bin/dashboard (the dashboard\'s browser client)\n');

@@ -12,6 +12,7 @@ import { WoosooError } from '../kernel/errors';
 import { redact } from '../util/redact';
 import { auditEvent, makeInvoke, type DashboardCaller, type ResolveMethod } from './invoke';
 import { registerRoutes } from './routes';
+import { registerStatic } from './static';
 import { DEFAULT_LIMITS, LoginLimiter, SessionStore, type Clock, type Session, type SessionLimits } from './sessions';
 import { authenticate, roleAtLeast, type Role } from './users';
 
@@ -28,6 +29,8 @@ export interface DashboardOptions {
   limits?: Partial<SessionLimits>;
   /** Host names it answers to besides localhost, 127.0.0.1 and [::1] (a LAN name or address): others get 421. */
   hosts?: readonly string[];
+  /** The built browser client's folder; default bin/dashboard of Woosoo's folder (core/dashboard/static.ts). */
+  staticDir?: string;
   /** Called as each method call ends, after its audit line (the host passes the engine's log, core/engine/log.ts). */
   onCallEnd?: CallObserver;
 }
@@ -168,6 +171,7 @@ export async function buildDashboard(opts: DashboardOptions): Promise<FastifyIns
     return { user: a.session.user, role: a.session.role, csrfToken: a.session.csrf };
   });
 
+  registerStatic(app, opts.staticDir);
   await registerRoutes(app, {
     guard, invoke, project: { path: opts.projectDir, ...(opts.environment ? { environment: opts.environment } : {}) },
     sessions, cookieName, secure: opts.secure === true,
