@@ -2,8 +2,9 @@
 // the real Publish-PSResource (pwsh 7.6's PSResourceGet) into dist/release/<platform>/, a folder repository of its own
 // (both packages have the same name: one folder per platform; docs/release.md). What goes in (staged in .cache/release):
 //   the module (manifest stamped with package.json's version), cmdlets, private, formats, templates, en-US, docs,
-//   the old command line (woosoo, woosoo.cmd, woosoo.ps1, deployment_manager), bin/ with the platform's executable
-//   and engine-launch.json (no bundle: private/Engine.ps1 starts the executable), LICENSE, THIRD-PARTY-NOTICES and
+//   the old command line (woosoo, woosoo.cmd, woosoo.ps1, deployment_manager), bin/ with the platform's executable,
+//   engine-launch.json (no bundle: private/Engine.ps1 starts the executable) and dashboard/ (the dashboard's browser
+//   client, served by the engine from there), LICENSE, THIRD-PARTY-NOTICES and
 //   SHA256SUMS of every other file in it.
 // A package is rebuilt only when SHA256SUMS (which covers everything in it) changes.
 import { execFileSync } from 'node:child_process';
@@ -89,6 +90,8 @@ export function stageModule(platform, dest, { version = releaseVersion(), exe = 
   writeFileSync(join(dir, 'Woosoo.psd1'), stampManifest(readFileSync(join(root, 'Woosoo.psd1'), 'utf8'), version, platform));
   mkdirSync(join(dir, 'bin'));
   cpSync(join(root, 'bin', 'engine-launch.json'), join(dir, 'bin', 'engine-launch.json'));
+  // The dashboard's browser client (scripts/build.mjs builds it): the engine serves it from bin/dashboard next to itself.
+  cpSync(join(root, 'bin', 'dashboard'), join(dir, 'bin', 'dashboard'), { recursive: true });
   cpSync(exe, join(dir, 'bin', TARGETS[platform].file));
   chmodSync(join(dir, 'bin', TARGETS[platform].file), 0o755);
   writeFileSync(join(dir, 'THIRD-PARTY-NOTICES'), thirdPartyNotices());

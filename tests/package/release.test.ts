@@ -81,6 +81,7 @@ describe('a staged module', () => {
     for (const part of MODULE_PARTS) expect(existsSync(join(dir, part))).toBe(true);
     expect(existsSync(join(dir, 'bin', 'woosoo-engine'))).toBe(true);
     expect(existsSync(join(dir, 'bin', 'woosoo-engine.cjs'))).toBe(false);
+    for (const f of ['index.html', 'app.js', 'app.css']) expect(existsSync(join(dir, 'bin', 'dashboard', f))).toBe(true);
     expect(readFileSync(join(dir, 'Woosoo.psd1'), 'utf8')).toMatch(/ModuleVersion\s*=\s*'9\.8\.7'/);
     const sums = readFileSync(join(dir, 'SHA256SUMS'), 'utf8');
     expect(sums).toBe(sha256Sums(dir));
