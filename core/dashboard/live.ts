@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { RpcCode, WoosooError } from '../kernel/errors';
 import { redact } from '../util/redact';
 import type { DashboardCaller } from './invoke';
-import { LOG_LEVELS, knownService, type RouteDeps } from './routes';
+import { knownService, type RouteDeps } from './routes';
 import { authed } from './server';
 import type { Session } from './sessions';
 
@@ -28,6 +28,9 @@ export const POLL_MS = 200;
 const MAX_BUFFERED = 8 * 1024 * 1024;
 /** Close codes: the session ended (the page signs in again); the client sent too much. */
 export const CLOSE_SESSION_ENDED = 4401;
+
+/** logs.get's levels (the log route and the socket check them before the engine does). */
+export const LOG_LEVELS = ['Error', 'Warning', 'Info', 'Debug'] as const;
 
 export type LiveMessage = Record<string, unknown> & { type: string };
 
@@ -172,6 +175,11 @@ export async function registerLive(app: FastifyInstance, d: RouteDeps): Promise<
     }
     return undefined;
   };
+
+  // A refused upgrade (401, 403, 421) ends its connection: the raw socket is not left open waiting for another request.
+  app.addHook('onResponse', async (req) => {
+    if (req.headers.upgrade) req.raw.socket?.destroy();
+  });
 
   app.get('/api/live', { onRequest: [d.guard('viewer'), sameOrigin], websocket: true }, (socket, req) => {
     const a = authed(req);

@@ -7,7 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { WoosooError } from '../kernel/errors';
 import type { DashboardCaller, Invoke } from './invoke';
-import { registerLive } from './live';
+import { LOG_LEVELS, registerLive } from './live';
 import { registerAdminRoutes } from './routes-admin';
 import { registerDeployRoutes } from './routes-deploys';
 import { authed, type Guard } from './server';
@@ -51,8 +51,6 @@ export async function knownService(d: Pick<RouteDeps, 'invoke' | 'project'>, nam
 }
 
 const SERVICE_ACTIONS = ['start', 'stop', 'restart'] as const;
-/** logs.get's levels (the route and the socket check them before the engine does). */
-export const LOG_LEVELS = ['Error', 'Warning', 'Info', 'Debug'] as const;
 
 export async function registerRoutes(app: FastifyInstance, d: RouteDeps): Promise<void> {
   const { guard, invoke, project } = d;
