@@ -30,7 +30,7 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []): Loaded
 }
 
 export function message(err: unknown): string {
-  if (err instanceof ApiError) return err.fix ? `${err.message} ${err.fix}` : err.message;
+  if (err instanceof ApiError) return err.fix && !err.message.includes(err.fix) ? `${err.message} ${err.fix}` : err.message;
   if (err instanceof Error) return err.message;
   return String(err);
 }
@@ -84,16 +84,19 @@ export function bytes(v: unknown): string {
   return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
-/** A duration as the engine sends it ("00:01:02.5000000", or milliseconds) in short form. */
+/** A duration as the engine sends it (ISO 8601 "PT1M2.5S", "00:01:02.5000000", or milliseconds) in short form. */
 export function duration(v: unknown): string {
   if (typeof v === 'number') return v < 1000 ? `${v} ms` : `${(v / 1000).toFixed(1)} s`;
   if (typeof v !== 'string') return text(v);
-  const m = /^(?:(\d+)\.)?(\d+):(\d+):(\d+)/.exec(v);
+  const iso = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:([\d.]+)S)?)?$/.exec(v);
+  const clock = /^(?:(\d+)\.)?(\d+):(\d+):([\d.]+)$/.exec(v);
+  const m = iso ?? clock;
   if (!m) return v;
-  const [d, h, min, s] = [Number(m[1] ?? 0), Number(m[2]), Number(m[3]), Number(m[4])];
+  const [d, h, min, s] = [Number(m[1] ?? 0), Number(m[2] ?? 0), Number(m[3] ?? 0), Number(m[4] ?? 0)];
   if (d) return `${d}d ${h}h`;
   if (h) return `${h}h ${min}m`;
-  return min ? `${min}m ${s}s` : `${s}s`;
+  if (min) return `${min}m ${Math.floor(s)}s`;
+  return s < 10 ? `${Math.round(s * 10) / 10}s` : `${Math.round(s)}s`;
 }
 
 export interface Confirm { text: string; label: string; danger?: boolean; run: () => Promise<unknown> | void }

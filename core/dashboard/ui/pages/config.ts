@@ -29,6 +29,7 @@ export function ConfigPage({ session }: PageProps): VNode {
     setValue(config[k] === MASK ? '' : text(config[k]) === '—' ? '' : String(config[k]));
     setSaved('');
     act.clear();
+    setTimeout(() => document.getElementById('config-value')?.focus(), 0);
   };
   const save = (e: Event) => {
     e.preventDefault();

@@ -5,7 +5,7 @@
  */
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, query, seg } from '../api';
 import { onLive } from '../live';
 import { can, duration, ErrorLine, Page, StatusBadge, Table, text, useAction, useConfirm, useLoad, when, type PageProps, type Row } from '../ui';
@@ -20,9 +20,11 @@ function Steps({ steps }: { steps: Row[] }): VNode {
 }
 
 function Report({ id, onClose }: { id: string; onClose: () => void }): VNode {
+  const card = useRef<HTMLDivElement>(null);
+  useEffect(() => card.current?.scrollIntoView({ block: 'start' }), [id]);
   const r = useLoad(() => api<{ deployment: Row; report: unknown }>('GET', `/api/deploys/${seg(id)}/report`), [id]);
   const d = r.data?.deployment;
-  return html`<div class="card" data-report=${id}>
+  return html`<div class="card" data-report=${id} ref=${card}>
     <div class="page-head"><h2>Report ${id}</h2><button type="button" onClick=${onClose}>Close</button></div>
     <${ErrorLine} error=${r.error} />
     ${d ? html`<dl class="facts">
@@ -88,7 +90,7 @@ export function DeploysPage({ session }: PageProps): VNode {
           { key: 'StartedAt', label: 'Started', value: (r: Row) => when(r.StartedAt) },
           { key: 'Duration', label: 'Duration', value: (r: Row) => duration(r.Duration) },
           { key: 'FailedStep', label: 'Failed step' },
-          { key: 'open', label: 'Report', value: (r: Row) => html`<div class="row-actions">
+          { key: 'open', label: 'Open', value: (r: Row) => html`<div class="row-actions">
             <button type="button" data-open-report onClick=${() => setReport(String(r.Id))}>Report</button>
             ${operator ? html`<button type="button" class="danger" data-action="undo" disabled=${act.busy}
               onClick=${() => ask({ text: `Undo deployment ${String(r.Id)}? A failed one is rolled back; a successful blue/green one switches back to the release before it.`, label: 'Undo', danger: true, run: () => undo(String(r.Id)) })}>Undo</button>` : null}</div>` },

@@ -6,10 +6,13 @@
 import { html } from 'htm/preact';
 import type { VNode } from 'preact';
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { api, query, seg } from '../api';
+import { api, ApiError, query, seg } from '../api';
 import { onLive, setFollow } from '../live';
 import { loadServices } from '../services-data';
-import { ErrorLine, Page, text, useLoad, type PageProps, type Row } from '../ui';
+import { ErrorLine, message, Page, text, useLoad, type PageProps, type Row } from '../ui';
+
+/** The service has no log file yet (logs.get's not-found): a fact to show, not a failure. */
+const noLog = (e: unknown) => e instanceof ApiError && e.status === 404 && e.code !== 'NotFound' && e.code !== 'DashboardUnknownService';
 
 const MAX_LINES = 1000;
 const LEVELS = ['', 'Debug', 'Info', 'Warning', 'Error'];
@@ -34,7 +37,8 @@ function LogLine({ entry }: { entry: Row }): VNode {
 
 export function LogsPage(_p: PageProps): VNode {
   const services = useLoad(loadServices);
-  const [service, setService] = useState('');
+  // #/logs?service=<name> opens that service's log.
+  const [service, setService] = useState(() => new URLSearchParams(location.hash.split('?')[1] ?? '').get('service') ?? '');
   const [level, setLevel] = useState('');
   const [pattern, setPattern] = useState('');
   const [applied, setApplied] = useState({ level: '', pattern: '' });
@@ -85,7 +89,8 @@ export function LogsPage(_p: PageProps): VNode {
   const value = (e: Event) => (e.target as HTMLInputElement).value;
 
   return html`<${Page} name="logs" title="Logs">
-    <${ErrorLine} error=${services.error ?? error} />
+    <${ErrorLine} error=${services.error ?? (noLog(error) ? null : error)} />
+    ${noLog(error) ? html`<p class="muted" role="status">${message(error)}</p>` : null}
     <form class="filters" onSubmit=${apply}>
       <div><label for="log-service">Service</label>
         <select id="log-service" value=${service} onChange=${(e: Event) => setService(value(e))}>

@@ -48,8 +48,8 @@ export function UsersPage({ session }: PageProps): VNode {
         columns=${[
           { key: 'Name', label: 'Name', cls: 'strong' },
           { key: 'Role', label: 'Role' },
-          { key: 'CreatedAt', label: 'Created', value: (r: Row) => when(r.CreatedAt) },
-          { key: 'UpdatedAt', label: 'Updated', value: (r: Row) => when(r.UpdatedAt) },
+          { key: 'Created', label: 'Created', value: (r: Row) => when(r.Created) },
+          { key: 'Updated', label: 'Updated', value: (r: Row) => when(r.Updated) },
           { key: 'actions', label: 'Actions', value: (r: Row) => (String(r.Name).toLowerCase() === session.user.toLowerCase() ? html`<span class="muted">you</span>`
             : html`<button type="button" class="danger" data-action="remove-user" disabled=${remove.busy}
               onClick=${() => ask({ text: `Remove the user ${text(r.Name)}? Their sessions end at once.`, label: 'Remove', danger: true, run: () => removeUser(String(r.Name)) })}>Remove</button>`) },
