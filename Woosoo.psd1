@@ -47,6 +47,9 @@
         'Get-WoosooScheduledTask'
         'Unregister-WoosooScheduledTask'
         'New-WoosooDashboardUser'
+        'Start-WoosooDashboard'
+        'Stop-WoosooDashboard'
+        'Get-WoosooDashboard'
     )
     CmdletsToExport      = @()
     VariablesToExport    = @()

@@ -1,11 +1,13 @@
 /**
  * The engine's entry point. stdout is the protocol and nothing else: console output and any stray write to
  * stdout go to stderr (diagnostics, drained by the module). The engine exits when its stdin closes.
+ * With `--dashboard <options.json>` it is the dashboard host instead (core/dashboard/host.ts, imported only then, so
+ * the RPC engine's start-up is unchanged): a web server over the same methods, until SIGTERM.
  */
 import { format } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { DOMAINS, eagerMethods } from './methods';
+import { DOMAINS, eagerMethods, resolveMethod } from './methods';
 import { Engine, serveLines } from './rpc/server';
 import { redact } from './util/redact';
 
@@ -20,67 +22,78 @@ console.warn = toStderr;
 console.error = toStderr;
 process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
 
-const engine = new Engine((line) => {
-  protocolOut(`${line}\n`);
-}, eagerMethods(), DOMAINS);
-
-let exiting = false;
-function exit(code: number, cancelledBefore = 0): void {
-  if (exiting) return;
-  exiting = true;
-  engineLog?.logStop(code);
-  if (engine.cancelAll('The engine is shutting down.') + cancelledBefore === 0) {
-    // Nothing was running (the usual end of a PowerShell session, which waits for this exit): go once stdout is flushed.
-    protocolOut('', () => process.exit(code));
-    return;
-  }
-  // Let cancelled children be killed and the last replies flush.
-  setTimeout(() => process.exit(code), 200).unref();
+const dashboardArg = process.argv.indexOf('--dashboard');
+if (dashboardArg > 0) {
+  // Each method a route runs goes to the engine's log too (its audit line is the dashboard's own: core/dashboard/invoke.ts).
+  const logCall = async (call: import('./kernel/call').CallRecord) => (await import('./engine/log')).logCall(call);
+  void import('./dashboard/host').then((host) => host.runHost(process.argv[dashboardArg + 1], resolveMethod, logCall));
+} else {
+  serveRpc();
 }
-engine.onShutdown = () => exit(0);
 
-// As each method ends, before its reply: the audit trail (core/audit) and the engine's own log (core/engine/log.ts),
-// loaded with the first call, not at start.
-let engineLog: typeof import('./engine/log') | undefined;
-engine.onCallEnd = async (call) => {
-  if (call.method === 'engine.ping') return; // the wire's round-trip probe (bench/) is not an event
-  engineLog = await import('./engine/log');
-  if (call.caller !== undefined) (await import('./audit/index')).auditCall(call); // only cmdlets' requests carry $caller
-  engineLog.logCall(call);
-};
+function serveRpc(): void {
+  const engine = new Engine((line) => {
+    protocolOut(`${line}\n`);
+  }, eagerMethods(), DOMAINS);
 
-process.on('uncaughtException', (err) => {
-  process.stderr.write(`engine: fatal: ${redact(err.stack ?? String(err))}\n`);
-  exit(70);
-});
-process.on('unhandledRejection', (err) => {
-  process.stderr.write(`engine: unhandled rejection: ${redact(err instanceof Error ? err.stack ?? err.message : String(err))}\n`);
-});
-process.stdout.on('error', () => exit(0)); // The module went away.
-// Ctrl+C at the admin's console reaches every process of the terminal's foreground group, the engine included (it is
-// the module's child). The keystroke belongs to the module: PowerShell stops the pipeline and the module sends
-// $/cancel, so a deploy rolls back in order. The engine ends only on stdin EOF, $/shutdown, SIGTERM or SIGKILL.
-process.on('SIGINT', () => {
-  process.stderr.write('engine: ignoring SIGINT (the module cancels requests with $/cancel)\n');
-});
+  let exiting = false;
+  function exit(code: number, cancelledBefore = 0): void {
+    if (exiting) return;
+    exiting = true;
+    engineLog?.logStop(code);
+    if (engine.cancelAll('The engine is shutting down.') + cancelledBefore === 0) {
+      // Nothing was running (the usual end of a PowerShell session, which waits for this exit): go once stdout is flushed.
+      protocolOut('', () => process.exit(code));
+      return;
+    }
+    // Let cancelled children be killed and the last replies flush.
+    setTimeout(() => process.exit(code), 200).unref();
+  }
+  engine.onShutdown = () => exit(0);
 
-// The engine idles most of its life between cmdlets, so it is kept small (docs/performance.md, Foundation):
-// - the young generation stays at its initial size: V8 would otherwise grow it to 2 x 16 MB during a run of
-//   calls and keep it; this flag, unlike --max-semi-space-size, is read at every growth, so it works when set
-//   from here (the calls' latency is unchanged: the engine's garbage is short-lived);
-// - after a quiet second, a full collection that also compacts the old generation (only that one collection:
-//   compacting on every full GC would cost during work), so the pages freed by a run of calls go back to the OS.
-setFlagsFromString('--semi-space-growth-factor=1');
-setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
-let idleTimer: NodeJS.Timeout | undefined;
-engine.onIdle = () => {
-  clearTimeout(idleTimer);
-  idleTimer = setTimeout(() => {
-    setFlagsFromString('--compact-on-every-full-gc');
-    collect();
-    setFlagsFromString('--no-compact-on-every-full-gc');
-  }, 1000).unref();
-};
+  // As each method ends, before its reply: the audit trail (core/audit) and the engine's own log (core/engine/log.ts),
+  // loaded with the first call, not at start.
+  let engineLog: typeof import('./engine/log') | undefined;
+  engine.onCallEnd = async (call) => {
+    if (call.method === 'engine.ping') return; // the wire's round-trip probe (bench/) is not an event
+    engineLog = await import('./engine/log');
+    if (call.caller !== undefined) (await import('./audit/index')).auditCall(call); // only cmdlets' requests carry $caller
+    engineLog.logCall(call);
+  };
 
-void serveLines(engine, process.stdin).then((cancelled) => exit(0, cancelled));
+  process.on('uncaughtException', (err) => {
+    process.stderr.write(`engine: fatal: ${redact(err.stack ?? String(err))}\n`);
+    exit(70);
+  });
+  process.on('unhandledRejection', (err) => {
+    process.stderr.write(`engine: unhandled rejection: ${redact(err instanceof Error ? err.stack ?? err.message : String(err))}\n`);
+  });
+  process.stdout.on('error', () => exit(0)); // The module went away.
+  // Ctrl+C at the admin's console reaches every process of the terminal's foreground group, the engine included (it is
+  // the module's child). The keystroke belongs to the module: PowerShell stops the pipeline and the module sends
+  // $/cancel, so a deploy rolls back in order. The engine ends only on stdin EOF, $/shutdown, SIGTERM or SIGKILL.
+  process.on('SIGINT', () => {
+    process.stderr.write('engine: ignoring SIGINT (the module cancels requests with $/cancel)\n');
+  });
+
+  // The engine idles most of its life between cmdlets, so it is kept small (docs/performance.md, Foundation):
+  // - the young generation stays at its initial size: V8 would otherwise grow it to 2 x 16 MB during a run of
+  //   calls and keep it; this flag, unlike --max-semi-space-size, is read at every growth, so it works when set
+  //   from here (the calls' latency is unchanged: the engine's garbage is short-lived);
+  // - after a quiet second, a full collection that also compacts the old generation (only that one collection:
+  //   compacting on every full GC would cost during work), so the pages freed by a run of calls go back to the OS.
+  setFlagsFromString('--semi-space-growth-factor=1');
+  setFlagsFromString('--expose-gc');
+  const collect = runInNewContext('gc') as () => void;
+  let idleTimer: NodeJS.Timeout | undefined;
+  engine.onIdle = () => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => {
+      setFlagsFromString('--compact-on-every-full-gc');
+      collect();
+      setFlagsFromString('--no-compact-on-every-full-gc');
+    }, 1000).unref();
+  };
+
+  void serveLines(engine, process.stdin).then((cancelled) => exit(0, cancelled));
+}

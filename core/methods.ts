@@ -52,12 +52,20 @@ export const DOMAINS: readonly LazyMethods[] = [
     domain: 'schedule', names: ['schedule.register', 'schedule.get', 'schedule.unregister'],
     load: async () => (await import('./schedule/methods')).scheduleMethods,
   },
-  { domain: 'dashboard', names: ['dashboard.userNew', 'dashboard.userList', 'dashboard.userRemove'], load: async () => (await import('./dashboard/methods')).dashboardMethods },
+  { domain: 'dashboard', names: ['dashboard.userNew', 'dashboard.userList', 'dashboard.userRemove', 'dashboard.start', 'dashboard.stop', 'dashboard.get'], load: async () => (await import('./dashboard/methods')).dashboardMethods },
 ];
 
 /** The engine's own methods (engine.ping, engine.info; test.* in tests): small, defined at start. */
 export function eagerMethods(): MethodDef[] {
   return engineMethods();
+}
+
+/** One method's definition by name, its domain loaded on demand (the dashboard host runs methods in-process). */
+export async function resolveMethod(name: string): Promise<MethodDef> {
+  const def = eagerMethods().find((m) => m.name === name)
+    ?? (await DOMAINS.find((d) => d.names.includes(name))?.load())?.find((m) => m.name === name);
+  if (!def) throw new Error(`No engine method ${name}.`);
+  return def;
 }
 
 /** Every method with its definition, every domain loaded (the docs generator and its test). */

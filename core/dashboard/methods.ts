@@ -3,12 +3,15 @@
  * dashboard.userList (Get-WoosooDashboardUser) lists them, dashboard.userRemove (Remove-WoosooDashboardUser) removes
  * one. The password arrives once, is hashed (core/dashboard/users.ts) and never returned, logged or audited (the audit
  * trail masks the Password parameter; the module sends it from a SecureString).
+ * Also the dashboard as a process (core/dashboard/lifecycle.ts): dashboard.start, dashboard.stop, dashboard.get.
  */
 import { z } from 'zod';
 import { findProject } from '../config/load';
 import { defineMethod, projectParams, typed, typedSchema } from '../kernel/method';
 import { wildcard } from '../util/wildcard';
-import { lifecycleMethods } from './lifecycle';
+import { loadProject } from '../config';
+import { DEFAULT_BIND, DEFAULT_PORT, type HostState } from './hostplan';
+import { DASHBOARD_STATES, dashboardStatus, startDashboard, stopDashboard, type DashboardState } from './lifecycle';
 import { ROLES, checkNewUser, createUser, findUser, listUsers, removeUser, usersPath, type PublicUser } from './users';
 
 const userItem = typedSchema('DashboardUser', {
@@ -77,4 +80,56 @@ export const dashboardUserRemove = defineMethod({
   },
 });
 
-export const dashboardMethods = [...lifecycleMethods, dashboardUserNew, dashboardUserList, dashboardUserRemove];
+const infoItem = typedSchema('DashboardInfo', {
+  Url: z.string().nullable(), Pid: z.number().nullable(), State: z.enum(DASHBOARD_STATES), Port: z.number().nullable(),
+  BindAddress: z.string().nullable(), Https: z.boolean(), Environment: z.string().nullable(), StartedAt: z.string().nullable(), ProjectPath: z.string(),
+});
+
+function infoObject(projectDir: string, state: DashboardState, s: HostState | null) {
+  return typed('DashboardInfo', {
+    Url: s?.url ?? null, Pid: s?.pid ?? null, State: state, Port: s?.port ?? null, BindAddress: s?.bindAddress ?? null,
+    Https: s?.https ?? false, Environment: s?.environment ?? null, StartedAt: s?.startedAt ?? null, ProjectPath: projectDir,
+  });
+}
+
+export const dashboardStart = defineMethod({
+  name: 'dashboard.start',
+  summary: 'Starts the web dashboard of the project as a background process (the engine in --dashboard mode) and returns it once it listens.',
+  params: z.object({
+    ...projectParams,
+    port: z.number().int().min(1).max(65535).default(DEFAULT_PORT).describe('TCP port (default 8080)'),
+    bindAddress: z.string().min(1).max(100).default(DEFAULT_BIND).describe('The address to listen on: 127.0.0.1 (default), or a LAN address with allowRemote'),
+    allowRemote: z.boolean().default(false).describe('Allow an address other than loopback; it is then served over HTTPS with the project\'s certificate'),
+  }),
+  item: infoItem,
+  async handler(p, ctx) {
+    const cfg = loadProject(p, ctx);
+    const o = { projectDir: cfg.projectDir, environment: p.environment ?? cfg.environment, port: p.port, bindAddress: p.bindAddress, allowRemote: p.allowRemote };
+    return { items: [infoObject(cfg.projectDir, 'Running', await startDashboard(o, cfg, ctx))] };
+  },
+});
+
+export const dashboardStop = defineMethod({
+  name: 'dashboard.stop',
+  summary: 'Stops the project\'s web dashboard (the process its state file .woosoo/dashboard.json names) and removes that file.',
+  params: z.object(projectParams),
+  item: infoItem,
+  async handler(p, ctx) {
+    const projectDir = loadProject(p, ctx).projectDir;
+    return { items: [infoObject(projectDir, 'Stopped', await stopDashboard(projectDir, ctx))] };
+  },
+});
+
+export const dashboardGet = defineMethod({
+  name: 'dashboard.get',
+  summary: 'The project\'s web dashboard: Running (with its URL and PID), Stopped, or Stale (its state file names a process that is gone).',
+  params: z.object(projectParams),
+  item: infoItem,
+  async handler(p, ctx) {
+    const projectDir = loadProject(p, ctx).projectDir;
+    const now = dashboardStatus(projectDir);
+    return { items: [infoObject(projectDir, now.state, now.host)] };
+  },
+});
+
+export const dashboardMethods = [dashboardStart, dashboardStop, dashboardGet, dashboardUserNew, dashboardUserList, dashboardUserRemove];

@@ -31,6 +31,8 @@ export interface DashboardOptions {
   hosts?: readonly string[];
   /** The built browser client's folder; default bin/dashboard of Woosoo's folder (core/dashboard/static.ts). */
   staticDir?: string;
+  /** TLS key and certificate (PEM): the server is HTTPS (the host passes the project's certificate when not on loopback). */
+  https?: { key: string | Buffer; cert: string | Buffer };
   /** Called as each method call ends, after its audit line (the host passes the engine's log, core/engine/log.ts). */
   onCallEnd?: CallObserver;
 }
@@ -91,7 +93,8 @@ export async function buildDashboard(opts: DashboardOptions): Promise<FastifyIns
   const cookieName = opts.secure ? '__Host-woosoo_session' : 'woosoo_session';
   const cookieOptions = { path: '/', httpOnly: true, sameSite: 'strict' as const, secure: opts.secure === true };
 
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true });
+  const tls = opts.https ? { https: opts.https } : {};
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, trustProxy: false, return503OnClosing: true, ...tls }) as unknown as FastifyInstance;
   await app.register(cookie);
 
   // Against DNS rebinding: a page of another site whose name now points here still sends its own name as Host.
@@ -174,7 +177,7 @@ export async function buildDashboard(opts: DashboardOptions): Promise<FastifyIns
   registerStatic(app, opts.staticDir);
   await registerRoutes(app, {
     guard, invoke, project: { path: opts.projectDir, ...(opts.environment ? { environment: opts.environment } : {}) },
-    sessions, cookieName, secure: opts.secure === true,
+    sessions, cookieName, secure: opts.secure === true || opts.https !== undefined,
   });
   return app;
 }

@@ -288,6 +288,15 @@ const CASES: Record<string, Case> = {
     headers: ['Name', 'Role', 'Action', 'Updated'],
     whole: ['admin', 'night-shift', 'operator', 'Added', 'Replaced'],
   },
+  DashboardInfo: {
+    table: true,
+    items: [
+      { $type: 'DashboardInfo', Url: 'https://192.168.100.200:65535/', Pid: 4194304, State: 'Running', Port: 65535, BindAddress: '192.168.100.200', Https: true, Environment: 'production', StartedAt: WHEN, ProjectPath: PROJECT },
+      { $type: 'DashboardInfo', Url: null, Pid: null, State: 'Stopped', Port: null, BindAddress: null, Https: false, Environment: null, StartedAt: null, ProjectPath: PROJECT },
+    ],
+    headers: ['State', 'Pid', 'Url', 'StartedAt'],
+    whole: ['Running', 'Stopped', '4194304', 'https://192.168.100.200:65535/', WHEN],
+  },
   ScheduledTask: {
     table: true,
     items: [

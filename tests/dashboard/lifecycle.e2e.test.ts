@@ -1,0 +1,83 @@
+/**
+ * Start-, Get- and Stop-WoosooDashboard from the real pwsh (both tiers), one session on a copy of the demo: the
+ * dashboard starts as a background process on a free port and answers for real (GET /api/session without a session:
+ * 401); Get-WoosooDashboard shows it Running with its URL and PID; a second start of the project, another project on
+ * the same port, a LAN address without -AllowRemote and -WhatIf are refused or do nothing, each clearly; Stop makes it
+ * Stopped, the process is gone and its state file removed.
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readState, stateFile } from '../../core/dashboard/hostplan';
+import { pidAlive } from '../../core/process/pid';
+import { ROOT } from '../support/engine';
+import { describePwsh, pwshJson, TIER } from '../support/pwsh';
+import { freePort } from '../harness/ports';
+
+describePwsh('the dashboard as a background process end to end', () => {
+  let dir: string;
+  let other: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'woosoo-dash-'));
+    other = mkdtempSync(join(tmpdir(), 'woosoo-dash-other-'));
+    cpSync(join(ROOT, 'examples', 'demo'), dir, { recursive: true });
+    cpSync(join(ROOT, 'examples', 'demo', 'deployment.config.env'), join(other, 'deployment.config.env'));
+  });
+  afterAll(() => {
+    for (const d of [dir, other]) {
+      const left = readState(d);
+      if (left && TIER === 'linux' && pidAlive(left.pid)) process.kill(left.pid, 'SIGKILL');
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+
+  it('starts, answers, refuses clearly, shows Running, stops to Stopped with the process gone', async () => {
+    const port = await freePort();
+    const err = (cmd: string) => `$(try { ${cmd} -Confirm:$false -ErrorAction Stop | Out-Null; 'no error' } catch { '{0}|{1}|{2}' -f $_.FullyQualifiedErrorId, $_.Exception.Message, $_.ErrorDetails.RecommendedAction })`;
+    const r = pwshJson(`$ErrorActionPreference = 'Stop'
+      Start-WoosooDashboard -Path '${dir}' -Port ${port} -WhatIf
+      $whatIf = Test-Path '${join(dir, '.woosoo', 'dashboard.json')}'
+      $started = Start-WoosooDashboard -Path '${dir}' -Port ${port} -Confirm:$false
+      $got = Get-WoosooDashboard -Path '${dir}'
+      $status = [int](Invoke-WebRequest -Uri ($got.Url + 'api/session') -UseBasicParsing -SkipHttpErrorCheck -TimeoutSec 20).StatusCode
+      $again = ${err(`Start-WoosooDashboard -Path '${dir}' -Port ${port}`)}
+      $busy = ${err(`Start-WoosooDashboard -Path '${other}' -Port ${port}`)}
+      $remote = ${err(`Start-WoosooDashboard -Path '${other}' -Port ${port} -BindAddress 10.11.12.13`)}
+      $table = $got | Out-String -Width 80
+      $stopped = Stop-WoosooDashboard -Path '${dir}' -PassThru -Confirm:$false
+      $after = Get-WoosooDashboard -Path '${dir}'
+      [pscustomobject]@{
+        WhatIf = $whatIf; Type = $started.PSObject.TypeNames[0]; Started = $started; Got = $got; Status = $status
+        Again = $again; Busy = $busy; Remote = $remote; Table = $table; Stopped = $stopped.State; After = $after.State
+        Gone = ($null -eq (Get-Process -Id $started.Pid -ErrorAction SilentlyContinue))
+      } | ConvertTo-Json -Depth 20 -Compress`, { timeoutMs: TIER === 'windows' ? 200_000 : 90_000 });
+
+    expect(r.WhatIf).toBe(false);
+    expect(r.Type).toBe('Woosoo.DashboardInfo');
+    expect(r.Started).toMatchObject({ State: 'Running', Port: port, BindAddress: '127.0.0.1', Https: false, Url: `http://127.0.0.1:${port}/` });
+    expect(r.Started.Pid).toBeGreaterThan(0);
+    expect(r.Got).toMatchObject({ State: 'Running', Pid: r.Started.Pid, Url: r.Started.Url, StartedAt: r.Started.StartedAt });
+    expect(r.Status).toBe(401); // the real server, with its authentication
+    expect(r.Table).toMatch(new RegExp(`Running\\s+${r.Started.Pid}\\s+http://127\\.0\\.0\\.1:${port}/`));
+
+    expect(r.Again).toMatch(/^Woosoo\.DashboardAlreadyRunning/);
+    expect(r.Again).toContain(`http://127.0.0.1:${port}/`);
+    const [busyId, busyMessage, busyFix] = r.Busy.split('|');
+    expect(busyId).toMatch(/^Woosoo\.DashboardPortInUse/);
+    expect(busyMessage).toContain(`port ${port}`);
+    expect(busyFix).toContain('-Port');
+    expect(existsSync(stateFile(other))).toBe(false);
+    expect(r.Remote).toMatch(/^Woosoo\.DashboardRemoteRefused.*-AllowRemote/s);
+
+    expect(r.Stopped).toBe('Stopped');
+    expect(r.After).toBe('Stopped');
+    expect(r.Gone).toBe(true);
+    expect(existsSync(stateFile(dir))).toBe(false);
+    if (TIER === 'linux') expect(pidAlive(r.Started.Pid)).toBe(false);
+    const log = readFileSync(join(dir, 'logs', 'woosoo', 'dashboard.log'), 'utf8');
+    expect(log).toMatch(/started: http:\/\/127\.0\.0\.1/);
+    // SIGTERM ends it in order on Linux; Windows has no signal to catch (the process is terminated, Stop removes the file).
+    if (TIER === 'linux') expect(log).toMatch(/stopping \(SIGTERM\)[\s\S]*stopped/);
+  });
+});
