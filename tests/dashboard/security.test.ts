@@ -4,7 +4,8 @@
  * log route, missing headers, weak cookies, stale sessions, and passwords leaking into files. The methods it runs are
  * the engine's real ones (core/methods.ts); the clock is a variable, so timeouts expire without sleeping.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditFiles } from '../../core/audit';
@@ -42,10 +43,23 @@ async function login(name: string, password: string, remoteAddress = nextAddress
   return { r, cookie: cookie ? `${cookie.name}=${cookie.value}` : '', csrf: r.statusCode === 200 ? (r.json().csrfToken as string) : '' };
 }
 
-const ROUTES: [string, string][] = [
-  ['POST', '/api/logout'], ['GET', '/api/session'], ['GET', '/api/overview'], ['POST', '/api/services/backend/restart'],
-  ['GET', '/api/config'], ['GET', '/api/logs/backend'], ['POST', '/api/users'],
+/** The routes that change something, by the role they need (the contract of docs/dashboard.md). */
+const OPERATOR_ROUTES: [string, string][] = [
+  ['POST', '/api/services/backend/start'], ['POST', '/api/services/backend/stop'], ['POST', '/api/services/backend/restart'],
+  ['POST', '/api/deploys'], ['POST', '/api/deploys/20260101-000000-abcd/undo'], ['POST', '/api/backups/2026-01-01_00-00-00/test'],
 ];
+const ADMIN_ROUTES: [string, string][] = [
+  ['POST', '/api/backups/2026-01-01_00-00-00/restore'], ['PUT', '/api/config'], ['GET', '/api/users'], ['POST', '/api/users'],
+  ['DELETE', '/api/users/viewer'], ['GET', '/api/audit'],
+];
+const VIEWER_GETS = ['/api/session', '/api/overview', '/api/services', '/api/health', '/api/logs/backend', '/api/deploys',
+  '/api/deploys/20260101-000000-abcd/report', '/api/backups', '/api/config'];
+const ROUTES: [string, string][] = [
+  ['POST', '/api/logout'], ...VIEWER_GETS.map((u): [string, string] => ['GET', u]), ['GET', '/api/live'], ...OPERATOR_ROUTES, ...ADMIN_ROUTES,
+];
+/** The engine methods that change something: none may run for a refused request. */
+const CHANGERS = ['services.start', 'services.stop', 'services.restart', 'deploy.run', 'deploy.undo', 'backup.test', 'backup.restore',
+  'config.set', 'dashboard.userNew', 'dashboard.userRemove'];
 
 function expectHeaders(r: LightMyRequestResponse) {
   expect(r.headers['content-security-policy']).toMatch(/default-src 'self'/);
@@ -69,7 +83,7 @@ afterAll(async () => {
 describe('the dashboard refuses', () => {
   it('every API route without a session: 401, with the security headers', async () => {
     for (const [method, url] of ROUTES) {
-      const r = await app.inject({ method: method as 'GET', url, payload: method === 'POST' ? {} : undefined });
+      const r = await app.inject({ method: method as 'GET', url, payload: method === 'GET' ? undefined : {} });
       expect({ url, status: r.statusCode }).toEqual({ url, status: 401 });
       expectHeaders(r);
     }
@@ -88,14 +102,15 @@ describe('the dashboard refuses', () => {
     const operator = await login('operator', PASSWORDS.operator);
     const as = (s: typeof viewer) => ({ cookie: s.cookie, 'x-csrf-token': s.csrf });
     const newUser = { name: 'mallory', role: 'admin', password: 'Mallory-pass-0004' };
-    for (const r of [
-      await app.inject({ method: 'POST', url: '/api/services/backend/restart', headers: as(viewer) }),
-      await app.inject({ method: 'POST', url: '/api/users', headers: as(viewer), payload: newUser }),
-      await app.inject({ method: 'POST', url: '/api/users', headers: as(operator), payload: newUser }),
-    ]) {
-      expect(r.statusCode).toBe(403);
-      expectHeaders(r);
+    called.length = 0;
+    for (const [who, s, routes] of [['viewer', viewer, [...OPERATOR_ROUTES, ...ADMIN_ROUTES]], ['operator', operator, ADMIN_ROUTES]] as const) {
+      for (const [method, url] of routes) {
+        const r = await app.inject({ method: method as 'GET', url, headers: as(s), payload: url === '/api/users' ? newUser : method === 'GET' ? undefined : {} });
+        expect({ who, method, url, status: r.statusCode }).toEqual({ who, method, url, status: 403 });
+        expectHeaders(r);
+      }
     }
+    expect(called).toEqual([]);
     expect(JSON.stringify(JSON.parse(readFileSync(usersPath(project.dir), 'utf8')))).not.toContain('mallory');
   });
 
@@ -108,6 +123,14 @@ describe('the dashboard refuses', () => {
     expect((await app.inject({ method: 'POST', url: '/api/logout', headers: { cookie: operator.cookie } })).statusCode).toBe(403);
     // With the token, the request gets through to the check of the name (an unknown service: 404).
     expect((await app.inject({ method: 'POST', url, headers: { cookie: operator.cookie, 'x-csrf-token': operator.csrf } })).statusCode).toBe(404);
+    // Every change, even an admin's: nothing runs without the token.
+    const admin = await login('admin', PASSWORDS.admin);
+    called.length = 0;
+    for (const [method, route] of [...OPERATOR_ROUTES, ...ADMIN_ROUTES, ['POST', '/api/logout']].filter(([m]) => m !== 'GET')) {
+      const r = await app.inject({ method: method as 'POST', url: route, headers: { cookie: admin.cookie }, payload: {} });
+      expect({ method, route, status: r.statusCode }).toEqual({ method, route, status: 403 });
+    }
+    expect(called).toEqual([]);
   });
 
   it('the 6th login after 5 wrong passwords, even with the right password; per account and per address', async () => {
@@ -165,6 +188,23 @@ describe('the dashboard refuses', () => {
       expectHeaders(r);
     }
     expect(called).not.toContain('logs.get');
+  });
+
+  it('path traversal, absolute paths and wildcards in deployment and backup ids: 400 or 404, nothing run, no file read', async () => {
+    const admin = await login('admin', PASSWORDS.admin);
+    const ids = ['..%2F..%2Fetc%2Fpasswd', '%2e%2e%2f%2e%2e%2fetc%2fpasswd', '..', '%2e%2e', '%2Fetc%2Fpasswd', '*', '..%5C..%5Cwindows%5Cwin.ini',
+      'C%3A%5CWindows%5Cwin.ini', '20260101-000000-abcd%00', '2026-01-01_00-00-00%2F..%2F..'];
+    called.length = 0;
+    for (const id of ids) {
+      for (const [method, url] of [['GET', `/api/deploys/${id}/report`], ['POST', `/api/deploys/${id}/undo`], ['POST', `/api/backups/${id}/test`], ['POST', `/api/backups/${id}/restore`]]) {
+        const r = await app.inject({ method: method as 'GET', url, headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf }, payload: method === 'GET' ? undefined : {} });
+        expect({ url, bad: [400, 404].includes(r.statusCode) }).toEqual({ url, bad: true });
+        expect(r.body).not.toMatch(/root:|\[fonts\]/);
+        expectHeaders(r);
+      }
+    }
+    // Only the engine's lists were asked (to find the id); no action and no report read.
+    expect([...new Set(called)].sort()).toEqual(['backup.list', 'deploy.get']);
   });
 });
 
@@ -239,6 +279,42 @@ describe('what the dashboard serves and keeps', () => {
       expect.objectContaining({ method: 'dashboard.logout', outcome: 'Succeeded' }),
     ]));
   });
+
+  it('no secret in any route\'s response; a secret set through PUT /api/config is written but never echoed or audited', async () => {
+    const admin = await login('admin', PASSWORDS.admin);
+    const secrets = ['Sync-Pa55', 'sync-reverb-secret', ...Object.values(PASSWORDS), 'scrypt', '"salt"'];
+    const bodies: string[] = [];
+    const service = (await app.inject({ method: 'GET', url: '/api/services', headers: { cookie: admin.cookie } })).json().items[0].Name as string;
+    // A log line holding the database password: the log route masks it like Get-WoosooLog.
+    mkdirSync(join(project.dir, 'logs', service), { recursive: true });
+    writeFileSync(join(project.dir, 'logs', service, 'output.log'), 'connecting with password Sync-Pa55 #word\n');
+    for (const url of [...VIEWER_GETS.filter((u) => !u.includes('/report')).map((u) => u.replace('/backend', `/${service}`)), '/api/users', '/api/audit']) {
+      const r = await app.inject({ method: 'GET', url, headers: { cookie: admin.cookie } });
+      expect({ url, status: r.statusCode }).toEqual({ url, status: 200 });
+      bodies.push(r.body);
+    }
+    expect(JSON.parse(bodies[VIEWER_GETS.length - 1]).users).toBeUndefined();
+    for (const b of bodies) for (const x of secrets) expect(b).not.toContain(x);
+
+    const headers = { cookie: admin.cookie, 'x-csrf-token': admin.csrf };
+    const config = join(project.dir, 'deployment.config.env');
+    const before = readFileSync(config, 'utf8');
+    const bad = await app.inject({ method: 'PUT', url: '/api/config', headers, payload: { key: 'HTTP_PORT', value: 'not-a-port' } });
+    expect(bad.statusCode).toBe(400);
+    expect(readFileSync(config, 'utf8')).toBe(before); // validated like Set-WoosooConfig: nothing written
+    const set = await app.inject({ method: 'PUT', url: '/api/config', headers, payload: { key: 'DB_PASSWORD', value: 'New-Secret-Pa55-0006' } });
+    expect(set.statusCode).toBe(200);
+    expect(set.json().items[0]).toMatchObject({ $type: 'ConfigChange' });
+    expect(readFileSync(config, 'utf8')).toContain('New-Secret-Pa55-0006');
+    const after = await app.inject({ method: 'GET', url: '/api/config', headers: { cookie: admin.cookie } });
+    const audit = auditFiles(project.dir).map((f) => readFileSync(f, 'utf8')).join('');
+    for (const text of [set.body, after.body, audit]) expect(text).not.toContain('New-Secret-Pa55-0006');
+    expect(audit).toContain('Dashboard: set config');
+
+    const users = await app.inject({ method: 'GET', url: '/api/users', headers: { cookie: admin.cookie } });
+    expect((users.json().items as { Name: string }[]).map((u) => u.Name)).toEqual(expect.arrayContaining(['admin', 'operator', 'viewer']));
+    expect((await app.inject({ method: 'DELETE', url: '/api/users/nobody', headers })).statusCode).toBe(404);
+  }, 30_000);
 
   it('the overview comes from services.get, health.get and deploy.get', async () => {
     const viewer = await login('viewer', PASSWORDS.viewer);
