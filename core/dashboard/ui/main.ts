@@ -79,6 +79,15 @@ function App(): VNode {
     whenSignedOut(() => signedIn(null));
     api<Session>('GET', '/api/session').then(signedIn, () => signedIn(null));
   }, []);
+  // The socket dropped: if the session is over (expired, ended by an admin), the 401 shows the login page.
+  useEffect(() => {
+    if (!session) return undefined;
+    let wasOpen = false;
+    return onLiveState((open) => {
+      if (wasOpen && !open) api('GET', '/api/session').catch(() => undefined);
+      wasOpen = open;
+    });
+  }, [session]);
   useEffect(() => {
     if (session === null && hash !== 'login') location.hash = '#/login';
     if (session && hash === 'login') location.hash = '#/overview';

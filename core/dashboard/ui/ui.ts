@@ -6,7 +6,7 @@
  */
 import { html } from 'htm/preact';
 import type { ComponentChildren, VNode } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, roleAtLeast, type Role, type Session } from './api';
 
 export type Row = Record<string, unknown>;
@@ -107,25 +107,30 @@ export interface Confirm { text: string; label: string; danger?: boolean; run: (
  */
 export function useConfirm(): [VNode | null, (c: Confirm) => void] {
   const [pending, setPending] = useState<Confirm | null>(null);
-  useEffect(() => {
-    if (!pending) return undefined;
-    const key = (e: KeyboardEvent) => { if (e.key === 'Escape') setPending(null); };
-    document.addEventListener('keydown', key);
-    return () => document.removeEventListener('keydown', key);
-  }, [pending]);
   const dialog = pending
-    ? html`<div class="backdrop">
-        <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="confirm-text" data-confirm>
-          <p id="confirm-text">${pending.text}</p>
-          <div class="actions">
-            <button type="button" data-action="cancel" onClick=${() => setPending(null)}>Cancel</button>
-            <button type="button" class=${pending.danger ? 'danger' : 'primary'} data-action="confirm" autofocus
-              onClick=${() => { const p = pending; setPending(null); void p.run(); }}>${pending.label}</button>
-          </div>
-        </div>
-      </div>`
+    ? html`<${Dialog} confirm=${pending} close=${() => setPending(null)} />`
     : null;
   return [dialog, setPending];
+}
+
+function Dialog({ confirm, close }: { confirm: Confirm; close: () => void }): VNode {
+  const ok = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    ok.current?.focus();
+    const key = (e: KeyboardEvent) => { if (e.key === 'Escape') close(); };
+    document.addEventListener('keydown', key);
+    return () => document.removeEventListener('keydown', key);
+  }, []);
+  return html`<div class="backdrop">
+    <div class="dialog" role="dialog" aria-modal="true" aria-labelledby="confirm-text" data-confirm>
+      <p id="confirm-text">${confirm.text}</p>
+      <div class="actions">
+        <button type="button" data-action="cancel" onClick=${close}>Cancel</button>
+        <button type="button" ref=${ok} class=${confirm.danger ? 'danger' : 'primary'} data-action="confirm"
+          onClick=${() => { close(); void confirm.run(); }}>${confirm.label}</button>
+      </div>
+    </div>
+  </div>`;
 }
 
 /** Runs an action with a busy flag and its error kept for display. */

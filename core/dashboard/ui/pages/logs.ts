@@ -20,9 +20,14 @@ const LEVELS = ['', 'Debug', 'Info', 'Warning', 'Error'];
 interface Line { n: number; entry: Row }
 let counter = 0;
 
-/** The last MAX_LINES of lines, each with a key of its own. */
+/** Where an entry is in its file ("" when unknown): the tail and the live follow may both bring one line. */
+const place = (e: Row) => (typeof e.Line === 'number' ? `${String(e.Source)}:${e.Line}` : '');
+
+/** The last MAX_LINES of lines plus the new entries, each line once, each with a key of its own. */
 function keep(lines: Line[], more: Row[]): Line[] {
-  const next = lines.concat(more.map((entry) => ({ n: ++counter, entry })));
+  const seen = new Set(lines.map((l) => place(l.entry)));
+  const fresh = more.filter((e) => !place(e) || !seen.has(place(e)));
+  const next = lines.concat(fresh.map((entry) => ({ n: ++counter, entry })));
   return next.length > MAX_LINES ? next.slice(next.length - MAX_LINES) : next;
 }
 
@@ -57,8 +62,9 @@ export function LogsPage(_p: PageProps): VNode {
     if (!service) return undefined;
     let live = true;
     setError(null);
+    setLines([]);
     api<{ items: Row[] }>('GET', `/api/logs/${seg(service)}${query({ tail: 200, level: applied.level, pattern: applied.pattern })}`)
-      .then((r) => { if (live) { atBottom.current = true; setLines(keep([], byTime(r.items ?? []))); } }, (e) => { if (live) { setLines([]); setError(e); } });
+      .then((r) => { if (live) { atBottom.current = true; setLines((cur) => keep([], byTime([...(r.items ?? []), ...cur.map((l) => l.entry)]))); } }, (e) => { if (live) { setLines([]); setError(e); } });
     return () => { live = false; };
   }, [service, applied]);
 
