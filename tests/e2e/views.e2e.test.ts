@@ -295,7 +295,7 @@ const CASES: Record<string, Case> = {
       { $type: 'DashboardInfo', Url: null, Pid: null, State: 'Stopped', Port: null, BindAddress: null, Https: false, Environment: null, StartedAt: null, ProjectPath: PROJECT },
     ],
     headers: ['State', 'Pid', 'Url', 'StartedAt'],
-    whole: ['Running', 'Stopped', '4194304', 'https://192.168.100.200:65535/', WHEN],
+    whole: ['Running', 'Stopped', '4194304', 'https://192.168.100.200:65535/'],
   },
   ScheduledTask: {
     table: true,
