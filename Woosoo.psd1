@@ -47,6 +47,8 @@
         'Get-WoosooScheduledTask'
         'Unregister-WoosooScheduledTask'
         'New-WoosooDashboardUser'
+        'Get-WoosooDashboardUser'
+        'Remove-WoosooDashboardUser'
         'Start-WoosooDashboard'
         'Stop-WoosooDashboard'
         'Get-WoosooDashboard'

@@ -1,6 +1,7 @@
 /**
- * New-WoosooDashboardUser from the real pwsh (both tiers), one session: an admin added, a duplicate refused, -Force
- * replaces, -WhatIf and a short password write nothing; the engine's hash verifies with the dashboard's own login
+ * New-, Get- and Remove-WoosooDashboardUser from the real pwsh (both tiers), one session: an admin added, a duplicate
+ * refused, -Force replaces, -WhatIf and a short password write nothing; users listed (wildcards) and removed (-WhatIf
+ * removes nothing, an unknown name is an error); the engine's hash verifies with the dashboard's own login
  * code; the password is in no file of the project (users.json, the audit trail, the engine's log) nor in the output.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -29,11 +30,22 @@ describePwsh('New-WoosooDashboardUser end to end', () => {
       New-WoosooDashboardUser -Path '${p}' -Name shorty -Password ${pw('short')} -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable short
       $replaced = New-WoosooDashboardUser -Path '${p}' -Name admin -Role admin -Password ${pw(SECOND)} -Force -Confirm:$false
       $audit = @(Get-WoosooAudit -Path '${p}' -Command New-WoosooDashboardUser)
+      $null = New-WoosooDashboardUser -Path '${p}' -Name night-shift -Role operator -Password ${pw(FIRST)} -Confirm:$false
+      $all = @(Get-WoosooDashboardUser -Path '${p}')
+      $nights = @(Get-WoosooDashboardUser -Path '${p}' -Name NIGHT-*)
+      Remove-WoosooDashboardUser -Path '${p}' -Name night-shift -WhatIf
+      $afterWhatIf = @(Get-WoosooDashboardUser -Path '${p}').Count
+      $removed = Get-WoosooDashboardUser -Path '${p}' -Name night-shift | Remove-WoosooDashboardUser -Path '${p}' -Confirm:$false
+      Remove-WoosooDashboardUser -Path '${p}' -Name nobody -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable none
+      $removals = @(Get-WoosooAudit -Path '${p}' -Command Remove-WoosooDashboardUser)
       [pscustomobject]@{
         Type = $added.PSObject.TypeNames[0]; Added = '{0}/{1}/{2}' -f $added.Name, $added.Role, $added.Replaced
         Replaced = $replaced.Replaced; Dup = [string]$dup[0].FullyQualifiedErrorId; Short = [string]$short[0].FullyQualifiedErrorId
         Table = (@($added, $replaced) | Out-String -Width 80)
         Audit = @($audit | ForEach-Object { '{0}/{1}/{2}' -f $_.Outcome, $_.WhatIf, $_.Parameters.Password })
+        All = @($all | ForEach-Object { '{0}/{1}' -f $_.Name, $_.Role }); Nights = @($nights | ForEach-Object { $_.Name })
+        AfterWhatIf = $afterWhatIf; Removed = '{0}/{1}' -f $removed.PSObject.TypeNames[0], $removed.Name; None = [string]$none[0].FullyQualifiedErrorId
+        Removals = @($removals | ForEach-Object { '{0}/{1}' -f $_.Outcome, $_.WhatIf })
       } | ConvertTo-Json -Depth 20 -Compress`);
     expect(r).toMatchObject({ Type: 'Woosoo.DashboardUser', Added: 'admin/admin/False', Replaced: true });
     expect(r.Dup).toMatch(/^Woosoo\.DashboardUserExists/);
@@ -41,6 +53,9 @@ describePwsh('New-WoosooDashboardUser end to end', () => {
     expect(r.Table).toMatch(/admin\s+admin\s+Added/);
     expect(r.Table).toMatch(/admin\s+admin\s+Replaced/);
     expect(r.Audit).toEqual(['Succeeded/False/********', 'Refused/False/********', 'Succeeded/True/********', 'Refused/False/********', 'Succeeded/False/********']);
+    expect(r).toMatchObject({ All: ['admin/admin', 'night-shift/operator'], Nights: ['night-shift'], AfterWhatIf: 2, Removed: 'Woosoo.DashboardUser/night-shift' });
+    expect(r.None).toMatch(/^Woosoo\.DashboardUserNotFound/);
+    expect(r.Removals).toEqual(['Succeeded/True', 'Succeeded/False', 'Refused/False']);
     expect(JSON.stringify(r)).not.toContain(FIRST);
     expect(JSON.stringify(r)).not.toContain(SECOND);
 
