@@ -228,6 +228,7 @@ function Edit-WoosooConfig {
         }
         $params.changes = $changes.ToArray()
         $params.whatIf = $false
+        $params += Get-WoosooProjectKeyParam -ProjectPath $resolved -Cmdlet $PSCmdlet   # the backup of the file it edits
         try {
             $saved = @(Invoke-WoosooRpc -Method 'config.set' -Params $params -Cmdlet $PSCmdlet)[0]
         }

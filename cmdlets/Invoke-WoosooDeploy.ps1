@@ -156,6 +156,10 @@ function Invoke-WoosooDeploy {
         $undoParams = @{ whatIf = $false }
         if ($resolved) { $undoParams.path = $resolved }
         if ($Environment) { $undoParams.environment = $Environment }
+        # The deploy's backup and its rollback's restore: a DPAPI-protected project key only this side can open.
+        $key = Get-WoosooProjectKeyParam -ProjectPath $target -Cmdlet $PSCmdlet
+        $params += $key
+        $undoParams += $key
         $completed = @{}
         while ($true) {
             try {

@@ -89,6 +89,7 @@ function Set-WoosooConfig {
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
         if ($resolved) { $params.path = $resolved }
         if ($Environment) { $params.environment = $Environment }
+        $params += Get-WoosooProjectKeyParam -ProjectPath $resolved -Cmdlet $PSCmdlet   # the backup of the file it edits
         Invoke-WoosooPlannedChange -Method 'config.set' -Params $params -Cmdlet $PSCmdlet -Caption 'Set-WoosooConfig' `
             -Skip { param($change) $change.Action -eq 'Unchanged' } `
             -Describe { param($change) @(('Set {0} in {1}' -f $Name, $change.Path), $change.Diff) }

@@ -114,6 +114,7 @@ function Sync-WoosooConfig {
 
         $params.whatIf = $false
         $params.apps = $apply.ToArray()
+        $params += Get-WoosooProjectKeyParam -ProjectPath $resolved -Cmdlet $PSCmdlet   # the backup of the files it overwrites
         try {
             Invoke-WoosooRpc -Method 'config.sync' -Params $params -Cmdlet $PSCmdlet
         }

@@ -98,6 +98,7 @@ function Undo-WoosooDeploy {
         if (-not $PSCmdlet.ShouldProcess($deployment.ProjectPath, $what)) { Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $deployment.ProjectPath; return }
         $params.whatIf = $false
         $params.id = $deployment.Id
+        $params += Get-WoosooProjectKeyParam -ProjectPath $deployment.ProjectPath -Cmdlet $PSCmdlet   # the rollback's restore
         try {
             Invoke-WoosooRpc -Method 'deploy.undo' -Params $params -Cmdlet $PSCmdlet |
                 Where-Object { $_.PSObject.TypeNames -contains 'Woosoo.Deployment' }

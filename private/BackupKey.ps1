@@ -62,6 +62,21 @@ function Get-WoosooBackupKeyParam {
     return $out
 }
 
+function Get-WoosooProjectKeyParam {
+    # For the cmdlets whose backups and restores the engine makes on its own (Invoke-WoosooDeploy, Undo-WoosooDeploy,
+    # Sync-WoosooConfig, Set-WoosooConfig): the project's DPAPI-protected .woosoo/backup.key, opened here and sent as
+    # `key` (the engine cannot open DPAPI); nothing for a raw key file (the engine reads it itself) or none. A key
+    # this account cannot open is a warning: the engine goes on without it (and says what that means).
+    param([string]$ProjectPath, $Cmdlet)
+    try {
+        return (Get-WoosooBackupKeyParam -ProjectPath $ProjectPath -Cmdlet $Cmdlet)
+    }
+    catch {
+        $Cmdlet.WriteWarning($_.Exception.Message)
+        return @{}
+    }
+}
+
 function New-WoosooDpapiKey {
     # A fresh 32-byte key protected with DPAPI, and its id (the engine's keyIdOf: SHA-256 over a label and the key).
     param([ValidateSet('LocalMachine', 'CurrentUser')][string]$Scope)

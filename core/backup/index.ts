@@ -15,6 +15,9 @@ export type { RestoreAction, RestoreOptions, RestorePlan, RestoreResult } from '
 // for deploy: artifact hashes and the database client the backup itself uses
 export { hashFile } from './files';
 export { clientTool, connection } from './database';
+// for the methods whose backups the engine makes on its own (deploy, sync): the key parameters
+export { keyParams, keysOf } from './keyparams';
+export type { KeySource } from './keyfile';
 export type CreateBackupOptions = CreateOptions;
 
 export interface BackupIncludes {

@@ -6,7 +6,8 @@ import type { RequestContext } from '../kernel/context';
 import { toItemError, WoosooError, type ItemError } from '../kernel/errors';
 import { defineMethod, projectParams, typed, typedSchema } from '../kernel/method';
 import { createBackup, listBackups, restoreBackup, toBackupInfo, verifyBackupAsync, type BackupInfo, type RestoreAction } from './index';
-import { defaultKeyFile, writeKeyFile, type KeySource } from './keyfile';
+import { defaultKeyFile, writeKeyFile } from './keyfile';
+import { keyParams, keysOf } from './keyparams';
 import { ID_RE } from './layout';
 import { requireKeys } from './restore';
 import { removeSelected } from './retention';
@@ -20,15 +21,6 @@ function loadBackupProject(ref: ProjectRef, ctx: Pick<RequestContext, 'env' | 'c
   requireKeys(cfg, ['BACKUP_PATH', ...more], 'Working with the backups', 'Fix the keys listed in deployment.config.env (Test-WoosooConfig shows them).');
   return cfg;
 }
-
-/** Where the key of an encrypted backup comes from; none given: the project's .woosoo/backup.key when it exists. */
-const keyParams = {
-  keyFile: z.string().min(1).optional().describe('The backup key file (default: .woosoo/backup.key in the project)'),
-  key: z.string().optional().describe('The key itself, base64 (what the cmdlets send after opening a DPAPI-protected key file); never logged'),
-  passphrase: z.string().optional().describe('A passphrase instead of a key file (scrypt, parameters stored with the backup); never logged'),
-  keyFromProject: z.boolean().optional().describe('key is the project\'s own key file (opened by the cmdlet), not one the user named'),
-};
-const keysOf = (p: KeySource): KeySource => ({ keyFile: p.keyFile, key: p.key, passphrase: p.passphrase, keyFromProject: p.keyFromProject });
 
 const idParam = z.string().regex(ID_RE, 'must be a backup id such as 2026-02-15_14-30-00');
 

@@ -37,7 +37,7 @@ async function backupStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promi
     return { status: 'Skipped', message: '-SkipBackup: the previous release can be switched back to, but the database cannot be restored.' };
   }
   const b = await createBackup(cfg, ctx, {
-    description: `Before deployment ${j.id} (${j.options.scope}, blue/green)`, includeDatabase: true, creator: 'Invoke-WoosooDeploy',
+    description: `Before deployment ${j.id} (${j.options.scope}, blue/green)`, includeDatabase: true, creator: 'Invoke-WoosooDeploy', keys: ctx.backupKeys,
   });
   j.backupId = b.id;
   return { message: `Backup ${b.id}: database ${cfg.str('DB_DATABASE')} (${j.tablesBefore.length} tables) and the configuration, ${b.sizeBytes} bytes.` };

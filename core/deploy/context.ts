@@ -5,6 +5,7 @@
  * with: the request's notifications, but its own cancel signal, so Ctrl+C (which cancelled the deploy) does not
  * cancel the rollback that undoes it.
  */
+import type { KeySource } from '../backup';
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../kernel/context';
 import { endStep, startStep, stepsOf, writeJournal, type Journal, type StepName, type StepRecord, type StepStatus } from './journal';
@@ -13,12 +14,16 @@ import { holdAtCrashPoint } from '../kernel/testseams';
 /** Told of each step as it ends (its record as the journal has it). */
 export type StepSink = (j: Journal, s: StepRecord) => void;
 
-/** A request's context, with where the steps go as they end (none: they are only journaled). */
-export type DeployCtx = RequestContext & { readonly stepEnded?: StepSink };
+/**
+ * A request's context, with where the steps go as they end (none: they are only journaled), and the backup key the
+ * cmdlet sent (a DPAPI-protected key only it can open) for the deploy's backup and the rollback's restore. The key
+ * lives here, not in the deploy's options: those are written to the journal.
+ */
+export type DeployCtx = RequestContext & { readonly stepEnded?: StepSink; readonly backupKeys?: KeySource };
 
-/** The request's context with a step sink (deploy/methods.ts: the pipeline). */
-export function withStepSink(ctx: RequestContext, sink: StepSink): DeployCtx {
-  return Object.create(ctx, { stepEnded: { value: sink } }) as DeployCtx;
+/** The request's context with a step sink (deploy/methods.ts: the pipeline) and the request's backup key. */
+export function withStepSink(ctx: RequestContext, sink: StepSink, backupKeys?: KeySource): DeployCtx {
+  return Object.create(ctx, { stepEnded: { value: sink }, backupKeys: { value: backupKeys } }) as DeployCtx;
 }
 
 /** What a step's body returns: its message and, when not Succeeded, its status. */

@@ -1,5 +1,6 @@
 /** RPC methods of deploys: deploy.run (or its plan with whatIf), deploy.get (history), deploy.undo. Thin. */
 import { z } from 'zod';
+import { keyParams, keysOf, type KeySource } from '../backup';
 import { loadValidProject } from '../config';
 import type { RequestContext } from '../kernel/context';
 import { defineMethod, duration, durationSchema, projectParams, typed, typedSchema } from '../kernel/method';
@@ -48,9 +49,9 @@ function planObject(s: PlanStep, projectPath: string) {
   return typed('DeployPlanStep', { Order: s.order, Name: s.name, Description: s.description, Commands: s.commands, ProjectPath: projectPath });
 }
 
-/** The request's context with each deploy step streamed to the pipeline as it ends. */
-export function streamingSteps(ctx: RequestContext): DeployCtx {
-  return withStepSink(ctx, (j, s) => ctx.emit([stepObject(j, s)]));
+/** The request's context with each deploy step streamed to the pipeline as it ends (and the request's backup key). */
+export function streamingSteps(ctx: RequestContext, backupKeys?: KeySource): DeployCtx {
+  return withStepSink(ctx, (j, s) => ctx.emit([stepObject(j, s)]), backupKeys);
 }
 
 const planSchema = typedSchema('DeployPlanStep', {
@@ -71,6 +72,7 @@ export const deployRun = defineMethod({
     parallel: z.boolean().default(true),
     reportPath: z.string().min(1).optional(),
     whatIf: z.boolean().default(false),
+    ...keyParams,
   }),
   item: z.union([stepSchema, deploymentSchema, planSchema]),
   handler: async (p, ctx) => {
@@ -86,7 +88,7 @@ export const deployRun = defineMethod({
       }
       return { items: (await deployPlanWithSql(cfg, options, ctx)).map((s) => planObject(s, cfg.projectDir)) };
     }
-    const j = await runDeploy(cfg, streamingSteps(ctx), options);
+    const j = await runDeploy(cfg, streamingSteps(ctx, keysOf(p)), options);
     return { items: [toDeployment(j)] };
   },
 });
@@ -105,7 +107,7 @@ export const deployGet = defineMethod({
 export const deployUndo = defineMethod({
   name: 'deploy.undo',
   summary: 'Completes the rollback of an interrupted or failed deployment (the newest such one when no id), or switches a successful blue/green deployment back to the release before it; whatIf returns it unchanged.',
-  params: z.object({ ...projectParams, id: z.string().optional(), whatIf: z.boolean().default(false) }),
+  params: z.object({ ...projectParams, id: z.string().optional(), whatIf: z.boolean().default(false), ...keyParams }),
   item: z.union([deploymentSchema, stepSchema]),
   handler: async (p, ctx) => {
     const cfg = loadValidProject(p, ctx);
@@ -119,7 +121,7 @@ export const deployUndo = defineMethod({
     const j = readJournal(cfg, id);
     checkUndoable(j, cfg);
     if (p.whatIf) return { items: [toDeployment(j)] };
-    return { items: [toDeployment(await undoDeploy(cfg, streamingSteps(ctx), id))] };
+    return { items: [toDeployment(await undoDeploy(cfg, streamingSteps(ctx, keysOf(p)), id))] };
   },
 });
 

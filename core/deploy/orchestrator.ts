@@ -50,7 +50,7 @@ async function backupStep(cfg: ProjectConfig, ctx: DeployCtx, j: Journal): Promi
   j.tablesBefore = await listTables(cfg, ctx);
   const b = await createBackup(cfg, ctx, {
     description: `Before deployment ${j.id} (${j.options.scope})`, includeDatabase: true, creator: 'Invoke-WoosooDeploy',
-    extraFiles: Object.keys(m.manifest).map((f) => join(cfg.projectDir, f)),
+    extraFiles: Object.keys(m.manifest).map((f) => join(cfg.projectDir, f)), keys: ctx.backupKeys,
   });
   j.backupId = b.id;
   return { message: `Backup ${b.id}: ${b.fileCount} files and database ${cfg.str('DB_DATABASE')} (${j.tablesBefore.length} tables), ${b.sizeBytes} bytes.` };

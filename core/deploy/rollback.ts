@@ -40,7 +40,7 @@ export async function rollbackDeploy(cfg: ProjectConfig, ctx: DeployCtx, j: Jour
     }
     if (j.backupId) {
       try {
-        const r = await restoreBackup(cfg, ctx, j.backupId, { skipDatabase: !j.databaseMayHaveChanged });
+        const r = await restoreBackup(cfg, ctx, j.backupId, { skipDatabase: !j.databaseMayHaveChanged, keys: ctx.backupKeys });
         const changed = r.actions.filter((a) => a.action !== 'Unchanged');
         done.push(`restored ${changed.filter((a) => a.kind === 'File').length} file(s)${changed.some((a) => a.kind === 'Database') ? ' and the database' : ''} from backup ${j.backupId}`);
         // The import drops the tables a failed migration created (the restore brings the database back whole).

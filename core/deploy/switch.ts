@@ -177,7 +177,7 @@ async function restoreDatabase(cfg: ProjectConfig, ctx: DeployCtx, j: Journal, d
     return;
   }
   try {
-    const r = await restoreBackup(cfg, ctx, j.backupId, { skipFiles: true });
+    const r = await restoreBackup(cfg, ctx, j.backupId, { skipFiles: true, keys: ctx.backupKeys });
     const dropped = r.whatIf ? [] : r.tablesDropped;
     done.push(`restored the database from backup ${j.backupId}${dropped.length ? ` (dropped table(s) created since: ${dropped.join(', ')})` : ''}`);
   } catch (err) {

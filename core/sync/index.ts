@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { createBackup } from '../backup';
+import { createBackup, type KeySource } from '../backup';
 import type { ProjectConfig } from '../config';
 import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
@@ -52,6 +52,8 @@ export interface SyncOptions {
    * backup, made just before, has every sync target), so a deploy leaves one backup, not two.
    */
   backup?: boolean;
+  /** The backup's key, as the cmdlet sent it (a DPAPI-protected key file only the cmdlets can open). */
+  keys?: KeySource;
 }
 
 interface Plan {
@@ -197,7 +199,7 @@ export async function syncConfig(cfg: ProjectConfig, ctx: RequestContext, opts: 
     ctx.progress({ activity: 'Sync-WoosooConfig', status: `Backing up ${overwritten.length} file(s)`, percent: 60 });
     const backup = await createBackup(cfg, ctx, {
       description: `Before Sync-WoosooConfig: ${toWrite.map((p) => p.target.name).join(', ')}`,
-      includeDatabase: false, includeFiles: false, extraFiles: overwritten, creator: 'Sync-WoosooConfig',
+      includeDatabase: false, includeFiles: false, extraFiles: overwritten, creator: 'Sync-WoosooConfig', keys: opts.keys,
     });
     backupId = backup.id;
     ctx.log('verbose', `Backed up ${overwritten.join(', ')} in backup ${backup.id}.`);

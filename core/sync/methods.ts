@@ -1,5 +1,6 @@
 /** RPC method of the configuration sync: config.sync. Thin: validate the project, sync, shape the items. */
 import { z } from 'zod';
+import { keyParams, keysOf } from '../backup';
 import { loadValidProject } from '../config';
 import { defineMethod, projectParams, typed, typedSchema } from '../kernel/method';
 import { readProject } from '../config';
@@ -34,11 +35,12 @@ export const configSync = defineMethod({
     ...projectParams,
     apps: z.array(z.string().min(1)).optional().describe('Targets to sync (backend, pwa, nginx, or SYNC_TARGETS names); all when omitted'),
     whatIf: z.boolean().default(false).describe('Plan only: return the changes, write nothing'),
+    ...keyParams,
   }),
   item: configChangeSchema,
   async handler(p, ctx) {
     const cfg = loadValidProject(p, ctx);
-    const changes = await syncConfig(cfg, ctx, { apps: p.apps, whatIf: p.whatIf });
+    const changes = await syncConfig(cfg, ctx, { apps: p.apps, whatIf: p.whatIf, keys: keysOf(p) });
     return { items: changes.map(changeObject) };
   },
 });
@@ -57,6 +59,7 @@ export const configSet = defineMethod({
     value: keyChange.shape.value.optional(),
     changes: z.array(keyChange).min(1).optional().describe('Several keys at once, instead of name and value'),
     whatIf: z.boolean().default(false).describe('Return the change, write nothing'),
+    ...keyParams,
   }).refine((p) => (p.changes === undefined ? p.name !== undefined && p.value !== undefined : p.name === undefined && p.value === undefined), {
     message: 'give either name and value, or changes (not both)',
   }),
@@ -65,6 +68,6 @@ export const configSet = defineMethod({
     // The file as written: a file with problems can be fixed this way (values bringing new errors are refused).
     const cfg = readProject(p, ctx);
     const changes = p.changes ?? [{ name: p.name as string, value: p.value as string }];
-    return { items: [changeObject(await setConfigValues(cfg, ctx, changes, p.whatIf))] };
+    return { items: [changeObject(await setConfigValues(cfg, ctx, changes, p.whatIf, keysOf(p)))] };
   },
 });

@@ -9,7 +9,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, relative } from 'node:path';
-import { createBackup } from '../backup';
+import { createBackup, type KeySource } from '../backup';
 import type { ProjectConfig } from '../config';
 import { KEYS, isKeyName } from '../config/keys';
 import { parseConfig } from '../config/load';
@@ -81,7 +81,7 @@ function targetFile(cfg: ProjectConfig, changes: readonly KeyChange[], ctx: Requ
 }
 
 /** Several keys set together: validated all together (one bad value refuses them all), one backup, one write. */
-export async function setConfigValues(cfg: ProjectConfig, ctx: RequestContext, changes: readonly KeyChange[], whatIf: boolean): Promise<ConfigChange> {
+export async function setConfigValues(cfg: ProjectConfig, ctx: RequestContext, changes: readonly KeyChange[], whatIf: boolean, keys?: KeySource): Promise<ConfigChange> {
   const file = targetFile(cfg, changes, ctx);
   const unknown = changes.find((c) => !isKeyName(c.name));
   if (unknown) throw unknownKey(cfg, unknown.name);
@@ -121,7 +121,7 @@ export async function setConfigValues(cfg: ProjectConfig, ctx: RequestContext, c
   if (whatIf || before === after) return change;
   const names = [...new Set(changes.map((c) => c.name))].join(', ');
   const backup = await createBackup(cfg, ctx, {
-    description: `Before Set-WoosooConfig ${names}`, includeDatabase: false, includeFiles: false, extraFiles: [file], creator: 'Set-WoosooConfig',
+    description: `Before Set-WoosooConfig ${names}`, includeDatabase: false, includeFiles: false, extraFiles: [file], creator: 'Set-WoosooConfig', keys,
   });
   await writeFileAtomic(file, after, { secret: true }, ctx);
   ctx.log('verbose', `${names} set in ${file} (the file as it was is in backup ${backup.id}).`);
