@@ -14,7 +14,7 @@ import { auditEvent, makeInvoke, type DashboardCaller, type ResolveMethod } from
 import { registerRoutes } from './routes';
 import { registerStatic } from './static';
 import { DEFAULT_LIMITS, LoginLimiter, SessionStore, type Clock, type Session, type SessionLimits } from './sessions';
-import { authenticate, roleAtLeast, type Role } from './users';
+import { authenticate, roleAtLeast, stillHasRole, type Role } from './users';
 
 export interface DashboardOptions {
   projectDir: string;
@@ -87,6 +87,7 @@ export async function buildDashboard(opts: DashboardOptions): Promise<FastifyIns
   const clock = opts.clock ?? Date.now;
   const limits = { ...DEFAULT_LIMITS, ...opts.limits };
   const sessions = new SessionStore(limits, clock);
+  sessions.valid = (s) => stillHasRole(opts.projectDir, s.user, s.role);
   const limiter = new LoginLimiter(limits, clock);
   const envSession = opts.session ?? { env: { ...process.env } as Record<string, string>, cwd: opts.projectDir };
   const invoke = makeInvoke(opts.resolve, envSession, opts.onCallEnd);

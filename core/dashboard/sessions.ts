@@ -36,6 +36,8 @@ const token = () => randomBytes(32).toString('base64url');
 export class SessionStore {
   private readonly sessions = new Map<string, Session>();
   private readonly ended = new Set<(s: Session) => void>();
+  /** Whether the session's user still exists with that role (users.json may change under a running dashboard). */
+  valid: (s: Session) => boolean = () => true;
 
   constructor(private readonly limits: SessionLimits, private readonly clock: Clock) {}
 
@@ -83,7 +85,7 @@ export class SessionStore {
   }
 
   private expired(s: Session, now: number): boolean {
-    return now - s.seen > this.limits.idleMs || now - s.created > this.limits.absoluteMs;
+    return now - s.seen > this.limits.idleMs || now - s.created > this.limits.absoluteMs || !this.valid(s);
   }
 
   private drop(s: Session): void {

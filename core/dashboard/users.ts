@@ -5,7 +5,7 @@
  * viewer (read) < operator (services, deploy) < admin (configuration, users, restore).
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { WoosooError } from '../kernel/errors';
@@ -194,4 +194,32 @@ export function removeUser(projectDir: string, name: string): PublicUser {
   const gone = findUser(projectDir, name);
   writeUsers(projectDir, readUsers(projectDir).filter((x) => x.name !== gone.name));
   return gone;
+}
+
+let seen: { file: string; stamp: string; users: StoredUser[] } | undefined;
+
+/**
+ * Whether the user still exists with this role, for a running dashboard's sessions: the file is read again only when
+ * it changed (its size, time or inode), so a user removed or given another role from PowerShell loses their session
+ * at the next request. A missing or damaged file holds nobody.
+ */
+export function stillHasRole(projectDir: string, name: string, role: Role): boolean {
+  const file = usersPath(projectDir);
+  let stamp: string;
+  try {
+    const st = statSync(file);
+    stamp = `${st.ino}:${st.size}:${st.mtimeMs}`;
+  } catch {
+    return false;
+  }
+  if (seen?.file !== file || seen.stamp !== stamp) {
+    let users: StoredUser[];
+    try {
+      users = readUsers(projectDir);
+    } catch {
+      users = [];
+    }
+    seen = { file, stamp, users };
+  }
+  return seen.users.some((u) => u.name.toLowerCase() === name.toLowerCase() && u.role === role);
 }

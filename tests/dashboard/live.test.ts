@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildDashboard } from '../../core/dashboard/server';
-import { createUser } from '../../core/dashboard/users';
+import { createUser, removeUser } from '../../core/dashboard/users';
 import type { MethodDef } from '../../core/kernel/method';
 import { DOMAINS } from '../../core/methods';
 import { makeProject, type Project } from '../sync/fixtures';
@@ -198,5 +198,18 @@ describe('the live socket', () => {
     expect(await carolLive.closed).toBe(4401);
     expect((await fetch(`${origin}/api/session`, { headers: as(carol) })).status).toBe(401);
     expect(await refusal(connect(as(carol)))).toBe(401);
+
+    // Removed or given another role from PowerShell (the file changes under the running dashboard): the same.
+    await createUser(project.dir, { name: 'dave', role: 'operator', password: 'Dave-pass-0007-secret' }, { cost: CHEAP });
+    await createUser(project.dir, { name: 'erin', role: 'viewer', password: 'Erin-pass-0008-secret' }, { cost: CHEAP });
+    const dave = await login('dave', 'Dave-pass-0007-secret');
+    const erin = await login('erin', 'Erin-pass-0008-secret');
+    const daveLive = await connect(as(dave));
+    await daveLive.next((m) => m.type === 'hello');
+    removeUser(project.dir, 'dave');
+    await createUser(project.dir, { name: 'erin', role: 'admin', password: 'Erin-pass-0008-secret', force: true }, { cost: CHEAP });
+    expect(await daveLive.closed).toBe(4401);
+    expect((await fetch(`${origin}/api/session`, { headers: as(dave) })).status).toBe(401);
+    expect((await fetch(`${origin}/api/session`, { headers: as(erin) })).status).toBe(401);
   }, 30_000);
 });
