@@ -249,6 +249,27 @@ function Get-WoosooEnvironmentCompletion {
     }
 }
 
+function Get-WoosooBindAddressCompletion {
+    # Start-WoosooDashboard -BindAddress: loopback, this machine's IPv4 addresses, and every interface. No engine call.
+    param([string]$Word)
+    New-WoosooCompletionResult -Word $Word -Text '127.0.0.1' -ToolTip '127.0.0.1: this machine only, over HTTP (the default)'
+    $addresses = @()
+    try {
+        foreach ($nic in [System.Net.NetworkInformation.NetworkInterface]::GetAllNetworkInterfaces()) {
+            if ($nic.OperationalStatus -ne 'Up') { continue }
+            foreach ($unicast in $nic.GetIPProperties().UnicastAddresses) {
+                $ip = $unicast.Address
+                if ($ip.AddressFamily -eq 'InterNetwork' -and -not [System.Net.IPAddress]::IsLoopback($ip)) { $addresses += $ip.ToString() }
+            }
+        }
+    }
+    catch { $null = $_ }
+    foreach ($ip in ($addresses | Sort-Object -Unique)) {
+        New-WoosooCompletionResult -Word $Word -Text $ip -ToolTip ('{0}: the LAN, over HTTPS with the project''s certificate; needs -AllowRemote' -f $ip)
+    }
+    New-WoosooCompletionResult -Word $Word -Text '0.0.0.0' -ToolTip '0.0.0.0: every address of this machine, over HTTPS; needs -AllowRemote'
+}
+
 function Register-WoosooArgumentCompleter {
     # One Register-ArgumentCompleter per parameter name. The script blocks only call into the module when Tab is
     # pressed, so importing costs nothing more than registering them.
@@ -286,6 +307,11 @@ function Register-WoosooArgumentCompleter {
     Register-ArgumentCompleter -CommandName 'Sync-WoosooConfig' -ParameterName 'App' -ScriptBlock {
         param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
         try { Get-WoosooAppCompletion -Word $wordToComplete -BoundParameters $fakeBoundParameters }
+        catch { $null = $_ }
+    }
+    Register-ArgumentCompleter -CommandName 'Start-WoosooDashboard' -ParameterName 'BindAddress' -ScriptBlock {
+        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+        try { Get-WoosooBindAddressCompletion -Word $wordToComplete }
         catch { $null = $_ }
     }
     Register-ArgumentCompleter -CommandName 'Get-WoosooAudit' -ParameterName 'Command' -ScriptBlock {

@@ -3,7 +3,7 @@
  * dashboard starts as a background process on a free port and answers for real (GET /api/session without a session:
  * 401); Get-WoosooDashboard shows it Running with its URL and PID; a second start of the project, another project on
  * the same port, a LAN address without -AllowRemote and -WhatIf are refused or do nothing, each clearly; Stop makes it
- * Stopped, the process is gone and its state file removed.
+ * Stopped, the process is gone and its state file removed. -BindAddress completes this machine's addresses.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,10 +47,12 @@ describePwsh('the dashboard as a background process end to end', () => {
       $table = $got | Out-String -Width 80
       $stopped = Stop-WoosooDashboard -Path '${dir}' -PassThru -Confirm:$false
       $after = Get-WoosooDashboard -Path '${dir}'
+      $line = 'Start-WoosooDashboard -BindAddress '
+      $complete = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object { $_.CompletionText })
       [pscustomobject]@{
         WhatIf = $whatIf; Type = $started.PSObject.TypeNames[0]; Started = $started; Got = $got; Status = $status
         Again = $again; Busy = $busy; Remote = $remote; Table = $table; Stopped = $stopped.State; After = $after.State
-        Gone = ($null -eq (Get-Process -Id $started.Pid -ErrorAction SilentlyContinue))
+        Complete = $complete; Gone = ($null -eq (Get-Process -Id $started.Pid -ErrorAction SilentlyContinue))
       } | ConvertTo-Json -Depth 20 -Compress`, { timeoutMs: TIER === 'windows' ? 200_000 : 90_000 });
 
     expect(r.WhatIf).toBe(false);
@@ -69,6 +71,11 @@ describePwsh('the dashboard as a background process end to end', () => {
     expect(busyFix).toContain('-Port');
     expect(existsSync(stateFile(other))).toBe(false);
     expect(r.Remote).toMatch(/^Woosoo\.DashboardRemoteRefused.*-AllowRemote/s);
+
+    // -BindAddress completes loopback first, this machine's addresses, every interface last.
+    expect(r.Complete[0]).toBe('127.0.0.1');
+    expect(r.Complete.at(-1)).toBe('0.0.0.0');
+    expect(r.Complete.every((a: string) => /^\d+\.\d+\.\d+\.\d+$/.test(a))).toBe(true);
 
     expect(r.Stopped).toBe('Stopped');
     expect(r.After).toBe('Stopped');
