@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard, SECURITY_HEADERS } from '../../core/dashboard/server';
+import { usage } from '../../core/dashboard/ui/services-data';
+import { duration, text } from '../../core/dashboard/ui/ui';
 
 const ROOT = join(__dirname, '..', '..');
 let out: string;
@@ -88,5 +90,23 @@ describe('the dashboard client bundle', () => {
     } finally {
       await a.close();
     }
+  });
+});
+
+describe('the client\'s formats', () => {
+  it('shows the engine\'s durations short', () => {
+    expect(['PT0.576S', 'PT12.3S', 'PT1M2.5S', 'PT3H4M', 'P1DT2H', '00:01:02.5000000', '1.02:03:04', 1500, 250, null].map(duration))
+      .toEqual(['0.6s', '12s', '1m 2s', '3h 4m', '1d 2h', '1m 2s', '1d 2h', '1.5 s', '250 ms', '—']);
+  });
+
+  it('shows any value as text', () => {
+    expect([null, '', 'a', 3, false, ['x', 'y'], { a: 1 }].map(text)).toEqual(['—', '—', 'a', '3', 'false', 'x, y', '{"a":1}']);
+  });
+
+  it('takes a service\'s CPU and memory from its health check', () => {
+    const health = [{ Name: 'Service api', Message: 'api is Running (pid 42, CPU 3.5%, 118 MB, up 2h).' }];
+    expect(usage({ Name: 'api' }, health)).toEqual({ cpu: '3.5%', memory: '118 MB' });
+    expect(usage({ Name: 'worker' }, health)).toEqual({ cpu: '—', memory: '—' });
+    expect(usage({ Name: 'api', CpuPercent: 7, MemoryBytes: 3 * 1048576 }, health)).toEqual({ cpu: '7%', memory: '3 MB' });
   });
 });
