@@ -12,7 +12,7 @@ function New-WoosooDashboardUser {
     The password is taken as a SecureString, made plain only to go to the engine, hashed there with scrypt (a random
     salt, memory-hard) and never stored, shown, logged or written to the audit trail. The file is replaced atomically
     and, on Unix, readable by its owner only (0600). An existing user is replaced (new password and role) only with
-    -Force; their open dashboard sessions then end when the dashboard restarts.
+    -Force; their open dashboard sessions then end at their next request.
 
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).

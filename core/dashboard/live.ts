@@ -52,7 +52,7 @@ const clientMessage = z.discriminatedUnion('type', [
     service: z.string().min(1).max(200),
     level: z.enum(LOG_LEVELS).optional(),
     pattern: z.string().max(500).optional(),
-    tail: z.number().int().min(1).max(2000).optional(),
+    tail: z.number().int().min(0).max(2000).optional(),
   }).strict(),
   z.object({ type: z.literal('unfollow') }).strict(),
 ]);
@@ -128,15 +128,21 @@ export async function registerLive(app: FastifyInstance, d: RouteDeps): Promise<
       const service = await knownService(d, m.service, caller);
       if (ctl.signal.aborted) return;
       const params = {
-        ...d.project, services: [service], tail: m.tail ?? 100, wait: true,
+        ...d.project, services: [service], tail: m.tail ?? 0, wait: true,
         ...(m.level ? { level: m.level } : {}), ...(m.pattern ? { pattern: m.pattern } : {}),
       };
-      await d.invoke('logs.get', params, caller, {
+      const running = d.invoke('logs.get', params, caller, {
         signal: ctl.signal,
         onItem: (items) => {
           for (const entry of items) send(c, { type: 'log', service, entry });
         },
       });
+      // logs.get has taken its snapshot of the files by now (synchronously, once its definition resolved): whatever is
+      // written from here on is sent. The page may show "following" from this message.
+      setImmediate(() => {
+        if (!ctl.signal.aborted) send(c, { type: 'following', service });
+      });
+      await running;
     } catch (err) {
       if (!ctl.signal.aborted) send(c, { type: 'error', error: err instanceof WoosooError ? err.errorId : 'InternalError', message: errorText(err) });
     }

@@ -36,7 +36,7 @@ export const logsGet = defineMethod({
   params: z.object({
     ...projectParams,
     services: z.array(z.string().min(1)).optional().describe('Service names; wildcards * and ?; "all" or none = every service'),
-    tail: z.number().int().positive().optional().describe('Only the last N entries (read from the end of the files)'),
+    tail: z.number().int().nonnegative().optional().describe('Only the last N entries (read from the end of the files); 0 with wait: only new ones'),
     level: z.enum(LEVELS).optional().describe('Minimum level: Error, Warning (and errors), Info, Debug (everything)'),
     pattern: z.string().optional().describe('Regular expression; an entry matches when one of its lines does'),
     caseSensitive: z.boolean().default(false).describe('Match -Pattern case-sensitively (default: ignore case, as PowerShell does)'),
