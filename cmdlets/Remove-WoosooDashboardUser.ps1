@@ -10,8 +10,8 @@ function Remove-WoosooDashboardUser {
     allowed: New-WoosooDashboardUser makes a new one.
 
     .PARAMETER Name
-    The user to remove (compared ignoring case). Accepts the Name of Get-WoosooDashboardUser's objects from the
-    pipeline.
+    The users to remove (compared ignoring case; no wildcards: Get-WoosooDashboardUser -Name pattern | Remove-... for
+    those). Accepts the Name of Get-WoosooDashboardUser's objects from the pipeline. Asks once per user.
 
     .PARAMETER Path
     The project folder or its deployment.config.env. Accepts pipeline input by property name (ProjectPath, FullName).
@@ -44,7 +44,7 @@ function Remove-WoosooDashboardUser {
     param(
         [Parameter(Mandatory, Position = 0, ValueFromPipelineByPropertyName)]
         [ValidatePattern('^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$')]
-        [string]$Name,
+        [string[]]$Name,
 
         [Parameter(ValueFromPipelineByPropertyName)]
         [Alias('ProjectPath', 'FullName')]
@@ -53,18 +53,24 @@ function Remove-WoosooDashboardUser {
         [string]$Environment
     )
     process {
-        $params = @{ name = $Name }
+        $base = @{}
         $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
-        if (-not $PSCmdlet.ShouldProcess('.woosoo/users.json in the project', ('Remove the dashboard user {0}' -f $Name))) {
-            Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $params.path -NoEngineCall; return
-        }
-        try {
-            Invoke-WoosooRpc -Method 'dashboard.userRemove' -Params $params -Cmdlet $PSCmdlet
-        }
-        catch {
-            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
+        if ($resolved) { $base.path = $resolved }
+        if ($Environment) { $base.environment = $Environment }
+        foreach ($one in $Name) {
+            if (-not $PSCmdlet.ShouldProcess('.woosoo/users.json in the project', ('Remove the dashboard user {0}' -f $one))) {
+                Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $resolved -NoEngineCall
+                continue
+            }
+            $params = $base.Clone()
+            $params.name = $one
+            try {
+                Invoke-WoosooRpc -Method 'dashboard.userRemove' -Params $params -Cmdlet $PSCmdlet
+            }
+            catch {
+                # One user that cannot go (an unknown name) does not stop the others.
+                $PSCmdlet.WriteError($_)
+            }
         }
     }
 }
