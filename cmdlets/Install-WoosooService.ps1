@@ -27,6 +27,22 @@ function Install-WoosooService {
     (development, staging or production). Default: $env:WOOSOO_ENVIRONMENT, else ENVIRONMENT in
     deployment.config.env. An environment named here must have its overlay (or be the base file's ENVIRONMENT).
 
+    .PARAMETER Dashboard
+    Install (or update) the web dashboard's service instead of the stack's: <SERVICE_PREFIX>-dashboard runs the Woosoo
+    engine in dashboard mode, started at boot and restarted when it exits, as Start-WoosooDashboard runs it in the
+    background. Its options go to .woosoo/dashboard.service.json. Start it with Start-WoosooService -Name dashboard;
+    Get-WoosooDashboard shows its URL. Deploys and health checks leave it alone.
+
+    .PARAMETER Port
+    With -Dashboard: the TCP port (default 8080).
+
+    .PARAMETER BindAddress
+    With -Dashboard: the address to listen on (default 127.0.0.1). Another address needs -AllowRemote and the
+    project's certificate (New-WoosooCertificate).
+
+    .PARAMETER AllowRemote
+    With -Dashboard: allow an address other than loopback, served over HTTPS with the project's certificate.
+
     .PARAMETER PassThru
     Return a Woosoo.Service object for each service afterwards.
 
@@ -45,16 +61,21 @@ function Install-WoosooService {
 
     Installs every service, then starts them in dependency order and shows their state.
 
+    .EXAMPLE
+    Install-WoosooService -Dashboard -Port 8080; Start-WoosooService -Name dashboard
+
+    Installs the web dashboard as a service on http://127.0.0.1:8080/ and starts it.
+
     .OUTPUTS
     Woosoo.Service (with -PassThru)
 
     .LINK
     Get-WoosooService
     #>
-    [CmdletBinding(SupportsShouldProcess)]
+    [CmdletBinding(SupportsShouldProcess, DefaultParameterSetName = 'Stack')]
     [OutputType('Woosoo.Service')]
     param(
-        [Parameter(Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
+        [Parameter(ParameterSetName = 'Stack', Position = 0, ValueFromPipeline, ValueFromPipelineByPropertyName)]
         [SupportsWildcards()]
         [string[]]$Name,
 
@@ -64,9 +85,42 @@ function Install-WoosooService {
 
         [string]$Environment,
 
+        [Parameter(ParameterSetName = 'Dashboard', Mandatory)]
+        [switch]$Dashboard,
+
+        [Parameter(ParameterSetName = 'Dashboard')]
+        [ValidateRange(1, 65535)]
+        [int]$Port = 8080,
+
+        [Parameter(ParameterSetName = 'Dashboard')]
+        [ValidateNotNullOrEmpty()]
+        [string]$BindAddress = '127.0.0.1',
+
+        [Parameter(ParameterSetName = 'Dashboard')]
+        [switch]$AllowRemote,
+
         [switch]$PassThru
     )
     begin { $state = New-WoosooServiceInput }
     process { Add-WoosooServiceInput -State $state -Name $Name -Path $Path }
-    end { Invoke-WoosooServiceAction -Cmdlet $PSCmdlet -Method 'services.install' -Action 'Install or update service' -State $state -PassThru:$PassThru }
+    end {
+        if (-not $Dashboard) {
+            Invoke-WoosooServiceAction -Cmdlet $PSCmdlet -Method 'services.install' -Action 'Install or update service' -State $state -PassThru:$PassThru
+            return
+        }
+        $params = @{ dashboard = @{ port = $Port; bindAddress = $BindAddress; allowRemote = $AllowRemote.IsPresent } }
+        $resolved = Resolve-WoosooPath -Path $state.Path -Cmdlet $PSCmdlet
+        if ($resolved) { $params.path = $resolved }
+        if ($Environment) { $params.environment = $Environment }
+        if (-not $PSCmdlet.ShouldProcess(('the web dashboard service ({0} port {1})' -f $BindAddress, $Port), 'Install or update service')) {
+            Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $resolved -NoEngineCall; return
+        }
+        try {
+            $result = Invoke-WoosooRpc -Method 'services.install' -Params $params -Cmdlet $PSCmdlet
+            if ($PassThru) { $result }
+        }
+        catch {
+            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_
+        }
+    }
 }

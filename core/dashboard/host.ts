@@ -12,10 +12,9 @@ import { dirname } from 'node:path';
 import { loadProject } from '../config';
 import { WoosooError } from '../kernel/errors';
 import type { CallObserver } from '../kernel/run';
-import { describeIssues } from '../kernel/method';
 import { redact } from '../util/redact';
 import type { ResolveMethod } from './invoke';
-import { hostErrorLine, hostOptionsSchema, logFile, planHost, removeOwnState, stateFile, writeJsonAtomic, type HostOptions, type HostPlan, type HostState } from './hostplan';
+import { hostErrorLine, logFile, planHost, readHostOptions, removeOwnState, stateFile, writeJsonAtomic, type HostOptions, type HostPlan, type HostState } from './hostplan';
 import { buildDashboard } from './server';
 
 /** One line of the dashboard's log (never fails the host). */
@@ -27,25 +26,6 @@ export function hostLog(projectDir: string, message: string): void {
   } catch {
     /* a log that cannot be written does not stop the dashboard */
   }
-}
-
-/** The options file, checked: a clear error naming the file and the problem. */
-export function readHostOptions(file: string): HostOptions {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new WoosooError('DashboardOptionsInvalid', `The dashboard's options file ${file} cannot be read: ${(err as Error).message}`, {
-      category: 'InvalidData', target: file, fix: 'Start the dashboard with Start-WoosooDashboard (it writes this file), or reinstall its service with Install-WoosooService -Dashboard.',
-    });
-  }
-  const parsed = hostOptionsSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new WoosooError('DashboardOptionsInvalid', `The dashboard's options file ${file} is not valid: ${describeIssues(parsed.error.issues, 'options').join('; ')}`, {
-      category: 'InvalidData', target: file, fix: 'Start the dashboard with Start-WoosooDashboard (it writes this file), or reinstall its service with Install-WoosooService -Dashboard.',
-    });
-  }
-  return parsed.data;
 }
 
 /** The plan of an options file, against the project's configuration as the host's environment reads it. */

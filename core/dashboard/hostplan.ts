@@ -13,9 +13,17 @@ import { z } from 'zod';
 import { certPaths } from '../certs/index';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../kernel/errors';
+import { describeIssues } from '../kernel/method';
 
 export const DEFAULT_PORT = 8080;
 export const DEFAULT_BIND = '127.0.0.1';
+
+/** Where a host listens: dashboard.start's params, and services.install's for the dashboard's service. */
+export const listenParams = {
+  port: z.number().int().min(1).max(65535).default(DEFAULT_PORT).describe('TCP port (default 8080)'),
+  bindAddress: z.string().min(1).max(100).default(DEFAULT_BIND).describe('The address to listen on: 127.0.0.1 (default), or a LAN address with allowRemote'),
+  allowRemote: z.boolean().default(false).describe('Allow an address other than loopback; it is then served over HTTPS with the project\'s certificate'),
+};
 
 export const hostOptionsSchema = z.object({
   projectDir: z.string().min(1),
@@ -62,6 +70,25 @@ export function isLoopback(address: string): boolean {
 }
 
 const bracketed = (a: string) => (isIP(a) === 6 ? `[${a}]` : a);
+
+/** The options file, checked: a clear error naming the file and the problem. */
+export function readHostOptions(file: string): HostOptions {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new WoosooError('DashboardOptionsInvalid', `The dashboard's options file ${file} cannot be read: ${(err as Error).message}`, {
+      category: 'InvalidData', target: file, fix: 'Start the dashboard with Start-WoosooDashboard (it writes this file), or reinstall its service with Install-WoosooService -Dashboard.',
+    });
+  }
+  const parsed = hostOptionsSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new WoosooError('DashboardOptionsInvalid', `The dashboard's options file ${file} is not valid: ${describeIssues(parsed.error.issues, 'options').join('; ')}`, {
+      category: 'InvalidData', target: file, fix: 'Start the dashboard with Start-WoosooDashboard (it writes this file), or reinstall its service with Install-WoosooService -Dashboard.',
+    });
+  }
+  return parsed.data;
+}
 
 /** The plan of a host: refuses a bad address, a remote address without allowRemote, and HTTPS without a certificate. */
 export function planHost(o: HostOptions, cfg: ProjectConfig): HostPlan {

@@ -10,7 +10,7 @@ import { findProject } from '../config/load';
 import { defineMethod, projectParams, typed, typedSchema } from '../kernel/method';
 import { wildcard } from '../util/wildcard';
 import { loadProject } from '../config';
-import { DEFAULT_BIND, DEFAULT_PORT, type HostState } from './hostplan';
+import { listenParams, type HostState } from './hostplan';
 import { DASHBOARD_STATES, dashboardStatus, startDashboard, stopDashboard, type DashboardState } from './lifecycle';
 import { ROLES, checkNewUser, createUser, findUser, listUsers, removeUser, usersPath, type PublicUser } from './users';
 
@@ -97,9 +97,7 @@ export const dashboardStart = defineMethod({
   summary: 'Starts the web dashboard of the project as a background process (the engine in --dashboard mode) and returns it once it listens.',
   params: z.object({
     ...projectParams,
-    port: z.number().int().min(1).max(65535).default(DEFAULT_PORT).describe('TCP port (default 8080)'),
-    bindAddress: z.string().min(1).max(100).default(DEFAULT_BIND).describe('The address to listen on: 127.0.0.1 (default), or a LAN address with allowRemote'),
-    allowRemote: z.boolean().default(false).describe('Allow an address other than loopback; it is then served over HTTPS with the project\'s certificate'),
+    ...listenParams,
   }),
   item: infoItem,
   async handler(p, ctx) {

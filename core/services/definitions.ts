@@ -6,6 +6,8 @@
 import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../kernel/errors';
+import { probePort, readServiceOptions, serviceOptionsFile } from '../dashboard/index';
+import { engineCommand } from '../process/detached';
 import { describeMiss, locateTool, toolQuery } from '../process/locate';
 import { blueGreen } from '../releases';
 import { wildcard } from '../util/wildcard';
@@ -100,6 +102,23 @@ export function stackDefinitions(cfg: ProjectConfig, env: Record<string, string>
   // Windows keeps display names unique (ChangeServiceConfig: ERROR_DUPLICATE_SERVICE_NAME, seen through nssm under
   // Wine in tests/services/nssm-bluegreen.test.ts): the green colour's services, installed beside blue's, say so.
   return colour ? defs.map((d) => (d.key === 'nginx' ? d : { ...d, displayName: `${d.displayName} (green)` })) : defs;
+}
+
+/**
+ * The web dashboard as a service (Install-WoosooService -Dashboard wrote its options file), or null: this engine run
+ * with --dashboard. Not one of the stack's services (deploys, health checks and blue/green colours leave it alone: a
+ * deploy run from the dashboard must not restart the dashboard); the cmdlets' service methods add it.
+ */
+export function dashboardDefinition(cfg: ProjectConfig): ServiceDefinition | null {
+  const o = readServiceOptions(cfg.projectDir);
+  if (!o) return null;
+  const name = `${cfg.str('SERVICE_PREFIX')}-dashboard`;
+  const cmd = engineCommand(['--dashboard', serviceOptionsFile(cfg.projectDir)]);
+  return {
+    key: 'dashboard', name, displayName: `${cfg.str('APP_NAME')} web dashboard`, order: 40,
+    description: `Serves the Woosoo web dashboard of ${cfg.projectDir} on ${o.bindAddress} port ${o.port}.`,
+    application: cmd.file, arguments: cmd.args, workingDirectory: cfg.projectDir, dependsOn: [], readyPort: probePort(o), ...logFiles(cfg.projectDir, name),
+  };
 }
 
 /**

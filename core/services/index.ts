@@ -6,7 +6,7 @@ import type { ProjectConfig } from '../config';
 import { which } from '../process/which';
 import { WoosooError } from '../kernel/errors';
 import * as control from './control';
-import { selectDefinitions, serviceSettings, stackDefinitions } from './definitions';
+import { dashboardDefinition, selectDefinitions, serviceSettings, stackDefinitions } from './definitions';
 import { blueGreen, liveConfig, otherColour, readLive, slotConfig } from '../releases';
 import { run } from '../process/run';
 import { locateNssm, NssmBackend } from './nssm';
@@ -41,10 +41,14 @@ export function backendFor(cfg: ProjectConfig, ctx: control.ServiceContext): Ser
   return new Pm2Backend({ pm2: locatePm2(cfg, ctx.env), home: pm2Home(cfg.projectDir), projectDir: cfg.projectDir, env: ctx.env, signal: ctx.signal });
 }
 
-/** The services of the project (all, or those matching names/wildcards, in start order) and their backend. */
-export function openServiceSet(cfg: ProjectConfig, ctx: control.ServiceContext, names?: readonly string[]): control.ServiceSet {
+/**
+ * The services of the project (all, or those matching names/wildcards, in start order) and their backend; with
+ * `withDashboard` (the cmdlets' methods) also the web dashboard's service when it is installed.
+ */
+export function openServiceSet(cfg: ProjectConfig, ctx: control.ServiceContext, names?: readonly string[], withDashboard = false): control.ServiceSet {
   // The live colour's services (blue/green: core/releases), or those of the view the caller passes (a deploy's new release).
-  const defs = selectDefinitions(stackDefinitions(liveConfig(cfg), ctx.env), names);
+  const dashboard = withDashboard ? dashboardDefinition(cfg) : null;
+  const defs = selectDefinitions([...stackDefinitions(liveConfig(cfg), ctx.env), ...(dashboard ? [dashboard] : [])], names);
   return { backend: backendFor(cfg, ctx), defs, settings: serviceSettings(cfg), projectDir: cfg.projectDir };
 }
 

@@ -4,6 +4,8 @@ import { loadProject, loadValidProject } from '../config';
 import { defineMethod, duration, durationSchema, projectParams, typed, typedSchema } from '../kernel/method';
 import * as control from './control';
 import type { ServiceReport } from './report';
+import { listenParams, writeServiceOptions } from '../dashboard/index';
+import { dashboardDefinition } from './definitions';
 import { openServiceSet, selectDefinitions, stackDefinitions } from './index';
 import { SERVICE_STATUSES } from './types';
 
@@ -44,7 +46,7 @@ function changer(name: string, summary: string, op: Op) {
     name, summary, params, item: serviceItem,
     async handler(p, ctx) {
       const cfg = loadValidProject(p, ctx);
-      return wire(await op(openServiceSet(cfg, ctx, p.names), ctx));
+      return wire(await op(openServiceSet(cfg, ctx, p.names, true), ctx));
     },
   });
 }
@@ -54,7 +56,7 @@ export const servicesGet = defineMethod({
   summary: 'A Woosoo.Service per service of the stack (or per matching name), queried concurrently from the backend.',
   params, item: serviceItem,
   async handler(p, ctx) {
-    return wire(await control.queryServices(openServiceSet(loadProject(p, ctx), ctx, p.names)));
+    return wire(await control.queryServices(openServiceSet(loadProject(p, ctx), ctx, p.names, true)));
   },
 });
 
@@ -63,15 +65,32 @@ export const servicesList = defineMethod({
   summary: 'The stack\'s services from the configuration alone (name, display name, port), without asking NSSM or PM2: for tab completion where the service manager is missing or not answering.',
   params,
   async handler(p, ctx) {
-    const defs = selectDefinitions(stackDefinitions(loadProject(p, ctx), ctx.env), p.names);
+    const cfg = loadProject(p, ctx);
+    const dashboard = dashboardDefinition(cfg);
+    const defs = selectDefinitions([...stackDefinitions(cfg, ctx.env), ...(dashboard ? [dashboard] : [])], p.names);
     return { value: defs.map((d) => ({ Name: d.name, DisplayName: d.displayName, Port: d.readyPort ?? null })) };
+  },
+});
+
+/** services.install; with `dashboard`, the web dashboard's service instead (Install-WoosooService -Dashboard). */
+export const servicesInstall = defineMethod({
+  name: 'services.install',
+  summary: 'Installs the services from the configuration, or updates existing ones to it; with dashboard, the web dashboard\'s service (the engine in --dashboard mode).',
+  params: params.extend({
+    dashboard: z.object(listenParams).optional().describe('Install (or update) the web dashboard\'s service with these options (port, bindAddress, allowRemote) instead of the stack\'s'),
+  }),
+  item: serviceItem,
+  async handler(p, ctx) {
+    const cfg = loadValidProject(p, ctx);
+    if (p.dashboard) writeServiceOptions(cfg, { ...p.dashboard, environment: p.environment ?? cfg.environment });
+    return wire(await control.installAll(openServiceSet(cfg, ctx, p.dashboard ? ['dashboard'] : p.names, true), ctx));
   },
 });
 
 export const servicesMethods = [
   servicesGet,
   servicesList,
-  changer('services.install', 'Installs the services from the configuration, or updates existing ones to it.', control.installAll),
+  servicesInstall,
   changer('services.uninstall', 'Stops and removes the services (logs are kept); reverse dependency order.', control.uninstallAll),
   changer('services.start', 'Starts in dependency order and waits until each is really running; running ones are left alone.', control.startAll),
   changer('services.stop', 'Stops in reverse dependency order and waits until the processes have exited.', control.stopAll),

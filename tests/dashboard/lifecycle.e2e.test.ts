@@ -12,8 +12,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readState, stateFile } from '../../core/dashboard/hostplan';
 import { pidAlive } from '../../core/process/pid';
 import { ROOT } from '../support/engine';
-import { describePwsh, pwshJson, TIER } from '../support/pwsh';
+import { describePwsh, itNeeds, pwshJson, TIER } from '../support/pwsh';
 import { freePort } from '../harness/ports';
+import { pm2BinPath } from '../harness/pm2';
+import { killPm2, Pm2Backend, pm2Home } from '../../core/services/pm2';
 
 describePwsh('the dashboard as a background process end to end', () => {
   let dir: string;
@@ -24,7 +26,8 @@ describePwsh('the dashboard as a background process end to end', () => {
     cpSync(join(ROOT, 'examples', 'demo'), dir, { recursive: true });
     cpSync(join(ROOT, 'examples', 'demo', 'deployment.config.env'), join(other, 'deployment.config.env'));
   });
-  afterAll(() => {
+  afterAll(async () => {
+    if (existsSync(pm2Home(dir))) await killPm2(new Pm2Backend({ pm2: pm2BinPath(), home: pm2Home(dir), projectDir: dir, env: process.env as Record<string, string> }));
     for (const d of [dir, other]) {
       const left = readState(d);
       if (left && TIER === 'linux' && pidAlive(left.pid)) process.kill(left.pid, 'SIGKILL');
@@ -86,5 +89,29 @@ describePwsh('the dashboard as a background process end to end', () => {
     expect(log).toMatch(/started: http:\/\/127\.0\.0\.1/);
     // SIGTERM ends it in order on Linux; Windows has no signal to catch (the process is terminated, Stop removes the file).
     if (TIER === 'linux') expect(log).toMatch(/stopping \(SIGTERM\)[\s\S]*stopped/);
+  });
+
+  itNeeds(['pm2'], 'Install-WoosooService -Dashboard: a service of the project that Start-WoosooService starts and Get-WoosooDashboard finds', async () => {
+    const port = await freePort();
+    const r = pwshJson(`$ErrorActionPreference = 'Stop'
+      $installed = Install-WoosooService -Path '${dir}' -Dashboard -Port ${port} -Confirm:$false -PassThru
+      $listed = @(Get-WoosooService -Path '${dir}' | ForEach-Object { $_.Name })
+      Start-WoosooService -Path '${dir}' -Name dashboard -Confirm:$false
+      $got = Get-WoosooDashboard -Path '${dir}'
+      for ($i = 0; $got.State -ne 'Running' -and $i -lt 50; $i++) { Start-Sleep -Milliseconds 100; $got = Get-WoosooDashboard -Path '${dir}' }
+      $status = [int](Invoke-WebRequest -Uri ($got.Url + 'api/session') -UseBasicParsing -SkipHttpErrorCheck -TimeoutSec 20).StatusCode
+      Uninstall-WoosooService -Path '${dir}' -Name dashboard -Confirm:$false
+      [pscustomobject]@{
+        Installed = '{0}/{1}' -f $installed.Name, $installed.Status; Listed = $listed; Got = $got; Status = $status
+        After = (Get-WoosooDashboard -Path '${dir}').State; Gone = ($null -eq (Get-Process -Id $got.Pid -ErrorAction SilentlyContinue))
+      } | ConvertTo-Json -Depth 20 -Compress`, { timeoutMs: 90_000 });
+    expect(r.Installed).toMatch(/-dashboard\/Stopped$/);
+    const name = r.Installed.split('/')[0];
+    expect(r.Listed).toContain(name);
+    expect(r.Got).toMatchObject({ State: 'Running', Url: `http://127.0.0.1:${port}/` });
+    expect(r.Status).toBe(401);
+    expect(r.After).toBe('Stopped');
+    expect(r.Gone).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, '.woosoo', 'dashboard.service.json'), 'utf8'))).toMatchObject({ port, bindAddress: '127.0.0.1' });
   });
 });
