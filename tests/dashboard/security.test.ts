@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditFiles } from '../../core/audit';
 import { buildDashboard } from '../../core/dashboard/server';
 import { createUser, usersPath } from '../../core/dashboard/users';
+import type { CallRecord } from '../../core/kernel/call';
 import type { MethodDef } from '../../core/kernel/method';
 import { DOMAINS } from '../../core/methods';
 import { makeProject, type Project } from '../sync/fixtures';
@@ -24,6 +25,8 @@ let project: Project;
 let app: FastifyInstance;
 let now = 1_000_000;
 const called: string[] = [];
+/** The call records the host's observer gets (main.ts passes the engine's log). */
+const ended: CallRecord[] = [];
 
 async function resolve(name: string): Promise<MethodDef> {
   called.push(name);
@@ -72,7 +75,7 @@ function expectHeaders(r: LightMyRequestResponse) {
 beforeAll(async () => {
   project = makeProject();
   for (const role of ['admin', 'operator', 'viewer'] as const) await createUser(project.dir, { name: role, role, password: PASSWORDS[role] }, { cost: CHEAP });
-  app = await buildDashboard({ projectDir: project.dir, resolve, clock: () => now });
+  app = await buildDashboard({ projectDir: project.dir, resolve, clock: () => now, onCallEnd: (call) => void ended.push(call) });
 });
 
 afterAll(async () => {
@@ -319,10 +322,16 @@ describe('what the dashboard serves and keeps', () => {
   it('the overview comes from services.get, health.get and deploy.get', async () => {
     const viewer = await login('viewer', PASSWORDS.viewer);
     called.length = 0;
+    ended.length = 0;
     const r = await app.inject({ method: 'GET', url: '/api/overview', headers: { cookie: viewer.cookie } });
     expect(r.statusCode).toBe(200);
     expect(Object.keys(r.json())).toEqual(['services', 'health', 'lastDeploy']);
     expect([...called].sort()).toEqual(['deploy.get', 'health.get', 'services.get']);
+    // Each call, as on the RPC path, ends in a call record for the engine's log: who asked, how it ended, masked.
+    const records = ended.filter((c) => (c.caller as { command?: string }).command === 'Dashboard: overview');
+    expect(records.map((c) => c.method).sort()).toEqual(['deploy.get', 'health.get', 'services.get']);
+    expect(records.every((c) => c.durationMs >= 0 && (c.result !== undefined || c.error !== undefined))).toBe(true);
+    expect(JSON.stringify(records.map((c) => c.result))).not.toContain('Sync-Pa55');
     expect(r.body).not.toContain('Sync-Pa55');
   }, 30_000);
 });
