@@ -162,6 +162,13 @@ function Get-WoosooBackupCompletion {
     }
 }
 
+function Get-WoosooDashboardUserCompletion {
+    param([string]$Word, $BoundParameters)
+    foreach ($user in Get-WoosooCompletionItem -Method 'dashboard.userList' -BoundParameters $BoundParameters) {
+        New-WoosooCompletionResult -Word $Word -Text $user.Name -ToolTip ('{0} | updated {1}' -f $user.Role, (Format-WoosooCompletionTime -Value $user.Updated))
+    }
+}
+
 function Get-WoosooDeploymentCompletion {
     # Undo-WoosooDeploy takes the deployments that need a rollback; Get-WoosooDeployment takes every one.
     param([string]$Word, $BoundParameters, [switch]$NeedsRollback)
@@ -281,6 +288,11 @@ function Register-WoosooArgumentCompleter {
             if ($commandName -like '*-WoosooConfig') { Get-WoosooConfigKeyCompletion -Word $wordToComplete -BoundParameters $fakeBoundParameters }
             else { Get-WoosooServiceCompletion -Word $wordToComplete -BoundParameters $fakeBoundParameters }
         }
+        catch { $null = $_ }
+    }
+    Register-ArgumentCompleter -CommandName @('Get-WoosooDashboardUser', 'Remove-WoosooDashboardUser') -ParameterName 'Name' -ScriptBlock {
+        param($commandName, $parameterName, $wordToComplete, $commandAst, $fakeBoundParameters)
+        try { Get-WoosooDashboardUserCompletion -Word $wordToComplete -BoundParameters $fakeBoundParameters }
         catch { $null = $_ }
     }
     Register-ArgumentCompleter -CommandName 'Get-WoosooLog' -ParameterName 'Service' -ScriptBlock {

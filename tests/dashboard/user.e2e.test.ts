@@ -33,6 +33,8 @@ describePwsh('New-WoosooDashboardUser end to end', () => {
       $null = New-WoosooDashboardUser -Path '${p}' -Name night-shift -Role operator -Password ${pw(FIRST)} -Confirm:$false
       $all = @(Get-WoosooDashboardUser -Path '${p}')
       $nights = @(Get-WoosooDashboardUser -Path '${p}' -Name NIGHT-*)
+      $line = "Remove-WoosooDashboardUser -Path '${p}' -Name nig"
+      $tab = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches | ForEach-Object { '{0}|{1}' -f $_.CompletionText, $_.ToolTip })
       Remove-WoosooDashboardUser -Path '${p}' -Name night-shift -WhatIf
       $afterWhatIf = @(Get-WoosooDashboardUser -Path '${p}').Count
       $removed = Get-WoosooDashboardUser -Path '${p}' -Name night-shift | Remove-WoosooDashboardUser -Path '${p}' -Confirm:$false
@@ -45,7 +47,7 @@ describePwsh('New-WoosooDashboardUser end to end', () => {
         Audit = @($audit | ForEach-Object { '{0}/{1}/{2}' -f $_.Outcome, $_.WhatIf, $_.Parameters.Password })
         All = @($all | ForEach-Object { '{0}/{1}' -f $_.Name, $_.Role }); Nights = @($nights | ForEach-Object { $_.Name })
         AfterWhatIf = $afterWhatIf; Removed = '{0}/{1}' -f $removed.PSObject.TypeNames[0], $removed.Name; None = [string]$none[0].FullyQualifiedErrorId
-        Removals = @($removals | ForEach-Object { '{0}/{1}' -f $_.Outcome, $_.WhatIf })
+        Removals = @($removals | ForEach-Object { '{0}/{1}' -f $_.Outcome, $_.WhatIf }); Tab = $tab
       } | ConvertTo-Json -Depth 20 -Compress`);
     expect(r).toMatchObject({ Type: 'Woosoo.DashboardUser', Added: 'admin/admin/False', Replaced: true });
     expect(r.Dup).toMatch(/^Woosoo\.DashboardUserExists/);
@@ -56,6 +58,8 @@ describePwsh('New-WoosooDashboardUser end to end', () => {
     expect(r).toMatchObject({ All: ['admin/admin', 'night-shift/operator'], Nights: ['night-shift'], AfterWhatIf: 2, Removed: 'Woosoo.DashboardUser/night-shift' });
     expect(r.None).toMatch(/^Woosoo\.DashboardUserNotFound/);
     expect(r.Removals).toEqual(['Succeeded/True', 'Succeeded/False', 'Refused/False']);
+    expect(r.Tab).toHaveLength(1);
+    expect(r.Tab[0]).toMatch(/^night-shift\|operator \| updated /);
     expect(JSON.stringify(r)).not.toContain(FIRST);
     expect(JSON.stringify(r)).not.toContain(SECOND);
 
