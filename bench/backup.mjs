@@ -7,7 +7,9 @@
 // the measured time. Memory: the engine's peak RSS (VmHWM) at this size and at 1/8 of it, to show it stays flat.
 // Encryption (issue 17: it may add at most 15% to backup and restore): the same backup/verify/restore with a key file
 // (the secret parts: .env files and the dump) and with -Encrypt (every part), alternated with plain runs --rounds
-// times in the same run; the ratios use each mode's fastest round.
+// times in the same run; the ratios use each mode's fastest round. On a busy machine wall time swings by ±50%: the
+// engine's CPU seconds (its own and its children's: mariadb-dump, the mariadb client; not the server's) per step are
+// printed too, the least of the rounds, a figure load moves far less.
 //
 //   node bench/backup.mjs [--files-mib 256] [--db-mib 50] [--rounds 2] [--only-encryption]
 //   (the issue's full size: --files-mib 1024 --db-mib 100)
@@ -36,6 +38,11 @@ const time = async (fn) => {
   return (performance.now() - t0) / 1000;
 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** CPU seconds of a process and its reaped children so far (/proc/<pid>/stat utime stime cutime cstime). */
+const cpuOf = (pid) => {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
+};
 
 for (const tool of ['mariadbd', 'mariadb-install-db', 'mariadb-dump', 'mariadb', 'tar', 'gzip', 'sha256sum']) {
   if (!which(tool)) {
@@ -126,18 +133,26 @@ async function woosoo(project, storage, keys = {}) {
     return r.result;
   };
   let id;
-  const backup = await time(async () => { id = (await must('backup.create', { path: project, includeDatabase: true, includeFiles: true, ...keys })).items[0].Id; });
-  const verify = await time(async () => {
+  const cpu = {};
+  const cpuAt = () => cpuOf(e.child.pid);
+  const timed = async (step, fn) => {
+    const c0 = cpuAt();
+    const t = await time(fn);
+    cpu[step] = cpuAt() - c0;
+    return t;
+  };
+  const backup = await timed('backup', async () => { id = (await must('backup.create', { path: project, includeDatabase: true, includeFiles: true, ...keys })).items[0].Id; });
+  const verify = await timed('verify', async () => {
     const v = (await must('backup.test', { path: project, ids: [id], ...keys })).items[0];
     if (!v.Valid) throw new Error(v.Problems.join('; '));
   });
   rmSync(storage, { recursive: true });
   root('DROP TABLE woosoo.orders');
-  const restore = await time(() => must('backup.restore', { path: project, id, ...keys }));
+  const restore = await timed('restore', () => must('backup.restore', { path: project, id, ...keys }));
   const rows = Number(root('SELECT COUNT(*) FROM woosoo.orders'));
   const rss = peakRss(e.child.pid);
   await e.close();
-  return { backup, verify, restore, rows, rss };
+  return { backup, verify, restore, rows, rss, cpu };
 }
 
 async function baseline(project, storage, out) {
@@ -182,9 +197,10 @@ try {
       const { encrypt, ...testKeys } = modes[mode];
       const w = await woosoo(project, storage, mode === 'all' ? { ...testKeys, encrypt } : testKeys);
       expectRows(w, mode);
-      console.log(`round ${r + 1} ${mode}: backup ${w.backup.toFixed(2)} s, verify ${w.verify.toFixed(2)} s, restore ${w.restore.toFixed(2)} s, peak RSS ${w.rss.toFixed(0)} MB`);
-      const b = best[mode] ?? { backup: Infinity, verify: Infinity, restore: Infinity, rss: 0 };
-      best[mode] = { backup: Math.min(b.backup, w.backup), verify: Math.min(b.verify, w.verify), restore: Math.min(b.restore, w.restore), rss: Math.max(b.rss, w.rss) };
+      console.log(`round ${r + 1} ${mode}: backup ${w.backup.toFixed(2)} s, verify ${w.verify.toFixed(2)} s, restore ${w.restore.toFixed(2)} s, peak RSS ${w.rss.toFixed(0)} MB; engine CPU ${w.cpu.backup.toFixed(2)} / ${w.cpu.verify.toFixed(2)} / ${w.cpu.restore.toFixed(2)} s`);
+      const b = best[mode] ?? { backup: Infinity, verify: Infinity, restore: Infinity, rss: 0, cpu: { backup: Infinity, verify: Infinity, restore: Infinity } };
+      const cpu = Object.fromEntries(Object.entries(b.cpu).map(([k, v]) => [k, Math.min(v, w.cpu[k])]));
+      best[mode] = { backup: Math.min(b.backup, w.backup), verify: Math.min(b.verify, w.verify), restore: Math.min(b.restore, w.restore), rss: Math.max(b.rss, w.rss), cpu };
     }
   }
   const ratio = (mode, step) => `${(best[mode][step] / best.plain[step]).toFixed(3)}×`;
@@ -193,6 +209,13 @@ try {
   console.log('|---|---|---|---|---|---|');
   for (const step of ['backup', 'verify', 'restore']) {
     console.log(`| ${step} | ${best.plain[step].toFixed(2)} s | ${best.secrets[step].toFixed(2)} s | ${ratio('secrets', step)} | ${best.all[step].toFixed(2)} s | ${ratio('all', step)} |`);
+  }
+  const cpuRatio = (mode, step) => `${(best[mode].cpu[step] / best.plain.cpu[step]).toFixed(3)}×`;
+  console.log('\nEngine CPU seconds (its own + its children\'s), the least of the rounds:');
+  console.log('| step | plain | key file (secret parts) | ratio | -Encrypt (every part) | ratio |');
+  console.log('|---|---|---|---|---|---|');
+  for (const step of ['backup', 'verify', 'restore']) {
+    console.log(`| ${step} | ${best.plain.cpu[step].toFixed(2)} s | ${best.secrets.cpu[step].toFixed(2)} s | ${cpuRatio('secrets', step)} | ${best.all.cpu[step].toFixed(2)} s | ${cpuRatio('all', step)} |`);
   }
   console.log(`engine peak RSS: plain ${best.plain.rss.toFixed(0)} MB, secret parts ${best.secrets.rss.toFixed(0)} MB, every part ${best.all.rss.toFixed(0)} MB`);
   if (!onlyEncryption) {
