@@ -1,8 +1,10 @@
 /**
- * The dashboard's API routes past sign-in. Each calls the engine's own methods (core/dashboard/invoke.ts), never a
- * second implementation: the overview is services.get, health.get and deploy.get; a restart is services.restart; the
- * configuration is config.get (masked); logs are logs.get; a new user is dashboard.userNew. A service name in a URL
- * must be one the configuration knows, exactly (no wildcard, no path): anything else is a 404 before any file is read.
+ * The dashboard's API routes past sign-in (the table of docs/dashboard.md). Each calls the engine's own methods
+ * (core/dashboard/invoke.ts), never a second implementation: here the overview (services.get, health.get, deploy.get),
+ * the services and their start, stop and restart, the health checks, the configuration (config.get, masked) and the
+ * logs (logs.get); the deploys and backups are in routes-deploys.ts, the configuration edit, users and audit trail in
+ * routes-admin.ts, the live socket in live.ts. A service name in a URL must be one the configuration knows, exactly (no
+ * wildcard, no path): anything else is a 404 before any file is read.
  */
 import type { FastifyInstance } from 'fastify';
 import { WoosooError } from '../kernel/errors';
