@@ -137,7 +137,7 @@ describeBrowser('the dashboard in Chromium, on the demo stack', () => {
     await p.click(`[data-deployment="${id}"] [data-open-report]`);
     await p.waitForFunction((i: string) => document.querySelector(`[data-report="${i}"] [data-status]`)?.textContent?.trim() === 'Succeeded', { timeout: STEP_MS }, id);
     expect(await p.$$eval(`[data-report="${id}"] [data-deploy-step]`, (e) => e.length)).toBeGreaterThanOrEqual(5);
-    htmls.push(await p.content());
+    await shoot(p, 'deploy-report');
   }
 
   it('shows the demo\'s services Running (the deploy started them)', async () => {
@@ -189,11 +189,12 @@ describeBrowser('the dashboard in Chromium, on the demo stack', () => {
     await shoot(page, 'logs');
   });
 
-  /** Picks the service on the Logs page (its select, #log-service) and waits until the page asked the socket to follow it. */
+  /** Picks the service on the Logs page (its select, #log-service) and waits until the server follows its log for the page. */
   async function chooseLogService(p: Page, service: string): Promise<void> {
     await p.waitForSelector(`#log-service option[value="${service}"]`, { timeout: STEP_MS });
     await p.select('#log-service', service);
-    expect(await waitFor(() => traffic.framesOut.some((f) => f.includes('"follow"') && f.includes(`"${service}"`)), STEP_MS), 'a follow sent').toBe(true);
+    const following = () => traffic.messages().some((m) => m.type === 'following' && m.service === service);
+    expect(await waitFor(following, STEP_MS), 'the server says it follows the log').toBe(true);
   }
 
   it('the overview and the configuration (masked) at both widths', async () => {
@@ -214,7 +215,10 @@ describeBrowser('the dashboard in Chromium, on the demo stack', () => {
       await signIn(viewer, 'viewer');
       for (const name of ['overview', 'services', 'logs', 'deploys', 'backups', 'config']) {
         await open(viewer, name);
-        if (name === 'services') await waitStatus(viewer, names().worker, 'Running');
+        if (name === 'services') {
+          await waitStatus(viewer, names().worker, 'Running');
+          await shoot(viewer, 'services-viewer');
+        }
         const actions = await viewer.$$eval('[data-action]', (e) => e.map((x) => x.getAttribute('data-action')).filter((a) => a !== 'logout'));
         expect({ page: name, actions }).toEqual({ page: name, actions: [] });
         htmls.push(await viewer.content());

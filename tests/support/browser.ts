@@ -72,8 +72,9 @@ export async function screenshots(page: Page, name: string, widths: readonly num
   const shots: Shot[] = [];
   for (const width of widths) {
     await page.setViewport({ width, height: 800 });
-    // Two animation frames: the layout at the new width is done and painted.
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    // From the top (a sticky header would show mid-page in a full-page shot of a scrolled page); two animation
+    // frames: the layout at the new width is done and painted.
+    await page.evaluate(() => new Promise((r) => { scrollTo(0, 0); requestAnimationFrame(() => requestAnimationFrame(r)); }));
     const file = join(SCREENSHOTS, `${name}-${width}.png`);
     await page.screenshot({ path: file as `${string}.png`, fullPage: true });
     shots.push({ width, scrollWidth: await scrollWidth(page), file });

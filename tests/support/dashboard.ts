@@ -8,21 +8,15 @@ import type { FastifyInstance } from 'fastify';
 import { buildDashboard, type DashboardOptions } from '../../core/dashboard/server';
 import { createUser, type Role } from '../../core/dashboard/users';
 import type { SessionContext } from '../../core/kernel/context';
-import type { MethodDef } from '../../core/kernel/method';
-import { DOMAINS } from '../../core/methods';
+import { resolveMethod } from '../../core/methods';
 import { freePort } from '../harness/ports';
 
 export const USERS: Readonly<Record<Role, string>> = { admin: 'Admin-pass-0001!', operator: 'Operator-pass-0002', viewer: 'Viewer-pass-0003' };
 /** Cheaper hashes for test users (the server verifies with each hash's own stored cost). */
 const CHEAP = { N: 2 ** 12, r: 8, p: 1 };
 
-/** The engine's method definition by name, as the host resolves it (core/methods.ts's lazy domains). */
-export async function resolveMethod(name: string): Promise<MethodDef> {
-  const domain = DOMAINS.find((d) => d.names.includes(name));
-  const def = domain ? (await domain.load()).find((m) => m.name === name) : undefined;
-  if (!def) throw new Error(`no engine method ${name}`);
-  return def;
-}
+/** The engine's method definitions by name: the resolver the dashboard host itself passes (core/methods.ts). */
+export { resolveMethod };
 
 export interface LiveDashboard {
   app: FastifyInstance;
