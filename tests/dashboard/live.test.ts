@@ -25,6 +25,8 @@ let project: Project;
 let app: FastifyInstance;
 let origin: string;
 let service: string;
+/** Added to the server's clock: a session expires without waiting. */
+let skew = 0;
 
 async function resolve(name: string): Promise<MethodDef> {
   const def = (await DOMAINS.find((d) => d.names.includes(name))!.load()).find((m) => m.name === name);
@@ -96,7 +98,7 @@ beforeAll(async () => {
   project = makeProject();
   for (const role of ['admin', 'operator', 'viewer'] as const) await createUser(project.dir, { name: role, role, password: PASSWORDS[role] }, { cost: CHEAP });
   await createUser(project.dir, { name: 'carol', role: 'viewer', password: 'Carol-pass-0005-secret' }, { cost: CHEAP });
-  app = await buildDashboard({ projectDir: project.dir, resolve, session: { env: { ...process.env } as Record<string, string>, cwd: project.dir } });
+  app = await buildDashboard({ projectDir: project.dir, resolve, clock: () => Date.now() + skew, session: { env: { ...process.env } as Record<string, string>, cwd: project.dir } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const list = (await (await resolve('services.list')).handler({ path: project.dir }, { env: process.env, cwd: project.dir } as never)).value as { Name: string }[];
@@ -189,13 +191,18 @@ describe('the live socket', () => {
     live.ws.close();
   }, 90_000);
 
-  it('closes when its session ends: logout, or its user removed by an admin (whose sessions end at once)', async () => {
+  it('closes when its session ends: logout, idle expiry, or its user removed by an admin (whose sessions end at once)', async () => {
     const viewer = await login('viewer', PASSWORDS.viewer);
     const live = await connect(as(viewer));
     await live.next((m) => m.type === 'hello');
     const out = await fetch(`${origin}/api/logout`, { method: 'POST', headers: { ...as(viewer), 'x-csrf-token': viewer.csrf } });
     expect(out.status).toBe(200);
     expect(await live.closed).toBe(4401);
+
+    const idle = await connect(as(await login('viewer', PASSWORDS.viewer)));
+    await idle.next((m) => m.type === 'hello');
+    skew += 31 * 60_000; // 31 minutes without a request: the session expires, and the next poll closes its socket
+    expect(await idle.closed).toBe(4401);
 
     const carol = await login('carol', 'Carol-pass-0005-secret');
     const carolLive = await connect(as(carol));
