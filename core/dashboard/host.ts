@@ -62,8 +62,10 @@ export interface RunningHost {
 
 /** Plans, builds, listens, writes the state file. Throws a WoosooError (nothing written) when it cannot. */
 export async function startHost(
-  o: HostOptions, resolve: ResolveMethod, env: Record<string, string> = process.env as Record<string, string>, onCallEnd?: CallObserver,
+  o: HostOptions, resolve: ResolveMethod, env: Record<string, string> = process.env as Record<string, string>,
+  more: { onCallEnd?: CallObserver; optionsFile?: string } = {},
 ): Promise<RunningHost> {
+  const { onCallEnd, optionsFile } = more;
   const plan = planFromOptions(o, env);
   const https = plan.https ? { cert: readFileSync(plan.https.cert), key: readFileSync(plan.https.key) } : undefined;
   const app = await buildDashboard({
@@ -79,6 +81,7 @@ export async function startHost(
   const state: HostState = {
     pid: process.pid, url: plan.url, port: plan.port, bindAddress: plan.bindAddress, https: https !== undefined,
     environment: plan.environment ?? null, startedAt: new Date().toISOString(), projectDir: plan.projectDir,
+    ...(optionsFile ? { optionsFile } : {}),
   };
   writeJsonAtomic(stateFile(plan.projectDir), state);
   hostLog(plan.projectDir, `started: ${plan.url} (bind ${plan.bindAddress}, ${https ? 'HTTPS' : 'HTTP'}, environment ${plan.environment ?? 'none'})`);
@@ -105,7 +108,7 @@ export async function runHost(file: string | undefined, resolve: ResolveMethod, 
     if (!file) throw new WoosooError('DashboardOptionsInvalid', 'The engine was started with --dashboard and no options file.', { category: 'InvalidArgument' });
     const o = readHostOptions(file);
     projectDir = o.projectDir;
-    const host = await startHost(o, resolve, process.env as Record<string, string>, onCallEnd);
+    const host = await startHost(o, resolve, process.env as Record<string, string>, { onCallEnd, optionsFile: file });
     projectDir = host.state.projectDir;
     const end = (why: string) => {
       hostLog(host.state.projectDir, `stopping (${why})`);

@@ -56,11 +56,15 @@ export const hostStateSchema = z.object({
   environment: z.string().nullable(),
   startedAt: z.string(),
   projectDir: z.string(),
+  /** The options file it was started with (the service's: .woosoo/dashboard.service.json). */
+  optionsFile: z.string().optional(),
 });
 export type HostState = z.infer<typeof hostStateSchema>;
 
 export const stateFile = (projectDir: string) => join(projectDir, '.woosoo', 'dashboard.json');
 export const optionsFile = (projectDir: string) => join(projectDir, '.woosoo', 'dashboard.options.json');
+/** The options file of the dashboard's service (Install-WoosooService -Dashboard). */
+export const serviceOptionsFile = (projectDir: string) => join(projectDir, '.woosoo', 'dashboard.service.json');
 export const stderrFile = (projectDir: string) => join(projectDir, '.woosoo', 'dashboard.stderr.log');
 export const logFile = (projectDir: string) => join(projectDir, 'logs', 'woosoo', 'dashboard.log');
 

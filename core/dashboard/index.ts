@@ -4,15 +4,12 @@
  * after the same checks Start-WoosooDashboard makes (address, -AllowRemote, the project's certificate).
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ProjectConfig } from '../config';
-import { hostOptionsSchema, isLoopback, planHost, readHostOptions, writeJsonAtomic, type HostOptions, type HostPlan } from './hostplan';
+import { hostOptionsSchema, isLoopback, planHost, readHostOptions, serviceOptionsFile, writeJsonAtomic, type HostOptions, type HostPlan } from './hostplan';
 
 export type { HostOptions, HostPlan } from './hostplan';
-export { listenParams } from './hostplan';
+export { listenParams, serviceOptionsFile } from './hostplan';
 
-/** The options file of the dashboard's service. */
-export const serviceOptionsFile = (projectDir: string) => join(projectDir, '.woosoo', 'dashboard.service.json');
 
 /** The dashboard service's options, or null when the project has no dashboard service (Install-WoosooService -Dashboard). */
 export function readServiceOptions(projectDir: string): HostOptions | null {

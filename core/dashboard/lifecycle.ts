@@ -15,7 +15,7 @@ import { pidAlive } from '../process/pid';
 import { redact } from '../util/redact';
 import { sleep } from '../util/sleep';
 import {
-  optionsFile, parseHostError, planHost, readState, stateFile, stderrFile, writeJsonAtomic, type HostOptions, type HostState,
+  optionsFile, parseHostError, planHost, readState, serviceOptionsFile, stateFile, stderrFile, writeJsonAtomic, type HostOptions, type HostState,
 } from './hostplan';
 
 export const DASHBOARD_STATES = ['Running', 'Stopped', 'Stale'] as const;
@@ -112,6 +112,11 @@ export async function startDashboard(o: HostOptions, cfg: ProjectConfig, ctx: Re
 /** dashboard.stop: ends the running host and removes the state file (also a stale one); returns what the file said. */
 export async function stopDashboard(projectDir: string, ctx: RequestContext): Promise<HostState | null> {
   const now = dashboardStatus(projectDir);
+  if (now.state === 'Running' && now.host!.optionsFile === serviceOptionsFile(projectDir)) {
+    throw new WoosooError('DashboardIsService', `The dashboard of ${projectDir} runs as a service (Install-WoosooService -Dashboard), which would start it again.`, {
+      category: 'InvalidOperation', target: now.host!.url, fix: 'Stop it with Stop-WoosooService -Name dashboard (or remove it with Uninstall-WoosooService -Name dashboard).',
+    });
+  }
   if (now.state === 'Running' && !(await endProcess(now.host!.pid, ctx.signal))) {
     throw new WoosooError('DashboardStopFailed', `The dashboard process ${now.host!.pid} did not end.`, {
       category: 'OperationTimeout', target: String(now.host!.pid), fix: `End process ${now.host!.pid} yourself (Stop-Process -Id ${now.host!.pid} -Force).`,

@@ -103,18 +103,20 @@ describePwsh('the dashboard as a background process end to end', () => {
         $got = Get-WoosooDashboard -Path '${dir}'
         for ($i = 0; $got.State -ne 'Running' -and $i -lt 50; $i++) { Start-Sleep -Milliseconds 100; $got = Get-WoosooDashboard -Path '${dir}' }
         $status = [int](Invoke-WebRequest -Uri ($got.Url + 'api/session') -UseBasicParsing -SkipHttpErrorCheck -TimeoutSec 20).StatusCode
+        $stop = try { Stop-WoosooDashboard -Path '${dir}' -Confirm:$false; 'no error' } catch { $_.FullyQualifiedErrorId + '|' + $_.ErrorDetails.RecommendedAction }
       }
       finally { Uninstall-WoosooService -Path '${dir}' -Name dashboard -Confirm:$false }
       $after = Get-WoosooDashboard -Path '${dir}'
       for ($i = 0; $after.State -eq 'Running' -and $i -lt 50; $i++) { Start-Sleep -Milliseconds 100; $after = Get-WoosooDashboard -Path '${dir}' }
       [pscustomobject]@{
-        Installed = '{0}/{1}' -f $installed.Name, $installed.Status; Listed = $listed; Got = $got; Status = $status
+        Installed = '{0}/{1}' -f $installed.Name, $installed.Status; Listed = $listed; Got = $got; Status = $status; Stop = $stop
         After = $after.State; Gone = ($null -eq (Get-Process -Id $got.Pid -ErrorAction SilentlyContinue))
       } | ConvertTo-Json -Depth 20 -Compress`, { timeoutMs: TIER === 'windows' ? 200_000 : 90_000 });
     expect(r.Installed).toBe('wtdash-dashboard/Stopped');
     expect(r.Listed).toContain('wtdash-dashboard');
     expect(r.Got).toMatchObject({ State: 'Running', Url: `http://127.0.0.1:${port}/` });
     expect(r.Status).toBe(401);
+    expect(r.Stop).toMatch(/^Woosoo\.DashboardIsService.*Stop-WoosooService -Name dashboard/);
     // PM2 stops the host with SIGINT, which it catches (removing its state file). NSSM sends Ctrl+C first (node's
     // SIGINT) and terminates it when that does not end it: then the file stays, naming a process that is gone.
     expect(TIER === 'windows' ? ['Stopped', 'Stale'] : ['Stopped']).toContain(r.After);
