@@ -45,15 +45,6 @@ function Get-WoosooDashboard {
         [string]$Environment
     )
     process {
-        $params = @{}
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
-        try {
-            Invoke-WoosooRpc -Method 'dashboard.get' -Params $params -Cmdlet $PSCmdlet
-        }
-        catch {
-            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
-        }
+        Invoke-WoosooDashboardRpc -Cmdlet $PSCmdlet -Method 'dashboard.get' -Path $Path -Environment $Environment
     }
 }

@@ -80,18 +80,7 @@ function Start-WoosooDashboard {
     )
     process {
         $params = @{ port = $Port; bindAddress = $BindAddress; allowRemote = $AllowRemote.IsPresent }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
-        $target = 'the web dashboard on {0} port {1}' -f $BindAddress, $Port
-        if (-not $PSCmdlet.ShouldProcess($target, 'Start')) {
-            Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $params.path -NoEngineCall; return
-        }
-        try {
-            Invoke-WoosooRpc -Method 'dashboard.start' -Params $params -Cmdlet $PSCmdlet
-        }
-        catch {
-            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
-        }
+        Invoke-WoosooDashboardRpc -Cmdlet $PSCmdlet -Method 'dashboard.start' -Path $Path -Environment $Environment -Params $params `
+            -Target ('the web dashboard on {0} port {1}' -f $BindAddress, $Port) -Action 'Start'
     }
 }

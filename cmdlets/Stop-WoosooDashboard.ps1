@@ -50,19 +50,8 @@ function Stop-WoosooDashboard {
         [switch]$PassThru
     )
     process {
-        $params = @{}
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
-        if (-not $PSCmdlet.ShouldProcess('the web dashboard of the project', 'Stop')) {
-            Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $params.path -NoEngineCall; return
-        }
-        try {
-            $stopped = Invoke-WoosooRpc -Method 'dashboard.stop' -Params $params -Cmdlet $PSCmdlet
-            if ($PassThru) { $stopped }
-        }
-        catch {
-            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
-        }
+        $stopped = Invoke-WoosooDashboardRpc -Cmdlet $PSCmdlet -Method 'dashboard.stop' -Path $Path -Environment $Environment `
+            -Target 'the web dashboard of the project' -Action 'Stop'
+        if ($PassThru) { $stopped }
     }
 }
