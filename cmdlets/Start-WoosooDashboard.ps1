@@ -80,7 +80,9 @@ function Start-WoosooDashboard {
     )
     process {
         $params = @{ port = $Port; bindAddress = $BindAddress; allowRemote = $AllowRemote.IsPresent }
-        Invoke-WoosooDashboardRpc -Cmdlet $PSCmdlet -Method 'dashboard.start' -Path $Path -Environment $Environment -Params $params `
-            -Target ('the web dashboard on {0} port {1}' -f $BindAddress, $Port) -Action 'Start'
+        if (-not $PSCmdlet.ShouldProcess(('the web dashboard on {0} port {1}' -f $BindAddress, $Port), 'Start')) {
+            Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path (Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet) -NoEngineCall; return
+        }
+        Invoke-WoosooDashboardRpc -Cmdlet $PSCmdlet -Method 'dashboard.start' -Path $Path -Environment $Environment -Params $params
     }
 }

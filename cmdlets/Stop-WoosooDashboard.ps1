@@ -50,8 +50,10 @@ function Stop-WoosooDashboard {
         [switch]$PassThru
     )
     process {
-        $stopped = Invoke-WoosooDashboardRpc -Cmdlet $PSCmdlet -Method 'dashboard.stop' -Path $Path -Environment $Environment `
-            -Target 'the web dashboard of the project' -Action 'Stop'
+        if (-not $PSCmdlet.ShouldProcess('the web dashboard of the project', 'Stop')) {
+            Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path (Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet) -NoEngineCall; return
+        }
+        $stopped = Invoke-WoosooDashboardRpc -Cmdlet $PSCmdlet -Method 'dashboard.stop' -Path $Path -Environment $Environment
         if ($PassThru) { $stopped }
     }
 }
