@@ -201,7 +201,7 @@ describeBrowser('the dashboard in Chromium, on the demo stack', () => {
     await shoot(page, 'overview');
     await open(page, 'config');
     await page.waitForFunction(() => document.querySelector('[data-page="config"]')?.textContent?.includes('DB_PASSWORD'), { timeout: STEP_MS });
-    htmls.push(await page.content());
+    await shoot(page, 'config');
   });
 
   it('a viewer sees no action buttons, and the API refuses the actions to it (403 from fetch in the page)', async () => {
