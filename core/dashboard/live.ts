@@ -4,7 +4,8 @@
  * server's own, or it is refused with 403 (a page of another site cannot open a socket with the user's cookie:
  * Cross-Site WebSocket Hijacking). What it sends (docs/dashboard.md, Live updates):
  * - the services (services.get, polled at most POLL_MS apart, and only while a client is connected), when a status,
- *   process id, restart count or exit code changed;
+ *   process id, restart count or exit code changed, or (every USAGE_EVERY polls, asked with usage) a CPU or memory
+ *   figure; between those the last figures of the same process are kept;
  * - the entries of a log the client follows (logs.get with wait, the engine's own follow), until it unfollows or
  *   closes (the follow is cancelled);
  * - the steps and the end of a deploy started from the web (broadcast by routes-deploys.ts).
@@ -24,6 +25,8 @@ import type { Session } from './sessions';
 
 /** How often the services are asked while a client is connected (a change reaches the page well under 500 ms). */
 export const POLL_MS = 200;
+/** Every how many polls the services are asked with their CPU and memory (the process list: ~2 s apart). */
+const USAGE_EVERY = 10;
 /** A client that reads nothing while this much waits to be sent is dropped rather than buffered without end. */
 const MAX_BUFFERED = 8 * 1024 * 1024;
 /** Close codes: the session ended (the page signs in again); the client sent too much. */
@@ -61,8 +64,21 @@ const clientMessage = z.discriminatedUnion('type', [
 function signature(items: unknown[]): string {
   return JSON.stringify(items.map((i) => {
     const s = i as Record<string, unknown>;
-    return [s.Name, s.Status, s.ProcessId, s.Restarts, s.LastExitCode];
+    return [s.Name, s.Status, s.ProcessId, s.Restarts, s.LastExitCode, s.CpuPercent, s.MemoryBytes];
   }));
+}
+
+/** The items of a poll without usage, given the usage last read for the same service and process. */
+function keepUsage(items: unknown[], before: unknown[] | undefined): unknown[] {
+  const known = new Map((before ?? []).map((i) => {
+    const s = i as Record<string, unknown>;
+    return [`${s.Name}/${s.ProcessId}`, s];
+  }));
+  return items.map((i) => {
+    const s = i as Record<string, unknown>;
+    const k = known.get(`${s.Name}/${s.ProcessId}`);
+    return k && s.Status === 'Running' ? { ...s, CpuPercent: k.CpuPercent ?? null, MemoryBytes: k.MemoryBytes ?? null } : s;
+  });
 }
 
 function send(c: Client, msg: LiveMessage): void {
@@ -92,12 +108,13 @@ export async function registerLive(app: FastifyInstance, d: RouteDeps): Promise<
     if (polling) return;
     polling = true;
     try {
-      while (clients.size > 0) {
+      for (let round = 0; clients.size > 0; round++) {
         const started = Date.now();
         for (const c of clients) if (!d.sessions.alive(c.session.id)) c.socket.close(CLOSE_SESSION_ENDED, 'Session ended.');
         try {
-          const r = await d.invoke('services.get', { ...d.project }, poller, { quiet: true });
-          const items = r.items ?? [];
+          const usage = round % USAGE_EVERY === 0;
+          const r = await d.invoke('services.get', { ...d.project, ...(usage ? { usage } : {}) }, poller, { quiet: true });
+          const items = usage ? r.items ?? [] : keepUsage(r.items ?? [], last?.items);
           const sig = signature(items);
           if (sig !== last?.sig) {
             last = { sig, items };

@@ -62,7 +62,7 @@ export async function registerRoutes(app: FastifyInstance, d: RouteDeps): Promis
     const a = authed(req);
     const c = a.caller('overview');
     const [services, health, lastDeploy] = await Promise.all([
-      part(() => invoke('services.get', { ...project }, c)),
+      part(() => invoke('services.get', { ...project, usage: true }, c)),
       part(() => invoke('health.get', { ...project }, c)),
       part(() => invoke('deploy.get', { ...project, last: 1 }, c)),
     ]);

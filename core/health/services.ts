@@ -1,9 +1,9 @@
 /**
  * Service checks: the state of each service of the stack (the services domain's getServices: NSSM or PM2) and,
  * for running ones, their process's CPU, memory and uptime from systeminformation's process list (read once per
- * round, only when a service has a process id).
+ * round, only when a service has a process id: core/util/sysinfo.ts's processFacts, which services.get's usage uses too).
  */
-import { probeSystem, type ProbeLimits } from '../util/sysinfo';
+import { processFacts, type ProcessFacts } from '../util/sysinfo';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../kernel/errors';
 import { getServices, stackDefinitions, type Outcome, type ServiceReport } from '../services';
@@ -13,21 +13,6 @@ const STATUS: Record<string, HealthStatus> = {
   Running: 'Healthy', StartPending: 'Degraded', StopPending: 'Degraded', Paused: 'Degraded', Throttled: 'Degraded',
   Stopped: 'Unhealthy', Failed: 'Unhealthy', NotInstalled: 'Unhealthy',
 };
-
-export interface ProcessFacts {
-  pid: number;
-  cpu: number;
-  /** Resident memory in KiB. */
-  memRss: number;
-  /** Local start time as systeminformation gives it ("2026-11-22 03:17:51"). */
-  started: string;
-}
-
-export async function processFacts(pids: number[], limits: ProbeLimits = {}): Promise<Map<number, ProcessFacts>> {
-  if (pids.length === 0) return new Map();
-  const list = (await probeSystem('the process list probe', (si) => si.processes(), limits)).list;
-  return new Map(list.filter((p) => pids.includes(p.pid)).map((p) => [p.pid, { pid: p.pid, cpu: p.cpu, memRss: p.memRss, started: p.started }]));
-}
 
 /** An uptime in words for a check's message, as a [timespan] prints: [d.]hh:mm:ss. */
 function uptimeText(ms: number): string {

@@ -8,6 +8,7 @@ import { listenParams, writeServiceOptions } from '../dashboard/index';
 import { dashboardDefinition } from './definitions';
 import { openServiceSet, selectDefinitions, stackDefinitions } from './index';
 import { SERVICE_STATUSES } from './types';
+import { processFacts, type ProcessFacts } from '../util/sysinfo';
 
 const serviceItem = typedSchema('Service', {
   Name: z.string(), DisplayName: z.string(), Status: z.enum(SERVICE_STATUSES), StartType: z.string().nullable(),
@@ -16,6 +17,8 @@ const serviceItem = typedSchema('Service', {
   Arguments: z.string(), WorkingDirectory: z.string(), StdoutLog: z.string(), StderrLog: z.string(),
   DependsOn: z.array(z.string()), Port: z.number().int().nullable(), Backend: z.enum(['NSSM', 'PM2']),
   ProjectPath: z.string(), Remarks: z.string().nullable(),
+  CpuPercent: z.number().nullable().describe('CPU % of its process (services.get with usage; else null)'),
+  MemoryBytes: z.number().int().nullable().describe('Resident memory of its process in bytes (services.get with usage; else null)'),
 });
 
 const params = z.object({
@@ -25,8 +28,15 @@ const params = z.object({
 
 type Op = (set: control.ServiceSet, ctx: control.ServiceContext) => Promise<control.Outcome>;
 
-/** The wire's Woosoo.Service of a service's report; Uptime in whole seconds, as a duration (a [timespan] in pwsh). */
-export function serviceObject(r: ServiceReport) {
+/** How long services.get waits for the process list when asked for usage: past it, the usage is left null. */
+const USAGE_TIMEOUT_MS = 3000;
+
+/**
+ * The wire's Woosoo.Service of a service's report; Uptime in whole seconds, as a duration (a [timespan] in pwsh);
+ * CPU and memory from the process list's facts of its process, when they were read.
+ */
+export function serviceObject(r: ServiceReport, facts?: Map<number, ProcessFacts>) {
+  const f = r.processId !== null && r.status === 'Running' ? facts?.get(r.processId) : undefined;
   return typed('Service', {
     Name: r.name, DisplayName: r.displayName, Status: r.status, StartType: r.startType, ProcessId: r.processId,
     StartTime: r.startedAt ? r.startedAt.toISOString() : null,
@@ -34,11 +44,23 @@ export function serviceObject(r: ServiceReport) {
     Restarts: r.restarts, LastExitCode: r.lastExitCode, Application: r.application, Arguments: r.arguments,
     WorkingDirectory: r.workingDirectory, StdoutLog: r.stdoutLog, StderrLog: r.stderrLog, DependsOn: r.dependsOn, Port: r.port,
     Backend: r.backend, ProjectPath: r.projectDir, Remarks: r.remarks,
+    CpuPercent: f ? Math.round(f.cpu * 10) / 10 : null, MemoryBytes: f ? Math.round(f.memRss * 1024) : null,
   });
 }
 
-function wire(out: control.Outcome) {
-  return { items: out.items.map(serviceObject), errors: out.errors };
+function wire(out: control.Outcome, facts?: Map<number, ProcessFacts>) {
+  return { items: out.items.map((r) => serviceObject(r, facts)), errors: out.errors };
+}
+
+/** The process list's facts of the running services' processes; none (usage left null) when it does not answer in time. */
+async function usageOf(out: control.Outcome, signal: AbortSignal): Promise<Map<number, ProcessFacts>> {
+  const pids = out.items.filter((r) => r.status === 'Running').map((r) => r.processId).filter((p): p is number => typeof p === 'number' && p > 0);
+  try {
+    return await processFacts(pids, { signal, timeoutMs: USAGE_TIMEOUT_MS });
+  } catch (err) {
+    if (signal.aborted) throw err;
+    return new Map();
+  }
 }
 
 function changer(name: string, summary: string, op: Op) {
@@ -54,9 +76,13 @@ function changer(name: string, summary: string, op: Op) {
 export const servicesGet = defineMethod({
   name: 'services.get',
   summary: 'A Woosoo.Service per service of the stack (or per matching name), queried concurrently from the backend.',
-  params, item: serviceItem,
+  params: params.extend({
+    usage: z.boolean().optional().describe('Also read each running service\'s CPU % and memory from the process list (CpuPercent, MemoryBytes); left null if it does not answer within 3 s'),
+  }),
+  item: serviceItem,
   async handler(p, ctx) {
-    return wire(await control.queryServices(openServiceSet(loadProject(p, ctx), ctx, p.names, true)));
+    const out = await control.queryServices(openServiceSet(loadProject(p, ctx), ctx, p.names, true));
+    return wire(out, p.usage ? await usageOf(out, ctx.signal) : undefined);
   },
 });
 

@@ -62,3 +62,21 @@ export async function probeSystem<T>(name: string, call: (si: SystemInformation)
     );
   });
 }
+
+/** What the process list says of one process: CPU %, resident memory, start time. */
+export interface ProcessFacts {
+  pid: number;
+  cpu: number;
+  /** Resident memory in KiB. */
+  memRss: number;
+  /** Local start time as systeminformation gives it ("2026-11-22 03:17:51"). */
+  started: string;
+}
+
+/** The facts of these processes (one process list read; ids not found are left out). */
+export async function processFacts(pids: number[], limits: ProbeLimits = {}): Promise<Map<number, ProcessFacts>> {
+  if (pids.length === 0) return new Map();
+  const list = (await probeSystem('the process list probe', (si) => si.processes(), limits)).list;
+  return new Map(list.filter((p) => pids.includes(p.pid)).map((p) => [p.pid, { pid: p.pid, cpu: p.cpu, memRss: p.memRss, started: p.started }]));
+}
+

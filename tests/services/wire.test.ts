@@ -70,6 +70,23 @@ describe.skipIf(skipUnless(!missing && existsSync(pm2BinPath()), missing ?? 'pm2
     expect(progress).toContain('wsw-reverb');
   });
 
+  it('services.get with usage gives each running service\'s CPU % and memory from its process; without it they are null', async () => {
+    const names = ['queue-worker', 'backend', 'reverb', 'nginx'];
+    const plain = await engine.call('services.get', { names });
+    expect(plain.items!.map((i) => [i.CpuPercent, i.MemoryBytes])).toEqual(names.map(() => [null, null]));
+    const r = await engine.call('services.get', { names, usage: true });
+    const [worker, backend, reverb, nginx] = r.items!;
+    for (const s of [worker, backend, reverb]) {
+      expect(s.Status).toBe('Running');
+      expect(typeof s.CpuPercent).toBe('number');
+      expect(s.CpuPercent as number).toBeGreaterThanOrEqual(0);
+      // A PHP process's resident memory: megabytes, not kilobytes (the process list gives KiB).
+      expect(s.MemoryBytes as number).toBeGreaterThan(4 * 1048576);
+      expect(s.MemoryBytes as number).toBeLessThan(2 * 1024 ** 3);
+    }
+    expect(nginx).toMatchObject({ Status: 'NotInstalled', CpuPercent: null, MemoryBytes: null });
+  });
+
   it('a wildcard that matches nothing is nothing; an unknown name is an error naming the services', async () => {
     expect((await engine.call('services.get', { names: ['zz*'] })).items).toEqual([]);
     const bad = await engine.request('services.get', { names: ['redis'] });

@@ -103,10 +103,10 @@ describe('the client\'s formats', () => {
     expect([null, '', 'a', 3, false, ['x', 'y'], { a: 1 }].map(text)).toEqual(['—', '—', 'a', '3', 'false', 'x, y', '{"a":1}']);
   });
 
-  it('takes a service\'s CPU and memory from its health check', () => {
-    const health = [{ Name: 'Service api', Message: 'api is Running (pid 42, CPU 3.5%, 118 MB, up 2h).' }];
-    expect(usage({ Name: 'api' }, health)).toEqual({ cpu: '3.5%', memory: '118 MB' });
-    expect(usage({ Name: 'worker' }, health)).toEqual({ cpu: '—', memory: '—' });
-    expect(usage({ Name: 'api', CpuPercent: 7, MemoryBytes: 3 * 1048576 }, health)).toEqual({ cpu: '7%', memory: '3 MB' });
+  it('shows a service\'s CPU and memory from services.get\'s usage fields, a dash where they were not read', () => {
+    expect(usage({ Name: 'api', CpuPercent: 3.5, MemoryBytes: 118 * 1048576 })).toEqual({ cpu: '3.5%', memory: '118 MB' });
+    expect(usage({ Name: 'api', CpuPercent: 0, MemoryBytes: 0 })).toEqual({ cpu: '0%', memory: '0 MB' });
+    expect(usage({ Name: 'worker', CpuPercent: null, MemoryBytes: null })).toEqual({ cpu: '—', memory: '—' });
+    expect(usage({ Name: 'old' })).toEqual({ cpu: '—', memory: '—' });
   });
 });

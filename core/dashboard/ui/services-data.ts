@@ -29,14 +29,10 @@ export function useLiveServices(initial: Row[] | null): Row[] | null {
   return items;
 }
 
-/** CPU % and memory of a running service: its own fields when the server sends them, else its health check's message. */
-export function usage(service: Row, health: Row[] | undefined): { cpu: string; memory: string } {
-  const cpu = typeof service.CpuPercent === 'number' ? `${service.CpuPercent}%` : undefined;
-  const mem = typeof service.MemoryBytes === 'number' ? `${Math.round(service.MemoryBytes / 1048576)} MB` : undefined;
-  const check = health?.find((h) => h.Name === `Service ${String(service.Name)}`);
-  const msg = typeof check?.Message === 'string' ? check.Message : '';
+/** CPU % and memory of a running service, as services.get with usage gives them (CpuPercent, MemoryBytes); '—' when not read. */
+export function usage(service: Row): { cpu: string; memory: string } {
   return {
-    cpu: cpu ?? /CPU ([\d.]+)%/.exec(msg)?.[1]?.concat('%') ?? '—',
-    memory: mem ?? /(\d+) MB/.exec(msg)?.[0] ?? '—',
+    cpu: typeof service.CpuPercent === 'number' ? `${service.CpuPercent}%` : '—',
+    memory: typeof service.MemoryBytes === 'number' ? `${Math.round(service.MemoryBytes / 1048576)} MB` : '—',
   };
 }

@@ -34,8 +34,8 @@ export function OverviewPage(_p: PageProps): VNode {
           columns=${[
             { key: 'Name', label: 'Service', cls: 'strong' },
             { key: 'Status', label: 'Status', value: (r: Row) => html`<${StatusBadge} status=${r.Status} />` },
-            { key: 'cpu', label: 'CPU', cls: 'num', value: (r: Row) => usage(r, health).cpu },
-            { key: 'mem', label: 'Memory', cls: 'num', value: (r: Row) => usage(r, health).memory },
+            { key: 'cpu', label: 'CPU', cls: 'num', value: (r: Row) => usage(r).cpu },
+            { key: 'mem', label: 'Memory', cls: 'num', value: (r: Row) => usage(r).memory },
             { key: 'Uptime', label: 'Uptime', value: (r: Row) => duration(r.Uptime) },
           ]} empty="No services are configured." />` : o.loading ? html`<p class="muted">Loading…</p>` : null}
       </div>
