@@ -5,8 +5,7 @@
  * the RPC engine's start-up is unchanged): a web server over the same methods, until SIGTERM.
  */
 import { format } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { idleCollector } from './kernel/idlegc';
 import { DOMAINS, eagerMethods, resolveMethod } from './methods';
 import { Engine, serveLines } from './rpc/server';
 import { redact } from './util/redact';
@@ -76,24 +75,8 @@ function serveRpc(): void {
     process.stderr.write('engine: ignoring SIGINT (the module cancels requests with $/cancel)\n');
   });
 
-  // The engine idles most of its life between cmdlets, so it is kept small (docs/performance.md, Foundation):
-  // - the young generation stays at its initial size: V8 would otherwise grow it to 2 x 16 MB during a run of
-  //   calls and keep it; this flag, unlike --max-semi-space-size, is read at every growth, so it works when set
-  //   from here (the calls' latency is unchanged: the engine's garbage is short-lived);
-  // - after a quiet second, a full collection that also compacts the old generation (only that one collection:
-  //   compacting on every full GC would cost during work), so the pages freed by a run of calls go back to the OS.
-  setFlagsFromString('--semi-space-growth-factor=1');
-  setFlagsFromString('--expose-gc');
-  const collect = runInNewContext('gc') as () => void;
-  let idleTimer: NodeJS.Timeout | undefined;
-  engine.onIdle = () => {
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(() => {
-      setFlagsFromString('--compact-on-every-full-gc');
-      collect();
-      setFlagsFromString('--no-compact-on-every-full-gc');
-    }, 1000).unref();
-  };
+  // The engine idles most of its life between cmdlets, so it is kept small: core/kernel/idlegc.ts.
+  engine.onIdle = idleCollector();
 
   void serveLines(engine, process.stdin).then((cancelled) => exit(0, cancelled));
 }

@@ -10,6 +10,7 @@
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { loadProject } from '../config';
+import { idleCollector } from '../kernel/idlegc';
 import { WoosooError } from '../kernel/errors';
 import type { CallObserver } from '../kernel/run';
 import { redact } from '../util/redact';
@@ -63,15 +64,20 @@ export interface RunningHost {
 /** Plans, builds, listens, writes the state file. Throws a WoosooError (nothing written) when it cannot. */
 export async function startHost(
   o: HostOptions, resolve: ResolveMethod, env: Record<string, string> = process.env as Record<string, string>,
-  more: { onCallEnd?: CallObserver; optionsFile?: string } = {},
+  more: { onCallEnd?: CallObserver; optionsFile?: string; onQuiet?: () => void } = {},
 ): Promise<RunningHost> {
-  const { onCallEnd, optionsFile } = more;
+  const { onCallEnd, optionsFile, onQuiet } = more;
   const plan = planFromOptions(o, env);
   const https = plan.https ? { cert: readFileSync(plan.https.cert), key: readFileSync(plan.https.key) } : undefined;
   const app = await buildDashboard({
     projectDir: plan.projectDir, environment: plan.environment, secure: https !== undefined, resolve, hosts: plan.hosts, https,
     session: { env: { ...env }, cwd: plan.projectDir }, onCallEnd,
   });
+  if (onQuiet) {
+    // Work ends with a response, or with a live socket's close (the upgraded connection's end).
+    app.addHook('onResponse', async () => onQuiet());
+    app.server.on('upgrade', (_req, socket: import('node:stream').Duplex) => socket.once('close', onQuiet));
+  }
   try {
     await app.listen({ port: plan.port, host: plan.bindAddress });
   } catch (err) {
@@ -108,7 +114,10 @@ export async function runHost(file: string | undefined, resolve: ResolveMethod, 
     if (!file) throw new WoosooError('DashboardOptionsInvalid', 'The engine was started with --dashboard and no options file.', { category: 'InvalidArgument' });
     const o = readHostOptions(file);
     projectDir = o.projectDir;
-    const host = await startHost(o, resolve, process.env as Record<string, string>, { onCallEnd, optionsFile: file });
+    // A process of its own, idle most of its life: kept small as the RPC engine is (core/kernel/idlegc.ts).
+    const quiet = idleCollector();
+    const host = await startHost(o, resolve, process.env as Record<string, string>, { onCallEnd, optionsFile: file, onQuiet: quiet });
+    quiet(); // the start-up's garbage too
     projectDir = host.state.projectDir;
     const end = (why: string) => {
       hostLog(host.state.projectDir, `stopping (${why})`);

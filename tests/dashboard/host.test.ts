@@ -7,6 +7,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHost } from '../../core/dashboard/host';
@@ -102,6 +103,30 @@ describe('a host that listens', () => {
     }
     expect(existsSync(stateFile(project.dir))).toBe(false);
     expect(readFileSync(join(project.dir, 'logs', 'woosoo', 'dashboard.log'), 'utf8')).toMatch(/started: http:\/\/127\.0\.0\.1:\d+\/[\s\S]*stopped/);
+  });
+
+  it('tells its quiet-time collector (core/kernel/idlegc.ts) when work ends: after each response and each closed upgraded socket', async () => {
+    const port = await freePort();
+    let quiet = 0;
+    const host = await startHost(opts({ port }), resolveMethod, env, { onQuiet: () => { quiet++; } });
+    try {
+      expect(quiet).toBe(0);
+      await (await fetch(`http://127.0.0.1:${port}/api/session`)).text();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(quiet).toBe(1);
+      // A WebSocket upgrade without a session: refused, then its connection closed; each counts.
+      const before = quiet;
+      await new Promise<void>((resolve, reject) => {
+        const s = connect(port, '127.0.0.1', () => s.write(`GET /api/live HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nOrigin: http://127.0.0.1:${port}\r\n\r\n`));
+        s.on('data', () => s.end());
+        s.on('close', () => resolve());
+        s.on('error', reject);
+      });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(quiet).toBe(before + 2); // its 401 (a response) and its connection's close
+    } finally {
+      await host.stop();
+    }
   });
 
   it('serves HTTPS with the project certificate on a non-loopback bind (with allowRemote)', async () => {
