@@ -41,7 +41,8 @@ export function serviceResults(outcome: Outcome, facts: Map<number, ProcessFacts
     }
     const f = s.processId === null ? undefined : facts.get(s.processId);
     const parts = [`pid ${s.processId ?? '?'}`];
-    if (f) parts.push(`CPU ${Math.round(f.cpu * 10) / 10}%`, `${Math.round(f.memRss / 1024)} MB`);
+    if (f && f.cpu !== null) parts.push(`CPU ${Math.round(f.cpu * 10) / 10}%`);
+    if (f) parts.push(`${Math.round(f.memRss / 1024)} MB`);
     const t = startedAt(s, f);
     if (t !== null) parts.push(`up ${uptimeText((s.startedAt ? s.observedAt.getTime() : now) - t)}`);
     if (s.restarts) parts.push(`${s.restarts} restarts`);

@@ -9,7 +9,7 @@ import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { basename, relative, isAbsolute } from 'node:path';
-import { probeSystem } from '../util/sysinfo';
+import { probeSystem, processList } from '../util/sysinfo';
 import type { KeyName, ProjectConfig } from '../config';
 import type { Outcome, ProbeContext } from './types';
 
@@ -97,8 +97,8 @@ async function commandLine(pc: ProbeContext, pid: number): Promise<{ command: st
       return { command: '', cwd: '' };
     }
   }
-  const all = await pc.shared('si.processes', () => probeSystem('the process list probe', (si) => si.processes(), pc));
-  const p = all.list.find((x) => x.pid === pid);
+  const all = await pc.shared('si.processes', () => probeSystem('the process list probe', processList, pc));
+  const p = all.find((x) => x.pid === pid);
   return { command: p ? `${p.path ? `${p.path}/` : ''}${p.command} ${p.params}`.trim() : '', cwd: '' };
 }
 

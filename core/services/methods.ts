@@ -44,7 +44,7 @@ export function serviceObject(r: ServiceReport, facts?: Map<number, ProcessFacts
     Restarts: r.restarts, LastExitCode: r.lastExitCode, Application: r.application, Arguments: r.arguments,
     WorkingDirectory: r.workingDirectory, StdoutLog: r.stdoutLog, StderrLog: r.stderrLog, DependsOn: r.dependsOn, Port: r.port,
     Backend: r.backend, ProjectPath: r.projectDir, Remarks: r.remarks,
-    CpuPercent: f ? Math.round(f.cpu * 10) / 10 : null, MemoryBytes: f ? Math.round(f.memRss * 1024) : null,
+    CpuPercent: f && f.cpu !== null ? Math.round(f.cpu * 10) / 10 : null, MemoryBytes: f ? Math.round(f.memRss * 1024) : null,
   });
 }
 

@@ -66,17 +66,36 @@ export async function probeSystem<T>(name: string, call: (si: SystemInformation)
 /** What the process list says of one process: CPU %, resident memory, start time. */
 export interface ProcessFacts {
   pid: number;
-  cpu: number;
+  /** CPU % since the library's previous look; null when it could not tell (its figure was not a number). */
+  cpu: number | null;
   /** Resident memory in KiB. */
   memRss: number;
   /** Local start time as systeminformation gives it ("2026-11-22 03:17:51"). */
   started: string;
 }
 
-/** The facts of these processes (one process list read; ids not found are left out). */
-export async function processFacts(pids: number[], limits: ProbeLimits = {}): Promise<Map<number, ProcessFacts>> {
-  if (pids.length === 0) return new Map();
-  const list = (await probeSystem('the process list probe', (si) => si.processes(), limits)).list;
-  return new Map(list.filter((p) => pids.includes(p.pid)).map((p) => [p.pid, { pid: p.pid, cpu: p.cpu, memRss: p.memRss, started: p.started }]));
+type ProcessList = Awaited<ReturnType<SystemInformation['processes']>>['list'];
+
+/**
+ * The process list, one read at a time per engine: systeminformation keeps its CPU figures as the difference from
+ * its previous read, so two reads at once (the dashboard's overview asks services.get and health.get together) can
+ * meet the same /proc/stat total and divide 0 by 0 (CPU NaN%). A caller arriving while a read runs shares it.
+ */
+let listing: Promise<ProcessList> | undefined;
+export function processList(si: SystemInformation): Promise<ProcessList> {
+  listing ??= si.processes().then((r) => r.list).finally(() => { listing = undefined; });
+  return listing;
 }
 
+/** The facts of these processes in a process list (ids not found are left out; a CPU figure that is no number is null). */
+export function factsOf(list: Pick<ProcessList[number], 'pid' | 'cpu' | 'memRss' | 'started'>[], pids: number[]): Map<number, ProcessFacts> {
+  return new Map(list.filter((p) => pids.includes(p.pid)).map((p) => [p.pid, {
+    pid: p.pid, cpu: Number.isFinite(p.cpu) ? p.cpu : null, memRss: p.memRss, started: p.started,
+  }]));
+}
+
+/** The facts of these processes (one process list read, shared with a read already running). */
+export async function processFacts(pids: number[], limits: ProbeLimits = {}): Promise<Map<number, ProcessFacts>> {
+  if (pids.length === 0) return new Map();
+  return factsOf(await probeSystem('the process list probe', processList, limits), pids);
+}

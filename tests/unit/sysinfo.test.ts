@@ -3,7 +3,7 @@
  * starts a tool of its own (netstat under Wine never answers) cannot hold a request.
  */
 import { describe, expect, it } from 'vitest';
-import { SystemProbeTimeout, probeSystem } from '../../core/util/sysinfo';
+import { SystemProbeTimeout, factsOf, probeSystem, processFacts, processList } from '../../core/util/sysinfo';
 
 const never = () => new Promise<never>(() => {});
 
@@ -29,5 +29,38 @@ describe('probeSystem', () => {
     let called = false;
     await expect(probeSystem('x', async () => { called = true; return 1; }, { signal: abort.signal })).rejects.toThrow('cancelled by Ctrl+C');
     expect(called).toBe(false);
+  });
+});
+
+describe('the process list', () => {
+  it('gives a process\'s CPU %, resident memory and start; a CPU figure the library could not compute (NaN) is null, never NaN%', () => {
+    const list = [
+      { pid: 10, cpu: 3.25, memRss: 2048, started: '2026-12-03 13:00:00' },
+      { pid: 11, cpu: Number.NaN, memRss: 4096, started: '2026-12-03 13:00:01' },
+      { pid: 12, cpu: 1, memRss: 1, started: '' },
+    ];
+    const f = factsOf(list, [10, 11, 99]);
+    expect([...f.keys()]).toEqual([10, 11]);
+    expect(f.get(10)).toEqual({ pid: 10, cpu: 3.25, memRss: 2048, started: '2026-12-03 13:00:00' });
+    expect(f.get(11)).toEqual({ pid: 11, cpu: null, memRss: 4096, started: '2026-12-03 13:00:01' });
+  });
+
+  it('reads it once for callers that ask at the same time (the library\'s CPU figures are deltas from its last read)', async () => {
+    let reads = 0;
+    const fake = { processes: async () => { reads++; await new Promise((r) => setTimeout(r, 20)); return { list: [] }; } } as unknown as Parameters<typeof processList>[0];
+    const [a, b, c] = await Promise.all([processList(fake), processList(fake), processList(fake)]);
+    expect(reads).toBe(1);
+    expect(a).toBe(b);
+    expect(b).toBe(c);
+    await processList(fake);
+    expect(reads).toBe(2); // a read that ended is not kept
+  });
+
+  it('gives this process\'s own facts from the real list, with a CPU figure that is a number', async () => {
+    const [x, y] = await Promise.all([processFacts([process.pid], { timeoutMs: 30_000 }), processFacts([process.pid], { timeoutMs: 30_000 })]);
+    for (const f of [x.get(process.pid), y.get(process.pid)]) {
+      expect(f?.memRss).toBeGreaterThan(10 * 1024); // KiB: a node process holds more than 10 MB
+      expect(Number.isFinite(f?.cpu)).toBe(true);
+    }
   });
 });
