@@ -195,9 +195,21 @@ describeBrowser('the dashboard in Chromium, on the demo stack', () => {
     expect(await waitFor(following, STEP_MS), 'the server says it follows the log').toBe(true);
   }
 
-  it('the overview and the configuration (masked) at both widths', async () => {
+  it('the overview (a running service\'s CPU and memory from its process) and the configuration (masked) at both widths', async () => {
     await open(page, 'overview');
     await waitStatus(page, names().backend, 'Running');
+    const cell = (label: string) => page.$eval(`[data-service="${names().backend}"] td[data-label="${label}"]`, (td) => td.textContent ?? '');
+    await page.waitForFunction((n) => /\d%$/.test(document.querySelector(`[data-service="${n}"] td[data-label="CPU"]`)?.textContent ?? ''), { timeout: STEP_MS }, names().backend);
+    expect(await cell('CPU')).toMatch(/^\d+(\.\d)?%$/);
+    const mb = Number(/^(\d+) MB$/.exec(await cell('Memory'))?.[1]);
+    expect(mb).toBeGreaterThan(4); // a PHP process: megabytes
+    expect(mb).toBeLessThan(2048);
+    // The health checks (health.get takes seconds) and the last deploy are on the page before it is shot.
+    await page.waitForFunction(() => !document.querySelector('[data-page="overview"]')?.textContent?.includes('Loading'), { timeout: 60_000 });
+    const overview = await page.$eval('[data-page="overview"]', (e) => e.textContent ?? '');
+    expect(overview).toMatch(/\d+ of \d+ checks healthy/);
+    // services.get and health.get read the process list at once here: never a figure that is no number (was "CPU NaN%").
+    expect(overview).not.toMatch(/NaN|undefined/);
     await shoot(page, 'overview');
     await open(page, 'config');
     await page.waitForFunction(() => document.querySelector('[data-page="config"]')?.textContent?.includes('DB_PASSWORD'), { timeout: STEP_MS });
