@@ -53,6 +53,30 @@ export function sha256Sums(dir) {
     .join('');
 }
 
+/**
+ * The MIT license's text, for a package that says MIT in its package.json and ships no license file (fastify's
+ * abstract-logging): the notice must still carry the text, with its author as the copyright holder.
+ */
+const MIT = `Permission is hereby granted, free of charge, to any person obtaining a copy of this software and associated
+documentation files (the "Software"), to deal in the Software without restriction, including without limitation the
+rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies of the Software, and to permit
+persons to whom the Software is furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or substantial portions of the
+Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE
+WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR
+COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR
+OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.`;
+
+/** The standard text of a license a package names without shipping it; none (the package is listed as lacking one) for others. */
+function standardText(license, author) {
+  if (license !== 'MIT') return [];
+  const holder = typeof author === 'string' ? author : (author?.name ?? 'its authors');
+  return [`The package ships no license file; its package.json says MIT. The MIT License:\n\nCopyright (c) ${holder}\n\n${MIT}`];
+}
+
 /** The npm packages whose code is in the bundle: the node_modules folders named by its source map. */
 export function bundledPackages() {
   const map = JSON.parse(readFileSync(join(root, 'bin', 'woosoo-engine.cjs.map'), 'utf8'));
@@ -66,7 +90,8 @@ export function bundledPackages() {
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     const license = typeof pkg.license === 'string' ? pkg.license : (pkg.license?.type ?? 'unknown');
     const files = readdirSync(dir).filter((f) => /^(licen[sc]e|copying|notice)(\.|-|$)/i.test(f)).sort();
-    return { name: pkg.name, version: pkg.version, license, texts: files.map((f) => readFileSync(join(dir, f), 'utf8').trim()) };
+    const texts = files.map((f) => readFileSync(join(dir, f), 'utf8').trim());
+    return { name: pkg.name, version: pkg.version, license, texts: texts.length ? texts : standardText(license, pkg.author) };
   }).sort((a, b) => a.name.localeCompare(b.name));
 }
 

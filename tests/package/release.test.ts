@@ -67,6 +67,9 @@ describe('license and notices', () => {
     expect(names).not.toEqual(expect.arrayContaining(['esbuild']));
     expect(names).not.toContain('vitest');
     expect(packages.filter((p: { texts: string[] }) => p.texts.length === 0).map((p: { name: string }) => p.name)).toEqual([]);
+    // A package that says MIT and ships no license file (fastify's abstract-logging) gets the MIT text with its author.
+    const bare = packages.find((p: { name: string }) => p.name === 'abstract-logging') as { texts: string[] } | undefined;
+    expect(bare?.texts.join('\n')).toMatch(/ships no license file[\s\S]*Copyright \(c\) James Sumners[\s\S]*Permission is hereby granted, free of charge/);
     const notices = thirdPartyNotices();
     for (const p of packages) expect(notices).toContain(`${p.name} ${p.version} (${p.license})`);
     expect(notices).toMatch(/Node\.js v20[\s\S]*Copyright Node\.js contributors/);
