@@ -258,6 +258,38 @@ export function winConsoleCommand(): { command: string; dir: string } {
   return { command, dir };
 }
 
+/** PowerShell for Windows did not start; `nothingRan` when the run ended at once without a trace of the script. */
+class NotStarted extends Error {
+  constructor(readonly nothingRan: boolean, message: string) {
+    super(message);
+  }
+}
+
+/**
+ * Runs `attempt` again, once, when pwsh.exe ended at once without starting the script at all: under Wine, with the
+ * machine busy, `wine pwsh.exe` now and then exits 0 in under a second having run nothing (CI of 2026-12-03: 832 ms,
+ * no marker, no output, no error). Safe: the script never began. Anything else that did not start still fails.
+ */
+async function retryNotStarted<T>(attempt: () => T | Promise<T>): Promise<T> {
+  try {
+    return await attempt();
+  } catch (err) {
+    if (!(err instanceof NotStarted) || !err.nothingRan) throw err;
+    process.stderr.write(`winpwsh: ${err.message.split('\n')[0]}; running it once more\n`);
+    return attempt();
+  }
+}
+
+function retryNotStartedSync<T>(attempt: () => T): T {
+  try {
+    return attempt();
+  } catch (err) {
+    if (!(err instanceof NotStarted) || !err.nothingRan) throw err;
+    process.stderr.write(`winpwsh: ${err.message.split('\n')[0]}; running it once more\n`);
+    return attempt();
+  }
+}
+
 /** The wrapper script, the `script`/`timeout` command line, and how to read the run's files once it has ended. */
 function prepareWin(script: string, opts: WinPwshOptions) {
   if (!winPwsh.available) throw new Error(winPwsh.reason);
@@ -304,7 +336,10 @@ function prepareWin(script: string, opts: WinPwshOptions) {
           durationMs,
         };
         if (!existsSync(f('started'))) {
-          throw new Error(
+          throw new NotStarted(
+            // Nothing of the script can have run: no marker (its first line), no output, exit 0 well before a pwsh.exe
+            // under Wine could even import the module (~5 s).
+            !timedOut && status === 0 && durationMs < 3000 && !result.stdout && !result.console.trim(),
             `PowerShell for Windows did not start (no start marker) — exit ${status}${timedOut ? ' (timed out)' : ''} after ${durationMs} ms` +
               `; ${exe}${opts.pty === false ? ' without a pty' : ''}\n--- console:\n${result.console}\n--- stderr:\n${result.stderr}`,
           );
@@ -323,13 +358,19 @@ function prepareWin(script: string, opts: WinPwshOptions) {
  * not start. `status` is pwsh.exe's real exit code (null when the run was killed at the timeout).
  */
 export function runWinPwsh(script: string, opts: WinPwshOptions = {}): WinPwshResult {
-  const p = prepareWin(script, opts);
-  const r = spawnSync(p.argv[0]!, p.argv.slice(1), { ...p.options, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  return p.result(r.status, r.stderr ?? '');
+  return retryNotStartedSync(() => {
+    const p = prepareWin(script, opts);
+    const r = spawnSync(p.argv[0]!, p.argv.slice(1), { ...p.options, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+    return p.result(r.status, r.stderr ?? '');
+  });
 }
 
 /** runWinPwsh without blocking this process (for tests that serve stand-ins from the test process). */
 export function runWinPwshAsync(script: string, opts: WinPwshOptions = {}): Promise<WinPwshResult> {
+  return retryNotStarted(() => runWinPwshOnce(script, opts));
+}
+
+function runWinPwshOnce(script: string, opts: WinPwshOptions): Promise<WinPwshResult> {
   const p = prepareWin(script, opts);
   return new Promise((resolve, reject) => {
     let stderr = '';
