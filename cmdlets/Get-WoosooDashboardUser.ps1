@@ -53,15 +53,7 @@ function Get-WoosooDashboardUser {
     )
     process {
         $params = @{}
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
         if ($Name) { $params.names = @($Name) }
-        try {
-            Invoke-WoosooRpc -Method 'dashboard.userList' -Params $params -Cmdlet $PSCmdlet
-        }
-        catch {
-            Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
-        }
+        Invoke-WoosooDashboardRpc -Cmdlet $PSCmdlet -Method 'dashboard.userList' -Path $Path -Environment $Environment -Params $params
     }
 }

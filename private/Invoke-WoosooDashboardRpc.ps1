@@ -1,6 +1,7 @@
 function Invoke-WoosooDashboardRpc {
-    # The engine call of Start-, Stop- and Get-WoosooDashboard (after their own ShouldProcess): the project's path and
-    # environment added to the params, a failure as the cmdlet's error. Returns the engine's Woosoo.DashboardInfo objects.
+    # The engine call of Start-, Stop-, Get-WoosooDashboard and Get-WoosooDashboardUser (after their own ShouldProcess):
+    # the project's path and environment added to the params, a failure as the cmdlet's error. Returns the engine's
+    # objects (Woosoo.DashboardInfo, Woosoo.DashboardUser).
     param(
         [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet,
         [Parameter(Mandatory)][string]$Method,
