@@ -266,28 +266,15 @@ class NotStarted extends Error {
 }
 
 /**
- * Runs `attempt` again, once, when pwsh.exe ended at once without starting the script at all: under Wine, with the
- * machine busy, `wine pwsh.exe` now and then exits 0 in under a second having run nothing (CI of 2026-12-03: 832 ms,
- * no marker, no output, no error). Safe: the script never began. Anything else that did not start still fails.
+ * Whether a run that failed is to be run again, once: pwsh.exe ended at once without starting the script at all.
+ * Under Wine, with the machine busy, `wine pwsh.exe` now and then exits 0 in under a second having run nothing (CI of
+ * 2026-12-03: 832 ms, no marker, no output, no error). Safe: the script never began. Anything else that did not start
+ * still fails.
  */
-async function retryNotStarted<T>(attempt: () => T | Promise<T>): Promise<T> {
-  try {
-    return await attempt();
-  } catch (err) {
-    if (!(err instanceof NotStarted) || !err.nothingRan) throw err;
-    process.stderr.write(`winpwsh: ${err.message.split('\n')[0]}; running it once more\n`);
-    return attempt();
-  }
-}
-
-function retryNotStartedSync<T>(attempt: () => T): T {
-  try {
-    return attempt();
-  } catch (err) {
-    if (!(err instanceof NotStarted) || !err.nothingRan) throw err;
-    process.stderr.write(`winpwsh: ${err.message.split('\n')[0]}; running it once more\n`);
-    return attempt();
-  }
+function startedNothing(err: unknown): boolean {
+  if (!(err instanceof NotStarted) || !err.nothingRan) return false;
+  process.stderr.write(`winpwsh: ${err.message.split('\n')[0]}; running it once more\n`);
+  return true;
 }
 
 /** The wrapper script, the `script`/`timeout` command line, and how to read the run's files once it has ended. */
@@ -358,16 +345,25 @@ function prepareWin(script: string, opts: WinPwshOptions) {
  * not start. `status` is pwsh.exe's real exit code (null when the run was killed at the timeout).
  */
 export function runWinPwsh(script: string, opts: WinPwshOptions = {}): WinPwshResult {
-  return retryNotStartedSync(() => {
+  const once = () => {
     const p = prepareWin(script, opts);
     const r = spawnSync(p.argv[0]!, p.argv.slice(1), { ...p.options, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     return p.result(r.status, r.stderr ?? '');
-  });
+  };
+  try {
+    return once();
+  } catch (err) {
+    if (!startedNothing(err)) throw err;
+    return once();
+  }
 }
 
 /** runWinPwsh without blocking this process (for tests that serve stand-ins from the test process). */
 export function runWinPwshAsync(script: string, opts: WinPwshOptions = {}): Promise<WinPwshResult> {
-  return retryNotStarted(() => runWinPwshOnce(script, opts));
+  return runWinPwshOnce(script, opts).catch((err: unknown) => {
+    if (!startedNothing(err)) throw err;
+    return runWinPwshOnce(script, opts);
+  });
 }
 
 function runWinPwshOnce(script: string, opts: WinPwshOptions): Promise<WinPwshResult> {
