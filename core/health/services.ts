@@ -6,7 +6,7 @@
 import { processFacts, type ProcessFacts } from '../util/sysinfo';
 import type { ProjectConfig } from '../config';
 import { WoosooError } from '../kernel/errors';
-import { getServices, stackDefinitions, type Outcome, type ServiceReport } from '../services';
+import { getServices, runningPids, stackDefinitions, type Outcome, type ServiceReport } from '../services';
 import { healthCheck, type CheckContext, type CheckSpec, type HealthResult, type HealthStatus } from './check';
 
 const STATUS: Record<string, HealthStatus> = {
@@ -74,8 +74,7 @@ export function servicesSpec(cfg: ProjectConfig, env: Record<string, string>): C
         if (c.signal.aborted || !(err instanceof WoosooError)) throw err;
         return [healthCheck('Service', 'Services', cfg.str('SERVICE_MANAGER'), { status: 'Unknown', message: `Cannot query the services: ${err.message}` })];
       }
-      const pids = outcome.items.map((s) => s.processId).filter((p): p is number => typeof p === 'number' && p > 0);
-      return serviceResults(outcome, await processFacts(pids, c));
+      return serviceResults(outcome, await processFacts(runningPids(outcome.items), c));
     },
   };
 }

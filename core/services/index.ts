@@ -18,10 +18,11 @@ import { nssmLauncherName } from '../kernel/testseams';
 export type { Outcome, ServiceContext, ServiceSet } from './control';
 export type { ServiceReport } from './report';
 export type { ServiceDefinition, ServiceStatus } from './types';
-// for deploy's plan and health (the stack's definitions) and preflight (is the service manager there)
+// for deploy's plan and health (the stack's definitions, the running processes) and preflight (is the service manager there)
 export { selectDefinitions, serviceSettings, stackDefinitions } from './definitions';
 export { locateNssm, nssmVersion } from './nssm';
 export { locatePm2, pm2Home } from './pm2';
+export { runningPids } from './report';
 
 export function backendFor(cfg: ProjectConfig, ctx: control.ServiceContext): ServiceBackend {
   const manager = cfg.str('SERVICE_MANAGER');

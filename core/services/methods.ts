@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { loadProject, loadValidProject } from '../config';
 import { defineMethod, duration, durationSchema, projectParams, typed, typedSchema } from '../kernel/method';
 import * as control from './control';
-import type { ServiceReport } from './report';
+import { runningPids, type ServiceReport } from './report';
 import { listenParams, writeServiceOptions } from '../dashboard/index';
 import { dashboardDefinition } from './definitions';
 import { openServiceSet, selectDefinitions, stackDefinitions } from './index';
@@ -54,9 +54,8 @@ function wire(out: control.Outcome, facts?: Map<number, ProcessFacts>) {
 
 /** The process list's facts of the running services' processes; none (usage left null) when it does not answer in time. */
 async function usageOf(out: control.Outcome, signal: AbortSignal): Promise<Map<number, ProcessFacts>> {
-  const pids = out.items.filter((r) => r.status === 'Running').map((r) => r.processId).filter((p): p is number => typeof p === 'number' && p > 0);
   try {
-    return await processFacts(pids, { signal, timeoutMs: USAGE_TIMEOUT_MS });
+    return await processFacts(runningPids(out.items), { signal, timeoutMs: USAGE_TIMEOUT_MS });
   } catch (err) {
     if (signal.aborted) throw err;
     return new Map();

@@ -52,3 +52,8 @@ export function report(set: { backend: Pick<ServiceBackend, 'name'>; projectDir:
     observedAt: now,
   };
 }
+
+/** The process ids of the running services among these reports (for their CPU and memory in the process list). */
+export function runningPids(reports: readonly ServiceReport[]): number[] {
+  return reports.filter((r) => r.status === 'Running').map((r) => r.processId).filter((p): p is number => typeof p === 'number' && p > 0);
+}
