@@ -58,8 +58,7 @@ function Compare-WoosooConfig {
     )
     process {
         $params = @{ environments = @($Environment); includeEqual = $IncludeEqual.IsPresent }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
+        $null = Add-WoosooProjectParameter -Params $params -Path $Path -Cmdlet $PSCmdlet
         try {
             Invoke-WoosooRpc -Method 'config.compare' -Params $params -Cmdlet $PSCmdlet
         }

@@ -92,9 +92,7 @@ function Edit-WoosooConfig {
             Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $notInteractive; return
         }
         $params = @{}
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $resolved = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         try {
             $schema = @(Invoke-WoosooRpc -Method 'config.schema' -Params @{} -Cmdlet $PSCmdlet)
             $config = @(Invoke-WoosooRpc -Method 'config.get' -Params $params -Cmdlet $PSCmdlet)[0]

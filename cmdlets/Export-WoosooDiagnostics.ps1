@@ -95,9 +95,7 @@ function Export-WoosooDiagnostics {
         $client = @{ PowerShell = $psVersion.Trim() }
         if ($module) { $client.Module = [string]$module.Version }
         $params = @{ logLines = $LogLines; force = $Force.IsPresent; client = $client }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $null = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         $target = "a new zip in the project's logs/diagnostics folder"
         if ($OutFile) {
             $params.outFile = Resolve-WoosooPath -Path $OutFile -Cmdlet $PSCmdlet

@@ -72,9 +72,7 @@ function Get-WoosooAudit {
     )
     process {
         $params = @{}
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $null = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         if ($Command) { $params.command = @($Command) }
         if ($User) { $params.user = @($User) }
         if ($Outcome) { $params.outcome = @($Outcome) }

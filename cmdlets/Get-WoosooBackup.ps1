@@ -69,9 +69,7 @@ function Get-WoosooBackup {
     )
     process {
         $params = @{}
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $null = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         if ($Id) { $params.ids = @($Id) }
         if ($PSBoundParameters.ContainsKey('Last')) { $params.limit = $Last }
         try {

@@ -66,9 +66,7 @@ function Get-WoosooConfig {
     )
     process {
         $params = @{ reveal = $Reveal.IsPresent }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $null = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         if ($Name) { $params.names = @($Name) }
         try {
             Invoke-WoosooRpc -Method 'config.get' -Params $params -Cmdlet $PSCmdlet

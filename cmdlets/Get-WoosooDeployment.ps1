@@ -74,9 +74,7 @@ function Get-WoosooDeployment {
     )
     process {
         $params = @{}
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $null = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         if ($Id) { $params.id = $Id }
         if ($PSBoundParameters.ContainsKey('Last')) { $params.last = $Last }
         try {

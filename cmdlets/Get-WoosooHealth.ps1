@@ -111,9 +111,7 @@ function Get-WoosooHealth {
             Write-WoosooFailure -Cmdlet $PSCmdlet -ErrorRecord $_; return
         }
         $params = @{ watch = $Watch.IsPresent; intervalSeconds = $every.TotalSeconds; quiet = $Quiet.IsPresent; alert = $Alert.IsPresent }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $null = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         if ($Category) { $params.categories = @($Category) }
         if ($Name) { $params.names = @($Name) }
         try {

@@ -130,9 +130,7 @@ function Get-WoosooLog {
     end {
         try {
             $params = @{ wait = $Wait.IsPresent; caseSensitive = $CaseSensitive.IsPresent }
-            $resolved = Resolve-WoosooPath -Path $projectPath -Cmdlet $PSCmdlet
-            if ($resolved) { $params.path = $resolved }
-            if ($Environment) { $params.environment = $Environment }
+            $null = Add-WoosooProjectParameter -Params $params -Path $projectPath -Environment $Environment -Cmdlet $PSCmdlet
             if ($services.Count -gt 0) { $params.services = @($services.ToArray()) }
             if ($PSBoundParameters.ContainsKey('Tail')) { $params.tail = $Tail }
             if ($Level) { $params.level = (Get-Culture).TextInfo.ToTitleCase($Level.ToLowerInvariant()) }

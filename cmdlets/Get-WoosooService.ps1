@@ -62,9 +62,7 @@ function Get-WoosooService {
     )
     process {
         $params = @{}
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $null = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         if ($Name) { $params.names = @($Name) }
         try {
             Invoke-WoosooRpc -Method 'services.get' -Params $params -Cmdlet $PSCmdlet

@@ -49,9 +49,7 @@ function Install-WoosooCertificateTrust {
     )
     process {
         $params = @{ plan = $true }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $resolved = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         try {
             $plan = @(Invoke-WoosooRpc -Method 'cert.trust' -Params $params -Cmdlet $PSCmdlet)[0]
             $target = 'the trust store of this machine'

@@ -109,9 +109,7 @@ function Install-WoosooService {
             return
         }
         $params = @{ dashboard = @{ port = $Port; bindAddress = $BindAddress; allowRemote = $AllowRemote.IsPresent } }
-        $resolved = Resolve-WoosooPath -Path $state.Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $resolved = Add-WoosooProjectParameter -Params $params -Path $state.Path -Environment $Environment -Cmdlet $PSCmdlet
         if (-not $PSCmdlet.ShouldProcess(('the web dashboard service ({0} port {1})' -f $BindAddress, $Port), 'Install or update service')) {
             Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $resolved -NoEngineCall; return
         }

@@ -107,9 +107,7 @@ function Invoke-WoosooBuild {
     process {
         $inParallel = -not ($Sequential.IsPresent -or ($PSBoundParameters.ContainsKey('Parallel') -and -not $Parallel))
         $params = @{ skipTests = $SkipTests.IsPresent; parallel = $inParallel; whatIf = $true }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $null = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         if ($App) { $params.apps = @($App | ForEach-Object { $_.ToLowerInvariant() }) }
         try {
             $plan = @(Invoke-WoosooRpc -Method 'build.run' -Params $params -Cmdlet $PSCmdlet)

@@ -127,9 +127,7 @@ function Invoke-WoosooDeploy {
             scope = $Scope; skipBackup = $SkipBackup.IsPresent; skipBuild = $SkipBuild.IsPresent; skipTests = $SkipTests.IsPresent
             force = $Force.IsPresent; noRollback = $NoRollback.IsPresent; parallel = (-not $Sequential.IsPresent); whatIf = $true
         }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $resolved = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         if ($ReportPath) { $params.reportPath = Resolve-WoosooPath -Path $ReportPath -Cmdlet $PSCmdlet }
         try {
             $plan = @(Invoke-WoosooRpc -Method 'deploy.run' -Params $params -Cmdlet $PSCmdlet)

@@ -106,9 +106,7 @@ function New-WoosooBackup {
     )
     process {
         $params = @{ description = $Description; includeDatabase = $IncludeDatabase.IsPresent; includeFiles = $IncludeFiles.IsPresent; encrypt = $Encrypt.IsPresent }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $resolved = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         $parts = 'configuration and app .env files'
         if ($IncludeDatabase) { $parts += ', database' }
         if ($IncludeFiles) { $parts += ', uploaded files' }

@@ -74,9 +74,7 @@ function New-WoosooBackupKey {
     )
     process {
         $params = @{ force = $Force.IsPresent }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $null = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         $target = '.woosoo/backup.key in the project'
         if ($OutFile) {
             $params.outFile = $PSCmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutFile)

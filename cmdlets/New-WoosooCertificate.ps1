@@ -68,9 +68,7 @@ function New-WoosooCertificate {
     )
     process {
         $params = @{ force = $Force.IsPresent; plan = $true }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $resolved = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         if ($Domain) { $params.domains = @($Domain) }
         try {
             $plan = @(Invoke-WoosooRpc -Method 'cert.new' -Params $params -Cmdlet $PSCmdlet)[0]

@@ -73,9 +73,7 @@ function New-WoosooDashboardUser {
     )
     process {
         $params = @{ name = $Name; role = $Role.ToLowerInvariant(); force = $Force.IsPresent }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $null = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         $action = 'Add the dashboard user {0} ({1})' -f $Name, $params.role
         if ($Force) { $action = 'Add or replace the dashboard user {0} ({1})' -f $Name, $params.role }
         if (-not $PSCmdlet.ShouldProcess('.woosoo/users.json in the project', $action)) {

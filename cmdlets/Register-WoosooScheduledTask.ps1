@@ -134,9 +134,7 @@ function Register-WoosooScheduledTask {
             $params.user = $Credential.UserName
             $params.password = $Credential.GetNetworkCredential().Password
         }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $null = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         Invoke-WoosooPlannedChange -Method 'schedule.register' -Params $params -Cmdlet $PSCmdlet -Caption 'Register-WoosooScheduledTask' `
             -Describe { param($task) @(('Register scheduled task {0}{1} ({2}, as {3})' -f $task.TaskPath, $task.Name, $task.Schedule, $task.User), $task.Xml) }
     }

@@ -76,9 +76,7 @@ function Remove-WoosooBackup {
     )
     process {
         $base = @{}
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $base.path = $resolved }
-        if ($Environment) { $base.environment = $Environment }
+        $resolved = Add-WoosooProjectParameter -Params $base -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         $selected = @()
         if ($PSCmdlet.ParameterSetName -eq 'Id') {
             $selected = @($Id)

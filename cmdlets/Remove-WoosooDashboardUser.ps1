@@ -54,9 +54,7 @@ function Remove-WoosooDashboardUser {
     )
     process {
         $base = @{}
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $base.path = $resolved }
-        if ($Environment) { $base.environment = $Environment }
+        $resolved = Add-WoosooProjectParameter -Params $base -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         foreach ($one in $Name) {
             if (-not $PSCmdlet.ShouldProcess('.woosoo/users.json in the project', ('Remove the dashboard user {0}' -f $one))) {
                 Write-WoosooAuditDeclined -Cmdlet $PSCmdlet -Path $resolved -NoEngineCall

@@ -102,9 +102,7 @@ function Restore-WoosooBackup {
     )
     process {
         $params = @{ id = $Id; skipDatabase = $SkipDatabase.IsPresent; force = $Force.IsPresent; whatIf = $true }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $resolved = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         try {
             $params += Get-WoosooBackupKeyParam -ProjectPath $resolved -KeyFile $KeyFile -Passphrase $Passphrase -Cmdlet $PSCmdlet
             # The plan verifies the backup and checks every path; it changes nothing.

@@ -86,9 +86,7 @@ function Set-WoosooConfig {
             $text = [System.Net.NetworkCredential]::new('', $SecureValue).Password
         }
         $params = @{ name = $Name; value = $text }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $resolved = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         $params += Get-WoosooProjectKeyParam -ProjectPath $resolved -Cmdlet $PSCmdlet   # the backup of the file it edits
         Invoke-WoosooPlannedChange -Method 'config.set' -Params $params -Cmdlet $PSCmdlet -Caption 'Set-WoosooConfig' `
             -Skip { param($change) $change.Action -eq 'Unchanged' } `

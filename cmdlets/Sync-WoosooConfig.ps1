@@ -80,9 +80,7 @@ function Sync-WoosooConfig {
     )
     process {
         $params = @{ whatIf = $true }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $resolved = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         if ($App) { $params.apps = @($App) }
         try {
             $plan = @(Invoke-WoosooRpc -Method 'config.sync' -Params $params -Cmdlet $PSCmdlet)

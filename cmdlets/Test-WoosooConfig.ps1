@@ -56,9 +56,7 @@ function Test-WoosooConfig {
     )
     process {
         $params = @{ quiet = $Quiet.IsPresent }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $null = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         try {
             Invoke-WoosooRpc -Method 'config.test' -Params $params -Cmdlet $PSCmdlet
         }

@@ -86,9 +86,7 @@ function Test-WoosooPreflight {
     )
     process {
         $params = @{ quiet = $Quiet.IsPresent; detailed = $Detailed.IsPresent }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $null = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         if ($Category) { $params.categories = @($Category) }
         try {
             Invoke-WoosooRpc -Method 'preflight.run' -Params $params -Cmdlet $PSCmdlet

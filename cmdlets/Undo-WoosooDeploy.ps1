@@ -78,9 +78,7 @@ function Undo-WoosooDeploy {
     )
     process {
         $params = @{ whatIf = $true }
-        $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $PSCmdlet
-        if ($resolved) { $params.path = $resolved }
-        if ($Environment) { $params.environment = $Environment }
+        $resolved = Add-WoosooProjectParameter -Params $params -Path $Path -Environment $Environment -Cmdlet $PSCmdlet
         if ($Id) { $params.id = $Id }
         try {
             $found = @(Invoke-WoosooRpc -Method 'deploy.undo' -Params $params -Cmdlet $PSCmdlet)

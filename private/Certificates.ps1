@@ -39,10 +39,7 @@ function Invoke-WoosooCertificateRpc {
         [string]$Path,
         [Parameter(Mandatory)][System.Management.Automation.PSCmdlet]$Cmdlet
     )
-    $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $Cmdlet
-    if ($resolved) { $Params.path = $resolved }
-    $environment = $Cmdlet.MyInvocation.BoundParameters['Environment']
-    if ($environment) { $Params.environment = $environment }
+    $null = Add-WoosooProjectParameter -Params $Params -Path $Path -Environment $Cmdlet.MyInvocation.BoundParameters['Environment'] -Cmdlet $Cmdlet
     if ($null -ne $Files -and $Files.Count -gt 0) { $Params.files = $Files.ToArray() }
     Invoke-WoosooRpc -Method $Method -Params $Params -Cmdlet $Cmdlet
 }

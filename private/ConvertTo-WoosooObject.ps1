@@ -69,3 +69,14 @@ function Resolve-WoosooPath {
     if ([string]::IsNullOrEmpty($Path)) { return $null }
     return $Cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path)
 }
+
+function Add-WoosooProjectParameter {
+    # The project every engine call is about, added to its params: the folder (made absolute against the session's
+    # location by Resolve-WoosooPath) as path, and the environment whose overlay applies. Returns the resolved
+    # folder ($null when none was given), which the cmdlet's ShouldProcess and audit lines name.
+    param([Parameter(Mandatory)][hashtable]$Params, [string]$Path, [string]$Environment, $Cmdlet)
+    $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $Cmdlet
+    if ($resolved) { $Params.path = $resolved }
+    if ($Environment) { $Params.environment = $Environment }
+    return $resolved
+}

@@ -9,9 +9,7 @@ function Invoke-WoosooDashboardRpc {
         [string]$Environment,
         [hashtable]$Params = @{}
     )
-    $resolved = Resolve-WoosooPath -Path $Path -Cmdlet $Cmdlet
-    if ($resolved) { $Params.path = $resolved }
-    if ($Environment) { $Params.environment = $Environment }
+    $null = Add-WoosooProjectParameter -Params $Params -Path $Path -Environment $Environment -Cmdlet $Cmdlet
     try {
         Invoke-WoosooRpc -Method $Method -Params $Params -Cmdlet $Cmdlet
     }

@@ -28,13 +28,8 @@ function Invoke-WoosooServiceAction {
     if ($State.Names.Count -eq 0 -and $Cmdlet.MyInvocation.ExpectingInput) { return }
     try {
         $params = @{}
-        $resolved = Resolve-WoosooPath -Path $State.Path -Cmdlet $Cmdlet
-        if ($resolved) { $params.path = $resolved }
-        $environment = $Cmdlet.MyInvocation.BoundParameters['Environment']
-        if ($environment) { $params.environment = $environment }
-        $query = @{}
-        if ($resolved) { $query.path = $resolved }
-        if ($environment) { $query.environment = $environment }
+        $resolved = Add-WoosooProjectParameter -Params $params -Path $State.Path -Environment $Cmdlet.MyInvocation.BoundParameters['Environment'] -Cmdlet $Cmdlet
+        $query = $params.Clone()
         if ($State.Names.Count -gt 0) { $query.names = $State.Names.ToArray() }
         $services = @(Invoke-WoosooRpc -Method 'services.get' -Params $query -Cmdlet $Cmdlet)
         $approved = New-Object System.Collections.Generic.List[string]
