@@ -107,10 +107,24 @@ export async function waitRunning(set: ServiceSet, def: ServiceDefinition, ctx: 
 }
 
 const GONE: ServiceStatus[] = ['Stopped', 'NotInstalled', 'Failed'];
+/** States in which a stop that was sent has not been taken up: the service is (again) up or on its way up. */
+const UP: ServiceStatus[] = ['Running', 'StartPending', 'Throttled'];
 
-/** Waits until the backend reports the service down and (PM2, local pids) its process has exited. */
-export async function waitStopped(set: ServiceSet, def: ServiceDefinition, ctx: ServiceContext, pid?: number): Promise<ServiceState> {
-  const deadline = Date.now() + set.settings.stopTimeoutMs;
+/** How long a stop may go without effect before it is sent again: a quarter of the stop timeout, at most 3 s. */
+function resendMs(set: ServiceSet): number {
+  return Math.max(pollMs(set), Math.min(3000, set.settings.stopTimeoutMs / 4));
+}
+
+/**
+ * Stops the service and waits until the backend reports it down and (PM2, local pids) its process has exited.
+ * While it still reports itself up past resendMs, the stop is sent again: NSSM can lose a stop that arrives while it
+ * restarts a crash-looping application (a rollback's stop of a broken release, under Wine on a loaded machine: still
+ * StartPending 60 s later), and a stop sent twice to a service on its way down changes nothing.
+ */
+async function stopAndWait(set: ServiceSet, def: ServiceDefinition, ctx: ServiceContext, pid?: number): Promise<ServiceState> {
+  await set.backend.stop(def, set.settings);
+  let sent = Date.now();
+  const deadline = sent + set.settings.stopTimeoutMs;
   for (;;) {
     const st = await stateOf(set, def);
     const exited = pid === undefined || set.backend.name !== 'PM2' || !pidAlive(pid);
@@ -119,6 +133,12 @@ export async function waitStopped(set: ServiceSet, def: ServiceDefinition, ctx: 
       throw new WoosooError('ServiceStopTimeout', `${def.name} did not stop within ${set.settings.stopTimeoutMs / 1000} s (it is ${st.status}${exited ? '' : `, process ${pid} still running`}).`, {
         category: 'OperationTimeout', target: def.name, fix: 'Stop the process by hand (Stop-Process -Id <ProcessId>), or raise SERVICE_STOP_TIMEOUT_SECONDS.',
       });
+    }
+    if (UP.includes(st.status) && Date.now() - sent >= resendMs(set)) {
+      ctx.log('verbose', `${def.name} is still ${st.status} after the stop: sending it again`);
+      await set.backend.stop(def, set.settings);
+      sent = Date.now();
+      continue;
     }
     await sleep(pollMs(set), ctx.signal);
   }
@@ -187,8 +207,7 @@ async function inDependencyOrder(set: ServiceSet, defs: ServiceDefinition[], ctx
         // Started by this call: stop it again, as a start one after another would not have started it.
         if (before.status === 'Running') throw dependencyFailed(def, late, 'running');
         ctx.log('verbose', `Stopping ${def.name} again: ${late}, which it depends on, failed`);
-        await set.backend.stop(def, set.settings);
-        await waitStopped(set, def, ctx, st.processId);
+        await stopAndWait(set, def, ctx, st.processId);
         throw dependencyFailed(def, late, 'stopped');
       }
       results[index] = report(set, def, st);
@@ -290,8 +309,7 @@ export function stopAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome> 
   return inReverseDependencyOrder(set, set.defs, ctx, 'Stopping services', async (def, st) => {
     if (GONE.includes(st.status)) return st;
     ctx.log('verbose', `Stopping ${def.name} (${set.backend.name})`);
-    await set.backend.stop(def, set.settings);
-    return waitStopped(set, def, ctx, st.processId);
+    return stopAndWait(set, def, ctx, st.processId);
   });
 }
 
@@ -344,8 +362,7 @@ export function uninstallAll(set: ServiceSet, ctx: ServiceContext): Promise<Outc
   return each(set, [...set.defs].reverse(), ctx, 'Uninstalling services', async (def, st) => {
     if (st.status === 'NotInstalled') return st;
     if (!GONE.includes(st.status)) {
-      await set.backend.stop(def, set.settings);
-      await waitStopped(set, def, ctx, st.processId);
+      await stopAndWait(set, def, ctx, st.processId);
     }
     await set.backend.remove(def);
     ctx.log('info', `Removed ${def.name} (${set.backend.name}); its logs in ${def.stdoutLog} are kept`);

@@ -87,12 +87,13 @@ describe('pidAlive', () => {
   });
 
   it.runIf(process.platform === 'linux')('a zombie (exited, not yet reaped) is dead; PID 1, another user\'s process, lives', async () => {
-    // The child exits at once; its parent (a shell that sleeps) does not reap it for 5 s.
-    const parent = spawn('sh', ['-c', 'sh -c "exit 0" & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The child exits after 1 s, by when its parent has become `sleep` (exec), which never reaps it. (A child that
+    // exited at once could be reaped by the shell before its exec: seen once in CI on a loaded machine.)
+    const parent = spawn('sh', ['-c', 'sh -c "sleep 1; exit 0" & echo $!; exec sleep 10'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const zombie = await new Promise<number>((resolve) => parent.stdout.once('data', (d) => resolve(Number(String(d).trim()))));
     try {
       let state = '';
-      for (let i = 0; i < 50 && state !== 'Z'; i++) {
+      for (let i = 0; i < 160 && state !== 'Z'; i++) {
         await new Promise((r) => setTimeout(r, 50));
         try {
           const stat = (await import('node:fs')).readFileSync(`/proc/${zombie}/stat`, 'utf8');
