@@ -9,9 +9,7 @@ import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { run } from '../process/run';
-import { which } from '../process/which';
-import { icaclsArgs } from '../process/icacls';
+import { icaclsArgs, runIcacls } from '../process/icacls';
 import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
 import { isSafeRelative } from './layout';
@@ -216,6 +214,6 @@ export async function restrictSecretFile(file: string, ctx: Pick<RequestContext,
 }
 
 async function icacls(args: string[], target: string, ctx: Pick<RequestContext, 'env' | 'signal' | 'log'>): Promise<void> {
-  const r = await run(which('icacls', ctx.env) ?? 'icacls.exe', args, { env: ctx.env, signal: ctx.signal, timeoutMs: 60_000 });
-  if (r.exitCode !== 0) ctx.log('warning', `Could not restrict access to ${target} (icacls exit ${r.exitCode}): ${(r.stderr || r.stdout).trim()}`);
+  const why = await runIcacls(args, ctx, 60_000);
+  if (why) ctx.log('warning', `Could not restrict access to ${target}: ${why}`);
 }

@@ -1,16 +1,14 @@
 /**
  * Replacing a file so that a reader sees the old content or the new one, never half of it: write a temp file in
  * the same folder, flush it to disk, set its permissions, rename it over the target. Files that hold secrets get
- * 0600 on Unix; on Windows an ACL for Administrators, SYSTEM and the current user (icacls, through run()).
+ * 0600 on Unix; on Windows an ACL for Administrators, SYSTEM and the current user (icacls, through runIcacls in core/process/icacls.ts).
  */
 import { closeSync, fchmodSync, fsyncSync, mkdirSync, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { RequestContext } from '../kernel/context';
 import { WoosooError } from '../kernel/errors';
-import { icaclsArgs } from '../process/icacls';
-import { run } from '../process/run';
-import { which } from '../process/which';
+import { icaclsArgs, runIcacls } from '../process/icacls';
 import { pidAlive } from '../process/pid';
 
 export interface WriteOptions {
@@ -100,10 +98,9 @@ async function renameWithRetry(from: string, to: string): Promise<void> {
 }
 
 async function restrictWindowsAcl(file: string, ctx: Pick<RequestContext, 'env' | 'signal'>): Promise<void> {
-  const icacls = which('icacls', ctx.env) ?? 'icacls.exe';
-  const r = await run(icacls, icaclsArgs(file, ctx.env), { env: ctx.env, signal: ctx.signal, timeoutMs: 30_000 });
-  if (r.exitCode !== 0) {
-    throw new WoosooError('SyncAclFailed', `icacls could not restrict ${file}: ${(r.stderr || r.stdout).trim()}`, {
+  const why = await runIcacls(icaclsArgs(file, ctx.env), ctx, 30_000);
+  if (why) {
+    throw new WoosooError('SyncAclFailed', `icacls could not restrict ${file}: ${why}`, {
       category: 'PermissionDenied', target: file, fix: 'Run PowerShell as an administrator or as the owner of the project folder.',
     });
   }
