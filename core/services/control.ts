@@ -56,6 +56,10 @@ export function portOpen(port: number, host = '127.0.0.1', timeoutMs = 1000): Pr
   });
 }
 
+const GONE: ServiceStatus[] = ['Stopped', 'NotInstalled', 'Failed'];
+/** States of a service that is (again) up or on its way up: a stop sent has not been taken up; a start has been. */
+const UP: ServiceStatus[] = ['Running', 'StartPending', 'Throttled'];
+
 function crashLoop(def: ServiceDefinition, st: ServiceState, why: string): WoosooError {
   const said = lastOutput([st.stdoutLog ?? def.stdoutLog, st.stderrLog ?? def.stderrLog]);
   return new WoosooError('ServiceCrashLoop', `${def.name} does not stay up: ${why}.${said}`, {
@@ -70,15 +74,21 @@ function crashLoop(def: ServiceDefinition, st: ServiceState, why: string): Wooso
  * exits at once as running for a moment before it throttles it), and its port accepts connections.
  * `onUp` is called the first time it is Running with its port open (its dependents may start from then on).
  */
-export async function waitRunning(set: ServiceSet, def: ServiceDefinition, ctx: ServiceContext, onUp?: () => void): Promise<ServiceState> {
+export async function waitRunning(set: ServiceSet, def: ServiceDefinition, ctx: ServiceContext, onUp?: () => void, upBefore = false): Promise<ServiceState> {
   const deadline = Date.now() + set.settings.startTimeoutMs;
   const stableMs = Math.min(set.settings.throttleMs, set.settings.startTimeoutMs / 2);
   let first: ServiceState | undefined;
   let since = 0;
   let why = 'it did not report Running';
+  let wasUp = upBefore;
   for (;;) {
     const st = await stateOf(set, def);
     first ??= st;
+    // Up, then Stopped with no stop sent: the service manager ended it (NSSM does when it cannot start the
+    // application again; under Wine on a loaded machine it did so in the middle of a crash loop). Waiting out the
+    // start timeout would only delay the same answer.
+    if (st.status === 'Stopped' && wasUp) throw crashLoop(def, st, `${set.backend.name} reports it Stopped again: it ended while starting`);
+    if (UP.includes(st.status)) wasUp = true;
     if (st.status === 'Throttled' || st.status === 'Failed') throw crashLoop(def, st, `${set.backend.name} reports it ${st.status === 'Failed' ? 'gave up restarting it' : 'is throttling restarts of an application that keeps exiting'}`);
     if (st.restarts !== undefined && first.restarts !== undefined && st.restarts > first.restarts) throw crashLoop(def, st, `it exited and was restarted ${st.restarts - first.restarts} time(s) while starting`);
     if (st.status === 'NotInstalled') throw notInstalled(def.name);
@@ -105,10 +115,6 @@ export async function waitRunning(set: ServiceSet, def: ServiceDefinition, ctx: 
     await sleep(pollMs(set), ctx.signal);
   }
 }
-
-const GONE: ServiceStatus[] = ['Stopped', 'NotInstalled', 'Failed'];
-/** States in which a stop that was sent has not been taken up: the service is (again) up or on its way up. */
-const UP: ServiceStatus[] = ['Running', 'StartPending', 'Throttled'];
 
 /** How long a stop may go without effect before it is sent again: a quarter of the stop timeout, at most 3 s. */
 function resendMs(set: ServiceSet): number {
@@ -344,7 +350,7 @@ export function resumeAll(set: ServiceSet, ctx: ServiceContext): Promise<Outcome
     }
     ctx.log('verbose', `Resuming ${def.name}: restarting the throttled application now`);
     await set.backend.resume(def, set.settings);
-    return waitRunning(set, def, ctx, up);
+    return waitRunning(set, def, ctx, up, UP.includes(st.status));
   });
 }
 
