@@ -81,6 +81,7 @@ export async function waitRunning(set: ServiceSet, def: ServiceDefinition, ctx: 
   let since = 0;
   let why = 'it did not report Running';
   let wasUp = upBefore;
+  let runningPid: number | undefined;
   for (;;) {
     const st = await stateOf(set, def);
     first ??= st;
@@ -93,9 +94,12 @@ export async function waitRunning(set: ServiceSet, def: ServiceDefinition, ctx: 
     if (st.restarts !== undefined && first.restarts !== undefined && st.restarts > first.restarts) throw crashLoop(def, st, `it exited and was restarted ${st.restarts - first.restarts} time(s) while starting`);
     if (st.status === 'NotInstalled') throw notInstalled(def.name);
     if (st.status === 'Running') {
-      if (first.processId !== undefined && st.processId !== undefined && st.processId !== first.processId && first.status === 'Running') {
-        throw crashLoop(def, st, `its process changed from ${first.processId} to ${st.processId} while starting`);
+      // Two samples Running with different processes: the application exited and was started again in between
+      // (NSSM may show the restart as StartPending, or not at all, between them).
+      if (runningPid !== undefined && st.processId !== undefined && st.processId !== runningPid) {
+        throw crashLoop(def, st, `its process changed from ${runningPid} to ${st.processId} while starting`);
       }
+      runningPid = st.processId ?? runningPid;
       if (since === 0) since = Date.now();
       const stable = Date.now() - since >= stableMs;
       const portOk = def.readyPort === undefined || (await portOpen(def.readyPort));
