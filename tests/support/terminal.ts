@@ -25,11 +25,26 @@ export interface Terminal {
   close(): void;
 }
 
-export async function terminal(name: string): Promise<Terminal> {
+/**
+ * `shell` is the shell's command line (default: this tier's PowerShell). A shell that ends before its first prompt is
+ * started once more, saying so on stderr: under Wine on a busy machine `wine pwsh.exe` now and then ends at once
+ * having run nothing (CI of 2026-12-03: the tmux server went with it, and the test failed on "server exited
+ * unexpectedly"). Nothing was typed yet, so running it again is safe; a second death fails with its exit status and
+ * whatever it printed.
+ */
+export async function terminal(name: string, shell: { command: string; cleanup: () => void } = consoleCommand()): Promise<Terminal> {
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', name, ...args], { encoding: 'utf8' });
-  const shell = consoleCommand();
-  tmux('new-session', '-d', '-s', 'w', '-x', '200', '-y', '50', shell.command);
+  // remain-on-exit before the session exists: a shell that ends keeps its pane (its output and exit status readable)
+  // and the server, instead of taking both with it.
+  tmux('start-server', ';', 'set-option', '-g', 'remain-on-exit', 'on', ';', 'new-session', '-d', '-s', 'w', '-x', '200', '-y', '50', shell.command);
   const screen = () => tmux('capture-pane', '-p', '-t', 'w', '-S', '-500');
+  /** '' while the shell lives, else how it ended. */
+  const ended = () => {
+    const [dead, status, signal] = tmux('display-message', '-p', '-t', 'w', '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}').trim().split('|');
+    const how = status ? `exit ${status}` : signal ? `signal ${signal}` : 'exit status not known yet';
+    return dead === '1' ? `the shell ended (${how}):\n${screen().trimEnd()}` : '';
+  };
+  let respawned = false;
   const prompts = () => (screen().match(/^PS [^\n]*?>/gm) ?? []).length;
   const lastLine = () => screen().split('\n').map((l) => l.trimEnd()).filter((l) => l !== '').pop() ?? '';
   const send = (line: string) => {
@@ -57,19 +72,29 @@ export async function terminal(name: string): Promise<Terminal> {
   };
   return {
     async type(line) {
-      if (!(await waitFor(() => prompts() > seen, 60_000, 50))) throw new Error(`no prompt:\n${screen()}`);
+      for (;;) {
+        if (!(await waitFor(() => prompts() > seen || ended() !== '', 60_000, 50))) throw new Error(`no prompt:\n${screen()}`);
+        const why = ended();
+        if (!why) break;
+        if (seen > 0 || respawned) throw new Error(why);
+        process.stderr.write(`terminal: ${why.split(':\n')[0]} before its first prompt; starting it once more\n`);
+        respawned = true;
+        tmux('respawn-pane', '-k', '-t', 'w');
+      }
       seen = prompts();
       send(line);
       void recoverLostEnter(line).catch(() => {});
     },
     async answer(prompt, answer) {
-      if (!(await waitFor(() => lastLine().endsWith(prompt.trimEnd()), 60_000, 50))) throw new Error(`no question "${prompt}":\n${screen()}`);
+      if (!(await waitFor(() => lastLine().endsWith(prompt.trimEnd()) || ended() !== '', 60_000, 50))) throw new Error(`no question "${prompt}":\n${screen()}`);
+      if (ended()) throw new Error(`no question "${prompt}": ${ended()}`);
       send(answer);
     },
     key: (key) => void tmux('send-keys', '-t', 'w', key),
     async see(pattern, timeoutMs = 60_000) {
       const found = () => (typeof pattern === 'string' ? screen().includes(pattern) : pattern.test(screen()));
-      if (!(await waitFor(found, timeoutMs, 50))) throw new Error(`the screen does not show ${String(pattern)}:\n${screen()}`);
+      if (!(await waitFor(() => found() || ended() !== '', timeoutMs, 50))) throw new Error(`the screen does not show ${String(pattern)}:\n${screen()}`);
+      if (!found()) throw new Error(`the screen does not show ${String(pattern)}: ${ended()}`);
     },
     screen,
     close() {
