@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { terminal, TERMINAL_MISSING } from '../support/terminal';
+import { terminal, TERMINAL_MISSING, type Terminal } from '../support/terminal';
 
 const dir = mkdtempSync(join(tmpdir(), 'woosoo-terminal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -28,45 +28,45 @@ function shell(name: string, dies: 'never' | 'once' | 'always'): { command: stri
 }
 const startsOf = (name: string) => readFileSync(join(dir, `${name}.starts`), 'utf8').split('\n').filter(Boolean).length;
 
+/** Runs `body` in a terminal with the shell `name` (see shell()), closing it afterwards; then says how often it started. */
+async function inTerminal(name: string, dies: 'never' | 'once' | 'always', body: (t: Terminal) => Promise<void>): Promise<number> {
+  if (TERMINAL_MISSING) throw new Error(TERMINAL_MISSING);
+  const t = await terminal(`woosoo-term-${process.pid}-${name}`, shell(name, dies));
+  try {
+    await body(t);
+  } finally {
+    t.close();
+  }
+  return startsOf(name);
+}
+
 describe('the test terminal (tmux)', () => {
   const it_ = TERMINAL_MISSING && !process.env.CI ? it.skip : it;
 
   it_('starts a shell that ended before its first prompt once more, then types into it', async () => {
-    if (TERMINAL_MISSING) throw new Error(TERMINAL_MISSING);
-    const t = await terminal(`woosoo-term-${process.pid}-1`, shell('once', 'once'));
-    try {
+    const starts = await inTerminal('once', 'once', async (t) => {
       await t.type('hello');
       await t.see('got: hello');
-      expect(startsOf('once')).toBe(2);
-    } finally {
-      t.close();
-    }
+    });
+    expect(starts).toBe(2);
   });
 
   it_('fails with the exit status and the output of a shell that ends again, without waiting for a prompt', async () => {
-    if (TERMINAL_MISSING) throw new Error(TERMINAL_MISSING);
-    const t = await terminal(`woosoo-term-${process.pid}-2`, shell('always', 'always'));
     const began = Date.now();
-    try {
+    const starts = await inTerminal('always', 'always', async (t) => {
       await expect(t.type('hello')).rejects.toThrow(/^the shell ended \(exit 3\):\n(.*\n)*could not start: no kernel32/);
-      expect(Date.now() - began).toBeLessThan(30_000);
-      expect(startsOf('always')).toBe(2);
-    } finally {
-      t.close();
-    }
+    });
+    expect(Date.now() - began).toBeLessThan(30_000);
+    expect(starts).toBe(2);
   });
 
   it_('a shell that ends after it was used is not started again: the next wait says how it ended', async () => {
-    if (TERMINAL_MISSING) throw new Error(TERMINAL_MISSING);
-    const t = await terminal(`woosoo-term-${process.pid}-3`, shell('used', 'never'));
-    try {
+    const starts = await inTerminal('used', 'never', async (t) => {
       await t.type('first');
       await t.see('got: first');
       await t.type('quit');
       await expect(t.see('never printed', 30_000)).rejects.toThrow(/^the screen does not show never printed: the shell ended \(exit 4\)/);
-      expect(startsOf('used')).toBe(1);
-    } finally {
-      t.close();
-    }
+    });
+    expect(starts).toBe(1);
   });
 });
