@@ -7,6 +7,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { waitFor } from '../harness/tools';
 import { consoleCommand } from './pwsh';
 
+const STATUS_MARK = 'woosoo-terminal: the shell exited with';
+const STATUS_LINE = new RegExp(`^\\[${STATUS_MARK} (\\d+)\\]$`, 'gm');
+
 /** Why a terminal cannot be had here ('' when tmux is installed). */
 export const TERMINAL_MISSING = spawnSync('sh', ['-c', 'command -v tmux'], { encoding: 'utf8' }).status === 0
   ? '' : 'tmux is not installed (apt-get install tmux)';
@@ -34,15 +37,18 @@ export interface Terminal {
  */
 export async function terminal(name: string, shell: { command: string; cleanup: () => void } = consoleCommand()): Promise<Terminal> {
   const tmux = (...args: string[]) => execFileSync('tmux', ['-L', name, ...args], { encoding: 'utf8' });
-  // remain-on-exit before the session exists: a shell that ends keeps its pane (its output and exit status readable)
-  // and the server, instead of taking both with it.
-  tmux('start-server', ';', 'set-option', '-g', 'remain-on-exit', 'on', ';', 'new-session', '-d', '-s', 'w', '-x', '200', '-y', '50', shell.command);
+  // remain-on-exit before the session exists: a shell that ends keeps its pane (its output readable) and the server,
+  // instead of taking both with it. tmux 3.3 does not always learn a dead pane's exit status (#{pane_dead_status}
+  // stays empty now and then, even seconds later), so the pane's command line prints it.
+  const command = `${shell.command}; printf '\\n[${STATUS_MARK} %s]\\n' "$?"`;
+  tmux('start-server', ';', 'set-option', '-g', 'remain-on-exit', 'on', ';', 'new-session', '-d', '-s', 'w', '-x', '200', '-y', '50', command);
   const screen = () => tmux('capture-pane', '-p', '-t', 'w', '-S', '-500');
-  /** '' while the shell lives, else how it ended. */
+  /** '' while the shell lives, else how it ended (tmux marks the pane dead once its pty is closed). */
   const ended = () => {
-    const [dead, status, signal] = tmux('display-message', '-p', '-t', 'w', '#{pane_dead}|#{pane_dead_status}|#{pane_dead_signal}').trim().split('|');
-    const how = status ? `exit ${status}` : signal ? `signal ${signal}` : 'exit status not known yet';
-    return dead === '1' ? `the shell ended (${how}):\n${screen().trimEnd()}` : '';
+    if (tmux('display-message', '-p', '-t', 'w', '#{pane_dead}').trim() !== '1') return '';
+    const said = screen();
+    const status = [...said.matchAll(STATUS_LINE)].pop()?.[1];
+    return `the shell ended (${status === undefined ? 'no exit status' : `exit ${status}`}):\n${said.replace(STATUS_LINE, '').trimEnd()}`;
   };
   let respawned = false;
   const prompts = () => (screen().match(/^PS [^\n]*?>/gm) ?? []).length;

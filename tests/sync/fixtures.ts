@@ -42,7 +42,9 @@ export function makeProject(extra: Record<string, string> = {}): Project {
       writeFileSync(join(dir, 'deployment.config.env'), `# test project\n${text}\n${raw}`);
     },
     cleanup() {
-      rmSync(dir, { recursive: true, force: true });
+      // The engine of a closed test terminal (node.exe under Wine is not in the pane's process group) can still
+      // write its log while this removes the project: ENOTEMPTY once in CI. rmSync tries again on it.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
   project.writeConfig();
