@@ -24,7 +24,8 @@ function processesWith(marker: string): number[] {
 describePwsh('the module at a real console (tmux)', () => {
   const dirs: string[] = [];
   afterAll(() => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    // maxRetries: the engine of the closed test terminal's pwsh.exe (Windows tier) may still write its log here.
+    for (const d of dirs) rmSync(d, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   });
 
   it('Ctrl+C during a long build cancels it in order and keeps the engine for the next cmdlet', async () => {

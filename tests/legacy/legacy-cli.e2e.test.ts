@@ -78,7 +78,8 @@ describePwsh('the woosoo command: old command lines', () => {
   afterAll(async () => {
     if (!dir) return;
     if (TIER === 'linux') await killPm2(new Pm2Backend({ pm2: pm2BinPath(), home: pm2Home(dir), projectDir: dir, env: process.env as Record<string, string> }));
-    rmSync(dir, { recursive: true, force: true });
+    // maxRetries: the engine of the closed test terminal's pwsh.exe (Windows tier) may still write its log here.
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }, 60_000);
 
   it('--help and help print the usage with every command and exit 0, without a deprecation line', async () => {
